@@ -1,0 +1,111 @@
+/**
+ * The C++ addon's exact surface, mirrored 1:1 by hand (duckdb-node-neo's pattern), and its loader.
+ * Each export here has its twin in native/ with this signature in a comment.
+ * No policy lives here: validation and error wording belong to src/.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CocogenError } from '../src/errors.js';
+
+/** Opaque, type-tagged handle of a native aligned allocation (checked on the way back into C++). */
+export interface NativeBufferHandle {
+  readonly __nativeBuffer: unique symbol;
+}
+
+export interface AddonBuildInfo {
+  /** addon version (matches package.json) */
+  version: string;
+  compiler: string;
+  buildType: string;
+  /** instruction sets the binary was compiled for / detected at run time, e.g. ["avx2", "avx512f"] */
+  simd: string[];
+  /** threads in the addon's pool */
+  threads: number;
+  /** byte alignment of every native allocation */
+  alignment: number;
+}
+
+export interface CocogenAddon {
+  /** Called once by the loader: native errors are thrown as `new ctor(code, message)`. */
+  setErrorClass(ctor: typeof CocogenError): void;
+  buildInfo(): AddonBuildInfo;
+  /** Resize the thread pool (≥ 1). */
+  setThreads(n: number): void;
+
+  /** Allocate `length` float32 (zero-filled), 64-byte aligned, owned by native code; reported to V8. */
+  allocFloat32(length: number): NativeBufferHandle;
+  /** Zero-copy view over the allocation. Every view is detached (length 0) once the buffer is freed. */
+  viewFloat32(handle: NativeBufferHandle): Float32Array;
+  /** Free now (idempotent). A GC finalizer frees it otherwise. */
+  freeBuffer(handle: NativeBufferHandle): void;
+  /** Bytes currently allocated by the addon (for leak tests). */
+  allocatedBytes(): number;
+
+  /**
+   * out[i] = Σ_k weights[k]·updates[k][i], float64 accumulation, multithreaded, off the main thread.
+   * weights.length === updates.length; every update and out have the same length. Keeps its arguments alive
+   * until it settles.
+   */
+  fedAvg(updates: Float32Array[], weights: Float64Array, out: Float32Array): Promise<void>;
+  /** STREAM triad a[i] = b[i] + scalar·c[i], multithreaded, off the main thread: the bandwidth probe. */
+  triad(a: Float32Array, b: Float32Array, c: Float32Array, scalar: number): Promise<void>;
+}
+
+export type AddonLoad = { ok: true; addon: CocogenAddon; path: string } | { ok: false; reason: string };
+
+let cached: AddonLoad | undefined;
+
+function packageRoot(): string {
+  // Works from bindings/ (sources under vitest) and from dist/bindings/ (compiled).
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'CMakeLists.txt'))) return dir;
+    dir = dirname(dir);
+  }
+  return dirname(dirname(fileURLToPath(import.meta.url)));
+}
+
+/**
+ * Load the addon once. Tries every place cmake-js may have put it (sharp's pattern) and, on failure, says
+ * what was tried and how to fix it, instead of throwing: callers decide whether a missing addon is fatal.
+ */
+export function loadAddon(): AddonLoad {
+  if (cached) return cached;
+  const root = packageRoot();
+  const candidates = [
+    process.env.COCOGEN_ADDON_PATH,
+    join(root, 'build', 'Release', 'cocogen.node'),
+    join(root, 'build', 'Debug', 'cocogen.node'),
+    join(root, 'build', 'cocogen.node'),
+  ].filter((p): p is string => !!p);
+  const require = createRequire(import.meta.url);
+  const tried: string[] = [];
+  for (const path of candidates) {
+    if (!existsSync(path)) {
+      tried.push(`${path} (missing)`);
+      continue;
+    }
+    try {
+      const addon = require(path) as CocogenAddon;
+      addon.setErrorClass(CocogenError);
+      cached = { ok: true, addon, path };
+      return cached;
+    } catch (e) {
+      tried.push(`${path} (${(e as Error).message})`);
+    }
+  }
+  cached = {
+    ok: false,
+    reason: `the native addon is not built; tried ${tried.join(', ')}. Run \`npm run build:native\` (needs cmake and a C++17 compiler).`,
+  };
+  return cached;
+}
+
+/** The addon, or a BACKEND_UNAVAILABLE error saying what was tried. */
+export function requireAddon(): CocogenAddon {
+  const load = loadAddon();
+  if (!load.ok) throw new CocogenError('BACKEND_UNAVAILABLE', load.reason);
+  return load.addon;
+}
