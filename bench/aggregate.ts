@@ -1,0 +1,82 @@
+/**
+ * FedAvg throughput per backend for K updates × P float32, beside two baselines measured in the same run:
+ * a STREAM-style triad in the addon (the memory-bandwidth probe) and a plain-JS loop.
+ * GB/s counts the bytes a kernel must move: (K + 1)·P·4 for FedAvg (K updates read, one result written),
+ * 3·n·4 for the triad (STREAM's convention).
+ */
+import { createEngine, type Engine } from '../src/engine/engine.js';
+import { loadAddon } from '../bindings/addon.js';
+import { systemInfo } from '../src/engine/system-info.js';
+import { Random } from '../src/util/random.js';
+import type { BenchCase } from './harness.js';
+
+export interface AggregateBenchConfig {
+  k: number;
+  p: number;
+  /** Elements per triad array (≥ 4× the last-level cache, as STREAM asks). */
+  triadLength: number;
+  backends: string[];
+}
+
+export async function aggregateCases(config: AggregateBenchConfig): Promise<{ cases: BenchCase[]; dispose(): void }> {
+  const { k, p } = config;
+  const size = `K=${k},P=${p}`;
+  const rng = new Random(42);
+  // Setup, outside every timed region.
+  const updates = Array.from({ length: k }, () => {
+    const u = new Float32Array(p);
+    for (let i = 0; i < p; i += 4096) u[i] = rng.normal(); // touch every page; values need not be dense
+    for (let i = 0; i < p; i++) u[i] = u[i]! + i * 1e-9;
+    return u;
+  });
+  const weights = Array.from({ length: k }, () => 100 + Math.floor(rng.next() * 1000));
+  const total = weights.reduce((a, b) => a + b, 0);
+  const normalized = new Float64Array(weights.map((w) => w / total));
+  const out = new Float32Array(p);
+  const fedAvgBytes = (k + 1) * p * 4;
+  const cases: BenchCase[] = [];
+  const engines: Engine[] = [];
+  const info = await systemInfo();
+
+  const addon = loadAddon();
+  if (addon.ok) {
+    const n = config.triadLength;
+    const a = new Float32Array(n);
+    const b = new Float32Array(n).fill(1);
+    const c = new Float32Array(n).fill(2);
+    cases.push({ name: `triad::native:n=${n}`, bytes: 3 * n * 4, run: () => addon.addon.triad(a, b, c, 3) });
+    cases.push({
+      name: `fedavg::native-kernel:${size}`,
+      bytes: fedAvgBytes,
+      run: () => addon.addon.fedAvg(updates, normalized, out),
+    });
+  }
+  for (const backend of config.backends) {
+    if (backend !== 'js' && !info.backends[backend as 'native' | 'webgpu']?.available) continue;
+    const engine = await createEngine({ backend: backend as 'js' | 'native' | 'webgpu' });
+    engines.push(engine);
+    cases.push({
+      name: `fedavg::${backend}:${size}`,
+      bytes: fedAvgBytes,
+      run: async () => {
+        await engine.aggregate(updates, { rule: 'fedavg', weights, out });
+      },
+    });
+  }
+  // The plain loop a JS user would write first: no blocking, float64 accumulator the size of the model.
+  const acc = new Float64Array(p);
+  cases.push({
+    name: `fedavg::plain-js-loop:${size}`,
+    bytes: fedAvgBytes,
+    run: async () => {
+      acc.fill(0);
+      for (let j = 0; j < k; j++) {
+        const u = updates[j]!;
+        const w = normalized[j]!;
+        for (let i = 0; i < p; i++) acc[i]! += w * u[i]!;
+      }
+      for (let i = 0; i < p; i++) out[i] = acc[i]!;
+    },
+  });
+  return { cases, dispose: () => engines.forEach((e) => e.dispose()) };
+}

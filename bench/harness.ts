@@ -1,0 +1,105 @@
+/**
+ * Benchmark harness on the `benchmark` package: async operations run as deferred benchmarks, setup stays out
+ * of the timed region (it happens before `add`), runs are named `<op>::<impl>:<size>`, and every report names
+ * the CPU and the GPU adapter, because figures only mean something as ratios measured in the same run.
+ */
+import Benchmark from 'benchmark';
+import os from 'node:os';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { systemInfo, type SystemInfo } from '../src/engine/system-info.js';
+
+export interface BenchCase {
+  /** `<op>::<impl>:<size>` */
+  name: string;
+  /** One timed operation. */
+  run(): Promise<void>;
+  /** Bytes moved per operation, for GB/s; omit when not meaningful. */
+  bytes?: number;
+  /** Floating-point operations per operation, for GFLOP/s. */
+  flops?: number;
+}
+
+export interface BenchResult {
+  name: string;
+  meanMs: number;
+  rmePercent: number;
+  samples: number;
+  gbPerSecond?: number;
+  gflopPerSecond?: number;
+}
+
+export interface BenchOptions {
+  /** Seconds each case may take to collect samples (the package's maxTime). */
+  maxTime: number;
+  minSamples: number;
+}
+
+export async function runCases(cases: BenchCase[], options: BenchOptions, log: (line: string) => void): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  for (const c of cases) {
+    await c.run(); // warm-up outside the timed region: pipelines, page faults, JIT
+    const result = await new Promise<BenchResult>((resolve, reject) => {
+      const bench = new Benchmark(c.name, {
+        defer: true,
+        maxTime: options.maxTime,
+        minSamples: options.minSamples,
+        fn: (deferred: { resolve(): void }) => {
+          c.run().then(
+            () => deferred.resolve(),
+            (e: unknown) => reject(e),
+          );
+        },
+        onComplete() {
+          const s = bench.stats;
+          const meanMs = s.mean * 1e3;
+          resolve({
+            name: c.name,
+            meanMs,
+            rmePercent: s.rme,
+            samples: s.sample.length,
+            ...(c.bytes !== undefined ? { gbPerSecond: c.bytes / s.mean / 1e9 } : {}),
+            ...(c.flops !== undefined ? { gflopPerSecond: c.flops / s.mean / 1e9 } : {}),
+          });
+        },
+        onError(event: { target: { error: unknown } }) {
+          reject(event.target.error);
+        },
+      });
+      bench.run({ async: true });
+    });
+    log(`  ${result.name}: ${result.meanMs.toFixed(2)} ms ±${result.rmePercent.toFixed(1)}%${result.gbPerSecond !== undefined ? `, ${result.gbPerSecond.toFixed(2)} GB/s` : ''}`);
+    results.push(result);
+  }
+  return results;
+}
+
+export interface BenchReport {
+  suite: string;
+  date: string;
+  machine: { cpu: string; cores: number; memoryBytes: number; adapter: string | null; native: SystemInfo['backends']['native'] };
+  results: BenchResult[];
+  summary: Record<string, number | string>;
+}
+
+export async function machine(): Promise<BenchReport['machine']> {
+  const info = await systemInfo();
+  const gpu = info.backends.webgpu;
+  return {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    memoryBytes: os.totalmem(),
+    adapter: gpu.available ? `${gpu.adapter.description || gpu.adapter.device} (${gpu.adapter.vendor}${gpu.adapter.isFallbackAdapter ? ', software' : ''})` : null,
+    native: info.backends.native,
+  };
+}
+
+/** Write the report atomically (temp file + rename) under bench/results/. */
+export function writeReport(dir: string, report: BenchReport): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${report.suite}-${report.date.replace(/[:.]/g, '-')}.json`);
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, `${JSON.stringify(report, null, 2)}\n`);
+  renameSync(tmp, path);
+  return path;
+}

@@ -1,0 +1,69 @@
+import { parseArgs } from 'node:util';
+import { CocogenError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { INFO_HELP, infoCommand } from './commands/info.js';
+import { DEMO_HELP, demoCommand } from './commands/demo.js';
+import { processIo, reportError, type Io } from './output.js';
+
+const USAGE = `cocogen ${VERSION}: compute engine for coopetitive cross-silo federated learning
+
+Usage: cocogen <command> [options]
+
+Commands:
+${[INFO_HELP, DEMO_HELP].map((h) => `  ${h.replace(/\n/g, '\n  ')}`).join('\n\n')}
+
+Every command takes --json for machine-readable output and --help.
+Exit codes: 0 ok, 1 run-time failure, 2 bad input.`;
+
+interface Command {
+  help: string;
+  options: NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+  run(io: Io, values: Record<string, unknown>, positionals: string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  info: { help: INFO_HELP, options: {}, run: (io, v) => infoCommand(io, { json: Boolean(v.json) }) },
+  demo: {
+    help: DEMO_HELP,
+    options: { backend: { type: 'string' }, seed: { type: 'string' } },
+    run: (io, v) => demoCommand(io, v),
+  },
+};
+
+/** Run the CLI with `argv` (without node and script); returns the exit code. Never throws. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  const json = rest.includes('--json');
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.out(VERSION);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    return reportError(io, new CocogenError('INVALID_ARGUMENT', `Expected a command (${Object.keys(COMMANDS).join(', ')}) but received "${name}"; see cocogen --help`), json);
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: { ...command.options, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    return reportError(io, new CocogenError('INVALID_ARGUMENT', `${(e as Error).message}; see cocogen ${name} --help`), json);
+  }
+  if (parsed.values.help) {
+    io.out(command.help);
+    return 0;
+  }
+  try {
+    return await command.run(io, parsed.values, parsed.positionals);
+  } catch (e) {
+    return reportError(io, e, json);
+  }
+}

@@ -1,0 +1,61 @@
+import { CocogenError } from '../errors.js';
+
+/** Where a command writes: stdout for results, stderr for diagnostics. Injected so tests can capture them. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  isTTY: boolean;
+}
+
+export const processIo: Io = {
+  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  isTTY: Boolean(process.stdout.isTTY),
+};
+
+/** Exit codes: 0 ok, 1 failure at run time, 2 bad input (usage, invalid argument or scenario). */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof CocogenError) {
+    return error.code === 'INVALID_ARGUMENT' || error.code === 'INVALID_SCENARIO' ? 2 : 1;
+  }
+  return 1;
+}
+
+/** Report an error on stderr, as `{ "error": { code, message } }` under --json. */
+export function reportError(io: Io, error: unknown, json: boolean): number {
+  const e =
+    error instanceof CocogenError
+      ? error
+      : new CocogenError('NATIVE_ERROR', error instanceof Error ? error.message : String(error));
+  if (json) io.err(JSON.stringify({ error: { code: e.code, message: e.message } }));
+  else io.err(`cocogen: ${e.message} [${e.code}]`);
+  return exitCodeFor(error);
+}
+
+/** A plain text table with aligned columns; numbers right-aligned. */
+export function table(headers: string[], rows: (string | number)[][]): string {
+  const cells = rows.map((r) => r.map((c) => (typeof c === 'number' ? formatNumber(c) : c)));
+  const widths = headers.map((h, j) => Math.max(h.length, ...cells.map((r) => r[j]!.length)));
+  const line = (r: string[], raw?: (string | number)[]) =>
+    r.map((c, j) => (typeof raw?.[j] === 'number' ? c.padStart(widths[j]!) : c.padEnd(widths[j]!))).join('  ').trimEnd();
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map((r, i) => line(r, rows[i]))].join('\n');
+}
+
+export function formatNumber(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return x.toExponential(3);
+  return x.toPrecision(6).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
+}

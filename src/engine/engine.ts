@@ -1,0 +1,131 @@
+import type { Backend, BackendInfo, BackendName } from './backend.js';
+import { JsBackend } from './js-backend.js';
+import { NativeBackend } from './native-backend.js';
+import { checkFinite, validateAggregate, type AggregateOptions } from './validate-aggregate.js';
+import { CocogenError, invalidArgument } from '../errors.js';
+import { loadAddon } from '../../bindings/addon.js';
+import { probeGpu } from '../../bindings/dawn.js';
+
+export type BackendChoice = 'auto' | BackendName;
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'webgpu', 'native', 'js'];
+
+export interface EngineOptions {
+  /**
+   * Which backend runs the kernels. `'auto'` (default) picks WebGPU when a hardware adapter exists, else the
+   * native addon, else the JS reference; `info().selection` says why.
+   */
+  backend?: BackendChoice;
+  /** Threads of the native addon's pool (default: all cores). */
+  threads?: number;
+  /** WebGPU only: cap on the bytes bound per dispatch (default: the device's maxStorageBufferBindingSize). */
+  maxChunkBytes?: number;
+}
+
+export interface EngineInfo extends BackendInfo {
+  /** What was asked for, and why this backend was chosen. */
+  selection: { requested: BackendChoice; reason: string };
+}
+
+/**
+ * A compute engine bound to one backend. Owns backend resources (GPU device, buffers): call `dispose()`.
+ *
+ * @example
+ * const engine = await createEngine({ backend: 'auto' });
+ * const avg = await engine.aggregate([a, b], { rule: 'fedavg', weights: [600, 400] });
+ * engine.dispose();
+ */
+export class Engine {
+  readonly #backend: Backend;
+  readonly #selection: EngineInfo['selection'];
+  #disposed = false;
+
+  /** @internal use {@link createEngine} */
+  constructor(backend: Backend, selection: EngineInfo['selection']) {
+    this.#backend = backend;
+    this.#selection = selection;
+  }
+
+  /** The resolved backend name. */
+  get backend(): BackendName {
+    return this.#backend.name;
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  info(): EngineInfo {
+    this.#guard('info');
+    return { ...this.#backend.info(), selection: this.#selection };
+  }
+
+  /**
+   * Aggregate model updates. `fedavg`: Σ_k w_k·u_k / Σ_k w_k, accumulated in float64 (emulated on WebGPU)
+   * and rounded once. All arguments are checked first; bad input throws `CocogenError` (`INVALID_ARGUMENT`).
+   */
+  async aggregate(updates: readonly Float32Array[], options: AggregateOptions): Promise<Float32Array> {
+    this.#guard('aggregate');
+    const v = validateAggregate(updates, options);
+    if (v.length === 0) return v.out ?? new Float32Array(0);
+    const result = await this.#backend.fedAvg(v.updates, v.weights, v.out);
+    if (v.nonFinite === 'error') checkFinite(result, v.updates);
+    return result;
+  }
+
+  /** Release the backend's resources. Idempotent; every other method throws DISPOSED afterwards. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#backend.dispose();
+  }
+
+  #guard(method: string): void {
+    if (this.#disposed) throw new CocogenError('DISPOSED', `Cannot call engine.${method}() after dispose()`);
+  }
+}
+
+async function makeWebGpu(options: EngineOptions): Promise<Backend> {
+  // Loaded lazily: the Dawn module is only touched by programs that ask for the GPU.
+  const { WebGpuBackend } = await import('./webgpu-backend.js');
+  return WebGpuBackend.create(options.maxChunkBytes !== undefined ? { maxChunkBytes: options.maxChunkBytes } : {});
+}
+
+function makeNative(options: EngineOptions): Backend {
+  return new NativeBackend(options.threads !== undefined ? { threads: options.threads } : {});
+}
+
+/**
+ * Create an engine on the requested backend. An explicit backend that cannot run here rejects with
+ * `BACKEND_UNAVAILABLE` saying why; `'auto'` falls back (WebGPU on hardware → native → JS) and records why.
+ */
+export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  if (options === null || typeof options !== 'object') throw invalidArgument('options', 'an object', options);
+  const requested = options.backend ?? 'auto';
+  if (!BACKEND_CHOICES.includes(requested)) {
+    throw invalidArgument('options.backend', `one of ${BACKEND_CHOICES.map((b) => `'${b}'`).join(', ')}`, requested);
+  }
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1 && options.threads <= 1024)) {
+    throw invalidArgument('options.threads', 'an integer from 1 to 1024', options.threads);
+  }
+  if (options.maxChunkBytes !== undefined && !(Number.isInteger(options.maxChunkBytes) && options.maxChunkBytes >= 16)) {
+    throw invalidArgument('options.maxChunkBytes', 'an integer ≥ 16', options.maxChunkBytes);
+  }
+  switch (requested) {
+    case 'js':
+      return new Engine(new JsBackend(), { requested, reason: 'requested' });
+    case 'native':
+      return new Engine(makeNative(options), { requested, reason: 'requested' });
+    case 'webgpu':
+      return new Engine(await makeWebGpu(options), { requested, reason: 'requested' });
+    case 'auto': {
+      const gpu = await probeGpu();
+      if (gpu.available && !gpu.adapter.isFallbackAdapter) {
+        return new Engine(await makeWebGpu(options), { requested, reason: `hardware GPU adapter ${gpu.adapter.description || gpu.adapter.device}` });
+      }
+      const why = gpu.available ? `the only GPU adapter is a software one (${gpu.adapter.description || gpu.adapter.device})` : `no GPU adapter (${gpu.reason})`;
+      const addon = loadAddon();
+      if (addon.ok) return new Engine(makeNative(options), { requested, reason: `${why}; native addon loaded` });
+      return new Engine(new JsBackend(), { requested, reason: `${why}; ${addon.reason}` });
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import os from 'node:os';
+import type { Backend, BackendInfo } from './backend.js';
+import { fedAvgReference } from './reference/fed-avg.js';
+import { CocogenError } from '../errors.js';
+
+/** The `js` backend: the plain-TypeScript reference kernels, on the main thread. Needs nothing but Node. */
+export class JsBackend implements Backend {
+  readonly name = 'js' as const;
+  #disposed = false;
+
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  async fedAvg(updates: readonly Float32Array[], weights: Float64Array, out?: Float32Array): Promise<Float32Array> {
+    this.#guard();
+    return fedAvgReference(updates, weights, out ?? new Float32Array(updates[0]!.length));
+  }
+
+  info(): BackendInfo {
+    return { name: 'js', device: os.cpus()[0]?.model ?? 'unknown CPU', details: { threads: 1, accumulation: 'float64' } };
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+  }
+
+  #guard(): void {
+    if (this.#disposed) throw new CocogenError('DISPOSED', 'This js backend was disposed; create a new engine');
+  }
+}
