@@ -56,6 +56,54 @@ export class Random {
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
   }
 
+  /** Gamma(shape, 1) by Marsaglia–Tsang; shapes below 1 through the boost Gamma(a) = Gamma(a + 1)·U^(1/a). */
+  gamma(shape: number): number {
+    if (shape < 1) {
+      let u = 0;
+      while (u === 0) u = this.next();
+      return this.gamma(shape + 1) * u ** (1 / shape);
+    }
+    const d = shape - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+      let x: number;
+      let v: number;
+      do {
+        x = this.normal();
+        v = 1 + c * x;
+      } while (v <= 0);
+      v = v * v * v;
+      const u = this.next();
+      if (u < 1 - 0.0331 * x ** 4) return d * v;
+      if (u > 0 && Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+    }
+  }
+
+  /** A draw from the symmetric Dirichlet(alpha, …, alpha) on k categories. */
+  dirichlet(alpha: number, k: number): Float64Array {
+    const out = new Float64Array(k);
+    let sum = 0;
+    for (let i = 0; i < k; i++) sum += out[i] = this.gamma(alpha);
+    if (sum === 0) {
+      // Every gamma underflowed (tiny alpha): the limit puts all mass on one category.
+      out[Math.floor(this.next() * k)] = 1;
+      return out;
+    }
+    for (let i = 0; i < k; i++) out[i]! /= sum;
+    return out;
+  }
+
+  /** Fisher–Yates shuffle in place. */
+  shuffle<T extends { length: number; [i: number]: unknown }>(a: T): T {
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = Math.floor(this.next() * (i + 1));
+      const t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+    return a;
+  }
+
   /** Fill `out` with normal(mean, sd) values. */
   fillNormal<T extends Float32Array | Float64Array>(out: T, mean = 0, sd = 1): T {
     for (let i = 0; i < out.length; i++) out[i] = mean + sd * this.normal();
