@@ -1,0 +1,69 @@
+/**
+ * Label skew and heterogeneity (DESIGN §3.2).
+ *
+ * δ⁰_n = ‖p_n − p*‖₁; after generating x_n samples from p*, δ_n(x_n) = δ⁰_n·d_n/(d_n + x_n). The pooled
+ * heterogeneity of a set S is H_S = Σ_{n∈S} ((d_n+x_n)/D_S)·δ_n² = Q_S / D_S with the aggregate
+ * Q_S = Σ_{n∈S} s_n/(d_n + x_n), s_n = d_n²·(δ⁰_n)². Everything the learning curve needs from x is the pair of
+ * aggregates (D_S, Q_S): the aggregative structure the solvers use.
+ */
+import type { Scenario } from './scenario.js';
+
+/** δ⁰_n = ‖h_n/d_n − p*‖₁ for every organization. */
+export function initialSkew(s: Scenario): Float64Array {
+  const { n, classes, labelCounts, samples, targetDistribution } = s;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let acc = 0;
+    const inv = 1 / samples[i];
+    for (let k = 0; k < classes; k++) acc += Math.abs(labelCounts[i * classes + k] * inv - targetDistribution[k]);
+    out[i] = acc;
+  }
+  return out;
+}
+
+/** δ_n(x_n) = δ⁰_n·d_n/(d_n + x_n). */
+export function skewAfter(delta0: number, d: number, x: number): number {
+  return (delta0 * d) / (d + x);
+}
+
+/** s_n = d_n²·(δ⁰_n)², the numerator of each organization's term in Q. */
+export function skewMass(d: Float64Array, delta0: Float64Array): Float64Array {
+  const out = new Float64Array(d.length);
+  for (let i = 0; i < d.length; i++) out[i] = d[i] * d[i] * delta0[i] * delta0[i];
+  return out;
+}
+
+/** The aggregates of a set S: pooled size D_S = Σ(d+x) and Q_S = Σ s/(d+x). */
+export interface Aggregates {
+  D: number;
+  Q: number;
+}
+
+/**
+ * Aggregates (D_S, Q_S) at x for the members S (all organizations when `members` is omitted).
+ * @example const { D, Q } = aggregatesAt(model.d, model.s, x); const H = Q / D;
+ */
+export function aggregatesAt(d: Float64Array, s: Float64Array, x: Float64Array, members?: ArrayLike<number>): Aggregates {
+  let D = 0;
+  let Q = 0;
+  if (members === undefined) {
+    for (let i = 0; i < d.length; i++) {
+      const u = d[i] + x[i];
+      D += u;
+      Q += s[i] / u;
+    }
+  } else {
+    for (let k = 0; k < members.length; k++) {
+      const i = members[k];
+      const u = d[i] + x[i];
+      D += u;
+      Q += s[i] / u;
+    }
+  }
+  return { D, Q };
+}
+
+/** H_S = Q_S / D_S. */
+export function heterogeneity(agg: Aggregates): number {
+  return agg.Q / agg.D;
+}

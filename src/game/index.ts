@@ -1,0 +1,71 @@
+/**
+ * The game layer (DESIGN §3): scenario input, model components, solvers and baselines.
+ */
+export {
+  parseScenario,
+  buildScenario,
+  scenarioToJSON,
+  withCompetition,
+  type Scenario,
+  type ScenarioInput,
+  type ScenarioColumns,
+  type OrganizationInput,
+  type Competition,
+  type CompetitionInput,
+  type TargetInput,
+  type LearningCurve,
+  type LearningCurveInput,
+} from './scenario.js';
+export { createRandom, type Random } from './random.js';
+export { competitionEntry, uniformEntry, rowWeightedSums, columnSums } from './competition.js';
+export { initialSkew, skewAfter, skewMass, aggregatesAt, heterogeneity, type Aggregates } from './heterogeneity.js';
+export { loss, performance, commonMarginal, ownMarginal, marginalPerformance } from './learning-curve.js';
+export { privateGain, marginalPrivateGain } from './private-gain.js';
+export { createGameModel, nonPotentialMembers, type GameModel } from './model.js';
+export {
+  performanceAt,
+  qualities,
+  utilities,
+  socialWelfare,
+  potential,
+  performanceGradient,
+  potentialGradient,
+  welfareGradient,
+  ownUtilityGradient,
+} from './utility.js';
+export {
+  potentialObjective,
+  welfareObjective,
+  bestResponseObjective,
+  isConcave,
+  kktResidual,
+  type AggregativeObjective,
+} from './objective.js';
+export {
+  maximizeAggregative,
+  type AggregativeSolveOptions,
+  type AggregativeSolution,
+} from './aggregative-solver.js';
+export {
+  bestResponse1D,
+  coordinateAscent,
+  type CoordinateAscentOptions,
+  type CoordinateAscentResult,
+} from './coordinate-ascent.js';
+export {
+  solveEquilibrium,
+  equilibriumAmounts,
+  type EquilibriumOptions,
+  type EquilibriumResult,
+  type EquilibriumMethod,
+} from './solve-equilibrium.js';
+export { solveOptimum, type OptimumOptions, type OptimumResult } from './solve-optimum.js';
+export { vcflBaseline, wcoBaseline, radgBaseline, scoreProfile, type BaselineResult } from './baselines.js';
+export { outsideOptions, standaloneValue, type OutsideOptionsResult } from './outside-options.js';
+export {
+  solveGame,
+  gameSolutionToJSON,
+  type SolveGameOptions,
+  type GameSolution,
+  type GameSolutionJSON,
+} from './solve-game.js';
