@@ -1,0 +1,252 @@
+/**
+ * The WebGPU backend: kernels/*.wgsl run through Dawn. FedAvg streams the updates to the device in chunks that
+ * respect maxStorageBufferBindingSize (or a smaller `maxChunkBytes`), accumulates in emulated float64 on the GPU
+ * and reads results back through MAP_READ buffers, two chunks in flight.
+ *
+ * @example
+ * const gpu = await WebGpuBackend.create();
+ * try {
+ *   const avg = await gpu.fedAvg([new Float32Array([1, 2]), new Float32Array([3, 4])], new Float64Array([0.5, 0.5]));
+ *   console.log(avg); // Float32Array [2, 3]
+ * } finally {
+ *   gpu.dispose();
+ * }
+ */
+import { GPU_BUFFER_USAGE, GPU_MAP_MODE, requestGpuDevice, type GpuAdapterSummary, type GpuLimitsSummary } from '../../bindings/dawn.js';
+import { CocogenError, describeValue, invalidArgument } from '../errors.js';
+import type { Backend, BackendInfo } from './backend.js';
+import { GpuBufferPool, type BufferPoolStats } from './programs/buffer-pool.js';
+import { FED_AVG_FLAGS, FedAvgProgram, FLOATS_PER_WEIGHT, planFedAvg, splitWeights } from './programs/fed-avg.js';
+import { gpuError, ProgramRunner } from './programs/program-runner.js';
+
+export interface WebGpuBackendOptions {
+  /**
+   * Cap on the bytes of updates bound per dispatch (default and maximum: the device's maxStorageBufferBindingSize).
+   * Small values force many chunks (tests); at least 16.
+   */
+  maxChunkBytes?: number;
+  powerPreference?: GPUPowerPreference;
+  /** Replaces the FedAvg program (tests: a deliberately broken shader must surface as GPU_ERROR). @internal */
+  fedAvgProgram?: FedAvgProgram;
+}
+
+/** Updates slices narrower than this are packed into one host array per batch of rows before writeBuffer. */
+const DIRECT_WRITE_MIN_BYTES = 64 * 1024;
+/** Batch size of that packing. */
+const PACK_BATCH_FLOATS = 1 << 20;
+
+export class WebGpuBackend implements Backend {
+  readonly name = 'webgpu' as const;
+  private isDisposed = false;
+  private lost: string | undefined;
+  private readonly pool: GpuBufferPool;
+  private readonly runner: ProgramRunner;
+  private readonly program: FedAvgProgram;
+  /** Bytes of updates bound per dispatch: min(maxStorageBufferBindingSize, maxBufferSize, maxChunkBytes), ×4. */
+  readonly chunkBytes: number;
+
+  private constructor(
+    private readonly device: GPUDevice,
+    private readonly adapter: GpuAdapterSummary,
+    private readonly limits: GpuLimitsSummary,
+    options: WebGpuBackendOptions,
+  ) {
+    const deviceMax = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+    this.chunkBytes = Math.floor(Math.min(deviceMax, options.maxChunkBytes ?? deviceMax) / 4) * 4;
+    this.pool = new GpuBufferPool(device);
+    this.runner = new ProgramRunner(device);
+    this.program = options.fedAvgProgram ?? new FedAvgProgram();
+    void device.lost.then((info) => {
+      if (!this.isDisposed) this.lost = `device lost (${info.reason}): ${info.message}`;
+    });
+    // Every call is wrapped in error scopes; anything that still escapes is kept and reported by the next call.
+    device.onuncapturederror = (event) => {
+      this.lost ??= `uncaptured GPU error: ${event.error.message}`;
+    };
+  }
+
+  /**
+   * A backend on the default (or preferred) adapter, with the adapter's largest buffer limits.
+   * @throws CocogenError BACKEND_UNAVAILABLE when there is no adapter or device; INVALID_ARGUMENT for bad options.
+   */
+  static async create(options: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
+    const { maxChunkBytes } = options;
+    if (maxChunkBytes !== undefined && !(Number.isSafeInteger(maxChunkBytes) && maxChunkBytes >= 16)) {
+      throw invalidArgument('maxChunkBytes', 'an integer ≥ 16', maxChunkBytes);
+    }
+    const handle = await requestGpuDevice({
+      label: 'cocogen webgpu backend',
+      ...(options.powerPreference ? { powerPreference: options.powerPreference } : {}),
+    });
+    return new WebGpuBackend(handle.device, handle.summary, handle.limits, options);
+  }
+
+  get disposed(): boolean {
+    return this.isDisposed;
+  }
+
+  /** Byte counters of the GPU buffer pool (tests check them for leaks). */
+  poolStats(): BufferPoolStats {
+    return this.pool.stats();
+  }
+
+  info(): BackendInfo {
+    this.guard('info');
+    const a = this.adapter;
+    return {
+      name: this.name,
+      device: a.description || a.device || a.vendor || 'unknown WebGPU adapter',
+      details: {
+        isFallbackAdapter: a.isFallbackAdapter,
+        vendor: a.vendor,
+        architecture: a.architecture,
+        limits: {
+          maxStorageBufferBindingSize: this.limits.maxStorageBufferBindingSize,
+          maxBufferSize: this.limits.maxBufferSize,
+          maxComputeWorkgroupsPerDimension: this.limits.maxComputeWorkgroupsPerDimension,
+          maxComputeInvocationsPerWorkgroup: this.limits.maxComputeInvocationsPerWorkgroup,
+        },
+        chunkBytes: this.chunkBytes,
+        pool: this.pool.stats(),
+        pipelines: this.runner.cachedPipelines,
+      },
+    };
+  }
+
+  async fedAvg(updates: readonly Float32Array[], weights: Float64Array, out?: Float32Array): Promise<Float32Array> {
+    this.guard('fedAvg');
+    const k = updates.length;
+    const p = updates[0]!.length;
+    if (out !== undefined && out.length !== p) throw invalidArgument('out', `a Float32Array of length ${p}`, out);
+    if (weights.length !== k) throw invalidArgument('weights', `a Float64Array of length ${k}`, weights);
+    const result = out ?? new Float32Array(p);
+    const program = this.program;
+    const kernel = program.name;
+
+    const pipeline = await this.runner.pipeline(program);
+    this.guard('fedAvg');
+
+    const plan = planFedAvg(k, p, this.chunkBytes);
+    const { chunkP, kGroup } = plan;
+    const split = splitWeights(weights);
+    const usage = GPU_BUFFER_USAGE;
+    const acquired: GPUBuffer[] = [];
+    const acquire = (size: number, flags: number, label: string): GPUBuffer => {
+      const b = this.pool.acquire(size, flags, `${kernel} ${label}`);
+      acquired.push(b);
+      return b;
+    };
+
+    const pending: Array<Promise<void> | undefined> = [undefined, undefined];
+    const failures: unknown[] = [];
+    try {
+      const params = acquire(16, usage.UNIFORM | usage.COPY_DST, 'params');
+      const weightsBuf = acquire(kGroup * FLOATS_PER_WEIGHT * 4, usage.STORAGE | usage.COPY_DST, 'weights');
+      const updatesBuf = acquire(kGroup * chunkP * 4, usage.STORAGE | usage.COPY_DST, 'updates');
+      const partialBuf = acquire(plan.groups > 1 ? chunkP * 8 : 8, usage.STORAGE, 'partial');
+      const resultBuf = acquire(chunkP * 4, usage.STORAGE | usage.COPY_SRC, 'result');
+      const readback = [
+        acquire(chunkP * 4, usage.MAP_READ | usage.COPY_DST, 'readback'),
+        plan.chunks > 1 ? acquire(chunkP * 4, usage.MAP_READ | usage.COPY_DST, 'readback') : undefined,
+      ];
+
+      const { value: bindGroup, settled: bound } = this.runner.scoped(kernel, 'binding its buffers', () =>
+        this.device.createBindGroup({
+          label: `${kernel} bind group`,
+          layout: pipeline.getBindGroupLayout(0),
+          entries: [params, weightsBuf, updatesBuf, partialBuf, resultBuf].map((buffer, binding) => ({ binding, resource: { buffer } })),
+        }),
+      );
+      await bound;
+      if (plan.groups === 1) this.device.queue.writeBuffer(weightsBuf, 0, split);
+
+      for (let c = 0; c < plan.chunks; c++) {
+        const start = c * chunkP;
+        const count = Math.min(chunkP, p - start);
+        const slot = c % 2;
+        // Wait until this readback buffer's previous chunk has been copied out (two chunks in flight).
+        await pending[slot];
+        this.guard('fedAvg');
+        const target = readback[slot]!;
+        const submitted: Promise<void>[] = [];
+        for (let k0 = 0, g = 0; k0 < k; k0 += kGroup, g++) {
+          const kCount = Math.min(kGroup, k - k0);
+          const last = k0 + kCount >= k;
+          const flags = (g > 0 ? FED_AVG_FLAGS.READ_PARTIAL : 0) | (last ? FED_AVG_FLAGS.WRITE_RESULT : 0);
+          const { settled } = this.runner.scoped(kernel, `running chunk ${c} (elements ${start}..${start + count - 1}, updates ${k0}..${k0 + kCount - 1})`, () => {
+            const queue = this.device.queue;
+            if (plan.groups > 1) queue.writeBuffer(weightsBuf, 0, split, FLOATS_PER_WEIGHT * k0, FLOATS_PER_WEIGHT * kCount);
+            this.upload(updatesBuf, updates, k0, kCount, start, count);
+            queue.writeBuffer(params, 0, program.uniforms(count, kCount, flags));
+            const encoder = this.device.createCommandEncoder({ label: `${kernel} chunk ${c}` });
+            this.runner.encodeDispatch(encoder, program, pipeline, bindGroup, program.dispatch(count, this.limits.maxComputeWorkgroupsPerDimension));
+            if (last) encoder.copyBufferToBuffer(resultBuf, 0, target, 0, count * 4);
+            queue.submit([encoder.finish()]);
+          });
+          submitted.push(settled);
+        }
+        pending[slot] = (async () => {
+          await Promise.all(submitted);
+          await target.mapAsync(GPU_MAP_MODE.READ, 0, count * 4);
+          try {
+            result.set(new Float32Array(target.getMappedRange(0, count * 4)), start);
+          } finally {
+            target.unmap();
+          }
+        })();
+        // Keep the rejection for the final await; do not let it go unhandled meanwhile.
+        pending[slot].catch((e: unknown) => failures.push(e));
+      }
+      await Promise.allSettled(pending);
+      if (failures.length > 0) throw failures[0];
+    } catch (e) {
+      await Promise.allSettled(pending);
+      throw this.translate(e, kernel);
+    } finally {
+      for (const b of acquired) {
+        if (b.mapState === 'mapped') b.unmap();
+        this.pool.release(b);
+      }
+    }
+    return result;
+  }
+
+  /** Write updates[k0 .. k0+kCount)[start .. start+count) into `buffer` as kCount rows of `count` floats. */
+  private upload(buffer: GPUBuffer, updates: readonly Float32Array[], k0: number, kCount: number, start: number, count: number): void {
+    const queue = this.device.queue;
+    if (count * 4 >= DIRECT_WRITE_MIN_BYTES) {
+      for (let j = 0; j < kCount; j++) queue.writeBuffer(buffer, j * count * 4, updates[k0 + j]!, start, count);
+      return;
+    }
+    // Narrow slices: one writeBuffer per batch of rows instead of one per update.
+    const rowsPerBatch = Math.max(1, Math.floor(PACK_BATCH_FLOATS / count));
+    const scratch = new Float32Array(Math.min(kCount, rowsPerBatch) * count);
+    for (let j0 = 0; j0 < kCount; j0 += rowsPerBatch) {
+      const rows = Math.min(rowsPerBatch, kCount - j0);
+      for (let j = 0; j < rows; j++) scratch.set(updates[k0 + j0 + j]!.subarray(start, start + count), j * count);
+      queue.writeBuffer(buffer, j0 * count * 4, scratch, 0, rows * count);
+    }
+  }
+
+  /** Any failure as a typed error: DISPOSED after dispose, else GPU_ERROR naming the kernel. */
+  private translate(e: unknown, kernel: string): CocogenError {
+    if (this.isDisposed) return new CocogenError('DISPOSED', `WebGpuBackend was disposed while "${kernel}" ran`);
+    if (e instanceof CocogenError) return e;
+    const message = e instanceof Error ? e.message : describeValue(e);
+    return gpuError(kernel, 'running', this.lost ? `${message} (${this.lost})` : message);
+  }
+
+  private guard(method: string): void {
+    if (this.isDisposed) throw new CocogenError('DISPOSED', `Cannot call WebGpuBackend.${method}() after dispose()`);
+    if (this.lost) throw new CocogenError('GPU_ERROR', `WebGpuBackend.${method}(): ${this.lost}`);
+  }
+
+  /** Idempotent: destroys every pooled buffer and the device. The process can exit afterwards. */
+  dispose(): void {
+    if (this.isDisposed) return;
+    this.isDisposed = true;
+    this.pool.destroyAll();
+    this.device.onuncapturederror = null;
+    this.device.destroy();
+  }
+}

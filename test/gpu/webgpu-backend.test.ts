@@ -1,0 +1,369 @@
+/**
+ * WebGPU tier: the FedAvg kernel through Dawn, checked against a float64 JS loop. Needs
+ * bindings/wgsl.generated.ts (run `node scripts/embed-kernels.mjs` first). Without an adapter these tests skip,
+ * except under CI=true, where a missing adapter fails them.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probeGpu, requestGpuDevice } from '../../bindings/dawn.js';
+import { CocogenError } from '../../src/errors.js';
+import { FedAvgProgram, planFedAvg } from '../../src/engine/programs/fed-avg.js';
+import { ProgramRunner } from '../../src/engine/programs/program-runner.js';
+import { WebGpuBackend } from '../../src/engine/webgpu-backend.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const probe = await probeGpu();
+const requireGpu = process.env.CI === 'true';
+
+/** Deterministic PRNG (mulberry32) so failures reproduce. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function makeUpdates(k: number, p: number, seed: number, signed: boolean): Float32Array[] {
+  const r = rng(seed);
+  return Array.from({ length: k }, () => {
+    const u = new Float32Array(p);
+    for (let i = 0; i < p; i++) u[i] = signed ? (r() - 0.5) * 2 * 10 ** (4 * r() - 2) : r() * 10 ** (4 * r() - 2);
+    return u;
+  });
+}
+
+function makeWeights(k: number, seed: number): Float64Array {
+  const r = rng(seed);
+  const w = Float64Array.from({ length: k }, () => r() + 1e-3);
+  const sum = w.reduce((a, b) => a + b, 0);
+  return w.map((x) => x / sum);
+}
+
+/** The float64 reference: Σ_k w_k·u_k[i] and the magnitude Σ_k |w_k·u_k[i]| (the scale of cancellation). */
+function reference(updates: readonly Float32Array[], weights: Float64Array): { value: Float64Array; magnitude: Float64Array } {
+  const p = updates[0]!.length;
+  const value = new Float64Array(p);
+  const magnitude = new Float64Array(p);
+  updates.forEach((u, k) => {
+    const w = weights[k]!;
+    for (let i = 0; i < p; i++) {
+      const t = w * u[i]!;
+      value[i]! += t;
+      magnitude[i]! += Math.abs(t);
+    }
+  });
+  return { value, magnitude };
+}
+
+/**
+ * Largest error relative to max(|ref|, floor·Σ|w u|) (floor = 0: plain relative error). Non-finite reference values
+ * must be matched exactly (NaN where NaN, the same infinity).
+ */
+function maxRelativeError(actual: Float32Array, updates: readonly Float32Array[], weights: Float64Array, floor = 0): number {
+  const { value, magnitude } = reference(updates, weights);
+  let worst = 0;
+  for (let i = 0; i < actual.length; i++) {
+    const want = value[i]!;
+    const got = actual[i]!;
+    if (!Number.isFinite(want) || !Number.isFinite(got)) {
+      if (!Object.is(Math.fround(want), got) && !(Number.isNaN(want) && Number.isNaN(got))) {
+        throw new Error(`element ${i}: expected ${want} but received ${got}`);
+      }
+      continue;
+    }
+    const scale = Math.max(Math.abs(want), floor * magnitude[i]!, Number.MIN_VALUE);
+    worst = Math.max(worst, Math.abs(got - want) / scale);
+  }
+  return worst;
+}
+
+async function expectCode(promise: Promise<unknown> | (() => unknown), code: string): Promise<CocogenError> {
+  try {
+    await (typeof promise === 'function' ? promise() : promise);
+  } catch (e) {
+    expect(e).toBeInstanceOf(CocogenError);
+    expect((e as CocogenError).code).toBe(code);
+    return e as CocogenError;
+  }
+  throw new Error(`expected a CocogenError ${code}`);
+}
+
+if (!probe.available && requireGpu) {
+  describe('WebGPU backend (CI requires an adapter)', () => {
+    it('finds a WebGPU adapter', () => {
+      throw new Error(`CI=true but no WebGPU adapter: ${probe.reason}`);
+    });
+  });
+}
+
+describe.skipIf(!probe.available)(`WebGPU backend${probe.available ? '' : ` — skipped: ${probe.reason}`}`, () => {
+  let gpu: WebGpuBackend;
+  beforeAll(async () => {
+    gpu = await WebGpuBackend.create();
+  });
+  afterAll(() => gpu?.dispose());
+
+  it('describes its adapter and limits', () => {
+    const info = gpu.info();
+    expect(info.name).toBe('webgpu');
+    expect(info.device.length).toBeGreaterThan(0);
+    const limits = info.details.limits as Record<string, number>;
+    expect(limits.maxStorageBufferBindingSize).toBeGreaterThanOrEqual(128 * 1024 * 1024);
+    expect(info.details.chunkBytes).toBe(Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize));
+    expect(typeof info.details.isFallbackAdapter).toBe('boolean');
+  });
+
+  it('K = 1, P = 1', async () => {
+    const out = await gpu.fedAvg([new Float32Array([3.5])], new Float64Array([1]));
+    expect(Array.from(out)).toEqual([3.5]);
+  });
+
+  it('P not a multiple of the workgroup size, mixed signs, into a given out', async () => {
+    const updates = makeUpdates(7, 1000, 1, true);
+    const weights = makeWeights(7, 2);
+    const out = new Float32Array(1000);
+    const got = await gpu.fedAvg(updates, weights, out);
+    expect(got).toBe(out);
+    expect(maxRelativeError(got, updates, weights, 1e-3)).toBeLessThan(1e-6);
+  });
+
+  it('streams many chunks of P (forced by maxChunkBytes)', async () => {
+    const k = 3;
+    const p = 200_003;
+    const maxChunkBytes = k * 4 * 65536;
+    expect(planFedAvg(k, p, maxChunkBytes)).toEqual({ chunkP: 65536, kGroup: 3, chunks: 4, groups: 1 });
+    const small = await WebGpuBackend.create({ maxChunkBytes });
+    try {
+      const updates = makeUpdates(k, p, 3, true);
+      const weights = makeWeights(k, 4);
+      expect(maxRelativeError(await small.fedAvg(updates, weights), updates, weights, 1e-3)).toBeLessThan(1e-6);
+    } finally {
+      small.dispose();
+    }
+  });
+
+  it('splits over K with carried partial sums when K columns do not fit (forced by maxChunkBytes)', async () => {
+    const k = 37;
+    const p = 5003;
+    const plan = planFedAvg(k, p, 4096);
+    expect(plan.groups).toBeGreaterThan(1);
+    expect(plan.chunks).toBeGreaterThan(1);
+    const small = await WebGpuBackend.create({ maxChunkBytes: 4096 });
+    try {
+      const updates = makeUpdates(k, p, 5, true);
+      const weights = makeWeights(k, 6);
+      expect(maxRelativeError(await small.fedAvg(updates, weights), updates, weights, 1e-3)).toBeLessThan(1e-6);
+    } finally {
+      small.dispose();
+    }
+  });
+
+  it('K = 10^6 updates (K × 4 bytes above the chunk limit)', async () => {
+    const k = 1_000_000;
+    const p = 2;
+    const maxChunkBytes = 1 << 20;
+    expect(planFedAvg(k, p, maxChunkBytes).groups).toBeGreaterThan(1);
+    const small = await WebGpuBackend.create({ maxChunkBytes });
+    try {
+      const updates = makeUpdates(k, p, 7, false);
+      const weights = makeWeights(k, 8);
+      expect(maxRelativeError(await small.fedAvg(updates, weights), updates, weights)).toBeLessThan(1e-6);
+    } finally {
+      small.dispose();
+    }
+  });
+
+  it('K = 1000 matches float64 within 1e-6 relative, positive and mixed-sign data', async () => {
+    const k = 1000;
+    const p = 4099;
+    const weights = makeWeights(k, 10);
+    const positive = makeUpdates(k, p, 11, false);
+    const positiveErr = maxRelativeError(await gpu.fedAvg(positive, weights), positive, weights);
+    const mixed = makeUpdates(k, p, 12, true);
+    const mixedOut = await gpu.fedAvg(mixed, weights);
+    const mixedErr = maxRelativeError(mixedOut, mixed, weights, 1e-3);
+    const mixedPlainErr = maxRelativeError(mixedOut, mixed, weights);
+    console.info(
+      `fed-avg K=1000 on ${gpu.info().device}: positive max rel err ${positiveErr.toExponential(2)}, ` +
+        `mixed-sign max err / max(|ref|, 1e-3·Σ|w·u|) ${mixedErr.toExponential(2)}, mixed-sign plain relative ${mixedPlainErr.toExponential(2)}`,
+    );
+    expect(positiveErr).toBeLessThan(1e-6);
+    expect(mixedErr).toBeLessThan(1e-6);
+  });
+
+  it('propagates NaN and infinities IEEE-style', async () => {
+    const updates = makeUpdates(3, 300, 13, true);
+    updates[0]![5] = NaN;
+    updates[1]![7] = Infinity;
+    updates[2]![9] = -Infinity;
+    updates[0]![9] = Infinity;
+    updates[2]![11] = -Infinity;
+    const weights = makeWeights(3, 14);
+    const out = await gpu.fedAvg(updates, weights);
+    expect(out[5]).toBeNaN();
+    expect(out[7]).toBe(Infinity);
+    expect(out[9]).toBeNaN();
+    expect(out[11]).toBe(-Infinity);
+    expect(maxRelativeError(out, updates, weights, 1e-3)).toBeLessThan(1e-6);
+  });
+
+  it('runs P above the device binding limit: K = 2 (K·P·4 > limit) and K = 1 (one update > limit)', async () => {
+    const limit = gpu.info().details.limits as Record<string, number>;
+    const floatsPerBinding = limit.maxStorageBufferBindingSize! / 4;
+    for (const [k, p] of [
+      [2, floatsPerBinding + 1000],
+      [1, floatsPerBinding + 17],
+    ] as const) {
+      const updates = Array.from({ length: k }, (_, j) => {
+        const u = new Float32Array(p);
+        for (let i = 0; i < p; i++) u[i] = ((i * 7 + j * 13) % 1001) - 500.25;
+        return u;
+      });
+      const weights = k === 1 ? new Float64Array([1]) : new Float64Array([0.3, 0.7]);
+      const t0 = performance.now();
+      const out = await gpu.fedAvg(updates, weights);
+      const seconds = (performance.now() - t0) / 1000;
+      console.info(`fed-avg K=${k} P=${p}: ${seconds.toFixed(2)} s`);
+      // Spot-check both ends and the chunk seams, then everything.
+      for (const i of [0, floatsPerBinding / 2 - 1, floatsPerBinding / 2, floatsPerBinding - 1, floatsPerBinding, p - 1]) {
+        let want = 0;
+        for (let j = 0; j < k; j++) want += weights[j]! * updates[j]![i]!;
+        expect(out[i]).toBe(Math.fround(want));
+      }
+      expect(maxRelativeError(out, updates, weights, 1e-3)).toBeLessThan(1e-6);
+    }
+    expect(gpu.poolStats().bytesInUse).toBe(0);
+    // Do not keep ~0.5 GiB of free buffers for the rest of the file.
+    (gpu as unknown as { pool: { trim(): void } }).pool.trim();
+  });
+
+  it('returns every buffer to the pool, and frees them all on dispose', async () => {
+    const backend = await WebGpuBackend.create({ maxChunkBytes: 1 << 16 });
+    expect(backend.poolStats()).toEqual({ bytesAllocated: 0, bytesInUse: 0, bytesFree: 0, buffersInUse: 0, buffersFree: 0 });
+    const updates = makeUpdates(4, 50_000, 15, true);
+    const weights = makeWeights(4, 16);
+    await backend.fedAvg(updates, weights);
+    const after1 = backend.poolStats();
+    expect(after1.bytesInUse).toBe(0);
+    expect(after1.bytesAllocated).toBeGreaterThan(0);
+    await backend.fedAvg(updates, weights);
+    // The second call reuses the pooled buffers.
+    expect(backend.poolStats()).toEqual(after1);
+    backend.dispose();
+    expect(backend.poolStats()).toEqual({ bytesAllocated: 0, bytesInUse: 0, bytesFree: 0, buffersInUse: 0, buffersFree: 0 });
+  });
+
+  it('throws DISPOSED after dispose; dispose is idempotent', async () => {
+    const backend = await WebGpuBackend.create();
+    expect(backend.disposed).toBe(false);
+    backend.dispose();
+    backend.dispose();
+    expect(backend.disposed).toBe(true);
+    await expectCode(backend.fedAvg([new Float32Array(1)], new Float64Array([1])), 'DISPOSED');
+    await expectCode(() => backend.info(), 'DISPOSED');
+  });
+
+  it('surfaces a broken shader as GPU_ERROR naming the kernel', async () => {
+    const broken = new FedAvgProgram({ name: 'fed-avg-broken', shaderSource: '@compute @workgroup_size(64) fn main( {' });
+    const backend = await WebGpuBackend.create({ fedAvgProgram: broken });
+    try {
+      const e = await expectCode(backend.fedAvg([new Float32Array(4)], new Float64Array([1])), 'GPU_ERROR');
+      expect(e.message).toContain('"fed-avg-broken"');
+      expect(e.message).toContain('creating its pipeline');
+      expect(e.details).toMatchObject({ kernel: 'fed-avg-broken' });
+      // Not cached: a second call reports it again.
+      await expectCode(backend.fedAvg([new Float32Array(4)], new Float64Array([1])), 'GPU_ERROR');
+    } finally {
+      backend.dispose();
+    }
+  });
+
+  it('surfaces a bind-group validation error (shader and buffers disagree) as GPU_ERROR naming the kernel', async () => {
+    // Valid WGSL, but binding 1 declared as a uniform while the program binds a storage buffer there.
+    const source = new FedAvgProgram().shaderSource.replace(
+      'var<storage, read> weights: array<vec4<f32>>;',
+      'var<uniform> weights: array<vec4<f32>, 4>;',
+    );
+    expect(source).toContain('var<uniform> weights');
+    const mismatched = new FedAvgProgram({ name: 'fed-avg-mismatched', shaderSource: source });
+    const backend = await WebGpuBackend.create({ fedAvgProgram: mismatched });
+    try {
+      const e = await expectCode(backend.fedAvg([new Float32Array(4)], new Float64Array([1])), 'GPU_ERROR');
+      expect(e.message).toContain('"fed-avg-mismatched"');
+      expect(backend.poolStats().bytesInUse).toBe(0);
+    } finally {
+      backend.dispose();
+    }
+  });
+
+  it('ProgramRunner caches pipelines by key and reports compile errors by kernel name', async () => {
+    const { device } = await requestGpuDevice({ label: 'program-runner test' });
+    try {
+      const runner = new ProgramRunner(device);
+      const a = await runner.pipeline(new FedAvgProgram());
+      expect(await runner.pipeline(new FedAvgProgram())).toBe(a);
+      expect(await runner.pipeline(new FedAvgProgram({ workgroupSize: 64 }))).not.toBe(a);
+      expect(runner.cachedPipelines).toBe(2);
+      const e = await expectCode(runner.pipeline(new FedAvgProgram({ name: 'not-wgsl', shaderSource: 'not wgsl' })), 'GPU_ERROR');
+      expect(e.message).toMatch(/validation error in kernel "not-wgsl"/);
+    } finally {
+      device.destroy();
+    }
+  });
+
+  it('lets the process exit on its own after dispose (child process)', () => {
+    // Node 20 cannot run TypeScript, so transpile this backend's own sources (types stripped, nothing else changed)
+    // next to node_modules and run a plain-JS child against them.
+    const out = mkdtempSync(join(root, 'node_modules', '.cache-cocogen-gpu-exit-'));
+    try {
+      const sources = [
+        'bindings/dawn.ts',
+        'bindings/wgsl.generated.ts',
+        'src/errors.ts',
+        'src/engine/webgpu-backend.ts',
+        'src/engine/programs/buffer-pool.ts',
+        'src/engine/programs/dispatch.ts',
+        'src/engine/programs/fed-avg.ts',
+        'src/engine/programs/program-runner.ts',
+      ];
+      for (const file of sources) {
+        const text = ts.sys.readFile(join(root, file))!;
+        const js = ts.transpileModule(text, {
+          compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
+        }).outputText;
+        const target = join(out, file.replace(/\.ts$/, '.js'));
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, js);
+      }
+      writeFileSync(join(out, 'package.json'), '{"type":"module"}');
+      writeFileSync(
+        join(out, 'child.mjs'),
+        [
+          "import { WebGpuBackend } from './src/engine/webgpu-backend.js';",
+          'const gpu = await WebGpuBackend.create();',
+          'const r = await gpu.fedAvg([new Float32Array([1, 2]), new Float32Array([3, 4])], new Float64Array([0.25, 0.75]));',
+          'gpu.dispose();',
+          "console.log('result', Array.from(r).join(','));",
+        ].join('\n'),
+      );
+      const t0 = performance.now();
+      const child = spawnSync(process.execPath, [join(out, 'child.mjs')], { encoding: 'utf8', timeout: 60_000 });
+      const seconds = (performance.now() - t0) / 1000;
+      expect(child.error, child.stderr).toBeUndefined();
+      expect(child.signal, 'the child had to be killed: it did not exit on its own').toBeNull();
+      expect(child.status, child.stderr).toBe(0);
+      expect(child.stdout).toContain('result 2.5,3.5');
+      expect(seconds).toBeLessThan(30);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
