@@ -1,0 +1,35 @@
+// Run-time selection of the instruction set the CPU kernels use.
+//
+// The addon is compiled for the baseline of its target (x86-64 v1 on x86), so one binary runs everywhere; the hot
+// kernels carry extra AVX2 and AVX-512 versions (compiled with per-function target attributes) and dispatch once per
+// call on what this CPU and OS support.
+#ifndef COCOGEN_NATIVE_CPU_FEATURES_H_
+#define COCOGEN_NATIVE_CPU_FEATURES_H_
+
+#include <string>
+#include <vector>
+
+#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
+// Kernels may be compiled for AVX2 / AVX-512 with __attribute__((target(...))) and picked at run time.
+#define COCOGEN_X86_DISPATCH 1
+#define COCOGEN_TARGET_AVX2 __attribute__((target("avx2,fma")))
+#define COCOGEN_TARGET_AVX512 __attribute__((target("avx512f,avx2,fma")))
+#else
+#define COCOGEN_X86_DISPATCH 0
+#endif
+
+namespace cocogen {
+
+enum class Isa { kScalar, kAvx2, kAvx512 };
+
+// The instruction set the kernels use in this process: the best one the CPU supports, capped by the environment
+// variable COCOGEN_NATIVE_ISA (`scalar`, `avx2` or `avx512`; read once) so that tests and bug reports can force a
+// lower path. Never raises the level above what the CPU supports.
+Isa ActiveIsa();
+
+// Feature names of an instruction set as buildInfo() reports them, e.g. {"avx512f", "avx2", "fma"} or {"scalar"}.
+std::vector<std::string> IsaFeatureNames(Isa isa);
+
+}  // namespace cocogen
+
+#endif  // COCOGEN_NATIVE_CPU_FEATURES_H_
