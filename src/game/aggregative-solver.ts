@@ -7,7 +7,9 @@
  * is decreasing in u and, with v = 1/u, a quadratic t·v² + m·v − r = 0 (t = αη s_n/D, r = e_n − αG), so
  *   u_n(D, Q) = clamp((m + √(m² + 4tr)) / (2r), d_n, d_n + X_n)     in closed form.
  * The maximizer is the fixed point D = Σ u_n(D, Q), Q = Σ s_n/u_n(D, Q); it is unique when F is strictly concave
- * (every fixed point is a KKT point). It is found by nested safeguarded Newton:
+ * (every fixed point is a KKT point). It is found first by plain Newton on the 2-D fixed point (Jacobian from the
+ * implicit-function derivatives of u_n, accumulated in the same pass), kept while the scaled residual at least
+ * halves each step; should that stall (kinks where coordinates hit their bounds), by nested safeguarded Newton:
  * - inner: for fixed D, R(Q) = Σ s_n/u_n(D, Q) − Q is strictly decreasing (slope ≤ −1) on
  *   [Σ s/(d+X), Σ s/d], so its root Q*(D) is bracketed; Newton steps with bisection fallback;
  * - outer: h(D) = Σ u_n(D, Q*(D)) − D is ≥ 0 at D = Σd and ≤ 0 at D = Σ(d+X) with one root; Newton with the
@@ -77,13 +79,17 @@ export function maximizeAggregative(obj: AggregativeObjective, options: Aggregat
   if (count === 0) return { x, D: 0, Q: 0, kktResidual: 0, iterations: 0, passes, converged: true };
 
   // sums[0..5] = Σu, Σs/u, Σ∂u/∂D, Σ∂u/∂Q, Σ∂(s/u)/∂D, Σ∂(s/u)/∂Q at (D, Q); writes x when asked.
+  // With r = e − αG > 0, f(u) = t/u² + m/u − r falls from +∞ (or −r when t = m = 0) to −r, so its one root on
+  // (0, ∞) is u* = (m + √(m² + 4tr)) / (2r) and the box solution is u* clamped to [d, d + X]; with r ≤ 0, f ≥ 0
+  // everywhere and x = X. Written with as few divisions as possible: this loop is the solver's whole cost.
   const sums = new Float64Array(6);
   const pass = (D: number, Q: number, writeX: boolean): void => {
     passes++;
     const G = alpha * commonMarginal(curve, D, Q);
     const GD = alpha * (-(beta + 1) * beta * A * Math.pow(D, -beta - 2) - (2 * eta * Q) / (D * D * D));
     const GQ = (alpha * eta) / (D * D);
-    const tc = (alpha * eta) / D;
+    const invD = 1 / D;
+    const tc = alpha * eta * invD;
     let Su = 0;
     let Sq = 0;
     let SuD = 0;
@@ -91,44 +97,47 @@ export function maximizeAggregative(obj: AggregativeObjective, options: Aggregat
     let SqD = 0;
     let SqQ = 0;
     for (let k = 0; k < count; k++) {
-      const i = members ? members[k] : k;
+      const i = members === undefined ? k : members[k];
       const di = d[i];
+      const Xi = X[i];
       const si = s[i];
-      const mi = m[i];
-      const t = tc * si;
       const r = e[i] - G;
-      let u = di;
-      let xi = 0;
-      // f(u) = t/u² + m/u − r, decreasing in u.
-      if (X[i] > 0 && t / (di * di) + mi / di - r > 0) {
-        const hi = di + X[i];
-        if (t / (hi * hi) + mi / hi - r >= 0) {
-          u = hi;
-          xi = X[i];
+      let u: number;
+      let xi: number;
+      if (r <= 0) {
+        xi = Xi;
+        u = di + Xi;
+      } else {
+        const mi = m[i];
+        const t = tc * si;
+        const us = (mi + Math.sqrt(mi * mi + 4 * t * r)) / (2 * r);
+        if (us <= di) {
+          xi = 0;
+          u = di;
+        } else if (us >= di + Xi) {
+          xi = Xi;
+          u = di + Xi;
         } else {
-          u = (mi + Math.sqrt(mi * mi + 4 * t * r)) / (2 * r);
-          if (u <= di) {
-            u = di;
-          } else if (u >= hi) {
-            u = hi;
-            xi = X[i];
-          } else {
-            xi = u - di;
-            const u2 = u * u;
-            const fu = (-2 * t) / (u2 * u) - mi / u2;
-            const fD = GD - t / (D * u2);
-            const duD = -fD / fu;
-            const duQ = -GQ / fu;
-            const w = si / u2;
-            SuD += duD;
-            SuQ += duQ;
-            SqD -= w * duD;
-            SqQ -= w * duQ;
-          }
+          u = us;
+          xi = us - di;
+          const iu = 1 / u;
+          const iu2 = iu * iu;
+          const ifu = -1 / ((2 * t * iu + mi) * iu2); // 1 / f'(u)
+          const duD = -(GD - t * iu2 * invD) * ifu;
+          const duQ = -GQ * ifu;
+          const w = si * iu2;
+          SuD += duD;
+          SuQ += duQ;
+          SqD -= w * duD;
+          SqQ -= w * duQ;
+          Su += u;
+          Sq += si * iu;
+          if (writeX) x[i] = xi;
+          continue;
         }
       }
       Su += u;
-      Sq += si / u;
+      if (si !== 0) Sq += si / u;
       if (writeX) x[i] = xi;
     }
     sums[0] = Su;
@@ -139,20 +148,64 @@ export function maximizeAggregative(obj: AggregativeObjective, options: Aggregat
     sums[5] = SqQ;
   };
 
+  let hTol = 1e-13;
+  /** Final pass at (D, Q): x, the true aggregates and the KKT residual; `done` when it is good enough to stop. */
+  const finish = (D: number, Q: number): { done: boolean; sol: AggregativeSolution } => {
+    pass(D, Q, true);
+    const agg = aggregatesAt(d, s, x, members);
+    const kkt = kktResidual(obj, x, agg.D, agg.Q);
+    // Aim 1000× below the tolerance; tighten the fixed-point test twice before settling for `tol` itself.
+    const done = kkt <= tol * 1e-3 || hTol < 1e-15;
+    hTol *= 0.1;
+    return { done, sol: { x, D: agg.D, Q: agg.Q, kktResidual: kkt, iterations, passes, converged: kkt <= tol } };
+  };
+
+  // Phase 1: joint Newton on the 2-D fixed point F(D, Q) = (Σu − D, Σs/u − Q), clamped to the box of possible
+  // aggregates, accepted while the scaled residual keeps falling fast; usually converges in a handful of passes.
+  let iterations = 0;
+  let D = options.initial ? Math.min(Math.max(options.initial.D, Dlo), Dhi) : 0.5 * (Dlo + Dhi);
+  let Qj = options.initial ? Math.min(Math.max(options.initial.Q, Qlo), Qhi) : 0.5 * (Qlo + Qhi);
+  {
+    let prevMerit = Infinity;
+    for (let it = 0; it < 30 && iterations < maxIterations; it++) {
+      iterations++;
+      pass(D, Qj, false);
+      const F1 = sums[0] - D;
+      const F2 = sums[1] - Qj;
+      const merit = Math.max(Math.abs(F1) / D, Qhi > 0 ? Math.abs(F2) / Math.max(Qj, sums[1]) : 0);
+      if (merit <= hTol) {
+        const f = finish(D, Qj); // same point: `sums` stay valid for the next step
+        if (f.done) return f.sol;
+      } else if (!(merit < 0.5 * prevMerit)) {
+        break; // not converging fast: hand over to the bracketed method
+      }
+      prevMerit = merit;
+      const J11 = sums[2] - 1;
+      const J12 = sums[3];
+      const J21 = sums[4];
+      const J22 = sums[5] - 1;
+      const det = J11 * J22 - J12 * J21;
+      if (!(Math.abs(det) > 0)) break;
+      D = Math.min(Math.max(D + (-F1 * J22 + F2 * J12) / det, Dlo), Dhi);
+      Qj = Math.min(Math.max(Qj + (-F2 * J11 + F1 * J21) / det, Qlo), Qhi);
+    }
+  }
+
+  // Phase 2 (fallback): nested safeguarded Newton, bracketed in both D and Q.
   // Inner solve: Q*(D). Leaves `sums` evaluated at the returned Q.
-  let Qcur = options.initial ? Math.min(Math.max(options.initial.Q, Qlo), Qhi) : 0.5 * (Qlo + Qhi);
-  const solveQ = (D: number): number => {
+  let Qcur = Qj;
+  const solveQ = (Dv: number): number => {
     let lo = Qlo;
     let hi = Qhi;
     let Q = Math.min(Math.max(Qcur, lo), hi);
     for (let it = 0; it < 200; it++) {
-      pass(D, Q, false);
+      pass(Dv, Q, false);
       const R = sums[1] - Q;
       if (R > 0) lo = Q;
       else hi = Q;
       if (Math.abs(R) <= 4 * EPS * Math.max(Q, sums[1]) || hi - lo <= 4 * EPS * hi) break;
       let next = Q - R / (sums[5] - 1);
-      if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+      if (!(next >= lo && next <= hi && next !== Q)) next = 0.5 * (lo + hi);
       Q = next;
     }
     Qcur = Q;
@@ -161,12 +214,7 @@ export function maximizeAggregative(obj: AggregativeObjective, options: Aggregat
 
   let lo = Dlo;
   let hi = Dhi;
-  let D = options.initial ? Math.min(Math.max(options.initial.D, Dlo), Dhi) : 0.5 * (Dlo + Dhi);
-  let iterations = 0;
-  let kkt = Infinity;
-  let converged = false;
-  let Q = 0;
-  let hTol = 1e-13;
+  let Q = Qj;
   while (iterations < maxIterations) {
     iterations++;
     Q = solveQ(D);
@@ -175,26 +223,14 @@ export function maximizeAggregative(obj: AggregativeObjective, options: Aggregat
     else hi = D;
     const bracketDone = hi - lo <= 4 * EPS * hi;
     if (Math.abs(h) <= hTol * D || bracketDone) {
-      pass(D, Q, true);
-      const agg = aggregatesAt(d, s, x, members);
-      kkt = kktResidual(obj, x, agg.D, agg.Q);
-      // Aim 1000× below the tolerance; tighten the fixed-point test twice before settling for `tol` itself.
-      if (kkt <= tol * 1e-3 || bracketDone || hTol < 1e-15) {
-        converged = kkt <= tol;
-        return { x, D: agg.D, Q: agg.Q, kktResidual: kkt, iterations, passes, converged };
-      }
-      hTol *= 1e-1;
-      pass(D, Q, false); // restore sums for the Newton step
+      const f = finish(D, Q);
+      if (f.done || bracketDone) return f.sol; // otherwise `sums` are still those at (D, Q)
     }
     const dQdD = -sums[4] / (sums[5] - 1);
     const dh = sums[2] + sums[3] * dQdD - 1;
     let next = D - h / dh;
-    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+    if (!(next >= lo && next <= hi && next !== D)) next = 0.5 * (lo + hi);
     D = next;
   }
-  pass(D, Q, true);
-  const agg = aggregatesAt(d, s, x, members);
-  kkt = kktResidual(obj, x, agg.D, agg.Q);
-  converged = kkt <= tol;
-  return { x, D: agg.D, Q: agg.Q, kktResidual: kkt, iterations, passes, converged };
+  return finish(D, Q).sol;
 }
