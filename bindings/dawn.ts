@@ -41,8 +41,7 @@ export interface GpuLimitsSummary {
 }
 
 export type GpuProbe =
-  | { available: true; adapter: GpuAdapterSummary; limits: GpuLimitsSummary }
-  | { available: false; reason: string };
+  { available: true; adapter: GpuAdapterSummary; limits: GpuLimitsSummary } | { available: false; reason: string };
 
 export interface GpuDeviceHandle {
   adapter: GPUAdapter;
@@ -113,7 +112,9 @@ function summarizeLimits(limits: GPUSupportedLimits): GpuLimitsSummary {
   };
 }
 
-async function requestAdapter(powerPreference?: GPUPowerPreference): Promise<{ ok: true; adapter: GPUAdapter } | { ok: false; reason: string }> {
+async function requestAdapter(
+  powerPreference?: GPUPowerPreference,
+): Promise<{ ok: true; adapter: GPUAdapter } | { ok: false; reason: string }> {
   const load = await loadGpu();
   if (!load.ok) return load;
   try {
@@ -148,7 +149,9 @@ export function probeGpu(): Promise<GpuProbe> {
  * A new device on the default (or preferred) adapter, with the adapter's largest storage-binding and buffer sizes.
  * @throws CocogenError BACKEND_UNAVAILABLE when there is no adapter or the device cannot be created.
  */
-export async function requestGpuDevice(options: { powerPreference?: GPUPowerPreference; label?: string } = {}): Promise<GpuDeviceHandle> {
+export async function requestGpuDevice(
+  options: { powerPreference?: GPUPowerPreference; label?: string } = {},
+): Promise<GpuDeviceHandle> {
   const got = await requestAdapter(options.powerPreference);
   if (!got.ok) throw new CocogenError('BACKEND_UNAVAILABLE', got.reason);
   const adapter = got.adapter;
@@ -166,7 +169,10 @@ export async function requestGpuDevice(options: { powerPreference?: GPUPowerPref
       },
     });
   } catch (e) {
-    throw new CocogenError('BACKEND_UNAVAILABLE', `the WebGPU adapter refused to create a device: ${(e as Error).message}`);
+    throw new CocogenError(
+      'BACKEND_UNAVAILABLE',
+      `the WebGPU adapter refused to create a device: ${(e as Error).message}`,
+    );
   }
   return { adapter, device, summary: summarizeAdapter(adapter), limits: summarizeLimits(device.limits) };
 }

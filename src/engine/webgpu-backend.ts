@@ -12,7 +12,13 @@
  *   gpu.dispose();
  * }
  */
-import { GPU_BUFFER_USAGE, GPU_MAP_MODE, requestGpuDevice, type GpuAdapterSummary, type GpuLimitsSummary } from '../../bindings/dawn.js';
+import {
+  GPU_BUFFER_USAGE,
+  GPU_MAP_MODE,
+  requestGpuDevice,
+  type GpuAdapterSummary,
+  type GpuLimitsSummary,
+} from '../../bindings/dawn.js';
 import { CocogenError, describeValue, invalidArgument } from '../errors.js';
 import type { Backend, BackendInfo } from './backend.js';
 import { GpuBufferPool, type BufferPoolStats } from './programs/buffer-pool.js';
@@ -38,7 +44,8 @@ const PACK_BATCH_FLOATS = 1 << 20;
 export class WebGpuBackend implements Backend {
   readonly name = 'webgpu' as const;
   private isDisposed = false;
-  private lost: string | undefined;
+  /** Why the device can no longer be trusted (lost, or an error escaped the error scopes); reported by every call. */
+  private fault: string | undefined;
   private readonly pool: GpuBufferPool;
   private readonly runner: ProgramRunner;
   private readonly program: FedAvgProgram;
@@ -57,11 +64,11 @@ export class WebGpuBackend implements Backend {
     this.runner = new ProgramRunner(device);
     this.program = options.fedAvgProgram ?? new FedAvgProgram();
     void device.lost.then((info) => {
-      if (!this.isDisposed) this.lost = `device lost (${info.reason}): ${info.message}`;
+      if (!this.isDisposed) this.fault = `device lost (${info.reason}): ${info.message}`;
     });
     // Every call is wrapped in error scopes; anything that still escapes is kept and reported by the next call.
     device.onuncapturederror = (event) => {
-      this.lost ??= `uncaptured GPU error: ${event.error.message}`;
+      this.fault ??= `uncaptured GPU error: ${event.error.message}`;
     };
   }
 
@@ -154,7 +161,10 @@ export class WebGpuBackend implements Backend {
         this.device.createBindGroup({
           label: `${kernel} bind group`,
           layout: pipeline.getBindGroupLayout(0),
-          entries: [params, weightsBuf, updatesBuf, partialBuf, resultBuf].map((buffer, binding) => ({ binding, resource: { buffer } })),
+          entries: [params, weightsBuf, updatesBuf, partialBuf, resultBuf].map((buffer, binding) => ({
+            binding,
+            resource: { buffer },
+          })),
         }),
       );
       await bound;
@@ -173,16 +183,27 @@ export class WebGpuBackend implements Backend {
           const kCount = Math.min(kGroup, k - k0);
           const last = k0 + kCount >= k;
           const flags = (g > 0 ? FED_AVG_FLAGS.READ_PARTIAL : 0) | (last ? FED_AVG_FLAGS.WRITE_RESULT : 0);
-          const { settled } = this.runner.scoped(kernel, `running chunk ${c} (elements ${start}..${start + count - 1}, updates ${k0}..${k0 + kCount - 1})`, () => {
-            const queue = this.device.queue;
-            if (plan.groups > 1) queue.writeBuffer(weightsBuf, 0, split, FLOATS_PER_WEIGHT * k0, FLOATS_PER_WEIGHT * kCount);
-            this.upload(updatesBuf, updates, k0, kCount, start, count);
-            queue.writeBuffer(params, 0, program.uniforms(count, kCount, flags));
-            const encoder = this.device.createCommandEncoder({ label: `${kernel} chunk ${c}` });
-            this.runner.encodeDispatch(encoder, program, pipeline, bindGroup, program.dispatch(count, this.limits.maxComputeWorkgroupsPerDimension));
-            if (last) encoder.copyBufferToBuffer(resultBuf, 0, target, 0, count * 4);
-            queue.submit([encoder.finish()]);
-          });
+          const { settled } = this.runner.scoped(
+            kernel,
+            `running chunk ${c} (elements ${start}..${start + count - 1}, updates ${k0}..${k0 + kCount - 1})`,
+            () => {
+              const queue = this.device.queue;
+              if (plan.groups > 1)
+                queue.writeBuffer(weightsBuf, 0, split, FLOATS_PER_WEIGHT * k0, FLOATS_PER_WEIGHT * kCount);
+              this.upload(updatesBuf, updates, k0, kCount, start, count);
+              queue.writeBuffer(params, 0, program.uniforms(count, kCount, flags));
+              const encoder = this.device.createCommandEncoder({ label: `${kernel} chunk ${c}` });
+              this.runner.encodeDispatch(
+                encoder,
+                program,
+                pipeline,
+                bindGroup,
+                program.dispatch(count, this.limits.maxComputeWorkgroupsPerDimension),
+              );
+              if (last) encoder.copyBufferToBuffer(resultBuf, 0, target, 0, count * 4);
+              queue.submit([encoder.finish()]);
+            },
+          );
           submitted.push(settled);
         }
         pending[slot] = (async () => {
@@ -212,7 +233,14 @@ export class WebGpuBackend implements Backend {
   }
 
   /** Write updates[k0 .. k0+kCount)[start .. start+count) into `buffer` as kCount rows of `count` floats. */
-  private upload(buffer: GPUBuffer, updates: readonly Float32Array[], k0: number, kCount: number, start: number, count: number): void {
+  private upload(
+    buffer: GPUBuffer,
+    updates: readonly Float32Array[],
+    k0: number,
+    kCount: number,
+    start: number,
+    count: number,
+  ): void {
     const queue = this.device.queue;
     if (count * 4 >= DIRECT_WRITE_MIN_BYTES) {
       for (let j = 0; j < kCount; j++) queue.writeBuffer(buffer, j * count * 4, updates[k0 + j]!, start, count);
@@ -233,12 +261,12 @@ export class WebGpuBackend implements Backend {
     if (this.isDisposed) return new CocogenError('DISPOSED', `WebGpuBackend was disposed while "${kernel}" ran`);
     if (e instanceof CocogenError) return e;
     const message = e instanceof Error ? e.message : describeValue(e);
-    return gpuError(kernel, 'running', this.lost ? `${message} (${this.lost})` : message);
+    return gpuError(kernel, 'running', this.fault ? `${message} (${this.fault})` : message);
   }
 
   private guard(method: string): void {
     if (this.isDisposed) throw new CocogenError('DISPOSED', `Cannot call WebGpuBackend.${method}() after dispose()`);
-    if (this.lost) throw new CocogenError('GPU_ERROR', `WebGpuBackend.${method}(): ${this.lost}`);
+    if (this.fault) throw new CocogenError('GPU_ERROR', `WebGpuBackend.${method}(): ${this.fault}`);
   }
 
   /** Idempotent: destroys every pooled buffer and the device. The process can exit afterwards. */

@@ -11,7 +11,8 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeGpu, requestGpuDevice } from '../../bindings/dawn.js';
 import { CocogenError } from '../../src/errors.js';
-import { FedAvgProgram, planFedAvg } from '../../src/engine/programs/fed-avg.js';
+import { dispatch1d, packUniforms } from '../../src/engine/programs/dispatch.js';
+import { FedAvgProgram, planFedAvg, splitWeights } from '../../src/engine/programs/fed-avg.js';
 import { ProgramRunner } from '../../src/engine/programs/program-runner.js';
 import { WebGpuBackend } from '../../src/engine/webgpu-backend.js';
 
@@ -48,7 +49,10 @@ function makeWeights(k: number, seed: number): Float64Array {
 }
 
 /** The float64 reference: Σ_k w_k·u_k[i] and the magnitude Σ_k |w_k·u_k[i]| (the scale of cancellation). */
-function reference(updates: readonly Float32Array[], weights: Float64Array): { value: Float64Array; magnitude: Float64Array } {
+function reference(
+  updates: readonly Float32Array[],
+  weights: Float64Array,
+): { value: Float64Array; magnitude: Float64Array } {
   const p = updates[0]!.length;
   const value = new Float64Array(p);
   const magnitude = new Float64Array(p);
@@ -67,7 +71,12 @@ function reference(updates: readonly Float32Array[], weights: Float64Array): { v
  * Largest error relative to max(|ref|, floor·Σ|w u|) (floor = 0: plain relative error). Non-finite reference values
  * must be matched exactly (NaN where NaN, the same infinity).
  */
-function maxRelativeError(actual: Float32Array, updates: readonly Float32Array[], weights: Float64Array, floor = 0): number {
+function maxRelativeError(
+  actual: Float32Array,
+  updates: readonly Float32Array[],
+  weights: Float64Array,
+  floor = 0,
+): number {
   const { value, magnitude } = reference(updates, weights);
   let worst = 0;
   for (let i = 0; i < actual.length; i++) {
@@ -95,6 +104,45 @@ async function expectCode(promise: Promise<unknown> | (() => unknown), code: str
   }
   throw new Error(`expected a CocogenError ${code}`);
 }
+
+describe('fed-avg host side (no GPU needed)', () => {
+  it('plans chunks that fit the binding limit', () => {
+    for (const [k, p, limit] of [
+      [1, 1, 16],
+      [2, 33_555_432, 134_217_728],
+      [1, 33_554_449, 134_217_728],
+      [1_000_000, 2, 1 << 20],
+      [1_000_000, 10_000_000, 134_217_728],
+      [37, 5003, 4096],
+    ] as const) {
+      const plan = planFedAvg(k, p, limit);
+      expect(plan.kGroup * plan.chunkP * 4).toBeLessThanOrEqual(limit);
+      expect(plan.kGroup * 16).toBeLessThanOrEqual(limit);
+      if (plan.groups > 1) expect(plan.chunkP * 8).toBeLessThanOrEqual(limit);
+      expect(plan.chunks).toBe(Math.ceil(p / plan.chunkP));
+      expect(plan.groups).toBe(Math.ceil(k / plan.kGroup));
+    }
+  });
+
+  it('splits weights into w1 + w2 + w3 to ~2^-46', () => {
+    const w = new Float64Array([1, 0.1, 1 / 3, 1e-7, 0.999999999]);
+    const s = splitWeights(w);
+    w.forEach((x, k) =>
+      expect(Math.abs(s[4 * k]! + s[4 * k + 1]! + s[4 * k + 2]! - x)).toBeLessThanOrEqual(x * 2 ** -46),
+    );
+  });
+
+  it('sizes 2-D dispatches and packs uniforms to 16 bytes', () => {
+    expect(dispatch1d(1, 256, 65535)).toEqual([1, 1, 1]);
+    const [x, y] = dispatch1d(33_554_449, 256, 65535);
+    expect(x * y * 256).toBeGreaterThanOrEqual(33_554_449);
+    expect(x).toBeLessThanOrEqual(65535);
+    const u = packUniforms([{ name: 'a', type: 'u32', value: 7 }]);
+    expect(u.byteLength).toBe(16);
+    expect(new Uint32Array(u)[0]).toBe(7);
+    expect(() => packUniforms([{ name: 'a', type: 'u32', value: -1 }])).toThrow(CocogenError);
+  });
+});
 
 if (!probe.available && requireGpu) {
   describe('WebGPU backend (CI requires an adapter)', () => {
@@ -233,7 +281,14 @@ describe.skipIf(!probe.available)(`WebGPU backend${probe.available ? '' : ` — 
       const seconds = (performance.now() - t0) / 1000;
       console.info(`fed-avg K=${k} P=${p}: ${seconds.toFixed(2)} s`);
       // Spot-check both ends and the chunk seams, then everything.
-      for (const i of [0, floatsPerBinding / 2 - 1, floatsPerBinding / 2, floatsPerBinding - 1, floatsPerBinding, p - 1]) {
+      for (const i of [
+        0,
+        floatsPerBinding / 2 - 1,
+        floatsPerBinding / 2,
+        floatsPerBinding - 1,
+        floatsPerBinding,
+        p - 1,
+      ]) {
         let want = 0;
         for (let j = 0; j < k; j++) want += weights[j]! * updates[j]![i]!;
         expect(out[i]).toBe(Math.fround(want));
@@ -247,7 +302,13 @@ describe.skipIf(!probe.available)(`WebGPU backend${probe.available ? '' : ` — 
 
   it('returns every buffer to the pool, and frees them all on dispose', async () => {
     const backend = await WebGpuBackend.create({ maxChunkBytes: 1 << 16 });
-    expect(backend.poolStats()).toEqual({ bytesAllocated: 0, bytesInUse: 0, bytesFree: 0, buffersInUse: 0, buffersFree: 0 });
+    expect(backend.poolStats()).toEqual({
+      bytesAllocated: 0,
+      bytesInUse: 0,
+      bytesFree: 0,
+      buffersInUse: 0,
+      buffersFree: 0,
+    });
     const updates = makeUpdates(4, 50_000, 15, true);
     const weights = makeWeights(4, 16);
     await backend.fedAvg(updates, weights);
@@ -258,7 +319,13 @@ describe.skipIf(!probe.available)(`WebGPU backend${probe.available ? '' : ` — 
     // The second call reuses the pooled buffers.
     expect(backend.poolStats()).toEqual(after1);
     backend.dispose();
-    expect(backend.poolStats()).toEqual({ bytesAllocated: 0, bytesInUse: 0, bytesFree: 0, buffersInUse: 0, buffersFree: 0 });
+    expect(backend.poolStats()).toEqual({
+      bytesAllocated: 0,
+      bytesInUse: 0,
+      bytesFree: 0,
+      buffersInUse: 0,
+      buffersFree: 0,
+    });
   });
 
   it('throws DISPOSED after dispose; dispose is idempotent', async () => {
@@ -271,8 +338,21 @@ describe.skipIf(!probe.available)(`WebGPU backend${probe.available ? '' : ` — 
     await expectCode(() => backend.info(), 'DISPOSED');
   });
 
+  it('rejects an in-flight call with DISPOSED when disposed mid-run', async () => {
+    const backend = await WebGpuBackend.create({ maxChunkBytes: 1 << 16 });
+    const updates = makeUpdates(4, 400_000, 17, false);
+    const running = backend.fedAvg(updates, makeWeights(4, 18));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    backend.dispose();
+    await expectCode(running, 'DISPOSED');
+    expect(backend.poolStats().bytesAllocated).toBe(0);
+  });
+
   it('surfaces a broken shader as GPU_ERROR naming the kernel', async () => {
-    const broken = new FedAvgProgram({ name: 'fed-avg-broken', shaderSource: '@compute @workgroup_size(64) fn main( {' });
+    const broken = new FedAvgProgram({
+      name: 'fed-avg-broken',
+      shaderSource: '@compute @workgroup_size(64) fn main( {',
+    });
     const backend = await WebGpuBackend.create({ fedAvgProgram: broken });
     try {
       const e = await expectCode(backend.fedAvg([new Float32Array(4)], new Float64Array([1])), 'GPU_ERROR');
@@ -312,7 +392,10 @@ describe.skipIf(!probe.available)(`WebGPU backend${probe.available ? '' : ` — 
       expect(await runner.pipeline(new FedAvgProgram())).toBe(a);
       expect(await runner.pipeline(new FedAvgProgram({ workgroupSize: 64 }))).not.toBe(a);
       expect(runner.cachedPipelines).toBe(2);
-      const e = await expectCode(runner.pipeline(new FedAvgProgram({ name: 'not-wgsl', shaderSource: 'not wgsl' })), 'GPU_ERROR');
+      const e = await expectCode(
+        runner.pipeline(new FedAvgProgram({ name: 'not-wgsl', shaderSource: 'not wgsl' })),
+        'GPU_ERROR',
+      );
       expect(e.message).toMatch(/validation error in kernel "not-wgsl"/);
     } finally {
       device.destroy();
@@ -337,7 +420,11 @@ describe.skipIf(!probe.available)(`WebGPU backend${probe.available ? '' : ` — 
       for (const file of sources) {
         const text = ts.sys.readFile(join(root, file))!;
         const js = ts.transpileModule(text, {
-          compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
+          compilerOptions: {
+            module: ts.ModuleKind.ESNext,
+            target: ts.ScriptTarget.ES2022,
+            verbatimModuleSyntax: false,
+          },
         }).outputText;
         const target = join(out, file.replace(/\.ts$/, '.js'));
         mkdirSync(dirname(target), { recursive: true });

@@ -37,7 +37,10 @@ const UNIFORM_STRUCT_ALIGN = 16;
  * The shader's struct must declare the same fields in the same order.
  */
 export function packUniforms(fields: readonly UniformField[]): ArrayBuffer {
-  const size = Math.max(UNIFORM_STRUCT_ALIGN, Math.ceil((fields.length * SCALAR_SIZE) / UNIFORM_STRUCT_ALIGN) * UNIFORM_STRUCT_ALIGN);
+  const size = Math.max(
+    UNIFORM_STRUCT_ALIGN,
+    Math.ceil((fields.length * SCALAR_SIZE) / UNIFORM_STRUCT_ALIGN) * UNIFORM_STRUCT_ALIGN,
+  );
   const buffer = new ArrayBuffer(size);
   const view = new DataView(buffer);
   fields.forEach((field, index) => {
@@ -49,7 +52,10 @@ export function packUniforms(fields: readonly UniformField[]): ArrayBuffer {
     }
     const [lo, hi] = field.type === 'u32' ? [0, 0xffffffff] : [-0x80000000, 0x7fffffff];
     if (!Number.isInteger(value) || value < lo || value > hi) {
-      throw new CocogenError('INVALID_ARGUMENT', `Expected a ${field.type} for uniform ${field.name} but received ${value}`);
+      throw new CocogenError(
+        'INVALID_ARGUMENT',
+        `Expected a ${field.type} for uniform ${field.name} but received ${value}`,
+      );
     }
     if (field.type === 'u32') view.setUint32(offset, value, true);
     else view.setInt32(offset, value, true);

@@ -11,7 +11,10 @@ const SCOPES: readonly GPUErrorFilter[] = ['validation', 'out-of-memory', 'inter
 
 /** A GPU_ERROR naming the kernel and what it was doing. */
 export function gpuError(kernel: string, what: string, message: string, kind = 'error'): CocogenError {
-  return new CocogenError('GPU_ERROR', `GPU ${kind} in kernel "${kernel}" while ${what}: ${message.trim()}`, { kernel, kind });
+  return new CocogenError('GPU_ERROR', `GPU ${kind} in kernel "${kernel}" while ${what}: ${message.trim()}`, {
+    kernel,
+    kind,
+  });
 }
 
 export class ProgramRunner {
@@ -46,7 +49,9 @@ export class ProgramRunner {
     );
     if (thrown !== undefined) {
       settled.catch(() => undefined);
-      throw thrown instanceof CocogenError ? thrown : gpuError(kernel, what, (thrown as Error).message ?? String(thrown));
+      throw thrown instanceof CocogenError
+        ? thrown
+        : gpuError(kernel, what, (thrown as Error).message ?? String(thrown));
     }
     return { value: value!, settled };
   }
