@@ -126,7 +126,7 @@ export const FED_AVG_CASES: FedAvgCase[] = [
   {
     name: 'all-zero weights',
     make: () => ({ updates: randomUpdates(15, 2, 8), weights: [0, 0] }),
-    error: { code: 'INVALID_ARGUMENT', message: /options\.weights.*positive sum/ },
+    error: { code: 'INVALID_ARGUMENT', message: /weights with a positive sum for options\.weights but received weights that sum to 0/ },
   },
   {
     name: 'negative weight',

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { runCli, runModule } from '../support/cli.js';
+
+describe('cocogen info', () => {
+  it('--json names every backend with its availability or the reason it is unavailable', () => {
+    const r = runCli(['info', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const info = JSON.parse(r.stdout);
+    expect(info.backends.js.available).toBe(true);
+    expect(info.backends.native.available, info.backends.native.reason).toBe(true);
+    expect(info.backends.native.build.simd.length).toBeGreaterThan(0);
+    if (process.env.CI === 'true') expect(info.backends.webgpu.available, info.backends.webgpu.reason).toBe(true);
+    if (info.backends.webgpu.available) {
+      expect(info.backends.webgpu.limits.maxStorageBufferBindingSize).toBeGreaterThan(0);
+      expect(typeof info.backends.webgpu.adapter.isFallbackAdapter).toBe('boolean');
+    } else {
+      expect(info.backends.webgpu.reason).toMatch(/\w/);
+    }
+    expect(info.cpu.cores).toBeGreaterThan(0);
+    expect(info.cpu.memoryBytes).toBeGreaterThan(0);
+    expect(['webgpu', 'native', 'js']).toContain(info.auto);
+  });
+
+  it('prints a readable table without --json', () => {
+    const r = runCli(['info']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/backend\s+available/);
+    expect(r.stdout).toMatch(/native\s+yes/);
+  });
+});
+
+describe('cocogen demo', () => {
+  it('aggregates on every available backend and agrees with the float64 reference', () => {
+    const r = runCli(['demo', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const demo = JSON.parse(r.stdout);
+    const names = demo.backends.map((b: { backend: string }) => b.backend);
+    expect(names).toContain('js');
+    expect(names).toContain('native');
+    if (process.env.CI === 'true') expect(names).toContain('webgpu');
+    for (const b of demo.backends) expect(b.maxRelativeError).toBeLessThan(1e-6);
+  });
+});
+
+describe('bad input on the command line', () => {
+  it('an unknown command exits 2 with the error on stderr', () => {
+    const r = runCli(['frobnicate']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/Expected a command .* but received "frobnicate"/);
+    expect(r.stdout).toBe('');
+  });
+  it('an unknown backend exits 2, as JSON with --json', () => {
+    const r = runCli(['demo', '--backend', 'cuda', '--json']);
+    expect(r.status).toBe(2);
+    expect(JSON.parse(r.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/--backend/) } });
+  });
+  it('an unknown flag exits 2', () => {
+    const r = runCli(['info', '--frob']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--frob/);
+  });
+});
+
+describe('the package', () => {
+  it("resolves `import { createEngine } from 'cocogen'` through its exports map, and the process exits on its own after dispose()", () => {
+    const r = runModule(`
+      import { createEngine, CocogenError } from 'cocogen';
+      const engine = await createEngine({ backend: 'auto' });
+      const out = await engine.aggregate([new Float32Array([1, 2]), new Float32Array([3, 4])], { rule: 'fedavg', weights: [1, 3] });
+      console.log(JSON.stringify({ backend: engine.backend, out: Array.from(out), error: typeof CocogenError }));
+      engine.dispose();
+    `);
+    expect(r.status, r.stderr).toBe(0);
+    const o = JSON.parse(r.stdout);
+    expect(o.out).toEqual([2.5, 3.5]);
+    expect(o.error).toBe('function');
+  });
+});
