@@ -69,3 +69,4 @@ export {
   type GameSolution,
   type GameSolutionJSON,
 } from './solve-game.js';
+export { randomScenario, type RandomScenarioOptions } from './random-scenario.js';
