@@ -1,0 +1,60 @@
+/** The addon as a whole: build info, the thread pool's size, and errors crossing as CocogenError. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CocogenError } from '../../src/errors.js';
+import { addon, expectCocogenError, native } from './native-addon.js';
+
+describe.skipIf(!addon)('native addon', () => {
+  it('reports how it was built', () => {
+    const info = native().buildInfo();
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(info.version).toBe(pkg.version);
+    expect(info.compiler).toMatch(/^(gcc|clang|msvc) /);
+    expect(['Release', 'Debug', 'RelWithDebInfo', 'MinSizeRel']).toContain(info.buildType);
+    expect(info.simd.length).toBeGreaterThan(0);
+    expect(info.simd.every((s) => ['scalar', 'avx2', 'fma', 'avx512f'].includes(s))).toBe(true);
+    expect(info.threads).toBeGreaterThanOrEqual(1);
+    expect(info.alignment).toBe(64);
+  });
+
+  it('resizes its thread pool', () => {
+    const threads = native().buildInfo().threads;
+    native().setThreads(3);
+    expect(native().buildInfo().threads).toBe(3);
+    native().setThreads(1);
+    expect(native().buildInfo().threads).toBe(1);
+    native().setThreads(threads);
+    expect(native().buildInfo().threads).toBe(threads);
+  });
+
+  it('rejects thread counts that are not integers from 1 to 1024', async () => {
+    for (const n of [0, -1, 1.5, Number.NaN, 1025, '2', undefined]) {
+      await expectCocogenError(
+        () => native().setThreads(n as number),
+        'INVALID_ARGUMENT',
+        /^Expected an integer from 1 to 1024 for n but received /,
+      );
+    }
+  });
+
+  it('throws real CocogenErrors with a JS stack', () => {
+    let caught: unknown;
+    try {
+      native().viewFloat32({} as never);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(CocogenError);
+    expect(caught).toBeInstanceOf(Error);
+    expect((caught as CocogenError).name).toBe('CocogenError');
+    expect((caught as CocogenError).stack).toContain('addon.test.ts');
+  });
+
+  it('rejects an error class that is not a function', async () => {
+    await expectCocogenError(
+      () => native().setErrorClass(42 as never),
+      'INVALID_ARGUMENT',
+      /^Expected a function for ctor but received 42$/,
+    );
+  });
+});
