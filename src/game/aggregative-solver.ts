@@ -19,7 +19,8 @@
  */
 import { aggregatesAt } from './heterogeneity.js';
 import { commonMarginal } from './learning-curve.js';
-import { kktResidual, memberCount, type AggregativeObjective } from './objective.js';
+import { invalidArgument } from '../errors.js';
+import { isConcave, kktResidual, memberCount, type AggregativeObjective } from './objective.js';
 
 export interface AggregativeSolveOptions {
   /** KKT residual to reach (objective.ts `kktResidual`). Default 1e-9; the solver aims 1000× lower. */
@@ -57,7 +58,8 @@ export function maximizeAggregative(obj: AggregativeObjective, options: Aggregat
   const maxIterations = options.maxIterations ?? 200;
   const { curve, d, s, X, m, e, members } = obj;
   const alpha = obj.alpha;
-  if (obj.alphaPer) throw new Error('maximizeAggregative: per-coordinate weights need best-response dynamics');
+  if (obj.alphaPer) throw invalidArgument('objective.alphaPer', 'none (per-coordinate weights need coordinateAscent)', obj.alphaPer);
+  if (!isConcave(obj)) throw invalidArgument('objective', 'a concave objective (α ≥ 0 and every m_n ≥ 0)', obj.alpha);
   const count = memberCount(obj);
   const x = new Float64Array(d.length);
   const beta = curve.exponent;

@@ -32,6 +32,8 @@ export interface GameSolution {
   weights: Float64Array;
   /** O_n, or null when not computed. */
   outsideOptions: Float64Array | null;
+  /** Whether every sub-problem behind the outside options met the tolerance (null when not computed). */
+  outsideOptionsConverged: boolean | null;
   equilibrium: EquilibriumResult;
   optimum: OptimumResult;
   baselines: { vcfl: BaselineResult; wco: BaselineResult; radg: BaselineResult };
@@ -52,13 +54,14 @@ export function solveGame(scenario: Scenario, options: SolveGameOptions = {}): G
   const equilibrium = solveEquilibrium(model, eqOptions);
   const optimum = solveOptimum(model, { tolerance, seed, start: equilibrium.x });
   const wantOutside = options.outsideOptions ?? model.n <= 2000;
-  const outside = wantOutside ? outsideOptions(model, equilibrium.x, eqOptions).values : null;
+  const outside = wantOutside ? outsideOptions(model, equilibrium.x, eqOptions) : null;
   const wco = wcoBaseline(model, eqOptions);
   return {
     potentialGame: equilibrium.potentialGame,
     nonPotential: nonPotentialMembers(model).map((i) => scenario.ids[i]),
     weights: Float64Array.from(model.w),
-    outsideOptions: outside,
+    outsideOptions: outside ? outside.values : null,
+    outsideOptionsConverged: outside ? outside.converged : null,
     equilibrium,
     optimum,
     baselines: {
@@ -88,6 +91,7 @@ export interface GameSolutionJSON {
   nonPotential: string[];
   weights: number[];
   outsideOptions: number[] | null;
+  outsideOptionsConverged: boolean | null;
   equilibrium: {
     x: number[];
     utilities: number[];
@@ -129,6 +133,7 @@ export function gameSolutionToJSON(sol: GameSolution): GameSolutionJSON {
     nonPotential: sol.nonPotential,
     weights: arr(sol.weights),
     outsideOptions: sol.outsideOptions ? arr(sol.outsideOptions) : null,
+    outsideOptionsConverged: sol.outsideOptionsConverged,
     equilibrium: {
       x: arr(eq.x),
       utilities: arr(eq.utilities),

@@ -48,6 +48,7 @@ describe.each(names)('reference %s', (name) => {
   it('matches weights and outside options', () => {
     expect(maxRelError(sol.weights, exp.weights)).toBeLessThan(RTOL);
     expect(sol.outsideOptions).not.toBeNull();
+    expect(sol.outsideOptionsConverged).toBe(true);
     expect(maxRelError(sol.outsideOptions!, exp.outsideOptions)).toBeLessThan(RTOL);
   });
 
