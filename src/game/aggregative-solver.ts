@@ -53,12 +53,16 @@ const EPS = 2.220446049250313e-16;
  * const sol = maximizeAggregative(potentialObjective(model)); // the equilibrium when every w_n > 0
  * sol.kktResidual <= 1e-9;
  */
-export function maximizeAggregative(obj: AggregativeObjective, options: AggregativeSolveOptions = {}): AggregativeSolution {
+export function maximizeAggregative(
+  obj: AggregativeObjective,
+  options: AggregativeSolveOptions = {},
+): AggregativeSolution {
   const tol = options.tolerance ?? 1e-9;
   const maxIterations = options.maxIterations ?? 200;
   const { curve, d, s, X, m, e, members } = obj;
   const alpha = obj.alpha;
-  if (obj.alphaPer) throw invalidArgument('objective.alphaPer', 'none (per-coordinate weights need coordinateAscent)', obj.alphaPer);
+  if (obj.alphaPer)
+    throw invalidArgument('objective.alphaPer', 'none (per-coordinate weights need coordinateAscent)', obj.alphaPer);
   if (!isConcave(obj)) throw invalidArgument('objective', 'a concave objective (α ≥ 0 and every m_n ≥ 0)', obj.alpha);
   const count = memberCount(obj);
   const x = new Float64Array(d.length);

@@ -33,7 +33,10 @@ export function vcflBaseline(model: GameModel): BaselineResult {
  * WCO: each organization ignores competition (Γ = 0, hence λ plays no role) when choosing its amount.
  * @example wcoBaseline(createGameModel(scenario)).x
  */
-export function wcoBaseline(model: GameModel, options: EquilibriumOptions = {}): BaselineResult & { kktResidual: number } {
+export function wcoBaseline(
+  model: GameModel,
+  options: EquilibriumOptions = {},
+): BaselineResult & { kktResidual: number } {
   const oblivious = createGameModel(withCompetition(model.scenario, { kind: 'uniform', intensity: 0 }));
   const sol = equilibriumAmounts(oblivious, options);
   return { ...scoreProfile(model, sol.x), kktResidual: sol.kktResidual };

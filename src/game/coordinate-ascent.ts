@@ -14,13 +14,32 @@ import type { LearningCurve } from './scenario.js';
 /** Grid points used to find every local maximum of a non-concave φ before refining each by bisection. */
 const GRID = 64;
 
-function dphi(curve: LearningCurve, alpha: number, m: number, e: number, s: number, Dm: number, Qm: number, u: number): number {
+function dphi(
+  curve: LearningCurve,
+  alpha: number,
+  m: number,
+  e: number,
+  s: number,
+  Dm: number,
+  Qm: number,
+  u: number,
+): number {
   const D = Dm + u;
   const Q = Qm + s / u;
   return alpha * (commonMarginal(curve, D, Q) + ownMarginal(curve, D, s, u)) + m / u - e;
 }
 
-function phi(curve: LearningCurve, alpha: number, m: number, e: number, d: number, s: number, Dm: number, Qm: number, u: number): number {
+function phi(
+  curve: LearningCurve,
+  alpha: number,
+  m: number,
+  e: number,
+  d: number,
+  s: number,
+  Dm: number,
+  Qm: number,
+  u: number,
+): number {
   return alpha * performance(curve, Dm + u, Qm + s / u) + (m === 0 ? 0 : m * Math.log(u / d)) - e * (u - d);
 }
 

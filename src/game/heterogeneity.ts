@@ -43,7 +43,12 @@ export interface Aggregates {
  * Aggregates (D_S, Q_S) at x for the members S (all organizations when `members` is omitted).
  * @example const { D, Q } = aggregatesAt(model.d, model.s, x); const H = Q / D;
  */
-export function aggregatesAt(d: Float64Array, s: Float64Array, x: Float64Array, members?: ArrayLike<number>): Aggregates {
+export function aggregatesAt(
+  d: Float64Array,
+  s: Float64Array,
+  x: Float64Array,
+  members?: ArrayLike<number>,
+): Aggregates {
   let D = 0;
   let Q = 0;
   if (members === undefined) {

@@ -41,11 +41,7 @@ export {
   kktResidual,
   type AggregativeObjective,
 } from './objective.js';
-export {
-  maximizeAggregative,
-  type AggregativeSolveOptions,
-  type AggregativeSolution,
-} from './aggregative-solver.js';
+export { maximizeAggregative, type AggregativeSolveOptions, type AggregativeSolution } from './aggregative-solver.js';
 export {
   bestResponse1D,
   coordinateAscent,

@@ -35,7 +35,11 @@ export interface AggregativeObjective {
 }
 
 /** The objective whose maximizer is the equilibrium when every w_n > 0: the potential Φ. */
-export function potentialObjective(model: GameModel, members?: Int32Array, w: Float64Array = model.w): AggregativeObjective {
+export function potentialObjective(
+  model: GameModel,
+  members?: Int32Array,
+  w: Float64Array = model.w,
+): AggregativeObjective {
   const m = new Float64Array(model.n);
   const e = new Float64Array(model.n);
   for (let i = 0; i < model.n; i++) {

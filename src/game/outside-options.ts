@@ -30,7 +30,11 @@ export interface OutsideOptionsResult {
 }
 
 /** The value a_n [P_{n}(x) + g_n(x)] − c_n x of n training alone at its best amount x. */
-export function standaloneValue(model: GameModel, n: number, tolerance = 1e-9): { x: number; value: number; kktResidual: number } {
+export function standaloneValue(
+  model: GameModel,
+  n: number,
+  tolerance = 1e-9,
+): { x: number; value: number; kktResidual: number } {
   const members = Int32Array.of(n);
   const m = new Float64Array(model.n);
   m[n] = model.a[n] * model.mu[n];
@@ -52,7 +56,11 @@ export function standaloneValue(model: GameModel, n: number, tolerance = 1e-9): 
  * @example const { values } = outsideOptions(createGameModel(scenario), eq.x);
  * @param warm the full game's equilibrium amounts, used to warm-start each sub-game (optional)
  */
-export function outsideOptions(model: GameModel, warm?: Float64Array, options: EquilibriumOptions = {}): OutsideOptionsResult {
+export function outsideOptions(
+  model: GameModel,
+  warm?: Float64Array,
+  options: EquilibriumOptions = {},
+): OutsideOptionsResult {
   const N = model.n;
   const tol = options.tolerance ?? 1e-9;
   const values = new Float64Array(N);
@@ -73,7 +81,9 @@ export function outsideOptions(model: GameModel, warm?: Float64Array, options: E
       for (let k = 0, m = 0; m < N; m++) if (m !== n) members[k++] = m;
       for (let m = 0; m < N; m++) w[m] = m === n ? 1 : model.w[m] + competitionEntry(comp, N, m, n) * model.rho[n];
       const initial =
-        full && warm ? { D: full.D - (model.d[n] + warm[n]), Q: full.Q - model.s[n] / (model.d[n] + warm[n]) } : undefined;
+        full && warm
+          ? { D: full.D - (model.d[n] + warm[n]), Q: full.Q - model.s[n] / (model.d[n] + warm[n]) }
+          : undefined;
       const sub = equilibriumAmounts(model, options, members, w, initial);
       worst = Math.max(worst, sub.kktResidual);
       if (!sub.converged) converged = false;

@@ -44,7 +44,8 @@ function gamma(rng: Random, shape: number): number {
     } while (v <= 0);
     v = v * v * v;
     const u = rng.nextDouble();
-    if (u < 1 - 0.0331 * z * z * z * z || Math.log(u || 1e-300) < 0.5 * z * z + dd * (1 - v + Math.log(v))) return dd * v;
+    if (u < 1 - 0.0331 * z * z * z * z || Math.log(u || 1e-300) < 0.5 * z * z + dd * (1 - v + Math.log(v)))
+      return dd * v;
   }
 }
 

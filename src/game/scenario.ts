@@ -131,7 +131,9 @@ function invalid(path: string, rule: string, received: string, extra: Record<str
 }
 
 function orgPath(index: number, id: string | undefined, field: string): string {
-  return id === undefined ? `organizations[${index}].${field}` : `organizations[${index}] (${JSON.stringify(id)}).${field}`;
+  return id === undefined
+    ? `organizations[${index}].${field}`
+    : `organizations[${index}] (${JSON.stringify(id)}).${field}`;
 }
 
 function orgError(index: number, id: string | undefined, field: string, rule: string, received: string): CocogenError {
@@ -149,9 +151,14 @@ function isArrayLike(v: unknown): v is ArrayLike<unknown> {
 function rejectUnknownKeys(obj: Record<string, unknown>, allowed: Set<string>, path: string): void {
   for (const key of Object.keys(obj)) {
     if (!allowed.has(key)) {
-      throw invalid(`${path}${path ? '.' : ''}${key}`, `one of the known fields (${[...allowed].join(', ')})`, 'an unknown field', {
-        field: key,
-      });
+      throw invalid(
+        `${path}${path ? '.' : ''}${key}`,
+        `one of the known fields (${[...allowed].join(', ')})`,
+        'an unknown field',
+        {
+          field: key,
+        },
+      );
     }
   }
 }
@@ -182,7 +189,8 @@ export function parseScenario(json: unknown): Scenario {
   let labelCounts = new Float64Array(0);
   for (let i = 0; i < n; i++) {
     const org: unknown = orgs[i];
-    if (!isRecord(org)) throw invalid(`organizations[${i}]`, 'an object', describeValue(org), { organization: { index: i } });
+    if (!isRecord(org))
+      throw invalid(`organizations[${i}]`, 'an object', describeValue(org), { organization: { index: i } });
     const id = org.id;
     if (typeof id !== 'string' || id.length === 0) {
       throw orgError(i, undefined, 'id', 'a non-empty string', describeValue(id));
@@ -212,7 +220,13 @@ export function parseScenario(json: unknown): Scenario {
       classes = h.length;
       labelCounts = new Float64Array(n * classes);
     } else if (h.length !== classes) {
-      throw orgError(i, id, 'labelCounts', `an array of length ${classes} (the number of classes C of organizations[0])`, describeValue(h));
+      throw orgError(
+        i,
+        id,
+        'labelCounts',
+        `an array of length ${classes} (the number of classes C of organizations[0])`,
+        describeValue(h),
+      );
     }
     for (let k = 0; k < classes; k++) {
       const v = h[k];
@@ -220,22 +234,25 @@ export function parseScenario(json: unknown): Scenario {
       labelCounts[i * classes + k] = v;
     }
   }
-  return buildValidated({
-    ids,
-    classes,
-    samples,
-    labelCounts,
-    marketValue,
-    costPerSample,
-    maxSynthetic,
-    privateGain,
-    competition: json.competition as ScenarioColumns['competition'],
-    rivalry: json.rivalry as number | undefined,
-    target: json.target as TargetInput | undefined,
-    learningCurve: json.learningCurve as LearningCurveInput,
-    name: json.name as string | undefined,
-    description: json.description as string | undefined,
-  }, false);
+  return buildValidated(
+    {
+      ids,
+      classes,
+      samples,
+      labelCounts,
+      marketValue,
+      costPerSample,
+      maxSynthetic,
+      privateGain,
+      competition: json.competition as ScenarioColumns['competition'],
+      rivalry: json.rivalry as number | undefined,
+      target: json.target as TargetInput | undefined,
+      learningCurve: json.learningCurve as LearningCurveInput,
+      name: json.name as string | undefined,
+      description: json.description as string | undefined,
+    },
+    false,
+  );
 }
 
 /**
@@ -265,10 +282,17 @@ function buildValidated(columns: ScenarioColumns, allowFlat: boolean): Scenario 
   const seen = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     const id = ids[i];
-    if (typeof id !== 'string' || id.length === 0) throw orgError(i, undefined, 'id', 'a non-empty string', describeValue(id));
+    if (typeof id !== 'string' || id.length === 0)
+      throw orgError(i, undefined, 'id', 'a non-empty string', describeValue(id));
     const prev = seen.get(id);
     if (prev !== undefined) {
-      throw orgError(i, id, 'id', `an id unique across organizations (organizations[${prev}] has it too)`, JSON.stringify(id));
+      throw orgError(
+        i,
+        id,
+        'id',
+        `an id unique across organizations (organizations[${prev}] has it too)`,
+        JSON.stringify(id),
+      );
     }
     seen.set(id, i);
   }
@@ -428,14 +452,19 @@ function readTarget(
     p[k] = v;
     sum += v;
   }
-  if (Math.abs(sum - 1) > SUM_RTOL) throw invalid('target', 'a distribution (entries summing to 1)', `entries summing to ${sum}`);
+  if (Math.abs(sum - 1) > SUM_RTOL)
+    throw invalid('target', 'a distribution (entries summing to 1)', `entries summing to ${sum}`);
   for (let k = 0; k < classes; k++) p[k] /= sum;
   return { target: 'custom', targetDistribution: p };
 }
 
 function readCurve(input: unknown, classes: number): LearningCurve {
   if (!isRecord(input)) {
-    throw invalid('learningCurve', 'an object { floor, scale, exponent, heterogeneity, reference? }', describeValue(input));
+    throw invalid(
+      'learningCurve',
+      'an object { floor, scale, exponent, heterogeneity, reference? }',
+      describeValue(input),
+    );
   }
   rejectUnknownKeys(input, CURVE_KEYS, 'learningCurve');
   const positive = (key: string): number => {
@@ -482,7 +511,9 @@ export function scenarioToJSON(s: Scenario): ScenarioInput {
   const competition: CompetitionInput =
     s.competition.kind === 'uniform'
       ? { uniform: s.competition.intensity }
-      : Array.from({ length: s.n }, (_, i) => Array.from((s.competition as { gamma: Float64Array }).gamma.subarray(i * s.n, (i + 1) * s.n)));
+      : Array.from({ length: s.n }, (_, i) =>
+          Array.from((s.competition as { gamma: Float64Array }).gamma.subarray(i * s.n, (i + 1) * s.n)),
+        );
   const out: ScenarioInput = {
     ...(s.name !== undefined ? { name: s.name } : {}),
     ...(s.description !== undefined ? { description: s.description } : {}),

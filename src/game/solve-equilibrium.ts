@@ -56,7 +56,14 @@ export function equilibriumAmounts(
   members?: Int32Array,
   w: Float64Array = model.w,
   initial?: { D: number; Q: number },
-): { x: Float64Array; kktResidual: number; iterations: number; converged: boolean; potentialGame: boolean; status: EquilibriumResult['status'] } {
+): {
+  x: Float64Array;
+  kktResidual: number;
+  iterations: number;
+  converged: boolean;
+  potentialGame: boolean;
+  status: EquilibriumResult['status'];
+} {
   const tol = options.tolerance ?? 1e-9;
   let potentialGame = true;
   const count = members ? members.length : model.n;

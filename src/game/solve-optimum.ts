@@ -80,7 +80,13 @@ export function solveOptimum(scenario: Scenario | GameModel, options: OptimumOpt
   const found: { x: Float64Array; sw: number; kkt: number; sweeps: number; settled: boolean }[] = [];
   for (const x0 of starts) {
     const res = coordinateAscent(obj, x0, { maxSweeps: options.maxSweeps ?? 10_000 });
-    found.push({ x: res.x, sw: socialWelfare(model, res.x), kkt: res.kktResidual, sweeps: res.sweeps, settled: res.settled });
+    found.push({
+      x: res.x,
+      sw: socialWelfare(model, res.x),
+      kkt: res.kktResidual,
+      sweeps: res.sweeps,
+      settled: res.settled,
+    });
   }
   found.sort((p, q) => q.sw - p.sw);
   const distinct: Float64Array[] = [];

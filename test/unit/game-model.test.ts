@@ -82,7 +82,8 @@ describe.each(instances)('model on %o', (opts) => {
       let expected = model.rho[n] * q(n) - model.c[n] * x[n];
       for (let m = 0; m < model.n; m++) {
         if (m === n) continue;
-        expected += lambda * gamma(n, m) * model.rho[m] * (q(n) - q(m)) - (1 - lambda) * gamma(n, m) * model.rho[m] * q(m);
+        expected +=
+          lambda * gamma(n, m) * model.rho[m] * (q(n) - q(m)) - (1 - lambda) * gamma(n, m) * model.rho[m] * q(m);
       }
       expect(U[n]).toBeCloseTo(expected, 9);
       sum += U[n];
@@ -119,9 +120,27 @@ describe.each(instances)('model on %o', (opts) => {
       const rel = (a: number, b: number, scale: number): number => Math.abs(a - b) / scale;
       // Compare relative to the size of the terms (the gradient itself may be near zero).
       const scalePhi = Math.abs(model.c[n] / model.w[n]) + Math.abs(gPhi[n]) + 1e-30;
-      expect(rel(gPhi[n], fd((y) => potential(model, y)), scalePhi)).toBeLessThan(1e-5);
-      expect(rel(gSW[n], fd((y) => socialWelfare(model, y)), Math.abs(model.c[n]) + Math.abs(gSW[n]))).toBeLessThan(1e-5);
-      expect(rel(gU[n], fd((y) => utilities(model, y)[n]), Math.abs(model.c[n]) + Math.abs(gU[n]))).toBeLessThan(1e-5);
+      expect(
+        rel(
+          gPhi[n],
+          fd((y) => potential(model, y)),
+          scalePhi,
+        ),
+      ).toBeLessThan(1e-5);
+      expect(
+        rel(
+          gSW[n],
+          fd((y) => socialWelfare(model, y)),
+          Math.abs(model.c[n]) + Math.abs(gSW[n]),
+        ),
+      ).toBeLessThan(1e-5);
+      expect(
+        rel(
+          gU[n],
+          fd((y) => utilities(model, y)[n]),
+          Math.abs(model.c[n]) + Math.abs(gU[n]),
+        ),
+      ).toBeLessThan(1e-5);
     }
   });
 });
@@ -130,7 +149,10 @@ describe('competition representations', () => {
   it('uniform competition equals the dense matrix with γ = g/(N−1)', () => {
     const s = randomScenario({ n: 6, seed: 11, intensity: 0.5, rivalry: 0.25 });
     const json = scenarioToJSON(s);
-    const dense = { ...json, competition: Array.from({ length: 6 }, (_, i) => Array.from({ length: 6 }, (_, j) => (i === j ? 0 : 0.5 / 5))) };
+    const dense = {
+      ...json,
+      competition: Array.from({ length: 6 }, (_, i) => Array.from({ length: 6 }, (_, j) => (i === j ? 0 : 0.5 / 5))),
+    };
     const a = createGameModel(s);
     const b = createGameModel(parseScenario(dense));
     const x = randomProfile(a, 1);

@@ -7,8 +7,23 @@ import { buildScenario, parseScenario, scenarioToJSON, type ScenarioInput } from
 function base(): ScenarioInput {
   return {
     organizations: [
-      { id: 'h-a', samples: 100, labelCounts: [50, 30, 20], marketValue: 1000, costPerSample: 0.001, maxSynthetic: 500 },
-      { id: 'h-b', samples: 60, labelCounts: [0, 0, 60], marketValue: 800, costPerSample: 0.002, maxSynthetic: 300, privateGain: 0.02 },
+      {
+        id: 'h-a',
+        samples: 100,
+        labelCounts: [50, 30, 20],
+        marketValue: 1000,
+        costPerSample: 0.001,
+        maxSynthetic: 500,
+      },
+      {
+        id: 'h-b',
+        samples: 60,
+        labelCounts: [0, 0, 60],
+        marketValue: 800,
+        costPerSample: 0.002,
+        maxSynthetic: 300,
+        privateGain: 0.02,
+      },
       { id: 'h-c', samples: 40, labelCounts: [10, 10, 20], marketValue: 500, costPerSample: 0, maxSynthetic: 0 },
     ],
     competition: { uniform: 0.4 },
@@ -93,16 +108,32 @@ describe('parseScenario', () => {
   const orgRules: [string, (s: any) => void, RegExp][] = [
     ['negative samples', (s) => (s.organizations[1].samples = -5), /organizations\[1\] \("h-b"\)\.samples.*positive/],
     ['zero samples', (s) => (s.organizations[0].samples = 0), /organizations\[0\] \("h-a"\)\.samples/],
-    ['NaN market value', (s) => (s.organizations[2].marketValue = NaN), /organizations\[2\] \("h-c"\)\.marketValue.*NaN/],
+    [
+      'NaN market value',
+      (s) => (s.organizations[2].marketValue = NaN),
+      /organizations\[2\] \("h-c"\)\.marketValue.*NaN/,
+    ],
     ['string cost', (s) => (s.organizations[0].costPerSample = '1'), /"h-a"\)\.costPerSample.*a number/],
     ['negative cost', (s) => (s.organizations[0].costPerSample = -1), /"h-a"\)\.costPerSample.*≥ 0/],
     ['negative maxSynthetic', (s) => (s.organizations[1].maxSynthetic = -1), /"h-b"\)\.maxSynthetic/],
     ['infinite maxSynthetic', (s) => (s.organizations[1].maxSynthetic = Infinity), /"h-b"\)\.maxSynthetic.*finite/],
     ['negative privateGain', (s) => (s.organizations[2].privateGain = -0.1), /"h-c"\)\.privateGain/],
-    ['counts not summing to samples', (s) => (s.organizations[0].labelCounts = [50, 30, 21]), /"h-a"\)\.labelCounts.*sum to samples \(100\).*101/],
+    [
+      'counts not summing to samples',
+      (s) => (s.organizations[0].labelCounts = [50, 30, 21]),
+      /"h-a"\)\.labelCounts.*sum to samples \(100\).*101/,
+    ],
     ['negative count', (s) => (s.organizations[2].labelCounts = [-10, 30, 20]), /"h-c"\)\.labelCounts\[0\]/],
-    ['wrong number of classes', (s) => (s.organizations[1].labelCounts = [30, 30]), /organizations\[1\] \("h-b"\)\.labelCounts.*length 3/],
-    ['duplicate id', (s) => (s.organizations[2].id = 'h-a'), /organizations\[2\] \("h-a"\)\.id.*unique.*organizations\[0\]/],
+    [
+      'wrong number of classes',
+      (s) => (s.organizations[1].labelCounts = [30, 30]),
+      /organizations\[1\] \("h-b"\)\.labelCounts.*length 3/,
+    ],
+    [
+      'duplicate id',
+      (s) => (s.organizations[2].id = 'h-a'),
+      /organizations\[2\] \("h-a"\)\.id.*unique.*organizations\[0\]/,
+    ],
     ['missing id', (s) => delete s.organizations[1].id, /organizations\[1\]\.id.*non-empty string/],
     ['unknown field', (s) => (s.organizations[1].privateGains = 1), /"h-b"\)\.privateGains/],
   ];
@@ -115,11 +146,47 @@ describe('parseScenario', () => {
 
   const globalRules: [string, (s: any) => void, RegExp][] = [
     ['no organizations', (s) => (s.organizations = []), /organizations.*non-empty/],
-    ['non-square matrix', (s) => (s.competition = [[0, 1, 0], [0, 0], [0, 0, 0]]), /competition\[1\] \(row of "h-b"\).*square/],
+    [
+      'non-square matrix',
+      (s) =>
+        (s.competition = [
+          [0, 1, 0],
+          [0, 0],
+          [0, 0, 0],
+        ]),
+      /competition\[1\] \(row of "h-b"\).*square/,
+    ],
     ['wrong row count', (s) => (s.competition = [[0, 1, 0]]), /competition.*3 rows/],
-    ['non-zero diagonal', (s) => (s.competition = [[0, 1, 0], [0, 0.2, 0], [0, 0, 0]]), /competition\[1\]\[1\].*diagonal/],
-    ['negative gamma', (s) => (s.competition = [[0, -1, 0], [0, 0, 0], [0, 0, 0]]), /competition\[0\]\[1\] \("h-a" vs "h-b"\).*≥ 0/],
-    ['NaN gamma', (s) => (s.competition = [[0, NaN, 0], [0, 0, 0], [0, 0, 0]]), /competition\[0\]\[1\].*NaN/],
+    [
+      'non-zero diagonal',
+      (s) =>
+        (s.competition = [
+          [0, 1, 0],
+          [0, 0.2, 0],
+          [0, 0, 0],
+        ]),
+      /competition\[1\]\[1\].*diagonal/,
+    ],
+    [
+      'negative gamma',
+      (s) =>
+        (s.competition = [
+          [0, -1, 0],
+          [0, 0, 0],
+          [0, 0, 0],
+        ]),
+      /competition\[0\]\[1\] \("h-a" vs "h-b"\).*≥ 0/,
+    ],
+    [
+      'NaN gamma',
+      (s) =>
+        (s.competition = [
+          [0, NaN, 0],
+          [0, 0, 0],
+          [0, 0, 0],
+        ]),
+      /competition\[0\]\[1\].*NaN/,
+    ],
     ['negative uniform', (s) => (s.competition = { uniform: -0.1 }), /competition\.uniform/],
     ['missing competition', (s) => delete s.competition, /competition/],
     ['rivalry above 1', (s) => (s.rivalry = 1.5), /rivalry.*\[0, 1\].*1\.5/],

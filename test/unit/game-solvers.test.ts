@@ -99,10 +99,20 @@ describe.each(small)('small instance %o', (opts) => {
       expect.arrayContaining(['potentialGame', 'weights', 'outsideOptions', 'equilibrium', 'optimum', 'baselines']),
     );
     expect(Object.keys(back.equilibrium)).toEqual(
-      expect.arrayContaining(['x', 'utilities', 'potential', 'socialWelfare', 'kktResidual', 'iterations', 'converged', 'seconds']),
+      expect.arrayContaining([
+        'x',
+        'utilities',
+        'potential',
+        'socialWelfare',
+        'kktResidual',
+        'iterations',
+        'converged',
+        'seconds',
+      ]),
     );
     expect(Object.keys(back.optimum)).toEqual(expect.arrayContaining(['x', 'utilities', 'socialWelfare']));
-    for (const b of ['vcfl', 'wco', 'radg']) expect(Object.keys(back.baselines[b]).sort()).toEqual(['socialWelfare', 'utilities', 'x']);
+    for (const b of ['vcfl', 'wco', 'radg'])
+      expect(Object.keys(back.baselines[b]).sort()).toEqual(['socialWelfare', 'utilities', 'x']);
     expect(back.weights).toHaveLength(scenario.n);
   });
 });
