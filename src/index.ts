@@ -14,3 +14,6 @@ export { AGGREGATION_RULES, type AggregationRule, type AggregateOptions } from '
 export { createTensor, NativeTensor, MAX_TENSOR_LENGTH } from './engine/tensor.js';
 export { systemInfo, type SystemInfo } from './engine/system-info.js';
 export { VERSION } from './version.js';
+export * from './game/index.js';
+export { Random } from './util/random.js';
+export { dirichletPartition, powerLawSizes, labelCountsFromDirichlet, roundPreservingSum } from './fl/partition.js';

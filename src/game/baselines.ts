@@ -5,7 +5,7 @@
  * - RaDG: random amounts x_n ~ U[0, X_n] from a seeded generator (random.ts), reproducible per seed.
  */
 import { createGameModel, type GameModel } from './model.js';
-import { createRandom } from './random.js';
+import { Random } from '../util/random.js';
 import { withCompetition } from './scenario.js';
 import { equilibriumAmounts, type EquilibriumOptions } from './solve-equilibrium.js';
 import { socialWelfare, utilities } from './utility.js';
@@ -43,12 +43,12 @@ export function wcoBaseline(
 }
 
 /**
- * RaDG: x_n = X_n·U_n with U_n uniform in [0, 1) drawn in organization order from `createRandom(seed)`.
+ * RaDG: x_n = X_n·U_n with U_n uniform in [0, 1) drawn in organization order from `new Random(seed)`.
  * @example radgBaseline(createGameModel(scenario), 7).x
  */
 export function radgBaseline(model: GameModel, seed = 1): BaselineResult {
-  const rng = createRandom(seed);
+  const rng = new Random(seed);
   const x = new Float64Array(model.n);
-  for (let i = 0; i < model.n; i++) x[i] = model.X[i] * rng.nextDouble();
+  for (let i = 0; i < model.n; i++) x[i] = model.X[i] * rng.next();
   return scoreProfile(model, x);
 }

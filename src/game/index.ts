@@ -16,7 +16,6 @@ export {
   type LearningCurve,
   type LearningCurveInput,
 } from './scenario.js';
-export { createRandom, type Random } from './random.js';
 export { competitionEntry, uniformEntry, rowWeightedSums, columnSums } from './competition.js';
 export { initialSkew, skewAfter, skewMass, aggregatesAt, heterogeneity, type Aggregates } from './heterogeneity.js';
 export { loss, performance, commonMarginal, ownMarginal, marginalPerformance } from './learning-curve.js';

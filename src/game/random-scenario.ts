@@ -4,7 +4,7 @@
  * equilibrium has a mix of zero, interior and full amounts at any N.
  */
 import { createGameModel } from './model.js';
-import { createRandom, type Random } from './random.js';
+import { Random } from '../util/random.js';
 import { buildScenario, type Scenario } from './scenario.js';
 import { performanceGradient } from './utility.js';
 
@@ -30,20 +30,20 @@ export interface RandomScenarioOptions {
 
 /** Gamma(shape, 1) by Marsaglia–Tsang (shape < 1 boosted by U^(1/shape)). */
 function gamma(rng: Random, shape: number): number {
-  if (shape < 1) return gamma(rng, shape + 1) * Math.pow(rng.nextDouble() || 1e-300, 1 / shape);
+  if (shape < 1) return gamma(rng, shape + 1) * Math.pow(rng.next() || 1e-300, 1 / shape);
   const dd = shape - 1 / 3;
   const cc = 1 / Math.sqrt(9 * dd);
   for (;;) {
     let z: number;
     let v: number;
     do {
-      const u1 = rng.nextDouble() || 1e-300;
-      const u2 = rng.nextDouble();
+      const u1 = rng.next() || 1e-300;
+      const u2 = rng.next();
       z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
       v = 1 + cc * z;
     } while (v <= 0);
     v = v * v * v;
-    const u = rng.nextDouble();
+    const u = rng.next();
     if (u < 1 - 0.0331 * z * z * z * z || Math.log(u || 1e-300) < 0.5 * z * z + dd * (1 - v + Math.log(v)))
       return dd * v;
   }
@@ -56,7 +56,7 @@ function gamma(rng: Random, shape: number): number {
 export function randomScenario(options: RandomScenarioOptions): Scenario {
   const N = options.n;
   const C = options.classes ?? 10;
-  const rng = createRandom(options.seed ?? 1);
+  const rng = new Random(options.seed ?? 1);
   const alpha = options.skew ?? 0.5;
   const g = options.intensity ?? 0.3;
   const ids = Array.from({ length: N }, (_, i) => `org-${i}`);

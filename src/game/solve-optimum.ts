@@ -11,7 +11,7 @@ import { maximizeAggregative } from './aggregative-solver.js';
 import { coordinateAscent } from './coordinate-ascent.js';
 import { createGameModel, type GameModel } from './model.js';
 import { isConcave, welfareObjective } from './objective.js';
-import { createRandom } from './random.js';
+import { Random } from '../util/random.js';
 import type { Scenario } from './scenario.js';
 import { socialWelfare, utilities } from './utility.js';
 
@@ -75,8 +75,8 @@ export function solveOptimum(scenario: Scenario | GameModel, options: OptimumOpt
   const n = model.n;
   const starts: Float64Array[] = [new Float64Array(n), Float64Array.from(model.X), model.X.map((v) => v / 2)];
   if (options.start) starts.push(Float64Array.from(options.start));
-  const rng = createRandom(options.seed ?? 1);
-  for (let r = 0; r < (options.randomStarts ?? 3); r++) starts.push(model.X.map((v) => v * rng.nextDouble()));
+  const rng = new Random(options.seed ?? 1);
+  for (let r = 0; r < (options.randomStarts ?? 3); r++) starts.push(model.X.map((v) => v * rng.next()));
   const found: { x: Float64Array; sw: number; kkt: number; sweeps: number; settled: boolean }[] = [];
   for (const x0 of starts) {
     const res = coordinateAscent(obj, x0, { maxSweeps: options.maxSweeps ?? 10_000 });

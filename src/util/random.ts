@@ -9,8 +9,10 @@ export class Random {
   #s2: number;
   #s3: number;
 
+  /** Any safe integer seed; its high and low 32 bits both count. */
   constructor(seed: number) {
-    let x = seed >>> 0;
+    const hi = Math.floor(seed / 0x100000000) | 0;
+    let x = (seed | 0) ^ Math.imul(hi, 0x27d4eb2f);
     const next = () => {
       x = (x + 0x9e3779b9) | 0;
       let z = x;
@@ -22,6 +24,7 @@ export class Random {
     this.#s1 = next();
     this.#s2 = next();
     this.#s3 = next();
+    if ((this.#s0 | this.#s1 | this.#s2 | this.#s3) === 0) this.#s0 = 1; // xoshiro's one forbidden state
   }
 
   /** A uniform 32-bit unsigned integer. */

@@ -1,10 +1,10 @@
 // Model components (DESIGN §3.2–3.4): each formula against its definition, the potential identity, and the
 // derivatives against finite differences, on seeded random instances.
 import { describe, expect, it } from 'vitest';
+import { Random } from '../../src/util/random.js';
 import {
   aggregatesAt,
   createGameModel,
-  createRandom,
   initialSkew,
   performanceAt,
   potential,
@@ -23,8 +23,8 @@ import {
 } from '../../src/game/index.js';
 
 function randomProfile(model: GameModel, seed: number): Float64Array {
-  const rng = createRandom(seed);
-  return model.X.map((v) => v * rng.nextDouble());
+  const rng = new Random(seed);
+  return model.X.map((v) => v * rng.next());
 }
 
 const instances = [
@@ -93,13 +93,13 @@ describe.each(instances)('model on %o', (opts) => {
 
   it('satisfies the potential identity U_n(x′_n, x₋n) − U_n(x) = w_n [Φ(x′_n, x₋n) − Φ(x)]', () => {
     expect(Array.from(model.w).every((w) => w > 0)).toBe(true);
-    const rng = createRandom(opts.seed + 7);
+    const rng = new Random(opts.seed + 7);
     const U = utilities(model, x);
     const phi = potential(model, x);
     for (let trial = 0; trial < 20; trial++) {
-      const n = Math.floor(rng.nextDouble() * model.n);
+      const n = Math.floor(rng.next() * model.n);
       const y = Float64Array.from(x);
-      y[n] = model.X[n] * rng.nextDouble();
+      y[n] = model.X[n] * rng.next();
       const dU = utilities(model, y)[n] - U[n];
       const dPhi = model.w[n] * (potential(model, y) - phi);
       expect(Math.abs(dU - dPhi)).toBeLessThanOrEqual(1e-9 * Math.max(Math.abs(U[n]), 1));

@@ -1,10 +1,10 @@
 // Solvers (DESIGN §3.4–3.5): KKT, brute-force deviation checks on small instances, welfare ordering, baselines,
 // non-potential games, non-concave welfare, and an N = 10⁵ instance.
 import { describe, expect, it } from 'vitest';
+import { Random } from '../../src/util/random.js';
 import {
   buildScenario,
   createGameModel,
-  createRandom,
   gameSolutionToJSON,
   radgBaseline,
   randomScenario,
@@ -83,9 +83,9 @@ describe.each(small)('small instance %o', (opts) => {
     for (const other of [sol.equilibrium, sol.baselines.vcfl, sol.baselines.wco, sol.baselines.radg]) {
       expect(sw).toBeGreaterThanOrEqual(other.socialWelfare - 1e-12 * Math.abs(sw));
     }
-    const rng = createRandom(opts.seed);
+    const rng = new Random(opts.seed);
     for (let t = 0; t < 50; t++) {
-      const x = model.X.map((v) => v * rng.nextDouble());
+      const x = model.X.map((v) => v * rng.next());
       expect(sw).toBeGreaterThanOrEqual(socialWelfare(model, x));
     }
   });
