@@ -1,10 +1,10 @@
 // FedAvg: the weighted sum of K model updates, out[i] = Σ_k weights[k]·updates[k][i].
 //
 // Memory-bound: every update is read once, sequentially, and out is written once. Each thread owns a contiguous slice
-// of [0, n) and walks it in blocks whose float64 accumulator stays in L1; for each block the K updates stream through
-// four at a time (each product added in order k = 0, 1, ... with one fused multiply-add), and the block is rounded to
-// float32 and written once. The per-element arithmetic does not depend on how [0, n) is split, so results are
-// bit-identical for any thread count (for a given instruction set: the scalar path rounds products separately).
+// of [0, n) and walks it in blocks whose float64 accumulator stays in cache (L2); for each block the K updates stream
+// through four at a time (each product added in order k = 0, 1, ... with one fused multiply-add), and the block is
+// rounded to float32 and written once. The per-element arithmetic does not depend on how [0, n) is split, so results
+// are bit-identical for any thread count (for a given instruction set: the scalar path rounds products separately).
 #ifndef COCOGEN_NATIVE_FED_AVG_H_
 #define COCOGEN_NATIVE_FED_AVG_H_
 
