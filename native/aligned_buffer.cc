@@ -89,6 +89,12 @@ AlignedBuffer::~AlignedBuffer() = default;
 Napi::Float32Array AlignedBuffer::View(Napi::Env env) {
   Napi::ArrayBuffer buffer;
   if (!view_.IsEmpty()) buffer = view_.Value();
+  if (!buffer.IsEmpty() && buffer.IsDetached()) {
+    // Detached by someone else (Node refuses to transfer external buffers, so another addon): we cannot tell whether
+    // its backing store lives on elsewhere, so from now on only the finalizers may release the memory.
+    escaped_ = true;
+    buffer = Napi::ArrayBuffer();
+  }
   if (buffer.IsEmpty()) {
     // Each external ArrayBuffer holds a share of this object (not of the memory: Free() must be able to let the
     // memory go while a detached view is still reachable).
@@ -106,6 +112,7 @@ void AlignedBuffer::Free() {
   freed_ = true;
   if (!view_.IsEmpty()) {
     Napi::ArrayBuffer buffer = view_.Value();
+    if (!buffer.IsEmpty() && buffer.IsDetached()) escaped_ = true;  // see View()
     if (!buffer.IsEmpty() && !buffer.IsDetached()) {
       try {
         buffer.Detach();
@@ -117,7 +124,7 @@ void AlignedBuffer::Free() {
     }
     view_.Reset();
   }
-  memory_.reset();
+  if (!escaped_) memory_.reset();
 }
 
 std::shared_ptr<AlignedAllocation> PinAllocation(const void* arraybuffer_data) {

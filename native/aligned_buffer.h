@@ -59,6 +59,7 @@ class AlignedBuffer : public std::enable_shared_from_this<AlignedBuffer> {
   std::shared_ptr<AlignedAllocation> memory_;  // null once freed and every view is detached
   size_t bytes_;
   bool freed_ = false;
+  bool escaped_ = false;                     // a view was detached by someone else: the memory waits for the finalizers
   Napi::Reference<Napi::ArrayBuffer> view_;  // weak: the current external ArrayBuffer, if still alive
 };
 
