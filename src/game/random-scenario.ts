@@ -28,27 +28,6 @@ export interface RandomScenarioOptions {
   costFactor?: [number, number];
 }
 
-/** Gamma(shape, 1) by Marsaglia–Tsang (shape < 1 boosted by U^(1/shape)). */
-function gamma(rng: Random, shape: number): number {
-  if (shape < 1) return gamma(rng, shape + 1) * Math.pow(rng.next() || 1e-300, 1 / shape);
-  const dd = shape - 1 / 3;
-  const cc = 1 / Math.sqrt(9 * dd);
-  for (;;) {
-    let z: number;
-    let v: number;
-    do {
-      const u1 = rng.next() || 1e-300;
-      const u2 = rng.next();
-      z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-      v = 1 + cc * z;
-    } while (v <= 0);
-    v = v * v * v;
-    const u = rng.next();
-    if (u < 1 - 0.0331 * z * z * z * z || Math.log(u || 1e-300) < 0.5 * z * z + dd * (1 - v + Math.log(v)))
-      return dd * v;
-  }
-}
-
 /**
  * A seeded random scenario (valid by construction).
  * @example const s = randomScenario({ n: 100_000, seed: 3, intensity: 0.5, rivalry: 1 });
@@ -65,15 +44,13 @@ export function randomScenario(options: RandomScenarioOptions): Scenario {
   const marketValue = new Float64Array(N);
   const maxSynthetic = new Float64Array(N);
   const privateGain = new Float64Array(N);
-  const w = new Float64Array(C);
   for (let i = 0; i < N; i++) {
     const d = Math.round(rng.uniform(1000, 20000));
     samples[i] = d;
-    let tot = 0;
-    for (let k = 0; k < C; k++) tot += w[k] = gamma(rng, alpha);
+    const p = rng.dirichlet(alpha, C);
     let acc = 0;
     for (let k = 0; k < C - 1; k++) {
-      const v = Math.floor((d * w[k]) / tot);
+      const v = Math.floor(d * p[k]!);
       labelCounts[i * C + k] = v;
       acc += v;
     }
