@@ -3,6 +3,8 @@ import { CocogenError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { INFO_HELP, infoCommand } from './commands/info.js';
 import { DEMO_HELP, demoCommand } from './commands/demo.js';
+import { SOLVE_HELP, solveCommand } from './commands/solve.js';
+import { SWEEP_HELP, sweepCommand } from './commands/sweep.js';
 import { processIo, reportError, type Io } from './output.js';
 
 const USAGE = `cocogen ${VERSION}: compute engine for coopetitive cross-silo federated learning
@@ -10,7 +12,7 @@ const USAGE = `cocogen ${VERSION}: compute engine for coopetitive cross-silo fed
 Usage: cocogen <command> [options]
 
 Commands:
-${[INFO_HELP, DEMO_HELP].map((h) => `  ${h.replace(/\n/g, '\n  ')}`).join('\n\n')}
+${[INFO_HELP, DEMO_HELP, SOLVE_HELP, SWEEP_HELP].map((h) => `  ${h.replace(/\n/g, '\n  ')}`).join('\n\n')}
 
 Every command takes --json for machine-readable output and --help.
 Exit codes: 0 ok, 1 run-time failure, 2 bad input.`;
@@ -28,6 +30,25 @@ const COMMANDS: Record<string, Command> = {
     options: { backend: { type: 'string' }, seed: { type: 'string' } },
     run: (io, v) => demoCommand(io, v),
   },
+  solve: {
+    help: SOLVE_HELP,
+    options: { seed: { type: 'string' }, 'no-outside-options': { type: 'boolean' } },
+    run: (io, v, p) => solveCommand(io, v, p),
+  },
+  sweep: {
+    help: SWEEP_HELP,
+    options: {
+      base: { type: 'string' },
+      orgs: { type: 'string' },
+      g: { type: 'string' },
+      rivalry: { type: 'string' },
+      alpha: { type: 'string' },
+      cost: { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+    },
+    run: (io, v, p) => sweepCommand(io, v, p),
+  },
 };
 
 /** Run the CLI with `argv` (without node and script); returns the exit code. Never throws. */
@@ -44,7 +65,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
   const command = COMMANDS[name];
   if (!command) {
-    return reportError(io, new CocogenError('INVALID_ARGUMENT', `Expected a command (${Object.keys(COMMANDS).join(', ')}) but received "${name}"; see cocogen --help`), json);
+    return reportError(
+      io,
+      new CocogenError(
+        'INVALID_ARGUMENT',
+        `Expected a command (${Object.keys(COMMANDS).join(', ')}) but received "${name}"; see cocogen --help`,
+      ),
+      json,
+    );
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -55,7 +83,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       strict: true,
     });
   } catch (e) {
-    return reportError(io, new CocogenError('INVALID_ARGUMENT', `${(e as Error).message}; see cocogen ${name} --help`), json);
+    return reportError(
+      io,
+      new CocogenError('INVALID_ARGUMENT', `${(e as Error).message}; see cocogen ${name} --help`),
+      json,
+    );
   }
   if (parsed.values.help) {
     io.out(command.help);
