@@ -6,10 +6,11 @@ import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { machine, writeReport } from './harness.js';
 import { aggregateSuite } from './aggregate-suite.js';
+import { gameSuite } from './game-suite.js';
 import type { Suite } from './suite.js';
 import { table } from '../src/cli/output.js';
 
-const SUITES: Suite[] = [aggregateSuite];
+const SUITES: Suite[] = [aggregateSuite, gameSuite];
 
 function usage(): string {
   return `npm run bench -- <suite> [flags] [--out DIR]\n\n${SUITES.map((s) => `  ${s.help}`).join('\n\n')}`;
