@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { invalidArgument, invalidArgumentText } from '../../errors.js';
 import { labelCountsFromDirichlet, powerLawSizes } from '../../fl/partition.js';
 import { buildScenario, initialSkew, solveGame, withCompetition, type Scenario } from '../../game/index.js';
@@ -430,7 +430,7 @@ function lambdaDash(rivalries: readonly number[], rivalry: number): string {
 function who(setting: Setting): string {
   return setting.base === null
     ? `N = ${setting.organizations} organizations, seed ${setting.seed}`
-    : `${setting.base} (N = ${setting.organizations}), seed ${setting.seed}`;
+    : `${basename(setting.base)} (N = ${setting.organizations}), seed ${setting.seed}`;
 }
 
 /** A grey line at Σ X_n across the x range of `series`: the ceiling every generation curve runs into. */
