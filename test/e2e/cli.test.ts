@@ -1,5 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, runModule } from '../support/cli.js';
+import { ROOT, runCli, runModule } from '../support/cli.js';
 
 describe('cocogen info', () => {
   it('--json names every backend with its availability or the reason it is unavailable', () => {
@@ -74,5 +78,17 @@ describe('the package', () => {
     const o = JSON.parse(r.stdout);
     expect(o.out).toEqual([2.5, 3.5]);
     expect(o.error).toBe('function');
+  });
+});
+
+describe('output into a closed pipe', () => {
+  it('ends quietly instead of crashing with EPIPE', () => {
+    // The sweep's JSON is far larger than a pipe's buffer, so the writer meets the closed pipe.
+    const out = mkdtempSync(join(tmpdir(), 'cocogen-pipe-'));
+    const command = `node "${ROOT}bin/cocogen.js" sweep --json --out "${out}" | head -c 10 >/dev/null; echo "status \${PIPESTATUS[0]}"`;
+    const r = spawnSync('bash', ['-c', command], { encoding: 'utf8' });
+    rmSync(out, { recursive: true, force: true });
+    expect(r.stdout.trim()).toBe('status 0');
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled/);
   });
 });
