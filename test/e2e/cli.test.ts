@@ -43,6 +43,10 @@ describe('cocogen demo', () => {
     expect(names).toContain('native');
     if (process.env.CI === 'true') expect(names).toContain('webgpu');
     for (const b of demo.backends) expect(b.maxRelativeError).toBeLessThan(1e-6);
+    // The round's game: the social optimum is at least as good as every other strategy.
+    expect(demo.game.kktResidual).toBeLessThanOrEqual(1e-9);
+    const sw = Object.fromEntries(demo.game.strategies.map((s: { strategy: string; socialWelfare: number }) => [s.strategy, s.socialWelfare]));
+    for (const v of Object.values(sw)) expect(sw['social optimum']).toBeGreaterThanOrEqual(v as number);
   });
 });
 
