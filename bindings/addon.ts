@@ -51,6 +51,27 @@ export interface CocogenAddon {
   fedAvg(updates: Float32Array[], weights: Float64Array, out: Float32Array): Promise<void>;
   /** STREAM triad a[i] = b[i] + scalar·c[i], multithreaded, off the main thread: the bandwidth probe. */
   triad(a: Float32Array, b: Float32Array, c: Float32Array, scalar: number): Promise<void>;
+
+  /**
+   * The payoff-matrix kernel (contract: src/engine/reference/payoff-matrix.ts), float64, multithreaded, off the
+   * main thread. rows: 8 values (d, x, X, k, w, m, c, 0) per row, rowsPerItem rows per item; scenarios: 8 values
+   * (D, Q, A, β, η, 0, 0, 0) per item; grid: S fractions. Writes gains (rows × S, skipped when null), bestIndex and
+   * bestGain (one per row). Outputs must not share memory with inputs or each other.
+   */
+  payoffMatrix(
+    rows: Float64Array,
+    scenarios: Float64Array,
+    grid: Float64Array,
+    rowsPerItem: number,
+    gains: Float64Array | null,
+    bestIndex: Int32Array,
+    bestGain: Float64Array,
+  ): Promise<void>;
+  /**
+   * out[(b·K + v)·n + i] = Σ_j matrix_b[i·n + j]·vectors[(b·K + v)·n + j], float64, multithreaded, off the main
+   * thread. matrix: batch·n·n values, or n·n shared by the batch; K = vectors.length / (batch·n).
+   */
+  denseRowSums(matrix: Float64Array, vectors: Float64Array, n: number, batch: number, out: Float64Array): Promise<void>;
 }
 
 export type AddonLoad = { ok: true; addon: CocogenAddon; path: string } | { ok: false; reason: string };

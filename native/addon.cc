@@ -14,6 +14,7 @@
 #include "cpu_features.h"
 #include "errors.h"
 #include "fed_avg.h"
+#include "payoff_exports.h"
 #include "promise_worker.h"
 #include "thread_pool.h"
 #include "triad.h"
@@ -267,6 +268,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("allocatedBytes", Napi::Function::New(env, AllocatedBytesExport, "allocatedBytes"));
   exports.Set("fedAvg", Napi::Function::New(env, FedAvgExport, "fedAvg"));
   exports.Set("triad", Napi::Function::New(env, TriadExport, "triad"));
+  // payoffMatrix(...), denseRowSums(...): signatures in payoff_exports.cc
+  RegisterPayoffExports(env, exports);
   return exports;
 }
 

@@ -3,6 +3,10 @@
  * backend may assume: at least one update, all of the same length P ≥ 1, every update a Float32Array, and
  * `weights` finite, non-negative, of the same count, already normalized to sum 1 (computed in float64).
  */
+import type { DenseRowSumsInput, PayoffMatrixInput, PayoffMatrixOutput } from './reference/payoff-matrix.js';
+
+export type { DenseRowSumsInput, PayoffMatrixInput, PayoffMatrixOutput };
+
 export type BackendName = 'webgpu' | 'native' | 'js';
 
 export interface BackendInfo {
@@ -21,6 +25,18 @@ export interface Backend {
    * the engine decides what to do with them.
    */
   fedAvg(updates: readonly Float32Array[], weights: Float64Array, out?: Float32Array): Promise<Float32Array>;
+  /**
+   * The payoff-matrix kernel (src/engine/reference/payoff-matrix.ts states the contract): for every row and grid
+   * fraction, the gain Δ of moving the row's amount from x to X·t_j, and each row's argmax. float64 on js and
+   * native; float32 on WebGPU (gains computed relative to the current amount, without cancellation). The caller
+   * has checked the preconditions stated on PayoffMatrixInput.
+   */
+  payoffMatrix(input: PayoffMatrixInput): Promise<PayoffMatrixOutput>;
+  /**
+   * Dense row sums out[(b·K + v)·N + i] = Σ_j G_b[i][j]·V_bv[j]: the O(N²) part of a dense competition matrix.
+   * float64 on js and native; float32 products with float32 sums on WebGPU.
+   */
+  denseRowSums(input: DenseRowSumsInput): Promise<Float64Array>;
   info(): BackendInfo;
   /** Idempotent. Releases native memory / GPU resources held by the backend. */
   dispose(): void;

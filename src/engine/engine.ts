@@ -5,6 +5,13 @@ import { checkFinite, validateAggregate, type AggregateOptions } from './validat
 import { CocogenError, invalidArgument } from '../errors.js';
 import { loadAddon } from '../../bindings/addon.js';
 import { probeGpu } from '../../bindings/dawn.js';
+import {
+  evaluatePayoffMatrix,
+  validatePayoffMatrix,
+  type PayoffMatrixOptions,
+  type PayoffMatrixResult,
+} from '../game/payoff-matrix.js';
+import type { Scenario } from '../game/scenario.js';
 
 export type BackendChoice = 'auto' | BackendName;
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'webgpu', 'native', 'js'];
@@ -72,6 +79,26 @@ export class Engine {
     return result;
   }
 
+  /**
+   * The payoff matrix of a round: for every organization n and grid point s_j = X_n·t_j, U_n(s_j, x_−n) with the
+   * others held at x, and each organization's best grid response. Pass arrays of scenarios (same N) and profiles
+   * to evaluate a batch (a sweep) in one pass. A dense Γ costs O(B·N²) on the backend, the grid O(B·N·S).
+   * Bad input throws `CocogenError` (`INVALID_ARGUMENT`) naming the argument.
+   *
+   * @example
+   * const eq = solveEquilibrium(scenario);
+   * const pm = await engine.payoffMatrix(scenario, eq.x, { gridSize: 65 });
+   * pm.bestGain; // ≤ ~0 at an equilibrium: no grid deviation pays
+   */
+  async payoffMatrix(
+    scenario: Scenario | readonly Scenario[],
+    x: ArrayLike<number> | readonly ArrayLike<number>[],
+    options: PayoffMatrixOptions = {},
+  ): Promise<PayoffMatrixResult> {
+    this.#guard('payoffMatrix');
+    return evaluatePayoffMatrix(this.#backend, validatePayoffMatrix(scenario, x, options));
+  }
+
   /** Release the backend's resources. Idempotent; every other method throws DISPOSED afterwards. */
   dispose(): void {
     if (this.#disposed) return;
@@ -104,10 +131,16 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   if (!BACKEND_CHOICES.includes(requested)) {
     throw invalidArgument('options.backend', `one of ${BACKEND_CHOICES.map((b) => `'${b}'`).join(', ')}`, requested);
   }
-  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1 && options.threads <= 1024)) {
+  if (
+    options.threads !== undefined &&
+    !(Number.isInteger(options.threads) && options.threads >= 1 && options.threads <= 1024)
+  ) {
     throw invalidArgument('options.threads', 'an integer from 1 to 1024', options.threads);
   }
-  if (options.maxChunkBytes !== undefined && !(Number.isInteger(options.maxChunkBytes) && options.maxChunkBytes >= 16)) {
+  if (
+    options.maxChunkBytes !== undefined &&
+    !(Number.isInteger(options.maxChunkBytes) && options.maxChunkBytes >= 16)
+  ) {
     throw invalidArgument('options.maxChunkBytes', 'an integer ≥ 16', options.maxChunkBytes);
   }
   switch (requested) {
@@ -120,9 +153,14 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     case 'auto': {
       const gpu = await probeGpu();
       if (gpu.available && !gpu.adapter.isFallbackAdapter) {
-        return new Engine(await makeWebGpu(options), { requested, reason: `hardware GPU adapter ${gpu.adapter.description || gpu.adapter.device}` });
+        return new Engine(await makeWebGpu(options), {
+          requested,
+          reason: `hardware GPU adapter ${gpu.adapter.description || gpu.adapter.device}`,
+        });
       }
-      const why = gpu.available ? `the only GPU adapter is a software one (${gpu.adapter.description || gpu.adapter.device})` : `no GPU adapter (${gpu.reason})`;
+      const why = gpu.available
+        ? `the only GPU adapter is a software one (${gpu.adapter.description || gpu.adapter.device})`
+        : `no GPU adapter (${gpu.reason})`;
       const addon = loadAddon();
       if (addon.ok) return new Engine(makeNative(options), { requested, reason: `${why}; native addon loaded` });
       return new Engine(new JsBackend(), { requested, reason: `${why}; ${addon.reason}` });

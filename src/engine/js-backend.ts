@@ -1,6 +1,13 @@
 import os from 'node:os';
 import type { Backend, BackendInfo } from './backend.js';
 import { fedAvgReference } from './reference/fed-avg.js';
+import {
+  denseRowSumsReference,
+  payoffMatrixReference,
+  type DenseRowSumsInput,
+  type PayoffMatrixInput,
+  type PayoffMatrixOutput,
+} from './reference/payoff-matrix.js';
 import { CocogenError } from '../errors.js';
 
 /** The `js` backend: the plain-TypeScript reference kernels, on the main thread. Needs nothing but Node. */
@@ -17,8 +24,22 @@ export class JsBackend implements Backend {
     return fedAvgReference(updates, weights, out ?? new Float32Array(updates[0]!.length));
   }
 
+  async payoffMatrix(input: PayoffMatrixInput): Promise<PayoffMatrixOutput> {
+    this.#guard();
+    return payoffMatrixReference(input);
+  }
+
+  async denseRowSums(input: DenseRowSumsInput): Promise<Float64Array> {
+    this.#guard();
+    return denseRowSumsReference(input);
+  }
+
   info(): BackendInfo {
-    return { name: 'js', device: os.cpus()[0]?.model ?? 'unknown CPU', details: { threads: 1, accumulation: 'float64' } };
+    return {
+      name: 'js',
+      device: os.cpus()[0]?.model ?? 'unknown CPU',
+      details: { threads: 1, accumulation: 'float64' },
+    };
   }
 
   dispose(): void {

@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { Backend, BackendInfo } from './backend.js';
 import { requireAddon, type CocogenAddon } from '../../bindings/addon.js';
 import { CocogenError } from '../errors.js';
+import type { DenseRowSumsInput, PayoffMatrixInput, PayoffMatrixOutput } from './reference/payoff-matrix.js';
 
 /** The `native` backend: C++ kernels in the addon, multithreaded and vectorized, run off the main thread. */
 export class NativeBackend implements Backend {
@@ -26,9 +27,38 @@ export class NativeBackend implements Backend {
     return result;
   }
 
+  async payoffMatrix(input: PayoffMatrixInput): Promise<PayoffMatrixOutput> {
+    this.#guard();
+    const count = input.batch * input.rowsPerItem;
+    const gains = input.writeGains ? new Float64Array(count * input.grid.length) : null;
+    const bestIndex = new Int32Array(count);
+    const bestGain = new Float64Array(count);
+    await this.#addon.payoffMatrix(
+      input.rows,
+      input.scenarios,
+      input.grid,
+      input.rowsPerItem,
+      gains,
+      bestIndex,
+      bestGain,
+    );
+    return { gains, bestIndex, bestGain };
+  }
+
+  async denseRowSums(input: DenseRowSumsInput): Promise<Float64Array> {
+    this.#guard();
+    const out = new Float64Array(input.vectors.length);
+    await this.#addon.denseRowSums(input.matrix, input.vectors, input.n, input.batch, out);
+    return out;
+  }
+
   info(): BackendInfo {
     const build = this.#addon.buildInfo();
-    return { name: 'native', device: os.cpus()[0]?.model ?? 'unknown CPU', details: { ...build, accumulation: 'float64' } };
+    return {
+      name: 'native',
+      device: os.cpus()[0]?.model ?? 'unknown CPU',
+      details: { ...build, accumulation: 'float64' },
+    };
   }
 
   dispose(): void {

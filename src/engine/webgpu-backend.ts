@@ -24,6 +24,21 @@ import type { Backend, BackendInfo } from './backend.js';
 import { GpuBufferPool, type BufferPoolStats } from './programs/buffer-pool.js';
 import { FED_AVG_FLAGS, FedAvgProgram, FLOATS_PER_WEIGHT, planFedAvg, splitWeights } from './programs/fed-avg.js';
 import { gpuError, ProgramRunner } from './programs/program-runner.js';
+import {
+  packItems,
+  packRows,
+  PAYOFF_MATRIX_FLAGS,
+  PayoffMatrixProgram,
+  planPayoffChunks,
+  GPU_ROW_FLOATS,
+} from './programs/payoff-matrix.js';
+import { PayoffRowSumsProgram, planRowSumChunks, ROW_SUMS_MAX_VECTORS } from './programs/payoff-row-sums.js';
+import {
+  denseRowSumsShape,
+  type DenseRowSumsInput,
+  type PayoffMatrixInput,
+  type PayoffMatrixOutput,
+} from './reference/payoff-matrix.js';
 
 export interface WebGpuBackendOptions {
   /**
@@ -49,6 +64,8 @@ export class WebGpuBackend implements Backend {
   private readonly pool: GpuBufferPool;
   private readonly runner: ProgramRunner;
   private readonly program: FedAvgProgram;
+  private readonly payoffProgram = new PayoffMatrixProgram();
+  private readonly rowSumsProgram = new PayoffRowSumsProgram();
   /** Bytes of updates bound per dispatch: min(maxStorageBufferBindingSize, maxBufferSize, maxChunkBytes), ×4. */
   readonly chunkBytes: number;
 
@@ -230,6 +247,209 @@ export class WebGpuBackend implements Backend {
       }
     }
     return result;
+  }
+
+  /**
+   * The payoff-matrix kernel in float32 (kernels/payoff-matrix.wgsl): rows in chunks that fit the binding limits,
+   * one dispatch per chunk, gains and argmax read back per chunk.
+   */
+  async payoffMatrix(input: PayoffMatrixInput): Promise<PayoffMatrixOutput> {
+    this.guard('payoffMatrix');
+    const program = this.payoffProgram;
+    const kernel = program.name;
+    const pipeline = await this.runner.pipeline(program);
+    this.guard('payoffMatrix');
+    const { batch, rowsPerItem, grid, writeGains } = input;
+    const rowCount = batch * rowsPerItem;
+    const S = grid.length;
+    const maxPerDim = this.limits.maxComputeWorkgroupsPerDimension;
+    const plan = planPayoffChunks(
+      rowCount,
+      S,
+      writeGains,
+      this.chunkBytes,
+      maxPerDim * maxPerDim * program.workgroupSize,
+    );
+    const rows32 = packRows(input.rows);
+    const items32 = packItems(input.scenarios, batch);
+    const grid32 = new Float32Array(grid);
+    for (const [name, bytes] of [
+      ['scenarios', items32.byteLength],
+      ['grid', grid32.byteLength],
+    ] as const) {
+      if (bytes > this.chunkBytes) {
+        throw invalidArgument(name, `at most ${this.chunkBytes} bytes of float32 on this device`, input[name]);
+      }
+    }
+    const gains = writeGains ? new Float64Array(rowCount * S) : null;
+    const bestIndex = new Int32Array(rowCount);
+    const bestGain = new Float64Array(rowCount);
+    const { chunkRows } = plan;
+    const usage = GPU_BUFFER_USAGE;
+    const acquired: GPUBuffer[] = [];
+    const acquire = (size: number, flags: number, label: string): GPUBuffer => {
+      const b = this.pool.acquire(size, flags, `${kernel} ${label}`);
+      acquired.push(b);
+      return b;
+    };
+    try {
+      const params = acquire(32, usage.UNIFORM | usage.COPY_DST, 'params');
+      const itemsBuf = acquire(items32.byteLength, usage.STORAGE | usage.COPY_DST, 'items');
+      const rowsBuf = acquire(chunkRows * GPU_ROW_FLOATS * 4, usage.STORAGE | usage.COPY_DST, 'rows');
+      const gridBuf = acquire(grid32.byteLength, usage.STORAGE | usage.COPY_DST, 'grid');
+      const gainsBytes = writeGains ? chunkRows * S * 4 : 4;
+      const gainsBuf = acquire(gainsBytes, usage.STORAGE | usage.COPY_SRC, 'gains');
+      const bestBuf = acquire(chunkRows * 8, usage.STORAGE | usage.COPY_SRC, 'best');
+      const gainsRead = writeGains ? acquire(gainsBytes, usage.MAP_READ | usage.COPY_DST, 'gains readback') : undefined;
+      const bestRead = acquire(chunkRows * 8, usage.MAP_READ | usage.COPY_DST, 'best readback');
+      const { value: bindGroup, settled: bound } = this.runner.scoped(kernel, 'binding its buffers', () =>
+        this.device.createBindGroup({
+          label: `${kernel} bind group`,
+          layout: pipeline.getBindGroupLayout(0),
+          entries: [params, itemsBuf, rowsBuf, gridBuf, gainsBuf, bestBuf].map((buffer, binding) => ({
+            binding,
+            resource: { buffer },
+          })),
+        }),
+      );
+      await bound;
+      this.device.queue.writeBuffer(itemsBuf, 0, items32);
+      this.device.queue.writeBuffer(gridBuf, 0, grid32);
+      for (let start = 0; start < rowCount; start += chunkRows) {
+        const count = Math.min(chunkRows, rowCount - start);
+        const flags = writeGains ? PAYOFF_MATRIX_FLAGS.WRITE_GAINS : 0;
+        const { settled } = this.runner.scoped(kernel, `running rows ${start}..${start + count - 1}`, () => {
+          const queue = this.device.queue;
+          queue.writeBuffer(rowsBuf, 0, rows32, start * GPU_ROW_FLOATS, count * GPU_ROW_FLOATS);
+          queue.writeBuffer(params, 0, program.uniforms(start, count, rowsPerItem, S, flags));
+          const encoder = this.device.createCommandEncoder({ label: `${kernel} rows ${start}` });
+          this.runner.encodeDispatch(encoder, program, pipeline, bindGroup, program.dispatch(count, maxPerDim));
+          if (gainsRead) encoder.copyBufferToBuffer(gainsBuf, 0, gainsRead, 0, count * S * 4);
+          encoder.copyBufferToBuffer(bestBuf, 0, bestRead, 0, count * 8);
+          queue.submit([encoder.finish()]);
+        });
+        await settled;
+        this.guard('payoffMatrix');
+        if (gainsRead && gains) {
+          const values = await this.readBack(gainsRead, count * S * 4);
+          gains.set(new Float32Array(values), start * S);
+        }
+        const words = await this.readBack(bestRead, count * 8);
+        const asIndex = new Uint32Array(words);
+        const asGain = new Float32Array(words);
+        for (let i = 0; i < count; i++) {
+          bestIndex[start + i] = asIndex[2 * i]!;
+          bestGain[start + i] = asGain[2 * i + 1]!;
+        }
+      }
+    } catch (e) {
+      throw this.translate(e, kernel);
+    } finally {
+      for (const b of acquired) {
+        if (b.mapState === 'mapped') b.unmap();
+        this.pool.release(b);
+      }
+    }
+    return { gains, bestIndex, bestGain };
+  }
+
+  /**
+   * Dense row sums in float32 (kernels/payoff-row-sums.wgsl): per batch item, its vectors are uploaded once and
+   * its matrix in row chunks that fit the binding limit (a matrix shared by the batch is uploaded once when it
+   * fits one chunk); up to 4 vectors per dispatch.
+   */
+  async denseRowSums(input: DenseRowSumsInput): Promise<Float64Array> {
+    this.guard('denseRowSums');
+    const program = this.rowSumsProgram;
+    const kernel = program.name;
+    const pipeline = await this.runner.pipeline(program);
+    this.guard('denseRowSums');
+    const { batch, n, matrix, vectors } = input;
+    const { k, shared } = denseRowSumsShape(input);
+    const out = new Float64Array(vectors.length);
+    if (k * n * 4 > this.chunkBytes) {
+      throw invalidArgument(
+        'vectors',
+        `at most ${this.chunkBytes} bytes of float32 per batch item on this device`,
+        vectors,
+      );
+    }
+    const maxPerDim = this.limits.maxComputeWorkgroupsPerDimension;
+    const plan = planRowSumChunks(n, this.chunkBytes, maxPerDim * maxPerDim);
+    const { chunkRows } = plan;
+    const usage = GPU_BUFFER_USAGE;
+    const acquired: GPUBuffer[] = [];
+    const acquire = (size: number, flags: number, label: string): GPUBuffer => {
+      const b = this.pool.acquire(size, flags, `${kernel} ${label}`);
+      acquired.push(b);
+      return b;
+    };
+    try {
+      const params = acquire(32, usage.UNIFORM | usage.COPY_DST, 'params');
+      const matrixBuf = acquire(chunkRows * n * 4, usage.STORAGE | usage.COPY_DST, 'matrix');
+      const vectorsBuf = acquire(k * n * 4, usage.STORAGE | usage.COPY_DST, 'vectors');
+      const outBuf = acquire(k * n * 4, usage.STORAGE | usage.COPY_SRC, 'out');
+      const readback = acquire(k * n * 4, usage.MAP_READ | usage.COPY_DST, 'readback');
+      const { value: bindGroup, settled: bound } = this.runner.scoped(kernel, 'binding its buffers', () =>
+        this.device.createBindGroup({
+          label: `${kernel} bind group`,
+          layout: pipeline.getBindGroupLayout(0),
+          entries: [params, matrixBuf, vectorsBuf, outBuf].map((buffer, binding) => ({
+            binding,
+            resource: { buffer },
+          })),
+        }),
+      );
+      await bound;
+      for (let b = 0; b < batch; b++) {
+        const submitted: Promise<void>[] = [];
+        const m0 = shared ? 0 : b * n * n;
+        const { settled } = this.runner.scoped(kernel, `running batch item ${b}`, () => {
+          const queue = this.device.queue;
+          queue.writeBuffer(vectorsBuf, 0, new Float32Array(vectors.subarray(b * k * n, (b + 1) * k * n)));
+          for (let start = 0; start < n; start += chunkRows) {
+            const count = Math.min(chunkRows, n - start);
+            const reuse = shared && b > 0 && plan.chunks === 1;
+            if (!reuse) {
+              const rows = matrix.subarray(m0 + start * n, m0 + (start + count) * n);
+              queue.writeBuffer(matrixBuf, 0, new Float32Array(rows));
+            }
+            for (let v0 = 0; v0 < k; v0 += ROW_SUMS_MAX_VECTORS) {
+              const vc = Math.min(ROW_SUMS_MAX_VECTORS, k - v0);
+              queue.writeBuffer(params, 0, program.uniforms(n, count, start, v0 * n, vc));
+              const encoder = this.device.createCommandEncoder({ label: `${kernel} item ${b} rows ${start}` });
+              this.runner.encodeDispatch(encoder, program, pipeline, bindGroup, program.dispatch(count, maxPerDim));
+              queue.submit([encoder.finish()]);
+            }
+          }
+          const encoder = this.device.createCommandEncoder({ label: `${kernel} item ${b} readback` });
+          encoder.copyBufferToBuffer(outBuf, 0, readback, 0, k * n * 4);
+          queue.submit([encoder.finish()]);
+        });
+        submitted.push(settled);
+        await Promise.all(submitted);
+        this.guard('denseRowSums');
+        out.set(new Float32Array(await this.readBack(readback, k * n * 4)), b * k * n);
+      }
+    } catch (e) {
+      throw this.translate(e, kernel);
+    } finally {
+      for (const b of acquired) {
+        if (b.mapState === 'mapped') b.unmap();
+        this.pool.release(b);
+      }
+    }
+    return out;
+  }
+
+  /** Map a MAP_READ buffer, copy its first `bytes` out, unmap. */
+  private async readBack(buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
+    await buffer.mapAsync(GPU_MAP_MODE.READ, 0, bytes);
+    try {
+      return buffer.getMappedRange(0, bytes).slice(0);
+    } finally {
+      buffer.unmap();
+    }
   }
 
   /** Write updates[k0 .. k0+kCount)[start .. start+count) into `buffer` as kCount rows of `count` floats. */

@@ -65,3 +65,12 @@ export {
   type GameSolutionJSON,
 } from './solve-game.js';
 export { randomScenario, type RandomScenarioOptions } from './random-scenario.js';
+export {
+  validatePayoffMatrix,
+  evaluatePayoffMatrix,
+  MAX_PAYOFF_MATRIX_ENTRIES,
+  type PayoffMatrixOptions,
+  type PayoffMatrixResult,
+  type PayoffMatrixRequest,
+} from './payoff-matrix.js';
+export { planRivalSums, rivalSums, packPayoffInput, type RivalSumsPlan } from './payoff-packing.js';
