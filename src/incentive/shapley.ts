@@ -1,0 +1,226 @@
+/**
+ * Shapley values of the coalition game v (coalition-values.ts, DESIGN §4):
+ *
+ *   φ_n = Σ_{S ⊆ N∖n} |S|!(N−|S|−1)!/N! · [v(S ∪ n) − v(S)]
+ *
+ * - exact for N ≤ `exactLimit` (default 20): all 2^N coalition values (Gray-code order, warm starts), then the
+ *   weighted sum above in O(N·2^N);
+ * - beyond, Monte-Carlo permutation sampling: φ_n is the mean over uniformly random orders of n's marginal
+ *   contribution when it joins its predecessors. Samples come in antithetic pairs (an order and its reverse, averaged
+ *   into one sample), which lowers the variance because early and late positions are paired; identical organizations
+ *   (symmetry classes, symmetry.ts) have their per-sample contributions averaged, so they get identical estimates.
+ *   Standard errors are sd/√T over the T pair-samples. Sampling stops once the relative standard error
+ *   Σ_n SE_n / |v(N)| is at most `targetRelativeError` (default 0.01) — the per-organization standard errors added
+ *   up, against the total value; the estimated total itself has no error (every order's marginal contributions
+ *   telescope to v(N) − v(∅)), so the error that matters is how the total is split — or at `maxPermutations`.
+ *   ‖SE‖₂ / |v(N)| (the root-sum-square, smaller) is reported beside it. Seeded (util/random.ts).
+ */
+import { createGameModel, type GameModel, type Scenario } from '../game/index.js';
+import { invalidArgument } from '../errors.js';
+import { Random } from '../util/random.js';
+import {
+  addStats,
+  allCoalitionValues,
+  coalitionGame,
+  CoalitionSolver,
+  emptyStats,
+  prefixValues,
+  type CoalitionGame,
+  type CoalitionStats,
+} from './coalition-values.js';
+import { symmetryClasses } from './symmetry.js';
+
+export interface ShapleyOptions {
+  /** Exact enumeration up to this many organizations. Default 20 (at most 26). */
+  exactLimit?: number;
+  /** Seed of the Monte-Carlo orders. Default 1. */
+  seed?: number;
+  /** Stop sampling at Σ_n SE_n / |v(N)| ≤ this. Default 0.01. */
+  targetRelativeError?: number;
+  /** Orders at least (antithetic pairs count two). Default 16. */
+  minPermutations?: number;
+  /** Orders at most. Default 20 000. */
+  maxPermutations?: number;
+  /** KKT tolerance of each coalition solve. Default 1e-9. */
+  tolerance?: number;
+}
+
+export interface ShapleyResult {
+  values: Float64Array;
+  /** Per-organization standard errors (zeros when exact). */
+  standardErrors: Float64Array;
+  method: 'exact' | 'monte-carlo';
+  /** Orders sampled (Monte-Carlo; 0 when exact). */
+  permutations: number;
+  /** Σ_n SE_n / |v(N)| (0 when exact): the stopping rule's measure. */
+  relativeStandardError: number;
+  /** ‖SE‖₂ / |v(N)| (0 when exact). */
+  relativeStandardErrorRms: number;
+  /** All 2^N coalition values by mask (exact method only; not part of any JSON). */
+  coalitionValues: Float64Array | null;
+  /** v(N) (= SW(x^opt)). */
+  grandValue: number;
+  seed: number | null;
+  coalitionStats: CoalitionStats;
+  seconds: number;
+}
+
+/**
+ * Shapley values from all 2^N coalition values v[mask] (v[0] = 0). O(N·2^N).
+ * @example exactShapleyFromValues(Float64Array.of(0, 1, 2, 4), 2) // [1.5, 2.5]
+ */
+export function exactShapleyFromValues(v: Float64Array, n: number): Float64Array {
+  if (v.length !== 2 ** n) throw invalidArgument('v', `an array of 2^${n} coalition values`, v);
+  // weight[s] = s!(N−s−1)!/N! = 1 / (N·C(N−1, s))
+  const weight = new Float64Array(n);
+  let binom = 1;
+  for (let s = 0; s < n; s++) {
+    weight[s] = 1 / (n * binom);
+    binom = (binom * (n - 1 - s)) / (s + 1);
+  }
+  const phi = new Float64Array(n);
+  const total = v.length;
+  for (let mask = 0; mask < total; mask++) {
+    let size = 0;
+    for (let b = mask; b; b &= b - 1) size++;
+    const vS = v[mask];
+    for (let j = 0; j < n; j++) {
+      if ((mask >>> j) & 1) continue;
+      phi[j] += weight[size] * (v[mask | (1 << j)] - vS);
+    }
+  }
+  return phi;
+}
+
+/**
+ * Shapley values of the scenario's coalition game, exact or sampled (module comment).
+ * @example const sh = shapleyValues(createGameModel(scenario)); sh.values; sh.standardErrors;
+ */
+export function shapleyValues(input: Scenario | GameModel, options: ShapleyOptions = {}): ShapleyResult {
+  const model = 'scenario' in input ? input : createGameModel(input);
+  const game = coalitionGame(model);
+  const exactLimit = options.exactLimit ?? 20;
+  if (!(Number.isInteger(exactLimit) && exactLimit >= 0 && exactLimit <= 26)) {
+    throw invalidArgument('exactLimit', 'an integer in [0, 26]', exactLimit);
+  }
+  const t0 = performance.now();
+  const stats = emptyStats();
+  const tolerance = options.tolerance ?? 1e-9;
+  if (model.n <= exactLimit) {
+    const v = allCoalitionValues(game, { tolerance }, stats);
+    const values = exactShapleyFromValues(v, model.n);
+    return {
+      values,
+      standardErrors: new Float64Array(model.n),
+      method: 'exact',
+      permutations: 0,
+      relativeStandardError: 0,
+      relativeStandardErrorRms: 0,
+      coalitionValues: v,
+      grandValue: v[v.length - 1],
+      seed: null,
+      coalitionStats: stats,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  }
+  return monteCarloShapley(game, symmetryClasses(model), options, t0);
+}
+
+/**
+ * Monte-Carlo Shapley on a coalition game (antithetic pairs, symmetry-class averaging, adaptive stop).
+ * @param classes symmetry class of each organization (identical organizations share one), or null
+ */
+export function monteCarloShapley(
+  game: CoalitionGame,
+  classes: Int32Array | null,
+  options: ShapleyOptions = {},
+  t0 = performance.now(),
+): ShapleyResult {
+  const n = game.n;
+  const seed = options.seed ?? 1;
+  const target = options.targetRelativeError ?? 0.01;
+  const minPerm = Math.max(2, options.minPermutations ?? 16);
+  const maxPerm = Math.max(minPerm, options.maxPermutations ?? 20_000);
+  const rng = new Random(seed);
+  const solver = new CoalitionSolver(game, { tolerance: options.tolerance ?? 1e-9 });
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const reverse = new Int32Array(n);
+  const pv = new Float64Array(n);
+  const sample = new Float64Array(n);
+  const sum = new Float64Array(n);
+  const sumSq = new Float64Array(n);
+  // symmetry classes: per-sample averaging within a class
+  let classOf: Int32Array | null = null;
+  let classSize: Float64Array | null = null;
+  let classAcc: Float64Array | null = null;
+  if (classes) {
+    let k = 0;
+    for (let i = 0; i < n; i++) k = Math.max(k, classes[i] + 1);
+    if (k < n) {
+      classOf = classes;
+      classSize = new Float64Array(k);
+      classAcc = new Float64Array(k);
+      for (let i = 0; i < n; i++) classSize[classes[i]]++;
+    }
+  }
+  let pairs = 0;
+  let grand = NaN;
+  let rse = Infinity;
+  let rms = Infinity;
+  const values = new Float64Array(n);
+  const se = new Float64Array(n);
+  const finishStats = (): void => {
+    let ss = 0;
+    let s1 = 0;
+    for (let i = 0; i < n; i++) {
+      values[i] = sum[i] / pairs;
+      const varI = pairs > 1 ? Math.max(sumSq[i] / pairs - values[i] * values[i], 0) * (pairs / (pairs - 1)) : Infinity;
+      se[i] = Math.sqrt(varI / pairs);
+      ss += se[i] * se[i];
+      s1 += se[i];
+    }
+    rse = s1 / Math.abs(grand);
+    rms = Math.sqrt(ss) / Math.abs(grand);
+  };
+  while (2 * pairs < maxPerm) {
+    rng.shuffle(order);
+    for (let k = 0; k < n; k++) reverse[k] = order[n - 1 - k];
+    sample.fill(0);
+    prefixValues(solver, order, pv);
+    grand = pv[n - 1];
+    for (let k = 0; k < n; k++) sample[order[k]] += 0.5 * (pv[k] - (k > 0 ? pv[k - 1] : 0));
+    prefixValues(solver, reverse, pv);
+    for (let k = 0; k < n; k++) sample[reverse[k]] += 0.5 * (pv[k] - (k > 0 ? pv[k - 1] : 0));
+    if (classOf && classSize && classAcc) {
+      classAcc.fill(0);
+      for (let i = 0; i < n; i++) classAcc[classOf[i]] += sample[i];
+      for (let i = 0; i < n; i++) sample[i] = classAcc[classOf[i]] / classSize[classOf[i]];
+    }
+    for (let i = 0; i < n; i++) {
+      sum[i] += sample[i];
+      sumSq[i] += sample[i] * sample[i];
+    }
+    pairs++;
+    if (2 * pairs >= minPerm && (pairs & 1) === 0) {
+      finishStats();
+      if (rse <= target) break;
+    }
+  }
+  finishStats();
+  const stats = emptyStats();
+  addStats(stats, solver.stats);
+  return {
+    values,
+    standardErrors: se,
+    method: 'monte-carlo',
+    permutations: 2 * pairs,
+    relativeStandardError: rse,
+    relativeStandardErrorRms: rms,
+    coalitionValues: null,
+    grandValue: grand,
+    seed,
+    coalitionStats: stats,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
