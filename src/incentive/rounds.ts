@@ -4,13 +4,21 @@
  * marginal, shapley, mechanism), and every organization whose payoff falls below its outside option leaves — for
  * good (it trains alone from then on). Each scheme runs its own history from the full federation.
  *
- * Welfare of a round = the welfare the federation realizes under the scheme (SW(x^NE) of the members' game for the
- * comparators, SW(x^opt) for the mechanism) + Σ over the organizations outside it of their standalone value v({n})
- * (what they get training alone, as in the coalition game). Retention after round t = members left after its
- * departures / N. The scenario itself does not change between rounds, so a history settles once no one leaves;
+ * Welfare of a round is the whole market's, Σ_n U_n with every pairwise competition term of §3.3 (so it equals
+ * SW(x) while everyone is in): members deploy the federation's model P_F(x_F) + g_n at the operating point the scheme
+ * induces in the members' game (x^NE for the comparators, x^opt for the mechanism), organizations outside deploy
+ * their standalone model at their own best amount (as in O_n), and W = Σ_n κ_n q_n − Σ_n c_n x_n with the full
+ * model's κ. Retention after round t = members left after its departures / N. The scenario itself does not change between rounds, so a history settles once no one leaves;
  * rounds whose member set was seen before reuse that analysis.
  */
-import type { Scenario } from '../game/index.js';
+import {
+  createGameModel,
+  performance,
+  privateGain,
+  standaloneValue,
+  type GameModel,
+  type Scenario,
+} from '../game/index.js';
 import { compareSchemes, SCHEMES, type SchemeName } from './comparators.js';
 import { analyzeRound } from './round-analysis.js';
 import { restrictScenario } from './sub-scenario.js';
@@ -31,7 +39,7 @@ export interface RoundRecord {
   leavers: number[];
   /** Members after the departures / N. */
   retention: number;
-  /** Federation welfare + standalone values of everyone outside it. */
+  /** The market's welfare Σ_n U_n (members in the federation, the others alone). */
   welfare: number;
   cumulativeWelfare: number;
   /** Payoffs and transfers per organization of the scenario (NaN for non-members). */
@@ -46,16 +54,39 @@ export interface RoundsResult {
   ids: readonly string[];
   /** records[scheme][t] for t = 0 … T−1. */
   records: Record<SchemeName, RoundRecord[]>;
-  /** v({n}) of every organization. */
-  standalone: Float64Array;
+  /** What each organization generates training alone. */
+  standaloneAmounts: Float64Array;
   /** Distinct member sets analyzed. */
   analyses: number;
 }
 
 interface RoundPlay {
-  welfare: number;
   sustainable: boolean;
-  outcome: Record<SchemeName, { payoffs: Float64Array; transfers: Float64Array; leavers: number[] }>;
+  outcome: Record<SchemeName, { payoffs: Float64Array; transfers: Float64Array; leavers: number[]; welfare: number }>;
+}
+
+/** Σ_n κ_n q_n − Σ_n c_n x_n with members on the federation's model at xF (member order) and the rest alone. */
+function marketWelfare(model: GameModel, members: number[], xF: Float64Array, alone: Float64Array): number {
+  const N = model.n;
+  let D = 0;
+  let Q = 0;
+  members.forEach((i, k) => {
+    const u = model.d[i] + xF[k];
+    D += u;
+    Q += model.s[i] / u;
+  });
+  const PF = members.length ? performance(model.curve, D, Q) : 0;
+  const inF = new Int32Array(N).fill(-1);
+  members.forEach((i, k) => (inF[i] = k));
+  let w = 0;
+  for (let i = 0; i < N; i++) {
+    const k = inF[i];
+    const x = k >= 0 ? xF[k] : alone[i];
+    const u = model.d[i] + x;
+    const P = k >= 0 ? PF : performance(model.curve, u, model.s[i] / u);
+    w += model.kappa[i] * (P + privateGain(model.mu[i], model.d[i], x)) - model.c[i] * x;
+  }
+  return w;
 }
 
 /**
@@ -67,8 +98,10 @@ export function simulateRounds(scenario: Scenario, options: RoundsOptions): Roun
   if (!(Number.isInteger(T) && T >= 1)) throw invalidArgument('rounds', 'an integer ≥ 1', T);
   const N = scenario.n;
   const full = analyzeRound(scenario, options);
-  const standalone = full.standalone;
-  const memo = new Map<string, { federation: Record<SchemeName, number>; play: RoundPlay }>();
+  const fullModel = createGameModel(scenario);
+  const standaloneAmounts = new Float64Array(N);
+  for (let i = 0; i < N; i++) standaloneAmounts[i] = standaloneValue(fullModel, i, options.tolerance ?? 1e-9).x;
+  const memo = new Map<string, RoundPlay>();
   const play = (members: number[]) => {
     const key = members.join(',');
     const hit = memo.get(key);
@@ -77,19 +110,22 @@ export function simulateRounds(scenario: Scenario, options: RoundsOptions): Roun
     const analysis = members.length === N ? full : analyzeRound(sub, options);
     const mech = welfareSharing(sub, options, undefined, analysis);
     const schemes = compareSchemes(analysis, mech);
-    const federation = {} as Record<SchemeName, number>;
     const outcome = {} as RoundPlay['outcome'];
     for (const s of SCHEMES) {
-      federation[s] = schemes[s].socialWelfare;
       const payoffs = new Float64Array(N).fill(NaN);
       const transfers = new Float64Array(N).fill(NaN);
       members.forEach((i, k) => {
         payoffs[i] = schemes[s].payoffs[k];
         transfers[i] = schemes[s].transfers[k];
       });
-      outcome[s] = { payoffs, transfers, leavers: schemes[s].leavers.map((k) => members[k]) };
+      outcome[s] = {
+        payoffs,
+        transfers,
+        leavers: schemes[s].leavers.map((k) => members[k]),
+        welfare: marketWelfare(fullModel, members, schemes[s].x, standaloneAmounts),
+      };
     }
-    const entry = { federation, play: { welfare: 0, sustainable: mech.sustainable, outcome } };
+    const entry = { sustainable: mech.sustainable, outcome };
     memo.set(key, entry);
     return entry;
   };
@@ -99,23 +135,19 @@ export function simulateRounds(scenario: Scenario, options: RoundsOptions): Roun
     let cumulative = 0;
     const list: RoundRecord[] = [];
     for (let t = 1; t <= T; t++) {
-      let outside = 0;
-      const inFed = new Uint8Array(N);
-      for (const i of members) inFed[i] = 1;
-      for (let i = 0; i < N; i++) if (!inFed[i]) outside += standalone[i];
-      let welfare = outside;
+      let welfare = marketWelfare(fullModel, [], new Float64Array(0), standaloneAmounts);
       let leavers: number[] = [];
       let payoffs: Float64Array = new Float64Array(N).fill(NaN);
       let transfers: Float64Array = new Float64Array(N).fill(NaN);
       let sustainable = true;
       if (members.length > 0) {
         const e = play(members);
-        const o = e.play.outcome[s];
-        welfare += e.federation[s];
+        const o = e.outcome[s];
+        welfare = o.welfare;
         leavers = o.leavers;
         payoffs = o.payoffs;
         transfers = o.transfers;
-        sustainable = e.play.sustainable;
+        sustainable = e.sustainable;
       }
       cumulative += welfare;
       const left = new Set(leavers);
@@ -136,5 +168,5 @@ export function simulateRounds(scenario: Scenario, options: RoundsOptions): Roun
     }
     records[s] = list;
   }
-  return { rounds: T, ids: scenario.ids, records, standalone, analyses: memo.size };
+  return { rounds: T, ids: scenario.ids, records, standaloneAmounts, analyses: memo.size };
 }
