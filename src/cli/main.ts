@@ -5,6 +5,7 @@ import { INFO_HELP, infoCommand } from './commands/info.js';
 import { DEMO_HELP, demoCommand } from './commands/demo.js';
 import { SOLVE_HELP, solveCommand } from './commands/solve.js';
 import { SWEEP_HELP, sweepCommand } from './commands/sweep.js';
+import { ROUNDS_HELP, roundsCommand } from './commands/rounds.js';
 import { processIo, reportError, type Io } from './output.js';
 
 const USAGE = `cocogen ${VERSION}: compute engine for coopetitive cross-silo federated learning
@@ -12,7 +13,7 @@ const USAGE = `cocogen ${VERSION}: compute engine for coopetitive cross-silo fed
 Usage: cocogen <command> [options]
 
 Commands:
-${[INFO_HELP, DEMO_HELP, SOLVE_HELP, SWEEP_HELP].map((h) => `  ${h.replace(/\n/g, '\n  ')}`).join('\n\n')}
+${[INFO_HELP, DEMO_HELP, SOLVE_HELP, SWEEP_HELP, ROUNDS_HELP].map((h) => `  ${h.replace(/\n/g, '\n  ')}`).join('\n\n')}
 
 Every command takes --json for machine-readable output and --help.
 Exit codes: 0 ok, 1 run-time failure, 2 bad input.`;
@@ -48,6 +49,11 @@ const COMMANDS: Record<string, Command> = {
       out: { type: 'string' },
     },
     run: (io, v, p) => sweepCommand(io, v, p),
+  },
+  rounds: {
+    help: ROUNDS_HELP,
+    options: { rounds: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' } },
+    run: (io, v, p) => roundsCommand(io, v, p),
   },
 };
 

@@ -1,5 +1,6 @@
 import { invalidArgument, invalidArgumentText } from '../../errors.js';
 import { gameSolutionToJSON, solveGame, type GameSolution, type Scenario } from '../../game/index.js';
+import { mechanismToJSON, welfareSharing, type MechanismJSON } from '../../incentive/index.js';
 import { seedFlag } from '../flags.js';
 import { formatNumber, table, type Io } from '../output.js';
 import { readScenarioFile } from '../read-scenario.js';
@@ -11,6 +12,10 @@ export const SOLVE_HELP = `cocogen solve FILE [--seed S] [--no-outside-options] 
   amounts seeded by --seed, default 1). When some w_n ≤ 0 the game is not a potential game: the report
   names those organizations and the equilibrium comes from best-response dynamics.
   --no-outside-options skips O_n (one sub-game per organization; skipped anyway above 2000).
+  The payoff-redistribution mechanism (DESIGN §4) runs on the same solution: transfers, payoffs, shares,
+  lump sums, Shapley values (exact up to 20 organizations, Monte-Carlo seeded by --seed beyond), floors,
+  sustainability and its property report, beside the comparators (none, marginal, Shapley). It needs the
+  outside options: with --no-outside-options (or above 2000 organizations) mechanism is null.
   --json prints one JSON object on one line; equilibrium.seconds is the equilibrium solve's own wall time.`;
 
 /** Rows of the readable table beyond which it is cut (the JSON always has every organization). */
@@ -31,11 +36,15 @@ export async function solveCommand(io: Io, values: Record<string, unknown>, posi
   const scenario = readScenarioFile(file, 'FILE');
   const t1 = performance.now();
   const solution = solveGame(scenario, { seed, ...(outside === false ? { outsideOptions: false } : {}) });
+  const mechanism: MechanismJSON | null = solution.outsideOptions
+    ? mechanismToJSON(welfareSharing(scenario, { seed, shapley: { seed } }, solution))
+    : null;
   const t2 = performance.now();
 
   if (json) {
     const result = {
       ...gameSolutionToJSON(solution),
+      mechanism,
       ids: scenario.ids,
       scenario: { file, name: scenario.name ?? null, organizations: scenario.n, classes: scenario.classes },
       seed,
@@ -44,7 +53,7 @@ export async function solveCommand(io: Io, values: Record<string, unknown>, posi
     io.out(JSON.stringify(result));
     return 0;
   }
-  io.out(report(file, scenario, solution, seed, (t2 - t1) / 1000));
+  io.out(report(file, scenario, solution, seed, (t2 - t1) / 1000) + mechanismReport(scenario, mechanism));
   return 0;
 }
 
@@ -133,5 +142,54 @@ function report(file: string, s: Scenario, sol: GameSolution, seed: number, solv
   else if (sol.outsideOptionsConverged === false)
     lines.push('Outside options: some sub-games did not reach the tolerance.');
   lines.push(`All solves: ${formatNumber(solveSeconds * 1000)} ms.`);
+  return lines.join('\n');
+}
+
+/** The mechanism's lines of the readable report (DESIGN §4). */
+function mechanismReport(s: Scenario, m: MechanismJSON | null): string {
+  if (!m) return '\nMechanism: not run (it needs the outside options).';
+  const lines: string[] = ['', ''];
+  lines.push(
+    m.sustainable
+      ? `Mechanism (welfare sharing): sustainable, surplus ${formatNumber(m.surplus ?? NaN)} over the floors.`
+      : `Mechanism (welfare sharing): NOT sustainable (${m.status}); deficit ${formatNumber(m.deficit ?? NaN)}` +
+          (m.wouldLeave.length ? `; would leave: ${m.wouldLeave.join(', ')}` : '') +
+          (m.largestSustainableCoalition?.members
+            ? `; largest sustainable coalition (${m.largestSustainableCoalition.method}): ${m.largestSustainableCoalition.members.join(', ')}`
+            : ''),
+  );
+  const shown = Math.min(s.n, MAX_TABLE_ROWS);
+  const rows: (string | number)[][] = [];
+  for (let i = 0; i < shown; i++) {
+    rows.push([s.ids[i]!, m.floors[i]!, m.shapley.values[i]!, m.compensation[i]!, m.transfers[i]!, m.payoffs[i]!]);
+  }
+  lines.push(table(['id', 'floor F_n', 'Shapley', 'competition loss', 'transfer', 'payoff'], rows));
+  lines.push('');
+  const labels = {
+    none: 'no incentive',
+    marginal: 'marginal (leave-one-out)',
+    shapley: 'plain Shapley',
+    mechanism: 'mechanism',
+  };
+  lines.push(
+    table(
+      ['scheme', 'social welfare', 'participants', 'worst-off payoff'],
+      (Object.keys(labels) as (keyof typeof labels)[]).map((k) => {
+        const c = m.comparators[k];
+        return [
+          labels[k],
+          c.socialWelfare ?? NaN,
+          `${c.participants}/${s.n}`,
+          `${formatNumber(c.worstOff.payoff ?? NaN)} (${c.worstOff.id})`,
+        ];
+      }),
+    ),
+  );
+  const p = m.properties;
+  lines.push(
+    `Properties: ${(['budgetBalance', 'participation', 'floors', 'efficiency', 'symmetry', 'monotonicity'] as const)
+      .map((k) => `${k} ${p[k].status}`)
+      .join(', ')}.`,
+  );
   return lines.join('\n');
 }
