@@ -3,7 +3,14 @@
 // sustainable coalition, comparators, and the many-round simulation.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createGameModel, parseScenario, randomScenario, socialWelfare, solveGame, utilities } from '../../src/game/index.js';
+import {
+  createGameModel,
+  parseScenario,
+  randomScenario,
+  socialWelfare,
+  solveGame,
+  utilities,
+} from '../../src/game/index.js';
 import {
   checkCoalition,
   compareSchemes,
@@ -37,8 +44,14 @@ describe('property report', () => {
   const instances: { label: string; opts: Parameters<typeof randomScenario>[0] }[] = [];
   for (let seed = 1; seed <= 6; seed++) {
     instances.push({ label: `uniform g=0.3 seed ${seed}`, opts: { n: 6, seed } });
-    instances.push({ label: `dense g=0.6 λ=0.5 seed ${seed}`, opts: { n: 7, seed, competition: 'matrix', intensity: 0.6, rivalry: 0.5 } });
-    instances.push({ label: `uniform g=0.9 λ=1 seed ${seed}`, opts: { n: 5, seed, intensity: 0.9, rivalry: 1, privateGain: 0.1 } });
+    instances.push({
+      label: `dense g=0.6 λ=0.5 seed ${seed}`,
+      opts: { n: 7, seed, competition: 'matrix', intensity: 0.6, rivalry: 0.5 },
+    });
+    instances.push({
+      label: `uniform g=0.9 λ=1 seed ${seed}`,
+      opts: { n: 5, seed, intensity: 0.9, rivalry: 1, privateGain: 0.1 },
+    });
   }
   it('holds on 18 seeded random instances, sustainable or not', () => {
     const statuses = new Set<string>();
@@ -73,13 +86,21 @@ describe('the allocation rule', () => {
     const cPos = Array.from(a.compensation, (v) => Math.max(v, 0));
     const expected = a.floors.map((f, i) => f + S * (0.3 * (shPos[i] / sum(shPos)) + 0.7 * (cPos[i] / sum(cPos))));
     expectClose(m.payoffs, expected, { rtol: 1e-9 });
-    expectClose(m.shares, s.marketValue.map((r) => r / sum(s.marketValue)), { rtol: 1e-12 });
+    expectClose(
+      m.shares,
+      s.marketValue.map((r) => r / sum(s.marketValue)),
+      { rtol: 1e-12 },
+    );
     expectClose([sum(m.lumpSums)], [0], { atol: 1e-9 * a.scale });
     // τ_n = s_n SW(x) − U_n(x) + b_n at x = x^opt
     const model = createGameModel(s);
     const U = utilities(model, m.x);
     const sw = socialWelfare(model, m.x);
-    expectClose(m.transfers, U.map((u, i) => m.shares[i] * sw - u + m.lumpSums[i]), { rtol: 1e-12, atol: 1e-9 });
+    expectClose(
+      m.transfers,
+      U.map((u, i) => m.shares[i] * sw - u + m.lumpSums[i]),
+      { rtol: 1e-12, atol: 1e-9 },
+    );
   });
 
   it('the payoff π_n(x) = s_n SW(x) + b_n makes x^opt each organization’s best reply (no profitable deviation on a grid)', () => {
@@ -184,7 +205,20 @@ describe('comparators', () => {
 
   it('the JSON block has every field the issue names', () => {
     const j = mechanismToJSON(welfareSharing(example('banks-dense')));
-    for (const key of ['x', 'transfers', 'payoffs', 'shares', 'lumpSums', 'shapley', 'floors', 'sustainable', 'deficit', 'socialWelfare', 'budgetBalance', 'efficiency']) {
+    for (const key of [
+      'x',
+      'transfers',
+      'payoffs',
+      'shares',
+      'lumpSums',
+      'shapley',
+      'floors',
+      'sustainable',
+      'deficit',
+      'socialWelfare',
+      'budgetBalance',
+      'efficiency',
+    ]) {
       expect(j).toHaveProperty(key);
     }
     expect(j.shapley.values).toHaveLength(6);

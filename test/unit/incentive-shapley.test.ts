@@ -25,14 +25,33 @@ const example = (name: string) =>
  * entry is a game and masks; the expected value of a mask is the social optimum of the coalition's own scenario
  * (sub-scenario.ts), solved by the game layer independently of the kernel.
  */
-export const COALITION_CASES: { name: string; game: () => CoalitionGame; scenario: () => ReturnType<typeof example> }[] = [
-  { name: 'hospitals (uniform Γ, λ = 0)', scenario: () => example('hospitals-uniform'), game: () => coalitionGame(createGameModel(example('hospitals-uniform'))) },
-  { name: 'banks (dense Γ, λ = 0.5)', scenario: () => example('banks-dense'), game: () => coalitionGame(createGameModel(example('banks-dense'))) },
-  { name: 'retailers (g = 0.9, λ = 1)', scenario: () => example('retailers-arms-race'), game: () => coalitionGame(createGameModel(example('retailers-arms-race'))) },
+export const COALITION_CASES: {
+  name: string;
+  game: () => CoalitionGame;
+  scenario: () => ReturnType<typeof example>;
+}[] = [
+  {
+    name: 'hospitals (uniform Γ, λ = 0)',
+    scenario: () => example('hospitals-uniform'),
+    game: () => coalitionGame(createGameModel(example('hospitals-uniform'))),
+  },
+  {
+    name: 'banks (dense Γ, λ = 0.5)',
+    scenario: () => example('banks-dense'),
+    game: () => coalitionGame(createGameModel(example('banks-dense'))),
+  },
+  {
+    name: 'retailers (g = 0.9, λ = 1)',
+    scenario: () => example('retailers-arms-race'),
+    game: () => coalitionGame(createGameModel(example('retailers-arms-race'))),
+  },
   {
     name: 'random N = 7, dense Γ, λ = 0.3',
     scenario: () => randomScenario({ n: 7, seed: 11, competition: 'matrix', intensity: 0.6, rivalry: 0.3 }),
-    game: () => coalitionGame(createGameModel(randomScenario({ n: 7, seed: 11, competition: 'matrix', intensity: 0.6, rivalry: 0.3 }))),
+    game: () =>
+      coalitionGame(
+        createGameModel(randomScenario({ n: 7, seed: 11, competition: 'matrix', intensity: 0.6, rivalry: 0.3 })),
+      ),
   },
 ];
 
@@ -118,7 +137,9 @@ describe('Shapley values', () => {
     const total = mc.values.reduce((a, b) => a + b, 0);
     expectClose([total], [exact.grandValue], { rtol: 1e-9 });
     for (let i = 0; i < 10; i++) {
-      expect(Math.abs(mc.values[i] - exact.values[i])).toBeLessThanOrEqual(5 * mc.standardErrors[i] + 1e-9 * exact.grandValue);
+      expect(Math.abs(mc.values[i] - exact.values[i])).toBeLessThanOrEqual(
+        5 * mc.standardErrors[i] + 1e-9 * exact.grandValue,
+      );
     }
     const again = shapleyValues(s, { exactLimit: 0, seed: 9, targetRelativeError: 0.002 });
     expect(Array.from(again.values)).toEqual(Array.from(mc.values));
