@@ -1,0 +1,208 @@
+/**
+ * Local training and federated rounds (DESIGN §5.4). Every random choice (minibatch order) comes from a seed
+ * derived from (seed, round, organization), so a run is reproducible from its config, bit for bit on one backend.
+ *
+ * One round: each organization copies the global parameters, runs E epochs of minibatch SGD with momentum over
+ * its real + synthetic samples, and the server aggregates the local models with FedAvg weighted by sample counts
+ * (`engine.aggregate`, on whichever backend the engine runs).
+ */
+import type { Engine } from '../engine/engine.js';
+import { invalidArgument } from '../errors.js';
+import { Random } from '../util/random.js';
+import type { Model } from './models.js';
+import { sgdMomentumStep } from './models.js';
+import { checkSamples, concatSamples, type LabeledSamples } from './samples.js';
+
+export interface LocalTrainingOptions {
+  model: Model;
+  /** passes over the local data (E ≥ 1) */
+  epochs: number;
+  /** minibatch size (the last batch of an epoch may be smaller) */
+  batchSize: number;
+  learningRate: number;
+  /** heavy-ball momentum (default 0.9); the velocity starts at zero in every local training */
+  momentum?: number;
+  weightDecay?: number;
+  /** seeds the minibatch order */
+  seed: number;
+}
+
+export interface LocalTrainingResult {
+  /** the trained parameters (a new array) */
+  params: Float32Array;
+  /** samples trained on */
+  samples: number;
+  /** mean minibatch loss over the last epoch (NaN when there was no data) */
+  loss: number;
+  /** SGD steps taken */
+  steps: number;
+}
+
+/** A seed for one (round, organization, …) from a run's seed, well mixed so that neighbours are unrelated. */
+export function deriveSeed(seed: number, ...path: number[]): number {
+  let h = new Random(seed).nextUint32();
+  for (const p of path) h = new Random((h ^ Math.imul((p | 0) + 1, 0x9e3779b1)) >>> 0).nextUint32();
+  return h;
+}
+
+function checkLocalOptions(o: LocalTrainingOptions): void {
+  if (o === null || typeof o !== 'object') throw invalidArgument('options', 'an object', o);
+  if (!o.model || typeof o.model.lossAndGradient !== 'function')
+    throw invalidArgument('options.model', 'a Model (createModel)', o.model);
+  if (!(Number.isInteger(o.epochs) && o.epochs >= 0))
+    throw invalidArgument('options.epochs', 'an integer ≥ 0', o.epochs);
+  if (!(Number.isInteger(o.batchSize) && o.batchSize >= 1))
+    throw invalidArgument('options.batchSize', 'an integer ≥ 1', o.batchSize);
+  if (!(Number.isFinite(o.learningRate) && o.learningRate > 0))
+    throw invalidArgument('options.learningRate', 'a finite number > 0', o.learningRate);
+  if (!Number.isSafeInteger(o.seed)) throw invalidArgument('options.seed', 'a safe integer', o.seed);
+}
+
+/**
+ * E epochs of minibatch SGD with momentum from `initial` (not modified) over `data`, in a seeded order.
+ *
+ * @example
+ * const model = createModel({ kind: 'softmax', inputs: 784, classes: 10 });
+ * const r = trainLocal(model.init(new Random(0)), data, { model, epochs: 2, batchSize: 32, learningRate: 0.05, seed: 1 });
+ */
+export function trainLocal(
+  initial: Float32Array,
+  data: LabeledSamples,
+  options: LocalTrainingOptions,
+): LocalTrainingResult {
+  checkLocalOptions(options);
+  const { model, epochs, batchSize } = options;
+  if (!(initial instanceof Float32Array) || initial.length !== model.parameterCount) {
+    throw invalidArgument('initial', `a Float32Array of ${model.parameterCount} parameters`, initial);
+  }
+  const n = checkSamples('data', data, model.inputs, model.classes);
+  const d = model.inputs;
+  const params = Float32Array.from(initial);
+  const grad = new Float32Array(params.length);
+  const velocity = new Float32Array(params.length);
+  const sgd = {
+    learningRate: options.learningRate,
+    momentum: options.momentum ?? 0.9,
+    weightDecay: options.weightDecay ?? 0,
+  };
+  const rng = new Random(options.seed);
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const xb = new Float32Array(Math.min(batchSize, n) * d);
+  const yb = new Uint8Array(Math.min(batchSize, n));
+  let loss = NaN;
+  let steps = 0;
+  for (let epoch = 0; epoch < epochs && n > 0; epoch++) {
+    rng.shuffle(order);
+    let sum = 0;
+    let batches = 0;
+    for (let start = 0; start < n; start += batchSize) {
+      const b = Math.min(batchSize, n - start);
+      for (let j = 0; j < b; j++) {
+        const i = order[start + j]!;
+        xb.set(data.x.subarray(i * d, (i + 1) * d), j * d);
+        yb[j] = data.y[i]!;
+      }
+      sum += model.lossAndGradient(params, xb.subarray(0, b * d), yb, b, grad);
+      sgdMomentumStep(params, grad, velocity, sgd);
+      batches++;
+      steps++;
+    }
+    loss = sum / batches;
+  }
+  return { params, samples: n, loss, steps };
+}
+
+export interface Evaluation {
+  /** fraction of rows whose arg-max logit is the label */
+  accuracy: number;
+  /** mean softmax cross-entropy */
+  loss: number;
+  count: number;
+}
+
+/** Accuracy and mean loss of `params` on a labelled set, in batches of `batchSize` rows. */
+export function evaluate(model: Model, params: Float32Array, test: LabeledSamples, batchSize = 500): Evaluation {
+  const n = checkSamples('test', test, model.inputs, model.classes);
+  const { inputs: d, classes: c } = model;
+  let correct = 0;
+  let total = 0;
+  const p = new Float64Array(c);
+  for (let start = 0; start < n; start += batchSize) {
+    const b = Math.min(batchSize, n - start);
+    const z = model.logits(params, test.x.subarray(start * d, (start + b) * d), b);
+    for (let i = 0; i < b; i++) {
+      const y = test.y[start + i]!;
+      let arg = 0;
+      let max = -Infinity;
+      for (let k = 0; k < c; k++) {
+        const v = z[i * c + k]!;
+        if (v > max) [max, arg] = [v, k];
+      }
+      let sum = 0;
+      for (let k = 0; k < c; k++) sum += p[k] = Math.exp(z[i * c + k]! - max);
+      total += Math.log(sum) + max - z[i * c + y]!;
+      if (arg === y) correct++;
+    }
+  }
+  return { accuracy: n > 0 ? correct / n : NaN, loss: n > 0 ? total / n : NaN, count: n };
+}
+
+/** One organization's data in a round: its real shard and the synthetic samples it generated (if any). */
+export interface Organization {
+  real: LabeledSamples;
+  synthetic?: LabeledSamples;
+}
+
+export interface FederatedRoundOptions extends LocalTrainingOptions {
+  /** round index, mixed into each organization's seed (default 0) */
+  round?: number;
+}
+
+export interface FederatedRoundResult {
+  /** the aggregated global parameters */
+  params: Float32Array;
+  /** per organization: samples trained on (its FedAvg weight) and its last-epoch training loss */
+  organizations: { samples: number; loss: number }[];
+}
+
+/**
+ * One federated round: local training at every organization from `globalParams`, then FedAvg on the engine
+ * weighted by each organization's sample count (real + synthetic). Organizations without data take no part in the
+ * average; when none has data the global parameters come back unchanged (a copy).
+ *
+ * @example
+ * const engine = await createEngine({ backend: 'js' });
+ * let params = model.init(new Random(seed));
+ * for (let round = 0; round < 3; round++) {
+ *   ({ params } = await federatedRound(engine, params, orgs, { model, epochs: 1, batchSize: 32, learningRate: 0.05, seed, round }));
+ * }
+ */
+export async function federatedRound(
+  engine: Engine,
+  globalParams: Float32Array,
+  orgs: readonly Organization[],
+  options: FederatedRoundOptions,
+): Promise<FederatedRoundResult> {
+  checkLocalOptions(options);
+  if (!Array.isArray(orgs) || orgs.length === 0)
+    throw invalidArgument('orgs', 'a non-empty array of organizations', orgs);
+  const round = options.round ?? 0;
+  if (!(Number.isInteger(round) && round >= 0)) throw invalidArgument('options.round', 'an integer ≥ 0', round);
+  const updates: Float32Array[] = [];
+  const weights: number[] = [];
+  const organizations = orgs.map((org, k) => {
+    if (org === null || typeof org !== 'object') throw invalidArgument(`orgs[${k}]`, '{ real, synthetic? }', org);
+    const data = org.synthetic && org.synthetic.y.length > 0 ? concatSamples([org.real, org.synthetic]) : org.real;
+    const r = trainLocal(globalParams, data, { ...options, seed: deriveSeed(options.seed, round, k) });
+    if (r.samples > 0) {
+      updates.push(r.params);
+      weights.push(r.samples);
+    }
+    return { samples: r.samples, loss: r.loss };
+  });
+  const params =
+    updates.length === 0
+      ? Float32Array.from(globalParams)
+      : await engine.aggregate(updates, { rule: 'fedavg', weights });
+  return { params, organizations };
+}
