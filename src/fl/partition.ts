@@ -93,3 +93,37 @@ export function labelCountsFromDirichlet(sizes: readonly number[], classes: numb
     return roundPreservingSum(Array.from(p, (v) => v * size), size);
   });
 }
+
+/**
+ * Deal out sample indices so that organization n receives `counts[n][c]` samples of class c, drawn without
+ * replacement in a seeded order. When a class is oversubscribed (Σ_n counts[n][c] exceeds the samples of class c),
+ * every organization's share of it is scaled down proportionally (largest remainder), so the result never repeats a
+ * sample. Pairs with `powerLawSizes` + `labelCountsFromDirichlet` to give real shards power-law sizes.
+ */
+export function partitionByLabelCounts(labels: ArrayLike<number>, classes: number, counts: readonly (readonly number[])[], seed: number): Int32Array[] {
+  checkCount('classes', classes, 1);
+  if (!Array.isArray(counts) || counts.length === 0) throw invalidArgument('counts', 'a non-empty array of per-class counts', counts);
+  counts.forEach((row, n) => {
+    if (!Array.isArray(row) || row.length !== classes) throw invalidArgument(`counts[${n}]`, `an array of ${classes} counts`, row);
+    row.forEach((v, c) => checkCount(`counts[${n}][${c}]`, v, 0));
+  });
+  const byClass: number[][] = Array.from({ length: classes }, () => []);
+  for (let i = 0; i < labels.length; i++) {
+    const c = labels[i]!;
+    if (!(Number.isInteger(c) && c >= 0 && c < classes)) throw invalidArgument(`labels[${i}]`, `an integer class in [0, ${classes})`, c);
+    byClass[c]!.push(i);
+  }
+  const rng = new Random(seed);
+  const parts: number[][] = counts.map(() => []);
+  byClass.forEach((indices, c) => {
+    const shuffled = rng.shuffle(indices.slice());
+    const wanted = counts.map((row) => row[c]!);
+    const sum = wanted.reduce((a, b) => a + b, 0);
+    const granted = sum <= shuffled.length ? wanted : roundPreservingSum(wanted.map((w) => (w * shuffled.length) / sum), shuffled.length);
+    let at = 0;
+    granted.forEach((g, n) => {
+      for (let j = 0; j < g; j++) parts[n]!.push(shuffled[at++]!);
+    });
+  });
+  return parts.map((p) => Int32Array.from(p.sort((a, b) => a - b)));
+}

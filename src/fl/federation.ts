@@ -1,0 +1,82 @@
+/**
+ * Wiring from data to a federation (DESIGN §5.2–5.3): deal a labelled pool out to N organizations with a non-IID
+ * partition, report each organization's label counts (what the game's scenario takes as h_n), and give an
+ * organization synthetic samples from a generator so that its label mix moves toward a target p*.
+ */
+import { invalidArgument } from '../errors.js';
+import type { Random } from '../util/random.js';
+import type { Generator } from './generator.js';
+import { syntheticClassCounts } from './generator.js';
+import { dirichletPartition, labelCountsFromDirichlet, partitionByLabelCounts, powerLawSizes } from './partition.js';
+import { checkSamples, featuresOf, labelHistogram, selectSamples, type LabeledSamples } from './samples.js';
+import type { Organization } from './train.js';
+
+export interface FederationOptions {
+  organizations: number;
+  /** Dirichlet concentration: smaller is more label skew */
+  alpha: number;
+  seed: number;
+  /** default 10 */
+  classes?: number;
+  /**
+   * How shard sizes arise. Omitted: the per-class Dirichlet split (Hsu et al. 2019) deals out the whole pool, sizes
+   * follow from it. `{ exponent, total? }`: sizes ∝ rank^(−exponent) summing to `total` (default: the pool size),
+   * each organization's label mix ~ Dir(α·1), capped by what the pool holds of each class.
+   */
+  powerLaw?: { exponent: number; total?: number };
+  /** Dirichlet split only: redraw until every organization holds at least this many samples (default 1) */
+  minSamples?: number;
+}
+
+export interface Federation {
+  /** one shard per organization, as training takes it */
+  organizations: Organization[];
+  /** indices into the pool, per organization (ascending) */
+  indices: Int32Array[];
+  /** per organization, per class sample counts h_n (the game's label counts) */
+  labelCounts: number[][];
+}
+
+/**
+ * Partition a labelled pool over organizations, seeded.
+ *
+ * @example
+ * const fed = partitionFederation(samplesOf(owned), { organizations: 5, alpha: 0.5, seed: 42 });
+ * fed.labelCounts[0]; // e.g. [212, 0, 31, …]
+ */
+export function partitionFederation(pool: LabeledSamples, options: FederationOptions): Federation {
+  if (options === null || typeof options !== 'object') throw invalidArgument('options', 'an object', options);
+  const classes = options.classes ?? 10;
+  const d = featuresOf(pool);
+  checkSamples('pool', pool, d, classes);
+  const n = options.organizations;
+  let indices: Int32Array[];
+  if (options.powerLaw) {
+    const { exponent, total = pool.y.length } = options.powerLaw;
+    const sizes = powerLawSizes(n, total, exponent, options.seed, 1);
+    const counts = labelCountsFromDirichlet(sizes, classes, options.alpha, options.seed + 1);
+    indices = partitionByLabelCounts(pool.y, classes, counts, options.seed + 2);
+  } else {
+    indices = dirichletPartition(pool.y, classes, n, options.alpha, options.seed, options.minSamples ?? 1);
+  }
+  const organizations = indices.map((idx) => ({ real: selectSamples(pool, idx) }));
+  return { organizations, indices, labelCounts: organizations.map((o) => labelHistogram(o.real.y, classes)) };
+}
+
+/**
+ * The organization with `amount` synthetic samples added, their classes chosen by {@link syntheticClassCounts} so
+ * that its mix moves toward `target` (p*). The real shard is shared, not copied.
+ */
+export async function withSynthetic(
+  org: Organization,
+  generator: Generator,
+  amount: number,
+  target: readonly number[],
+  rng: Random,
+): Promise<Organization & { synthetic: LabeledSamples; syntheticCounts: number[] }> {
+  const counts = syntheticClassCounts(labelHistogram(org.real.y, generator.classes), target, amount);
+  const synthetic = await generator.generate(counts, rng);
+  checkSamples('generated samples', synthetic, generator.features, generator.classes);
+  if (synthetic.y.length !== amount) throw invalidArgument('generator output', `${amount} samples`, synthetic.y.length);
+  return { real: org.real, synthetic, syntheticCounts: counts };
+}
