@@ -17,3 +17,4 @@ export { VERSION } from './version.js';
 export * from './game/index.js';
 export { Random } from './util/random.js';
 export { dirichletPartition, powerLawSizes, labelCountsFromDirichlet, roundPreservingSum } from './fl/partition.js';
+export * from './incentive/index.js';
