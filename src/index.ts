@@ -16,5 +16,5 @@ export { systemInfo, type SystemInfo } from './engine/system-info.js';
 export { VERSION } from './version.js';
 export * from './game/index.js';
 export { Random } from './util/random.js';
-export { dirichletPartition, powerLawSizes, labelCountsFromDirichlet, roundPreservingSum } from './fl/partition.js';
+export * from './fl/index.js';
 export * from './incentive/index.js';

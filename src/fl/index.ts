@@ -1,0 +1,13 @@
+/**
+ * The federated-learning layer (DESIGN §5): Fashion-MNIST in IDX format, non-IID partitions, the generator
+ * ("GenAI"), reference models and the local-training / FedAvg loop.
+ */
+export * from './idx.js';
+export * from './fashion-mnist.js';
+export * from './partition.js';
+export * from './federation.js';
+export * from './samples.js';
+export * from './linalg.js';
+export * from './models.js';
+export * from './generator.js';
+export * from './train.js';
