@@ -14,9 +14,11 @@
 #include "cpu_features.h"
 #include "errors.h"
 #include "fed_avg.h"
+#include "gemm_exports.h"
 #include "payoff_exports.h"
 #include "promise_worker.h"
 #include "thread_pool.h"
+#include "train_exports.h"
 #include "triad.h"
 
 #ifndef COCOGEN_VERSION
@@ -270,6 +272,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("triad", Napi::Function::New(env, TriadExport, "triad"));
   // payoffMatrix(...), denseRowSums(...): signatures in payoff_exports.cc
   RegisterPayoffExports(env, exports);
+  // gemm(...); denseForward, denseBackward, softmaxCrossEntropy, sgdMomentum, denseTrainSteps: signatures in
+  // gemm_exports.cc and train_exports.cc
+  RegisterGemmExports(env, exports);
+  RegisterTrainExports(env, exports);
   return exports;
 }
 
