@@ -1,11 +1,37 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { aggregateCases } from './aggregate.js';
 import { runCases, type BenchResult } from './harness.js';
 import type { Suite } from './suite.js';
 
+const BENCH_DIR = fileURLToPath(new URL('../../bench/', import.meta.url)); // dist/bench → bench/
+
+/** numpy's `w @ X` (BLAS sgemv) on data of the same shape, in a python3 subprocess, when numpy is present. */
+function numpyGemv(k: number, p: number, repeats: number): { result: BenchResult; blas: string } | { skipped: string } {
+  // OpenBLAS core-type overrides set on some machines slow a current numpy: unset them for this baseline only.
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const r = spawnSync('python3', [`${BENCH_DIR}numpy_gemv.py`, String(k), String(p), String(repeats)], { encoding: 'utf8', env });
+  if (r.error || r.status !== 0) return { skipped: `python3 with numpy is not available (${(r.error?.message ?? r.stderr).trim().split('\n').pop()})` };
+  const o = JSON.parse(r.stdout.trim().split('\n').pop()!) as { best: number; mean: number; samples: number; blas: string };
+  return {
+    blas: o.blas,
+    result: {
+      name: `fedavg::numpy-gemv:K=${k},P=${p}`,
+      meanMs: o.mean * 1e3,
+      rmePercent: 0,
+      samples: o.samples,
+      gbPerSecond: ((k + 1) * p * 4) / o.mean / 1e9,
+    },
+  };
+}
+
 export const aggregateSuite: Suite = {
   name: 'aggregate',
   help: `aggregate [--k 64] [--p 4194304] [--backends native,webgpu,js] [--quick]
-    FedAvg GB/s per backend beside the triad bandwidth probe and a plain-JS loop, measured in one run.`,
+    FedAvg GB/s per backend beside the triad bandwidth probe, a plain-JS loop and numpy's w @ X (when
+    python3 with numpy is present), measured in one run.`,
   options: {
     k: { type: 'string', default: '64' },
     p: { type: 'string', default: String(4 * 1024 * 1024) },
@@ -25,6 +51,12 @@ export const aggregateSuite: Suite = {
     } finally {
       dispose();
     }
+    const numpy = numpyGemv(Number(values.k), Number(values.p), values.quick ? 2 : 5);
+    if ('skipped' in numpy) log(`  numpy skipped: ${numpy.skipped}`);
+    else {
+      results.push(numpy.result);
+      log(`  ${numpy.result.name}: ${numpy.result.meanMs.toFixed(2)} ms, ${numpy.result.gbPerSecond!.toFixed(2)} GB/s (${numpy.blas})`);
+    }
     const triad = results.find((r) => r.name.startsWith('triad::'));
     const plain = results.find((r) => r.name.startsWith('fedavg::plain-js-loop'));
     const summary: Record<string, number> = {};
@@ -32,6 +64,8 @@ export const aggregateSuite: Suite = {
       if (triad?.gbPerSecond && r.gbPerSecond && r !== triad) summary[`${r.name} / triad`] = r.gbPerSecond / triad.gbPerSecond;
       if (plain && r.name.startsWith('fedavg::') && r !== plain) summary[`${r.name} speedup over plain JS`] = plain.meanMs / r.meanMs;
     }
+    const native = results.find((r) => r.name.startsWith('fedavg::native:'));
+    if (native && !('skipped' in numpy)) summary['fedavg::native / numpy w @ X'] = numpy.result.meanMs / native.meanMs;
     return {
       results,
       summary,
