@@ -2,9 +2,10 @@
 // (or one matrix shared by the batch) and K vectors per batch item. The O(N^2) part of the payoff path when the
 // competition matrix is dense; as a kernel it is a matrix-vector product and knows nothing of games.
 //
-// Memory-bound: each matrix row is read once for all K vectors of its item (two vectors per pass), the vectors stay in
-// cache. Rows are split over the threads in contiguous ranges. Each sum is accumulated in a fixed order that depends
-// only on N and the instruction set (partial sums over j mod 8 on the vector paths), not on the thread count.
+// Memory-bound: each matrix row is read once for all K vectors of its item (two vectors per pass, four rows at a time
+// on the AVX2 path), the vectors stay in cache. Rows are handed to the threads in blocks as they go. Each sum is
+// accumulated in a fixed order that depends only on N and the instruction set (partial sums over j mod 4), not on
+// the thread count or on how rows are grouped.
 #ifndef COCOGEN_NATIVE_PAYOFF_ROW_SUMS_H_
 #define COCOGEN_NATIVE_PAYOFF_ROW_SUMS_H_
 
