@@ -56,7 +56,8 @@ export interface CocogenAddon {
    * The payoff-matrix kernel (contract: src/engine/reference/payoff-matrix.ts), float64, multithreaded, off the
    * main thread. rows: 8 values (d, x, X, k, w, m, c, 0) per row, rowsPerItem rows per item; scenarios: 8 values
    * (D, Q, A, β, η, 0, 0, 0) per item; grid: S fractions. Writes gains (rows × S, skipped when null), bestIndex and
-   * bestGain (one per row). Outputs must not share memory with inputs or each other.
+   * bestGain (one per row), and with `current` (one level per row) the levels current + gain (rows × S, skipped when
+   * null). Outputs must not share memory with inputs or each other.
    */
   payoffMatrix(
     rows: Float64Array,
@@ -66,6 +67,8 @@ export interface CocogenAddon {
     gains: Float64Array | null,
     bestIndex: Int32Array,
     bestGain: Float64Array,
+    current?: Float64Array | null,
+    levels?: Float64Array | null,
   ): Promise<void>;
   /**
    * out[(b·K + v)·n + i] = Σ_j matrix_b[i·n + j]·vectors[(b·K + v)·n + j], float64, multithreaded, off the main

@@ -11,6 +11,7 @@
 
 #include "aligned_buffer.h"
 #include "arguments.h"
+#include "coalition_exports.h"
 #include "cpu_features.h"
 #include "errors.h"
 #include "fed_avg.h"
@@ -276,6 +277,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   // gemm_exports.cc and train_exports.cc
   RegisterGemmExports(env, exports);
   RegisterTrainExports(env, exports);
+  // coalitionValues(...): signature in coalition_exports.cc
+  RegisterCoalitionExports(env, exports);
   return exports;
 }
 

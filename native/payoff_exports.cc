@@ -37,7 +37,7 @@ class PayoffMatrixWorker : public PromiseWorker {
  public:
   PayoffMatrixWorker(Napi::Env env, PayoffMatrixArgs args, Napi::Float64Array rows, Napi::Float64Array scenarios,
                      Napi::Float64Array grid, Napi::Value gains, Napi::Int32Array best_index,
-                     Napi::Float64Array best_gain)
+                     Napi::Float64Array best_gain, Napi::Value current, Napi::Value levels)
       : PromiseWorker(env, "cocogen.payoffMatrix"), args_(args) {
     Pin(rows);
     Pin(scenarios);
@@ -45,6 +45,8 @@ class PayoffMatrixWorker : public PromiseWorker {
     if (gains.IsTypedArray()) Pin(gains.As<Napi::TypedArray>());
     Pin(best_index);
     Pin(best_gain);
+    if (current.IsTypedArray()) Pin(current.As<Napi::TypedArray>());
+    if (levels.IsTypedArray()) Pin(levels.As<Napi::TypedArray>());
   }
 
  protected:
@@ -96,8 +98,21 @@ bool Overlaps(const void* a, size_t a_bytes, const void* b, size_t b_bytes) {
   return a_bytes != 0 && b_bytes != 0 && x < y + b_bytes && y < x + a_bytes;
 }
 
+// Float64Array `value` of `length` elements, or nullptr for null / undefined.
+double* OptionalFloat64Array(Napi::Value value, size_t length, const std::string& name, const std::string& why) {
+  if (value.IsNull() || value.IsUndefined()) return nullptr;
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+    ThrowInvalidArgument(value.Env(), name, "a Float64Array or null", value);
+  }
+  Napi::Float64Array array = value.As<Napi::Float64Array>();
+  ExpectLength(array, length, "Float64Array", name, why);
+  return array.Data();
+}
+
 // payoffMatrix(rows: Float64Array, scenarios: Float64Array, grid: Float64Array, rowsPerItem: number,
-//              gains: Float64Array | null, bestIndex: Int32Array, bestGain: Float64Array): Promise<void>
+//              gains: Float64Array | null, bestIndex: Int32Array, bestGain: Float64Array,
+//              current?: Float64Array | null, levels?: Float64Array | null): Promise<void>
+// levels (rows × S, current[r] + gain) needs current (one level per row).
 Napi::Value PayoffMatrixExport(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Float64Array rows = ExpectFloat64Array(Argument(info, 0), "rows");
@@ -129,13 +144,24 @@ Napi::Value PayoffMatrixExport(const Napi::CallbackInfo& info) {
     ExpectLength(g, count * S, "Float64Array", "gains", "rows × grid points");
     gains = g.Data();
   }
+  Napi::Value current_value = Argument(info, 7);
+  Napi::Value levels_value = Argument(info, 8);
+  const double* current = OptionalFloat64Array(current_value, count, "current", "one per row");
+  double* levels = OptionalFloat64Array(levels_value, count * S, "levels", "rows × grid points");
+  if (levels != nullptr && current == nullptr) {
+    ThrowInvalidArgument(env, "current", "a Float64Array (levels need one level per row)", current_value);
+  }
   // The outputs must not alias the inputs or each other (the kernel reads and writes concurrently).
-  const std::pair<const void*, size_t> inputs[] = {
-      {rows.Data(), rows.ByteLength()}, {scenarios.Data(), scenarios.ByteLength()}, {grid.Data(), grid.ByteLength()}};
+  const std::pair<const void*, size_t> inputs[] = {{rows.Data(), rows.ByteLength()},
+                                                   {scenarios.Data(), scenarios.ByteLength()},
+                                                   {grid.Data(), grid.ByteLength()},
+                                                   {current, current != nullptr ? count * sizeof(double) : 0}};
   const std::pair<const void*, size_t> outputs[] = {{gains, gains != nullptr ? count * S * sizeof(double) : 0},
                                                     {best_index.Data(), best_index.ByteLength()},
-                                                    {best_gain.Data(), best_gain.ByteLength()}};
-  for (size_t o = 0; o < 3; ++o) {
+                                                    {best_gain.Data(), best_gain.ByteLength()},
+                                                    {levels, levels != nullptr ? count * S * sizeof(double) : 0}};
+  constexpr size_t kOutputs = sizeof(outputs) / sizeof(outputs[0]);
+  for (size_t o = 0; o < kOutputs; ++o) {
     for (const auto& in : inputs) {
       if (Overlaps(outputs[o].first, outputs[o].second, in.first, in.second)) {
         ThrowError(env, ErrorCode::kInvalidArgument,
@@ -143,7 +169,7 @@ Napi::Value PayoffMatrixExport(const Napi::CallbackInfo& info) {
                    "arrays");
       }
     }
-    for (size_t p = o + 1; p < 3; ++p) {
+    for (size_t p = o + 1; p < kOutputs; ++p) {
       if (Overlaps(outputs[o].first, outputs[o].second, outputs[p].first, outputs[p].second)) {
         ThrowError(env, ErrorCode::kInvalidArgument,
                    "Expected outputs that share no memory with each other for payoffMatrix but received overlapping "
@@ -151,9 +177,10 @@ Napi::Value PayoffMatrixExport(const Napi::CallbackInfo& info) {
       }
     }
   }
-  const PayoffMatrixArgs args{rows.Data(), scenarios.Data(),  grid.Data(),     batch, rows_per_item, S,
-                              gains,       best_index.Data(), best_gain.Data()};
-  auto* worker = new PayoffMatrixWorker(env, args, rows, scenarios, grid, gains_value, best_index, best_gain);
+  const PayoffMatrixArgs args{rows.Data(), scenarios.Data(),  grid.Data(),      batch,   rows_per_item, S,
+                              gains,       best_index.Data(), best_gain.Data(), current, levels};
+  auto* worker = new PayoffMatrixWorker(env, args, rows, scenarios, grid, gains_value, best_index, best_gain,
+                                        current_value, levels_value);
   return worker->Start();
 }
 

@@ -4,8 +4,10 @@
  * `weights` finite, non-negative, of the same count, already normalized to sum 1 (computed in float64).
  */
 import type { DenseRowSumsInput, PayoffMatrixInput, PayoffMatrixOutput } from './reference/payoff-matrix.js';
+import type { CoalitionValuesInput, CoalitionValuesOutput } from './reference/coalition-values.js';
 
 export type { DenseRowSumsInput, PayoffMatrixInput, PayoffMatrixOutput };
+export type { CoalitionValuesInput, CoalitionValuesOutput };
 
 export type BackendName = 'webgpu' | 'native' | 'js';
 
@@ -37,6 +39,13 @@ export interface Backend {
    * float64 on js and native; float32 products with float32 sums on WebGPU.
    */
   denseRowSums(input: DenseRowSumsInput): Promise<Float64Array>;
+  /**
+   * The coalition-value kernel (src/engine/reference/coalition-values.ts states the contract): v(S) for a list of
+   * masks or a range of masks, NaN where the coalition's objective is not concave. float64 to the input's KKT
+   * tolerance on js and native; float32 on WebGPU (accuracy stated in kernels/coalition-values.wgsl). The caller has
+   * checked the preconditions stated on CoalitionValuesInput.
+   */
+  coalitionValues(input: CoalitionValuesInput): Promise<CoalitionValuesOutput>;
   info(): BackendInfo;
   /** Idempotent. Releases native memory / GPU resources held by the backend. */
   dispose(): void;

@@ -12,6 +12,11 @@ import {
   type PayoffMatrixResult,
 } from '../game/payoff-matrix.js';
 import type { Scenario } from '../game/scenario.js';
+import {
+  validateCoalitionValues,
+  type CoalitionValuesInput,
+  type CoalitionValuesOutput,
+} from './reference/coalition-values.js';
 
 export type BackendChoice = 'auto' | BackendName;
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'webgpu', 'native', 'js'];
@@ -97,6 +102,17 @@ export class Engine {
   ): Promise<PayoffMatrixResult> {
     this.#guard('payoffMatrix');
     return evaluatePayoffMatrix(this.#backend, validatePayoffMatrix(scenario, x, options));
+  }
+
+  /**
+   * The coalition-value kernel on this engine's backend (contract: src/engine/reference/coalition-values.ts): v(S)
+   * for a list of masks or a range of masks, NaN where not concave. The incentive layer packs a coalition game into
+   * this input (`packCoalitionGame`) and fills the NaN; `shapleyValuesOn(engine, …)` is the usual entry point.
+   * Bad input throws `CocogenError` (`INVALID_ARGUMENT`) naming the field.
+   */
+  async coalitionValues(input: CoalitionValuesInput): Promise<CoalitionValuesOutput> {
+    this.#guard('coalitionValues');
+    return this.#backend.coalitionValues(validateCoalitionValues(input));
   }
 
   /** Release the backend's resources. Idempotent; every other method throws DISPOSED afterwards. */

@@ -9,6 +9,11 @@ import {
   type PayoffMatrixOutput,
 } from './reference/payoff-matrix.js';
 import { CocogenError } from '../errors.js';
+import {
+  coalitionValuesReference,
+  type CoalitionValuesInput,
+  type CoalitionValuesOutput,
+} from './reference/coalition-values.js';
 
 /** The `js` backend: the plain-TypeScript reference kernels, on the main thread. Needs nothing but Node. */
 export class JsBackend implements Backend {
@@ -32,6 +37,11 @@ export class JsBackend implements Backend {
   async denseRowSums(input: DenseRowSumsInput): Promise<Float64Array> {
     this.#guard();
     return denseRowSumsReference(input);
+  }
+
+  async coalitionValues(input: CoalitionValuesInput): Promise<CoalitionValuesOutput> {
+    this.#guard();
+    return coalitionValuesReference(input);
   }
 
   info(): BackendInfo {

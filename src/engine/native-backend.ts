@@ -33,6 +33,9 @@ export class NativeBackend implements Backend {
     const gains = input.writeGains ? new Float64Array(count * input.grid.length) : null;
     const bestIndex = new Int32Array(count);
     const bestGain = new Float64Array(count);
+    // The levels current + gain come out of the same pass as the gains (no second pass over the matrix on the host).
+    const current = gains && input.current ? input.current : null;
+    const utilities = current ? new Float64Array(count * input.grid.length) : null;
     await this.#addon.payoffMatrix(
       input.rows,
       input.scenarios,
@@ -41,8 +44,10 @@ export class NativeBackend implements Backend {
       gains,
       bestIndex,
       bestGain,
+      current,
+      utilities,
     );
-    return { gains, bestIndex, bestGain };
+    return utilities ? { gains, bestIndex, bestGain, utilities } : { gains, bestIndex, bestGain };
   }
 
   async denseRowSums(input: DenseRowSumsInput): Promise<Float64Array> {

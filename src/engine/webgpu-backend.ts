@@ -34,6 +34,17 @@ import {
 } from './programs/payoff-matrix.js';
 import { PayoffRowSumsProgram, planRowSumChunks, ROW_SUMS_MAX_VECTORS } from './programs/payoff-row-sums.js';
 import {
+  COALITION_STATUS,
+  CoalitionValuesProgram,
+  packMembers,
+  planCoalitionChunks,
+} from './programs/coalition-values.js';
+import {
+  emptyKernelStats,
+  type CoalitionValuesInput,
+  type CoalitionValuesOutput,
+} from './reference/coalition-values.js';
+import {
   denseRowSumsShape,
   type DenseRowSumsInput,
   type PayoffMatrixInput,
@@ -66,6 +77,7 @@ export class WebGpuBackend implements Backend {
   private readonly program: FedAvgProgram;
   private readonly payoffProgram = new PayoffMatrixProgram();
   private readonly rowSumsProgram = new PayoffRowSumsProgram();
+  private readonly coalitionProgram = new CoalitionValuesProgram();
   /** Bytes of updates bound per dispatch: min(maxStorageBufferBindingSize, maxBufferSize, maxChunkBytes), ×4. */
   readonly chunkBytes: number;
 
@@ -440,6 +452,91 @@ export class WebGpuBackend implements Backend {
       }
     }
     return out;
+  }
+
+  /**
+   * The coalition-value kernel in float32 (kernels/coalition-values.wgsl): one invocation per coalition, in chunks
+   * that fit the binding limits; status words mark the coalitions that are not concave (NaN here, as on every
+   * backend) and those that hit the iteration cap (counted in notConverged).
+   */
+  async coalitionValues(input: CoalitionValuesInput): Promise<CoalitionValuesOutput> {
+    this.guard('coalitionValues');
+    const stats = emptyKernelStats();
+    const values = new Float64Array(input.count);
+    if (input.count === 0) return { values, stats };
+    const program = this.coalitionProgram;
+    const kernel = program.name;
+    const pipeline = await this.runner.pipeline(program);
+    this.guard('coalitionValues');
+    const maxPerDim = this.limits.maxComputeWorkgroupsPerDimension;
+    const { chunk } = planCoalitionChunks(input.count, this.chunkBytes, maxPerDim * maxPerDim * program.workgroupSize);
+    const members32 = packMembers(input);
+    const weights32 = input.n > 0 ? new Float32Array(input.pairWeights) : new Float32Array(1);
+    const usage = GPU_BUFFER_USAGE;
+    const acquired: GPUBuffer[] = [];
+    const acquire = (size: number, flags: number, label: string): GPUBuffer => {
+      const b = this.pool.acquire(size, flags, `${kernel} ${label}`);
+      acquired.push(b);
+      return b;
+    };
+    try {
+      const params = acquire(32, usage.UNIFORM | usage.COPY_DST, 'params');
+      const membersBuf = acquire(members32.byteLength, usage.STORAGE | usage.COPY_DST, 'members');
+      const weightsBuf = acquire(weights32.byteLength, usage.STORAGE | usage.COPY_DST, 'weights');
+      const masksBuf = acquire(input.masks ? chunk * 4 : 4, usage.STORAGE | usage.COPY_DST, 'masks');
+      const outBuf = acquire(chunk * 8, usage.STORAGE | usage.COPY_SRC, 'out');
+      const readback = acquire(chunk * 8, usage.MAP_READ | usage.COPY_DST, 'readback');
+      const { value: bindGroup, settled: bound } = this.runner.scoped(kernel, 'binding its buffers', () =>
+        this.device.createBindGroup({
+          label: `${kernel} bind group`,
+          layout: pipeline.getBindGroupLayout(0),
+          entries: [params, membersBuf, weightsBuf, masksBuf, outBuf].map((buffer, binding) => ({
+            binding,
+            resource: { buffer },
+          })),
+        }),
+      );
+      await bound;
+      this.device.queue.writeBuffer(membersBuf, 0, members32);
+      this.device.queue.writeBuffer(weightsBuf, 0, weights32);
+      for (let start = 0; start < input.count; start += chunk) {
+        const count = Math.min(chunk, input.count - start);
+        const { settled } = this.runner.scoped(kernel, `running coalitions ${start}..${start + count - 1}`, () => {
+          const queue = this.device.queue;
+          if (input.masks) queue.writeBuffer(masksBuf, 0, input.masks, start, count);
+          queue.writeBuffer(params, 0, program.uniforms(input.masks ? 0 : input.first + start, count, input));
+          const encoder = this.device.createCommandEncoder({ label: `${kernel} coalitions ${start}` });
+          this.runner.encodeDispatch(encoder, program, pipeline, bindGroup, program.dispatch(count, maxPerDim));
+          encoder.copyBufferToBuffer(outBuf, 0, readback, 0, count * 8);
+          queue.submit([encoder.finish()]);
+        });
+        await settled;
+        this.guard('coalitionValues');
+        const words = await this.readBack(readback, count * 8);
+        const asValue = new Float32Array(words);
+        const asStatus = new Uint32Array(words);
+        for (let k = 0; k < count; k++) {
+          const status = asStatus[2 * k + 1]!;
+          const mask = input.masks ? input.masks[start + k]! : input.first + start + k;
+          if (status === COALITION_STATUS.NOT_CONCAVE) {
+            values[start + k] = NaN;
+            stats.nonConcave++;
+            continue;
+          }
+          values[start + k] = asValue[2 * k]!;
+          if (mask !== 0) stats.solves++;
+          if (status === COALITION_STATUS.CAP) stats.notConverged++;
+        }
+      }
+    } catch (e) {
+      throw this.translate(e, kernel);
+    } finally {
+      for (const b of acquired) {
+        if (b.mapState === 'mapped') b.unmap();
+        this.pool.release(b);
+      }
+    }
+    return { values, stats };
   }
 
   /** Map a MAP_READ buffer, copy its first `bytes` out, unmap. */

@@ -174,7 +174,10 @@ export function validatePayoffMatrix(scenario: unknown, x: unknown, options: unk
   return { scenarios: scenarios as Scenario[], profiles, grid, matrix };
 }
 
-/** Runs the request on a backend: dense rival sums (when any Γ is dense), then the grid kernel; levels on the host. */
+/**
+ * Runs the request on a backend: dense rival sums (when any Γ is dense), then the grid kernel; levels on the host
+ * unless the backend returned them.
+ */
 export async function evaluatePayoffMatrix(
   backend: Backend,
   request: PayoffMatrixRequest,
@@ -196,8 +199,9 @@ export async function evaluatePayoffMatrix(
     bestAmount[r] = X * grid[out.bestIndex[r]!]!;
     bestUtility[r] = current[r]! + out.bestGain[r]!;
   }
-  let utilities: Float64Array | null = null;
-  if (out.gains) {
+  // Levels: from the backend when it added U_n(x) in its kernel (native), else here.
+  let utilities: Float64Array | null = out.gains ? (out.utilities ?? null) : null;
+  if (out.gains && !utilities) {
     utilities = new Float64Array(R * S);
     for (let r = 0; r < R; r++) {
       const u = current[r]!;

@@ -124,5 +124,5 @@ export function packPayoffInput(
       current[b * n + i] = a * (P + privateGain(mu, d[i]!, x[i]!)) - r[i]! * P - h[i]! - sc.costPerSample[i]! * x[i]!;
     }
   }
-  return { input: { batch: B, rowsPerItem: n, rows, scenarios: items, grid, writeGains }, current };
+  return { input: { batch: B, rowsPerItem: n, rows, scenarios: items, grid, writeGains, current }, current };
 }

@@ -39,6 +39,11 @@ export interface PayoffMatrixInput {
   grid: Float64Array;
   /** Write the B·N·S gains (false: only the argmax and its gain, for huge N·S). */
   writeGains: boolean;
+  /**
+   * Optional level of each row at x (B·N). A backend may then also return the levels current + gain with the gains
+   * (`utilities`); one that does not (the reference) leaves that addition to the caller.
+   */
+  current?: Float64Array;
 }
 
 export interface PayoffMatrixOutput {
@@ -48,6 +53,8 @@ export interface PayoffMatrixOutput {
   bestIndex: Int32Array;
   /** max_j Δ_rj per row. */
   bestGain: Float64Array;
+  /** current[r] + Δ_rj at [r·S + j], when the backend computed them (input.current given and gains written). */
+  utilities?: Float64Array;
 }
 
 /** The per-item constants the rows share: A·D^(−β) and Q/D. */
