@@ -107,7 +107,7 @@ export class Engine {
   /**
    * The coalition-value kernel on this engine's backend (contract: src/engine/reference/coalition-values.ts): v(S)
    * for a list of masks or a range of masks, NaN where not concave. The incentive layer packs a coalition game into
-   * this input (`packCoalitionGame`) and fills the NaN; `shapleyValuesOn(engine, …)` is the usual entry point.
+   * this input (`packCoalitionGame`) and fills the NaN; `shapleyValues(model, { engine })` is the usual entry point.
    * Bad input throws `CocogenError` (`INVALID_ARGUMENT`) naming the field.
    */
   async coalitionValues(input: CoalitionValuesInput): Promise<CoalitionValuesOutput> {

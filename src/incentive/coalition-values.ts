@@ -19,6 +19,11 @@
  * harm^S, exp^S are updated in O(N) per step and each solve is warm-started from the previous coalition's
  * aggregates (D, Q) corrected for the member that joined or left, which typically halves the Newton passes.
  * `prefixValues` does the same along a permutation (Monte-Carlo Shapley).
+ *
+ * The same kernel on the engine's backends (js, native, WebGPU; src/engine/reference/coalition-values.ts states the
+ * numeric contract): `packCoalitionGame` turns the game into per-member arrays (d, s, X, c, μ, k0 = ρ) and the pair
+ * weights W_ij = λ·γ_ij·ρ_j − ρ_i·γ_ji, so that κ^S_i = ρ_i + Σ_{j∈S∖i} W_ij; `coalitionValuesOn` runs it and solves
+ * the coalitions the kernel leaves as NaN (welfare not concave) here, by coordinate ascent from three starts.
  */
 import {
   coordinateAscent,
@@ -30,6 +35,8 @@ import {
   type LearningCurve,
 } from '../game/index.js';
 import { invalidArgument } from '../errors.js';
+import type { Engine } from '../engine/engine.js';
+import type { CoalitionValuesInput } from '../engine/reference/coalition-values.js';
 
 /** Everything a coalition value depends on, as plain arrays (the kernel's inputs). */
 export interface CoalitionGame {
@@ -383,4 +390,94 @@ export function addStats(into: CoalitionStats, from: CoalitionStats): void {
   into.notConverged += from.notConverged;
   into.passes += from.passes;
   if (from.worstKkt > into.worstKkt) into.worstKkt = from.worstKkt;
+}
+
+/**
+ * The kernel's numeric input for a coalition game (module comment): masks to solve from scratch, or (masks null) the
+ * range first .. first + count − 1.
+ * @example const input = packCoalitionGame(game, { masks: null, first: 0, count: 2 ** game.n });
+ */
+export function packCoalitionGame(
+  game: CoalitionGame,
+  select: { masks: Uint32Array | null; first?: number; count?: number; tolerance?: number },
+): CoalitionValuesInput {
+  checkMaskGame(game, 'game.n');
+  const n = game.n;
+  const members = new Float64Array(n * 6);
+  for (let i = 0; i < n; i++) {
+    members.set([game.d[i], game.s[i], game.X[i], game.c[i], game.mu[i], game.rho[i]], i * 6);
+  }
+  const W = new Float64Array(n * n);
+  const { gamma, gammaUniform: g, lambda, rho } = game;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      if (i === j) continue;
+      const gij = gamma ? gamma[i * n + j] : g;
+      const gji = gamma ? gamma[j * n + i] : g;
+      W[i * n + j] = lambda * gij * rho[j] - rho[i] * gji;
+    }
+  }
+  const c = game.curve;
+  const masks = select.masks;
+  return {
+    n,
+    members,
+    pairWeights: W,
+    curve: { base: c.reference - c.floor, scale: c.scale, exponent: c.exponent, heterogeneity: c.heterogeneity },
+    tolerance: select.tolerance ?? 1e-9,
+    masks,
+    first: masks ? 0 : (select.first ?? 0),
+    count: masks ? masks.length : (select.count ?? 2 ** n - (select.first ?? 0)),
+  };
+}
+
+/**
+ * v(S) on an engine's backend: for each mask of `masks`, or for all 2^N coalitions by mask when `masks` is 'all'.
+ * Coalitions whose welfare is not concave come back from the kernel as NaN and are solved here (coordinate ascent from
+ * three starts, as `coalitionValues` does); `stats` receives the kernel's and these solves' diagnostics.
+ * @example const v = await coalitionValuesOn(engine, coalitionGame(model), 'all'); v[(1 << model.n) - 1] // SW(x^opt)
+ */
+export async function coalitionValuesOn(
+  engine: Engine,
+  game: CoalitionGame,
+  masks: ArrayLike<number> | 'all',
+  options: CoalitionOptions = {},
+  stats?: CoalitionStats,
+): Promise<Float64Array> {
+  checkMaskGame(game, 'game.n');
+  let list: Uint32Array | null = null;
+  if (masks === 'all') {
+    if (game.n > 26) throw invalidArgument('game.n', 'at most 26 organizations for all 2^N coalitions', game.n);
+  } else {
+    list = new Uint32Array(masks.length);
+    for (let k = 0; k < masks.length; k++) {
+      const m = masks[k];
+      if (!Number.isInteger(m) || m < 0 || m >= 2 ** game.n) {
+        throw invalidArgument(`masks[${k}]`, `an integer mask in [0, 2^${game.n})`, m);
+      }
+      list[k] = m;
+    }
+  }
+  const input = packCoalitionGame(game, {
+    masks: list,
+    ...(options.tolerance ? { tolerance: options.tolerance } : {}),
+  });
+  const out = await engine.coalitionValues(input);
+  const values = out.values;
+  const fill = emptyStats();
+  for (let k = 0; k < values.length; k++) {
+    if (Number.isNaN(values[k])) values[k] = coalitionValues(game, [list ? list[k] : k], options, fill)[0];
+  }
+  if (stats) {
+    const ks = out.stats;
+    addStats(stats, {
+      solves: ks.solves,
+      nonConcave: 0,
+      worstKkt: ks.worstKkt,
+      notConverged: ks.notConverged,
+      passes: ks.passes,
+    });
+    addStats(stats, fill);
+  }
+  return values;
 }

@@ -9,6 +9,8 @@ export {
   allCoalitionValues,
   prefixValues,
   CoalitionSolver,
+  packCoalitionGame,
+  coalitionValuesOn,
   MAX_MASK_ORGANIZATIONS,
   type CoalitionGame,
   type CoalitionStats,
@@ -19,6 +21,7 @@ export {
   exactShapleyFromValues,
   monteCarloShapley,
   type ShapleyOptions,
+  type ShapleyEngineOptions,
   type ShapleyResult,
 } from './shapley.js';
 export { symmetryClasses } from './symmetry.js';

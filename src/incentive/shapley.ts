@@ -14,14 +14,19 @@
  *   up, against the total value; the estimated total itself has no error (every order's marginal contributions
  *   telescope to v(N) − v(∅)), so the error that matters is how the total is split — or at `maxPermutations`.
  *   ‖SE‖₂ / |v(N)| (the root-sum-square, smaller) is reported beside it. Seeded (util/random.ts).
+ * With an `engine` option the exact path's 2^N coalition values come from the engine's coalition-value kernel
+ * (native: all cores, off the main thread; WebGPU: float32, see kernels/coalition-values.wgsl) and the result is a
+ * promise; Monte-Carlo stays on the JS reference (its coalitions are sequential prefixes of one order).
  */
 import { createGameModel, type GameModel, type Scenario } from '../game/index.js';
 import { invalidArgument } from '../errors.js';
+import type { Engine } from '../engine/engine.js';
 import { Random } from '../util/random.js';
 import {
   addStats,
   allCoalitionValues,
   coalitionGame,
+  coalitionValuesOn,
   CoalitionSolver,
   emptyStats,
   prefixValues,
@@ -43,6 +48,11 @@ export interface ShapleyOptions {
   maxPermutations?: number;
   /** KKT tolerance of each coalition solve. Default 1e-9. */
   tolerance?: number;
+}
+
+export interface ShapleyEngineOptions extends ShapleyOptions {
+  /** Run the exact path's coalition values on this engine's backend; the result is then a promise. */
+  engine: Engine;
 }
 
 export interface ShapleyResult {
@@ -95,8 +105,14 @@ export function exactShapleyFromValues(v: Float64Array, n: number): Float64Array
 /**
  * Shapley values of the scenario's coalition game, exact or sampled (module comment).
  * @example const sh = shapleyValues(createGameModel(scenario)); sh.values; sh.standardErrors;
+ * @example const sh = await shapleyValues(model, { engine: await createEngine({ backend: 'native' }) });
  */
-export function shapleyValues(input: Scenario | GameModel, options: ShapleyOptions = {}): ShapleyResult {
+export function shapleyValues(input: Scenario | GameModel, options: ShapleyEngineOptions): Promise<ShapleyResult>;
+export function shapleyValues(input: Scenario | GameModel, options?: ShapleyOptions): ShapleyResult;
+export function shapleyValues(
+  input: Scenario | GameModel,
+  options: ShapleyOptions & { engine?: Engine } = {},
+): ShapleyResult | Promise<ShapleyResult> {
   const model = 'scenario' in input ? input : createGameModel(input);
   const game = coalitionGame(model);
   const exactLimit = options.exactLimit ?? 20;
@@ -104,26 +120,36 @@ export function shapleyValues(input: Scenario | GameModel, options: ShapleyOptio
     throw invalidArgument('exactLimit', 'an integer in [0, 26]', exactLimit);
   }
   const t0 = performance.now();
-  const stats = emptyStats();
   const tolerance = options.tolerance ?? 1e-9;
+  const engine = options.engine;
   if (model.n <= exactLimit) {
-    const v = allCoalitionValues(game, { tolerance }, stats);
-    const values = exactShapleyFromValues(v, model.n);
-    return {
-      values,
-      standardErrors: new Float64Array(model.n),
-      method: 'exact',
-      permutations: 0,
-      relativeStandardError: 0,
-      relativeStandardErrorRms: 0,
-      coalitionValues: v,
-      grandValue: v[v.length - 1],
-      seed: null,
-      coalitionStats: stats,
-      seconds: (performance.now() - t0) / 1000,
-    };
+    if (engine) {
+      const stats = emptyStats();
+      return coalitionValuesOn(engine, game, 'all', { tolerance }, stats).then((v) =>
+        exactResult(v, model.n, stats, t0),
+      );
+    }
+    const stats = emptyStats();
+    return exactResult(allCoalitionValues(game, { tolerance }, stats), model.n, stats, t0);
   }
-  return monteCarloShapley(game, symmetryClasses(model), options, t0);
+  const mc = monteCarloShapley(game, symmetryClasses(model), options, t0);
+  return engine ? Promise.resolve(mc) : mc;
+}
+
+function exactResult(v: Float64Array, n: number, stats: CoalitionStats, t0: number): ShapleyResult {
+  return {
+    values: exactShapleyFromValues(v, n),
+    standardErrors: new Float64Array(n),
+    method: 'exact',
+    permutations: 0,
+    relativeStandardError: 0,
+    relativeStandardErrorRms: 0,
+    coalitionValues: v,
+    grandValue: v[v.length - 1],
+    seed: null,
+    coalitionStats: stats,
+    seconds: (performance.now() - t0) / 1000,
+  };
 }
 
 /**
