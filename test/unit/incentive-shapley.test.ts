@@ -1,4 +1,4 @@
-// Coalition values (the reference kernel) and Shapley values: the shared table of coalition cases, Gray-code vs
+// Coalition values (the reference kernel) and Shapley values: the shared table of coalition cases (test/cases), Gray-code vs
 // from-scratch solves, v(N) = SW(x^opt), the Shapley axioms (efficiency, symmetry, null player), and Monte-Carlo
 // against exact with its standard errors.
 import { readFileSync } from 'node:fs';
@@ -16,44 +16,10 @@ import {
   type CoalitionGame,
 } from '../../src/incentive/index.js';
 import { expectClose } from '../support/expect-close.js';
+import { COALITION_CASES } from '../cases/coalition-values.cases.js';
 
 const example = (name: string) =>
   parseScenario(JSON.parse(readFileSync(new URL(`../../examples/${name}.json`, import.meta.url), 'utf8')));
-
-/**
- * The shared table of coalition-value cases (STYLE: one table for every implementation of the kernel): each
- * entry is a game and masks; the expected value of a mask is the social optimum of the coalition's own scenario
- * (sub-scenario.ts), solved by the game layer independently of the kernel.
- */
-export const COALITION_CASES: {
-  name: string;
-  game: () => CoalitionGame;
-  scenario: () => ReturnType<typeof example>;
-}[] = [
-  {
-    name: 'hospitals (uniform Γ, λ = 0)',
-    scenario: () => example('hospitals-uniform'),
-    game: () => coalitionGame(createGameModel(example('hospitals-uniform'))),
-  },
-  {
-    name: 'banks (dense Γ, λ = 0.5)',
-    scenario: () => example('banks-dense'),
-    game: () => coalitionGame(createGameModel(example('banks-dense'))),
-  },
-  {
-    name: 'retailers (g = 0.9, λ = 1)',
-    scenario: () => example('retailers-arms-race'),
-    game: () => coalitionGame(createGameModel(example('retailers-arms-race'))),
-  },
-  {
-    name: 'random N = 7, dense Γ, λ = 0.3',
-    scenario: () => randomScenario({ n: 7, seed: 11, competition: 'matrix', intensity: 0.6, rivalry: 0.3 }),
-    game: () =>
-      coalitionGame(
-        createGameModel(randomScenario({ n: 7, seed: 11, competition: 'matrix', intensity: 0.6, rivalry: 0.3 })),
-      ),
-  },
-];
 
 describe('coalition values (reference kernel)', () => {
   for (const c of COALITION_CASES) {
