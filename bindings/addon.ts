@@ -75,6 +75,99 @@ export interface CocogenAddon {
    * thread. matrix: batch·n·n values, or n·n shared by the batch; K = vectors.length / (batch·n).
    */
   denseRowSums(matrix: Float64Array, vectors: Float64Array, n: number, batch: number, out: Float64Array): Promise<void>;
+  /**
+   * SGEMM c ← alpha·op(a)·op(b) + beta·c, row-major (op(a) m×k, op(b) k×n, c m×n), float32 with FMA, tiled and
+   * packed, multithreaded, off the main thread. beta = 0 never reads c. c must not share memory with a or b.
+   */
+  gemm(
+    m: number,
+    n: number,
+    k: number,
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    transA: boolean,
+    transB: boolean,
+    alpha: number,
+    beta: number,
+  ): Promise<void>;
+  /** y = x·w + bias (x batch×inputs, w inputs×outputs), then ReLU (NaN → 0) when relu; float32. */
+  denseForward(
+    x: Float32Array,
+    w: Float32Array,
+    bias: Float32Array,
+    batch: number,
+    inputs: number,
+    outputs: number,
+    relu: boolean,
+    y: Float32Array,
+  ): Promise<void>;
+  /** dw = xᵀ·dy, db = column sums of dy (float64 sums), dx = dy·wᵀ (zeroed where x ≤ 0 when reluMask) unless null. */
+  denseBackward(
+    x: Float32Array,
+    w: Float32Array,
+    dy: Float32Array,
+    batch: number,
+    inputs: number,
+    outputs: number,
+    reluMask: boolean,
+    dw: Float32Array,
+    db: Float32Array,
+    dx: Float32Array | null,
+  ): Promise<void>;
+  /** Mean stable softmax cross-entropy (float64 inside); writes dLogits = (softmax − onehot)/batch. */
+  softmaxCrossEntropy(
+    logits: Float32Array,
+    labels: Int32Array,
+    batch: number,
+    classes: number,
+    dLogits: Float32Array,
+  ): Promise<number>;
+  /** In place: g = grad + weightDecay·params; velocity ← momentum·velocity + g; params ← params − lr·velocity. */
+  sgdMomentum(
+    params: Float32Array,
+    grad: Float32Array,
+    velocity: Float32Array,
+    learningRate: number,
+    momentum: number,
+    weightDecay: number,
+  ): Promise<void>;
+  /**
+   * Minibatch SGD steps of a dense network (widths dims; ReLU between layers; softmax cross-entropy) over the
+   * sample indices in order, epochRows per epoch, in one call: the kernels above in sequence. Updates params and
+   * velocity in place; losses receives one mean loss per step.
+   */
+  denseTrainSteps(
+    dims: Int32Array,
+    params: Float32Array,
+    velocity: Float32Array,
+    x: Float32Array,
+    labels: Int32Array,
+    order: Int32Array,
+    epochRows: number,
+    batchSize: number,
+    learningRate: number,
+    momentum: number,
+    weightDecay: number,
+    losses: Float64Array,
+  ): Promise<void>;
+  /**
+   * The coalition-value kernel (contract: src/engine/reference/coalition-values.ts), float64, multithreaded, off the
+   * main thread. members: 6 values (d, s, X, e, μ, k0) per member, n ≤ 30; pairWeights: n × n (W_ij, diagonal
+   * ignored); curve: (base, A, β, η). With masks: out[k] = v(masks[k]), each solved from scratch; with masks null:
+   * out[k] = v(first + k), walked in Gray-code blocks with warm starts. NaN where the coalition's objective is not
+   * concave. stats receives (solves, passes, notConverged, nonConcave, worstKkt).
+   */
+  coalitionValues(
+    members: Float64Array,
+    pairWeights: Float64Array,
+    curve: Float64Array,
+    tolerance: number,
+    masks: Uint32Array | null,
+    first: number,
+    out: Float64Array,
+    stats: Float64Array,
+  ): Promise<void>;
 }
 
 export type AddonLoad = { ok: true; addon: CocogenAddon; path: string } | { ok: false; reason: string };

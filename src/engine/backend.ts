@@ -4,6 +4,16 @@
  * `weights` finite, non-negative, of the same count, already normalized to sum 1 (computed in float64).
  */
 import type { DenseRowSumsInput, PayoffMatrixInput, PayoffMatrixOutput } from './reference/payoff-matrix.js';
+import type {
+  DenseBackwardInput,
+  DenseForwardInput,
+  DenseGradients,
+  DenseTrainInput,
+  GemmInput,
+  SgdMomentumInput,
+  SoftmaxCrossEntropyInput,
+  SoftmaxCrossEntropyOutput,
+} from './programs/gemm-contract.js';
 import type { CoalitionValuesInput, CoalitionValuesOutput } from './reference/coalition-values.js';
 
 export type { DenseRowSumsInput, PayoffMatrixInput, PayoffMatrixOutput };
@@ -46,6 +56,21 @@ export interface Backend {
    * checked the preconditions stated on CoalitionValuesInput.
    */
   coalitionValues(input: CoalitionValuesInput): Promise<CoalitionValuesOutput>;
+  /**
+   * SGEMM (src/engine/programs/gemm-contract.ts states the contracts of this and the four kernels below): float64
+   * accumulation on js; float32 with FMA on native (tiled, packed, multithreaded) and WebGPU (shared-memory tiles).
+   */
+  gemm(input: GemmInput): Promise<Float32Array>;
+  /** Dense layer forward: x·w + bias, optional ReLU. */
+  denseForward(input: DenseForwardInput): Promise<Float32Array>;
+  /** Dense layer backward: dw, db and (optionally ReLU-masked) dx. */
+  denseBackward(input: DenseBackwardInput): Promise<DenseGradients>;
+  /** Mean softmax cross-entropy and its gradient with respect to the logits. */
+  softmaxCrossEntropy(input: SoftmaxCrossEntropyInput): Promise<SoftmaxCrossEntropyOutput>;
+  /** One SGD-with-momentum update, in place. */
+  sgdMomentum(input: SgdMomentumInput): Promise<void>;
+  /** Minibatch SGD steps of a dense network (in one native call on native); one mean loss per step. */
+  denseTrainSteps(input: DenseTrainInput): Promise<Float64Array>;
   info(): BackendInfo;
   /** Idempotent. Releases native memory / GPU resources held by the backend. */
   dispose(): void;

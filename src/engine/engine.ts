@@ -3,6 +3,23 @@ import { JsBackend } from './js-backend.js';
 import { NativeBackend } from './native-backend.js';
 import { checkFinite, validateAggregate, type AggregateOptions } from './validate-aggregate.js';
 import { CocogenError, invalidArgument } from '../errors.js';
+import type {
+  DenseBackwardInput,
+  DenseForwardInput,
+  DenseGradients,
+  SgdMomentumInput,
+  SoftmaxCrossEntropyOutput,
+} from './programs/gemm-contract.js';
+import {
+  validateDenseBackward,
+  validateDenseForward,
+  validateGemm,
+  validateSgdMomentum,
+  validateSoftmaxCrossEntropy,
+  validateTrainDense,
+  type GemmOptions,
+  type TrainDenseOptions,
+} from './programs/gemm-validate.js';
 import { loadAddon } from '../../bindings/addon.js';
 import { probeGpu } from '../../bindings/dawn.js';
 import {
@@ -113,6 +130,69 @@ export class Engine {
   async coalitionValues(input: CoalitionValuesInput): Promise<CoalitionValuesOutput> {
     this.#guard('coalitionValues');
     return this.#backend.coalitionValues(validateCoalitionValues(input));
+  }
+
+  /**
+   * SGEMM: C ← α·op(A)·op(B) + β·C, row-major float32 (op(A) m×k, op(B) k×n). float64 accumulation on js; float32
+   * with FMA on native (tiled, packed, multithreaded) and WebGPU (shared-memory tiles), so each element is within
+   * about k·2^-24·Σ_p |op(A)_ip·op(B)_pj| of the exact value. Bad input throws INVALID_ARGUMENT naming the argument.
+   *
+   * @example
+   * const c = await engine.gemm(2, 2, 3, Float32Array.of(1, 2, 3, 4, 5, 6), Float32Array.of(1, 0, 0, 1, 1, 1));
+   * // Float32Array [4, 5, 10, 11]
+   */
+  async gemm(
+    m: number,
+    n: number,
+    k: number,
+    a: Float32Array,
+    b: Float32Array,
+    options: GemmOptions = {},
+  ): Promise<Float32Array> {
+    this.#guard('gemm');
+    return this.#backend.gemm(validateGemm(m, n, k, a, b, options));
+  }
+
+  /** Dense layer forward: y = x·w + bias (x batch×inputs, w inputs×outputs), then ReLU when `relu`. */
+  async denseForward(input: DenseForwardInput): Promise<Float32Array> {
+    this.#guard('denseForward');
+    return this.#backend.denseForward(validateDenseForward(input));
+  }
+
+  /** Dense layer backward: dw = xᵀ·dy, db = Σ_rows dy, dx = dy·wᵀ (masked by x > 0 when reluMask; when needDx). */
+  async denseBackward(input: Omit<DenseBackwardInput, 'needDx'> & { needDx?: boolean }): Promise<DenseGradients> {
+    this.#guard('denseBackward');
+    return this.#backend.denseBackward(validateDenseBackward(input));
+  }
+
+  /** Mean stable softmax cross-entropy of the logits (batch×classes) and its gradient (softmax − onehot)/batch. */
+  async softmaxCrossEntropy(input: {
+    logits: Float32Array;
+    labels: Int32Array | Uint8Array | Uint16Array | Uint32Array;
+    batch: number;
+    classes: number;
+  }): Promise<SoftmaxCrossEntropyOutput> {
+    this.#guard('softmaxCrossEntropy');
+    return this.#backend.softmaxCrossEntropy(validateSoftmaxCrossEntropy(input));
+  }
+
+  /** One SGD-with-momentum step in place: g = grad + λ·p; v ← μ·v + g; p ← p − η·v. */
+  async sgdMomentum(
+    input: Omit<SgdMomentumInput, 'momentum' | 'weightDecay'> & { momentum?: number; weightDecay?: number },
+  ): Promise<void> {
+    this.#guard('sgdMomentum');
+    return this.#backend.sgdMomentum(validateSgdMomentum(input));
+  }
+
+  /**
+   * Minibatch SGD with momentum on a dense network (layer widths `dims`, ReLU between layers, softmax
+   * cross-entropy; parameters W_0 | b_0 | W_1 | b_1 … as in src/fl/models.ts) over the sample indices in `order`,
+   * cut into epochs of `epochRows` rows and batches of `batchSize`. Updates `params` (and `velocity`) in place and
+   * returns one mean loss per step. One call into the addon on native.
+   */
+  async trainDense(input: TrainDenseOptions): Promise<{ losses: Float64Array }> {
+    this.#guard('trainDense');
+    return { losses: await this.#backend.denseTrainSteps(validateTrainDense(input)) };
   }
 
   /** Release the backend's resources. Idempotent; every other method throws DISPOSED afterwards. */

@@ -2,6 +2,22 @@ import os from 'node:os';
 import type { Backend, BackendInfo } from './backend.js';
 import { fedAvgReference } from './reference/fed-avg.js';
 import {
+  denseBackwardJs,
+  denseForwardJs,
+  denseTrainStepsWith,
+  gemmJs,
+  sgdMomentumJs,
+  softmaxCrossEntropyJs,
+  type DenseBackwardInput,
+  type DenseForwardInput,
+  type DenseGradients,
+  type DenseTrainInput,
+  type GemmInput,
+  type SgdMomentumInput,
+  type SoftmaxCrossEntropyInput,
+  type SoftmaxCrossEntropyOutput,
+} from './programs/gemm-contract.js';
+import {
   denseRowSumsReference,
   payoffMatrixReference,
   type DenseRowSumsInput,
@@ -42,6 +58,36 @@ export class JsBackend implements Backend {
   async coalitionValues(input: CoalitionValuesInput): Promise<CoalitionValuesOutput> {
     this.#guard();
     return coalitionValuesReference(input);
+  }
+
+  async gemm(input: GemmInput): Promise<Float32Array> {
+    this.#guard();
+    return gemmJs(input);
+  }
+
+  async denseForward(input: DenseForwardInput): Promise<Float32Array> {
+    this.#guard();
+    return denseForwardJs(input);
+  }
+
+  async denseBackward(input: DenseBackwardInput): Promise<DenseGradients> {
+    this.#guard();
+    return denseBackwardJs(input);
+  }
+
+  async softmaxCrossEntropy(input: SoftmaxCrossEntropyInput): Promise<SoftmaxCrossEntropyOutput> {
+    this.#guard();
+    return softmaxCrossEntropyJs(input);
+  }
+
+  async sgdMomentum(input: SgdMomentumInput): Promise<void> {
+    this.#guard();
+    sgdMomentumJs(input);
+  }
+
+  async denseTrainSteps(input: DenseTrainInput): Promise<Float64Array> {
+    this.#guard();
+    return denseTrainStepsWith(this, input);
   }
 
   info(): BackendInfo {

@@ -2,6 +2,17 @@ import os from 'node:os';
 import type { Backend, BackendInfo } from './backend.js';
 import { requireAddon, type CocogenAddon } from '../../bindings/addon.js';
 import { CocogenError } from '../errors.js';
+import {
+  denseTrainStepCount,
+  type DenseBackwardInput,
+  type DenseForwardInput,
+  type DenseGradients,
+  type DenseTrainInput,
+  type GemmInput,
+  type SgdMomentumInput,
+  type SoftmaxCrossEntropyInput,
+  type SoftmaxCrossEntropyOutput,
+} from './programs/gemm-contract.js';
 import type { DenseRowSumsInput, PayoffMatrixInput, PayoffMatrixOutput } from './reference/payoff-matrix.js';
 
 /** The `native` backend: C++ kernels in the addon, multithreaded and vectorized, run off the main thread. */
@@ -55,6 +66,66 @@ export class NativeBackend implements Backend {
     const out = new Float64Array(input.vectors.length);
     await this.#addon.denseRowSums(input.matrix, input.vectors, input.n, input.batch, out);
     return out;
+  }
+
+  async gemm(input: GemmInput): Promise<Float32Array> {
+    this.#guard();
+    const { m, n, k } = input;
+    const c = input.c ?? new Float32Array(m * n);
+    await this.#addon.gemm(m, n, k, input.a, input.b, c, input.transA, input.transB, input.alpha, input.beta);
+    return c;
+  }
+
+  async denseForward(input: DenseForwardInput): Promise<Float32Array> {
+    this.#guard();
+    const { x, w, bias, batch, inputs, outputs, relu } = input;
+    const y = new Float32Array(batch * outputs);
+    await this.#addon.denseForward(x, w, bias, batch, inputs, outputs, relu, y);
+    return y;
+  }
+
+  async denseBackward(input: DenseBackwardInput): Promise<DenseGradients> {
+    this.#guard();
+    const { x, w, dy, batch, inputs, outputs, reluMask, needDx } = input;
+    const dw = new Float32Array(inputs * outputs);
+    const db = new Float32Array(outputs);
+    const dx = needDx ? new Float32Array(batch * inputs) : null;
+    await this.#addon.denseBackward(x, w, dy, batch, inputs, outputs, reluMask, dw, db, dx);
+    return { dw, db, dx };
+  }
+
+  async softmaxCrossEntropy(input: SoftmaxCrossEntropyInput): Promise<SoftmaxCrossEntropyOutput> {
+    this.#guard();
+    const { logits, labels, batch, classes } = input;
+    const dLogits = new Float32Array(batch * classes);
+    const loss = await this.#addon.softmaxCrossEntropy(logits, labels, batch, classes, dLogits);
+    return { loss, dLogits };
+  }
+
+  async sgdMomentum(input: SgdMomentumInput): Promise<void> {
+    this.#guard();
+    const { params, grad, velocity, learningRate, momentum, weightDecay } = input;
+    await this.#addon.sgdMomentum(params, grad, velocity, learningRate, momentum, weightDecay);
+  }
+
+  async denseTrainSteps(input: DenseTrainInput): Promise<Float64Array> {
+    this.#guard();
+    const losses = new Float64Array(denseTrainStepCount(input.order.length, input.epochRows, input.batchSize));
+    await this.#addon.denseTrainSteps(
+      Int32Array.from(input.dims),
+      input.params,
+      input.velocity,
+      input.x,
+      input.labels,
+      input.order,
+      input.epochRows,
+      input.batchSize,
+      input.learningRate,
+      input.momentum,
+      input.weightDecay,
+      losses,
+    );
+    return losses;
   }
 
   info(): BackendInfo {

@@ -24,6 +24,17 @@ import type { Backend, BackendInfo } from './backend.js';
 import { GpuBufferPool, type BufferPoolStats } from './programs/buffer-pool.js';
 import { FED_AVG_FLAGS, FedAvgProgram, FLOATS_PER_WEIGHT, planFedAvg, splitWeights } from './programs/fed-avg.js';
 import { gpuError, ProgramRunner } from './programs/program-runner.js';
+import { DenseGpuKernels } from './programs/dense-gpu-kernels.js';
+import type {
+  DenseBackwardInput,
+  DenseForwardInput,
+  DenseGradients,
+  DenseTrainInput,
+  GemmInput,
+  SgdMomentumInput,
+  SoftmaxCrossEntropyInput,
+  SoftmaxCrossEntropyOutput,
+} from './programs/gemm-contract.js';
 import {
   packItems,
   packRows,
@@ -537,6 +548,53 @@ export class WebGpuBackend implements Backend {
       }
     }
     return { values, stats };
+  }
+
+  private denseKernels: DenseGpuKernels | undefined;
+
+  /** The GEMM and dense-training kernels (programs/dense-gpu-kernels.ts), created on first use. */
+  private get dense(): DenseGpuKernels {
+    this.denseKernels ??= new DenseGpuKernels({
+      device: this.device,
+      runner: this.runner,
+      pool: this.pool,
+      maxPerDimension: this.limits.maxComputeWorkgroupsPerDimension,
+      bindingBytes: this.chunkBytes,
+      translate: (e, kernel) => this.translate(e, kernel),
+      guard: (method) => this.guard(method),
+    });
+    return this.denseKernels;
+  }
+
+  /** SGEMM in float32 (kernels/gemm.wgsl: 64×64 workgroup tiles in shared memory, 4×4 per invocation). */
+  gemm(input: GemmInput): Promise<Float32Array> {
+    this.guard('gemm');
+    return this.dense.gemm(input);
+  }
+
+  denseForward(input: DenseForwardInput): Promise<Float32Array> {
+    this.guard('denseForward');
+    return this.dense.denseForward(input);
+  }
+
+  denseBackward(input: DenseBackwardInput): Promise<DenseGradients> {
+    this.guard('denseBackward');
+    return this.dense.denseBackward(input);
+  }
+
+  softmaxCrossEntropy(input: SoftmaxCrossEntropyInput): Promise<SoftmaxCrossEntropyOutput> {
+    this.guard('softmaxCrossEntropy');
+    return this.dense.softmaxCrossEntropy(input);
+  }
+
+  sgdMomentum(input: SgdMomentumInput): Promise<void> {
+    this.guard('sgdMomentum');
+    return this.dense.sgdMomentum(input);
+  }
+
+  denseTrainSteps(input: DenseTrainInput): Promise<Float64Array> {
+    this.guard('denseTrainSteps');
+    return this.dense.denseTrainSteps(input);
   }
 
   /** Map a MAP_READ buffer, copy its first `bytes` out, unmap. */

@@ -1,0 +1,293 @@
+/**
+ * The GEMM and dense-training kernels on one WebGPU device: each call uploads its operands into pooled storage
+ * buffers, runs one or more programs inside the runner's error scopes, and reads its outputs back. Operands are
+ * bound whole, so each must fit the device's binding limit (INVALID_ARGUMENT otherwise). Training runs the
+ * backend-generic loop of gemm-contract.ts over these kernels (a round trip per kernel: correct everywhere, fast on
+ * no device; the native addon is the fast path).
+ */
+import { GPU_BUFFER_USAGE, GPU_MAP_MODE } from '../../../bindings/dawn.js';
+import { invalidArgument, type CocogenError } from '../../errors.js';
+import type { GpuBufferPool } from './buffer-pool.js';
+import type { DispatchSize } from './dispatch.js';
+import {
+  denseTrainStepsWith,
+  type DenseBackwardInput,
+  type DenseForwardInput,
+  type DenseGradients,
+  type DenseKernels,
+  type DenseTrainInput,
+  type GemmInput,
+  type SgdMomentumInput,
+  type SoftmaxCrossEntropyInput,
+  type SoftmaxCrossEntropyOutput,
+} from './gemm-contract.js';
+import {
+  denseBiasGradUniforms,
+  ElementwiseProgram,
+  GEMM_FLAGS,
+  GemmProgram,
+  sgdMomentumUniforms,
+  softmaxCrossEntropyUniforms,
+} from './gemm.js';
+import type { ProgramRunner } from './program-runner.js';
+import type { GpuProgram } from './program.js';
+
+export interface DenseGpuContext {
+  device: GPUDevice;
+  runner: ProgramRunner;
+  pool: GpuBufferPool;
+  maxPerDimension: number;
+  /** largest binding, bytes */
+  bindingBytes: number;
+  /** a failure as the backend's typed error (DISPOSED / GPU_ERROR naming the kernel) */
+  translate(e: unknown, kernel: string): CocogenError;
+  /** throws DISPOSED or the recorded device fault */
+  guard(method: string): void;
+}
+
+/** One binding: data to upload, or a byte size for an output-only buffer; `read` copies it back afterwards. */
+interface Binding {
+  name: string;
+  data?: ArrayBufferView;
+  bytes?: number;
+  read?: boolean;
+}
+
+interface Pass {
+  program: GpuProgram;
+  uniforms: ArrayBuffer;
+  /** indices into the call's bindings, in binding order after the uniform (binding 0) */
+  bind: number[];
+  size: DispatchSize;
+}
+
+export class DenseGpuKernels implements DenseKernels {
+  private readonly gemmProgram = new GemmProgram();
+  private readonly biasGrad = new ElementwiseProgram('dense-bias-grad', 64);
+  private readonly softmax = new ElementwiseProgram('softmax-cross-entropy', 64);
+  private readonly sgd = new ElementwiseProgram('sgd-momentum', 256);
+
+  constructor(private readonly ctx: DenseGpuContext) {}
+
+  async gemm(input: GemmInput): Promise<Float32Array> {
+    const { m, n, k, a, b, transA, transB, alpha, beta } = input;
+    const c = input.c ?? new Float32Array(m * n);
+    if (m === 0 || n === 0) return c;
+    const flags =
+      (transA ? GEMM_FLAGS.TRANS_A : 0) | (transB ? GEMM_FLAGS.TRANS_B : 0) | (beta !== 0 ? GEMM_FLAGS.BETA : 0);
+    const [out] = await this.execute(
+      'gemm',
+      [
+        { name: 'a', data: a },
+        { name: 'b', data: b },
+        { name: 'c', ...(beta !== 0 ? { data: c } : { bytes: m * n * 4 }), read: true },
+      ],
+      [this.gemmPass(m, n, k, flags, alpha, beta, [0, 1, -1, -1, 2])],
+    );
+    c.set(new Float32Array(out!));
+    return c;
+  }
+
+  async denseForward(input: DenseForwardInput): Promise<Float32Array> {
+    const { x, w, bias, batch, inputs, outputs, relu } = input;
+    if (batch === 0 || outputs === 0) return new Float32Array(batch * outputs);
+    const flags = GEMM_FLAGS.BIAS | (relu ? GEMM_FLAGS.RELU : 0);
+    const [y] = await this.execute(
+      'gemm',
+      [
+        { name: 'x', data: x },
+        { name: 'w', data: w },
+        { name: 'bias', data: bias },
+        { name: 'y', bytes: batch * outputs * 4, read: true },
+      ],
+      [this.gemmPass(batch, outputs, inputs, flags, 1, 0, [0, 1, 2, -1, 3])],
+    );
+    return new Float32Array(y!);
+  }
+
+  async denseBackward(input: DenseBackwardInput): Promise<DenseGradients> {
+    const { x, w, dy, batch, inputs, outputs, reluMask, needDx } = input;
+    if (inputs === 0 || outputs === 0 || batch === 0) {
+      return {
+        dw: new Float32Array(inputs * outputs),
+        db: new Float32Array(outputs),
+        dx: needDx ? new Float32Array(batch * inputs) : null,
+      };
+    }
+    const bindings: Binding[] = [
+      { name: 'x', data: x },
+      { name: 'w', data: w },
+      { name: 'dy', data: dy },
+      { name: 'dw', bytes: inputs * outputs * 4, read: true },
+      { name: 'db', bytes: outputs * 4, read: true },
+    ];
+    const passes: Pass[] = [
+      // dw = xᵀ·dy
+      this.gemmPass(inputs, outputs, batch, GEMM_FLAGS.TRANS_A, 1, 0, [0, 2, -1, -1, 3]),
+      {
+        program: this.biasGrad,
+        uniforms: denseBiasGradUniforms(batch, outputs),
+        bind: [2, 4],
+        size: this.biasGrad.dispatch(outputs, this.ctx.maxPerDimension),
+      },
+    ];
+    if (needDx) {
+      bindings.push({ name: 'dx', bytes: batch * inputs * 4, read: true });
+      // dx = dy·wᵀ, masked by x > 0
+      const flags = GEMM_FLAGS.TRANS_B | (reluMask ? GEMM_FLAGS.MASK : 0);
+      passes.push(this.gemmPass(batch, inputs, outputs, flags, 1, 0, [2, 1, -1, reluMask ? 0 : -1, 5]));
+    }
+    const [dw, db, dx] = await this.execute('gemm', bindings, passes);
+    return {
+      dw: new Float32Array(dw!),
+      db: new Float32Array(db!),
+      dx: dx ? new Float32Array(dx) : null,
+    };
+  }
+
+  async softmaxCrossEntropy(input: SoftmaxCrossEntropyInput): Promise<SoftmaxCrossEntropyOutput> {
+    const { logits, labels, batch, classes } = input;
+    if (batch === 0) return { loss: 0, dLogits: new Float32Array(0) };
+    const program = this.softmax;
+    const [d, rowLosses] = await this.execute(
+      program.name,
+      [
+        { name: 'logits', data: logits },
+        { name: 'labels', data: labels },
+        { name: 'dLogits', bytes: batch * classes * 4, read: true },
+        { name: 'losses', bytes: batch * 4, read: true },
+      ],
+      [
+        {
+          program,
+          uniforms: softmaxCrossEntropyUniforms(batch, classes),
+          bind: [0, 1, 2, 3],
+          size: program.dispatch(batch, this.ctx.maxPerDimension),
+        },
+      ],
+    );
+    let total = 0;
+    for (const l of new Float32Array(rowLosses!)) total += l;
+    return { loss: total / batch, dLogits: new Float32Array(d!) };
+  }
+
+  async sgdMomentum(input: SgdMomentumInput): Promise<void> {
+    const { params, grad, velocity, learningRate, momentum, weightDecay } = input;
+    const count = params.length;
+    if (count === 0) return;
+    const program = this.sgd;
+    const [p, v] = await this.execute(
+      program.name,
+      [
+        { name: 'grad', data: grad },
+        { name: 'params', data: params, read: true },
+        { name: 'velocity', data: velocity, read: true },
+      ],
+      [
+        {
+          program,
+          uniforms: sgdMomentumUniforms(count, learningRate, momentum, weightDecay),
+          bind: [0, 1, 2],
+          size: program.dispatch(count, this.ctx.maxPerDimension),
+        },
+      ],
+    );
+    params.set(new Float32Array(p!));
+    velocity.set(new Float32Array(v!));
+  }
+
+  denseTrainSteps(input: DenseTrainInput): Promise<Float64Array> {
+    return denseTrainStepsWith(this, input);
+  }
+
+  /** A gemm pass; bind lists the call's bindings for (a, b, bias, mask, c), −1 for an unused one (a dummy). */
+  private gemmPass(m: number, n: number, k: number, flags: number, alpha: number, beta: number, bind: number[]): Pass {
+    const program = this.gemmProgram;
+    return {
+      program,
+      uniforms: program.uniforms(m, n, k, flags, alpha, beta),
+      bind,
+      size: program.dispatch(m, n, this.ctx.maxPerDimension),
+    };
+  }
+
+  /**
+   * Upload the bindings, run the passes in one submission, read back the bindings marked `read` (in order).
+   * A binding index −1 in a pass binds a 4-byte dummy.
+   */
+  private async execute(kernel: string, bindings: Binding[], passes: Pass[]): Promise<ArrayBuffer[]> {
+    const { device, runner, pool } = this.ctx;
+    this.ctx.guard(kernel);
+    const usage = GPU_BUFFER_USAGE;
+    for (const b of bindings) {
+      const bytes = b.data?.byteLength ?? b.bytes!;
+      if (bytes > this.ctx.bindingBytes) {
+        throw invalidArgument(b.name, `at most ${this.ctx.bindingBytes} bytes on this device`, b.data ?? bytes);
+      }
+    }
+    const pipelines = await Promise.all(passes.map((p) => runner.pipeline(p.program)));
+    this.ctx.guard(kernel);
+    const acquired: GPUBuffer[] = [];
+    const acquire = (size: number, flags: number, label: string): GPUBuffer => {
+      const buffer = pool.acquire(size, flags, `${kernel} ${label}`);
+      acquired.push(buffer);
+      return buffer;
+    };
+    try {
+      const buffers = bindings.map((b) =>
+        acquire(Math.max(4, b.data?.byteLength ?? b.bytes!), usage.STORAGE | usage.COPY_DST | usage.COPY_SRC, b.name),
+      );
+      const dummy = acquire(4, usage.STORAGE | usage.COPY_DST, 'unused');
+      const reads = bindings.flatMap((b, i) => (b.read ? [i] : []));
+      const readbacks = reads.map((i) =>
+        acquire(Math.max(4, buffers[i]!.size), usage.MAP_READ | usage.COPY_DST, `${bindings[i]!.name} readback`),
+      );
+      const uniforms = passes.map((p, i) =>
+        acquire(p.uniforms.byteLength, usage.UNIFORM | usage.COPY_DST, `params ${i}`),
+      );
+      const { settled } = runner.scoped(kernel, `running ${passes.map((p) => p.program.name).join(', ')}`, () => {
+        const queue = device.queue;
+        bindings.forEach((b, i) => {
+          if (b.data && b.data.byteLength > 0)
+            queue.writeBuffer(buffers[i]!, 0, b.data.buffer, b.data.byteOffset, b.data.byteLength);
+        });
+        const encoder = device.createCommandEncoder({ label: `${kernel} call` });
+        passes.forEach((p, i) => {
+          queue.writeBuffer(uniforms[i]!, 0, p.uniforms);
+          const bindGroup = device.createBindGroup({
+            label: `${p.program.name} bind group`,
+            layout: pipelines[i]!.getBindGroupLayout(0),
+            entries: [uniforms[i]!, ...p.bind.map((j) => (j < 0 ? dummy : buffers[j]!))].map((buffer, binding) => ({
+              binding,
+              resource: { buffer },
+            })),
+          });
+          runner.encodeDispatch(encoder, p.program, pipelines[i]!, bindGroup, p.size);
+        });
+        reads.forEach((i, r) => encoder.copyBufferToBuffer(buffers[i]!, 0, readbacks[r]!, 0, buffers[i]!.size));
+        queue.submit([encoder.finish()]);
+      });
+      await settled;
+      this.ctx.guard(kernel);
+      const out: ArrayBuffer[] = [];
+      for (const [r, i] of reads.entries()) {
+        const bytes = bindings[i]!.data?.byteLength ?? bindings[i]!.bytes!;
+        const target = readbacks[r]!;
+        await target.mapAsync(GPU_MAP_MODE.READ, 0, target.size);
+        try {
+          out.push(target.getMappedRange(0, target.size).slice(0, bytes));
+        } finally {
+          target.unmap();
+        }
+      }
+      return out;
+    } catch (e) {
+      throw this.ctx.translate(e, kernel);
+    } finally {
+      for (const b of acquired) {
+        if (b.mapState === 'mapped') b.unmap();
+        pool.release(b);
+      }
+    }
+  }
+}
