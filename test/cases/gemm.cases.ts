@@ -88,7 +88,10 @@ export const GEMM_CASES: GemmCase[] = [
     name: 'β = 1 accumulates, transB, 20×48×100',
     make: () => random(20, 48, 100, 14, { beta: 1, transB: true, c: uniform(98, 20 * 48) }),
   },
-  { name: 'wide magnitudes (1e3 and 1e-3)', make: () => ({ ...random(17, 19, 64, 15), a: uniform(15, 17 * 64, -1e3, 1e3) }) },
+  {
+    name: 'wide magnitudes (1e3 and 1e-3)',
+    make: () => ({ ...random(17, 19, 64, 15), a: uniform(15, 17 * 64, -1e3, 1e3) }),
+  },
   { name: 'm = 0', make: () => random(0, 5, 4, 16) },
   { name: 'n = 0', make: () => random(5, 0, 4, 17) },
   { name: 'k = 0 gives β·C', make: () => random(3, 4, 0, 18, { beta: 0.5, c: uniform(97, 12) }) },
@@ -96,7 +99,10 @@ export const GEMM_CASES: GemmCase[] = [
   {
     name: 'A of the wrong length',
     make: () => ({ ...random(3, 4, 5, 20), a: new Float32Array(14) }),
-    error: { code: 'INVALID_ARGUMENT', message: /Float32Array of length 15 \(3×5\) for a but received a Float32Array of length 14/ },
+    error: {
+      code: 'INVALID_ARGUMENT',
+      message: /Float32Array of length 15 \(3×5\) for a but received a Float32Array of length 14/,
+    },
   },
   {
     name: 'B of the wrong type',
@@ -139,7 +145,9 @@ export function runGemmTable(backend: 'js' | 'native' | 'webgpu', open: () => Pr
       it(c.name, async () => {
         const input = c.make();
         const e = await get();
-        const options = input.options ? { ...input.options, ...(input.options.c ? { c: input.options.c.slice() } : {}) } : {};
+        const options = input.options
+          ? { ...input.options, ...(input.options.c ? { c: input.options.c.slice() } : {}) }
+          : {};
         if (c.error) {
           let caught: unknown;
           try {
