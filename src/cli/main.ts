@@ -6,6 +6,8 @@ import { DEMO_HELP, demoCommand } from './commands/demo.js';
 import { SOLVE_HELP, solveCommand } from './commands/solve.js';
 import { SWEEP_HELP, sweepCommand } from './commands/sweep.js';
 import { ROUNDS_HELP, roundsCommand } from './commands/rounds.js';
+import { CALIBRATE_HELP, calibrateCommand } from './commands/calibrate.js';
+import { SIMULATE_HELP, simulateCommand } from './commands/simulate.js';
 import { processIo, reportError, type Io } from './output.js';
 
 const USAGE = `cocogen ${VERSION}: compute engine for coopetitive cross-silo federated learning
@@ -13,7 +15,7 @@ const USAGE = `cocogen ${VERSION}: compute engine for coopetitive cross-silo fed
 Usage: cocogen <command> [options]
 
 Commands:
-${[INFO_HELP, DEMO_HELP, SOLVE_HELP, SWEEP_HELP, ROUNDS_HELP].map((h) => `  ${h.replace(/\n/g, '\n  ')}`).join('\n\n')}
+${[INFO_HELP, DEMO_HELP, SOLVE_HELP, SWEEP_HELP, ROUNDS_HELP, SIMULATE_HELP, CALIBRATE_HELP].map((h) => `  ${h.replace(/\n/g, '\n  ')}`).join('\n\n')}
 
 Every command takes --json for machine-readable output and --help.
 Exit codes: 0 ok, 1 run-time failure, 2 bad input.`;
@@ -54,6 +56,47 @@ const COMMANDS: Record<string, Command> = {
     help: ROUNDS_HELP,
     options: { rounds: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' } },
     run: (io, v, p) => roundsCommand(io, v, p),
+  },
+  calibrate: {
+    help: CALIBRATE_HELP,
+    options: {
+      out: { type: 'string' },
+      data: { type: 'string' },
+      sizes: { type: 'string' },
+      alphas: { type: 'string' },
+      orgs: { type: 'string' },
+      rounds: { type: 'string' },
+      epochs: { type: 'string' },
+      model: { type: 'string' },
+      backend: { type: 'string' },
+      seed: { type: 'string' },
+    },
+    run: (io, v, p) => calibrateCommand(io, v, p),
+  },
+  simulate: {
+    help: SIMULATE_HELP,
+    options: {
+      out: { type: 'string' },
+      resume: { type: 'string' },
+      orgs: { type: 'string' },
+      rounds: { type: 'string' },
+      alpha: { type: 'string' },
+      competition: { type: 'string' },
+      rivalry: { type: 'string' },
+      seed: { type: 'string' },
+      data: { type: 'string' },
+      backend: { type: 'string' },
+      model: { type: 'string' },
+      strategies: { type: 'string' },
+      curve: { type: 'string' },
+      cost: { type: 'string' },
+      cap: { type: 'string' },
+      epochs: { type: 'string' },
+      pool: { type: 'string' },
+      // undocumented testing hook: SIGKILL itself right after this round's checkpoint
+      'stop-after-round': { type: 'string' },
+    },
+    run: (io, v, p) => simulateCommand(io, v, p),
   },
 };
 

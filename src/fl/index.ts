@@ -11,3 +11,7 @@ export * from './linalg.js';
 export * from './models.js';
 export * from './generator.js';
 export * from './train.js';
+export * from './calibration.js';
+export * from './simulation-data.js';
+export * from './strategies.js';
+export * from './simulation.js';

@@ -1,0 +1,440 @@
+/**
+ * Calibration of the game's learning curve (DESIGN §3.2, §5.4): train over a grid of pooled sizes D and label skews
+ * (Dirichlet α over organizations), measure test loss, and fit
+ *
+ *   L(D, H) = L∞ + A·D^(−β) + η·H,      H = H_S = Σ_n (d_n/D)·δ_n²,  δ_n = ‖p_n − p*‖₁
+ *
+ * by nonlinear least squares. Only β enters nonlinearly: for a fixed β the best (L∞, A, η) is a linear least-squares
+ * problem (with L∞, A, η ≥ 0, solved exactly by trying every support of the three columns), so the fit runs
+ * Levenberg–Marquardt on β alone over the projected residual (variable projection, Golub & Pereyra 1973, with
+ * Kaufman's Jacobian), from the best point of a coarse log-spaced scan of β.
+ */
+import type { Engine } from '../engine/engine.js';
+import { invalidArgument } from '../errors.js';
+import type { LearningCurveInput } from '../game/scenario.js';
+import { Random } from '../util/random.js';
+import { partitionFederation } from './federation.js';
+import { createModel, type ModelKind } from './models.js';
+import { selectSamples, type LabeledSamples } from './samples.js';
+import { deriveSeed, evaluate, federatedRound } from './train.js';
+
+/** One measured point: pooled size D, heterogeneity H, test loss. */
+export interface CurvePoint {
+  size: number;
+  heterogeneity: number;
+  loss: number;
+}
+
+export interface CurveFitOptions {
+  /** search range of β (default [1e-3, 4]) */
+  exponentRange?: readonly [number, number];
+  /** Levenberg–Marquardt iterations at most (default 100) */
+  maxIterations?: number;
+}
+
+/** The fitted curve with its goodness of fit. */
+export interface CurveFit {
+  /** L∞ */
+  floor: number;
+  /** A */
+  scale: number;
+  /** β */
+  exponent: number;
+  /** η */
+  heterogeneity: number;
+  /** 1 − RSS/TSS */
+  rSquared: number;
+  /** root mean squared residual (loss units) */
+  rmse: number;
+  /** asymptotic standard errors of (L∞, A, β, η) from the Jacobian at the fit (NaN where undetermined) */
+  standardErrors: { floor: number; scale: number; exponent: number; heterogeneity: number };
+  /** fitted loss at every point, in input order */
+  fitted: number[];
+  /** parameters held at their bound 0 (the data asked for a negative value) */
+  atBound: ('floor' | 'scale' | 'heterogeneity')[];
+  iterations: number;
+  converged: boolean;
+}
+
+/** The curve's value at (D, H). */
+export function curveLoss(
+  fit: Pick<CurveFit, 'floor' | 'scale' | 'exponent' | 'heterogeneity'>,
+  D: number,
+  H: number,
+): number {
+  return fit.floor + fit.scale * Math.pow(D, -fit.exponent) + fit.heterogeneity * H;
+}
+
+/** Solve the small dense system M a = b (k×k, row-major) by Gaussian elimination with partial pivoting; null if singular. */
+function solveSmall(M: number[], b: number[], k: number): number[] | null {
+  const a = M.slice();
+  const r = b.slice();
+  for (let col = 0; col < k; col++) {
+    let piv = col;
+    for (let i = col + 1; i < k; i++) if (Math.abs(a[i * k + col]!) > Math.abs(a[piv * k + col]!)) piv = i;
+    if (!(Math.abs(a[piv * k + col]!) > 1e-300)) return null;
+    if (piv !== col) {
+      for (let j = 0; j < k; j++) [a[col * k + j], a[piv * k + j]] = [a[piv * k + j]!, a[col * k + j]!];
+      [r[col], r[piv]] = [r[piv]!, r[col]!];
+    }
+    for (let i = col + 1; i < k; i++) {
+      const f = a[i * k + col]! / a[col * k + col]!;
+      for (let j = col; j < k; j++) a[i * k + j]! -= f * a[col * k + j]!;
+      r[i]! -= f * r[col]!;
+    }
+  }
+  const x = new Array<number>(k).fill(0);
+  for (let i = k - 1; i >= 0; i--) {
+    let s = r[i]!;
+    for (let j = i + 1; j < k; j++) s -= a[i * k + j]! * x[j]!;
+    x[i] = s / a[i * k + i]!;
+  }
+  return x.every(Number.isFinite) ? x : null;
+}
+
+/** Least squares of y on the given columns (normal equations on unit-scaled columns). */
+function leastSquares(columns: Float64Array[], y: Float64Array): number[] | null {
+  const k = columns.length;
+  if (k === 0) return [];
+  const norms = columns.map((c) => Math.sqrt(c.reduce((s, v) => s + v * v, 0)) || 1);
+  const M = new Array<number>(k * k).fill(0);
+  const b = new Array<number>(k).fill(0);
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let t = 0; t < y.length; t++) s += columns[i]![t]! * columns[j]![t]!;
+      M[i * k + j] = M[j * k + i] = s / (norms[i]! * norms[j]!);
+    }
+    let s = 0;
+    for (let t = 0; t < y.length; t++) s += columns[i]![t]! * y[t]!;
+    b[i] = s / norms[i]!;
+  }
+  const x = solveSmall(M, b, k);
+  return x && x.map((v, i) => v / norms[i]!);
+}
+
+interface Projection {
+  /** (L∞, A, η) */
+  coef: [number, number, number];
+  /** which of the three columns are free (positive coefficient) */
+  free: boolean[];
+  residual: Float64Array;
+  rss: number;
+}
+
+/**
+ * For a fixed β: the non-negative least-squares (L∞, A, η), exactly, as the best feasible unconstrained fit over the
+ * 8 supports of the three columns (the NNLS optimum is the unconstrained fit on its own support).
+ */
+function project(D: Float64Array, H: Float64Array, y: Float64Array, beta: number): Projection {
+  const all = [new Float64Array(y.length).fill(1), D.map((d) => Math.pow(d, -beta)), H];
+  let best: Projection | null = null;
+  for (let mask = 0; mask < 8; mask++) {
+    const cols = [0, 1, 2].filter((j) => mask & (1 << j));
+    const x = leastSquares(
+      cols.map((j) => all[j]!),
+      y,
+    );
+    if (!x || x.some((v) => v < 0)) continue;
+    const coef: [number, number, number] = [0, 0, 0];
+    cols.forEach((j, i) => (coef[j] = x[i]!));
+    const residual = new Float64Array(y.length);
+    let rss = 0;
+    for (let t = 0; t < y.length; t++) {
+      residual[t] = y[t]! - coef[0] - coef[1] * all[1]![t]! - coef[2] * H[t]!;
+      rss += residual[t]! * residual[t]!;
+    }
+    if (!best || rss < best.rss) best = { coef, free: [0, 1, 2].map((j) => (mask & (1 << j)) !== 0), residual, rss };
+  }
+  return best!;
+}
+
+/**
+ * Fit (L∞, A, β, η) to measured points by variable-projection Levenberg–Marquardt, with L∞, A, η ≥ 0 and β in
+ * `exponentRange`.
+ *
+ * @example
+ * const fit = fitLearningCurve(points); // { floor, scale, exponent, heterogeneity, rSquared, … }
+ */
+export function fitLearningCurve(points: readonly CurvePoint[], options: CurveFitOptions = {}): CurveFit {
+  if (!Array.isArray(points) || points.length < 4)
+    throw invalidArgument('points', 'an array of at least 4 points', points);
+  points.forEach((p, i) => {
+    if (!(Number.isFinite(p?.size) && p.size > 0))
+      throw invalidArgument(`points[${i}].size`, 'a finite number > 0', p?.size);
+    if (!(Number.isFinite(p.heterogeneity) && p.heterogeneity >= 0))
+      throw invalidArgument(`points[${i}].heterogeneity`, 'a finite number ≥ 0', p.heterogeneity);
+    if (!Number.isFinite(p.loss)) throw invalidArgument(`points[${i}].loss`, 'a finite number', p.loss);
+  });
+  const [lo, hi] = options.exponentRange ?? [1e-3, 4];
+  if (!(lo > 0 && hi > lo && Number.isFinite(hi)))
+    throw invalidArgument('options.exponentRange', '[lo, hi] with 0 < lo < hi', options.exponentRange);
+  const maxIterations = options.maxIterations ?? 100;
+  const D = Float64Array.from(points, (p) => p.size);
+  const H = Float64Array.from(points, (p) => p.heterogeneity);
+  const y = Float64Array.from(points, (p) => p.loss);
+  const n = y.length;
+
+  // Coarse scan of θ = ln β, then LM on θ.
+  const scan = 48;
+  let theta = Math.log(lo);
+  let proj = project(D, H, y, lo);
+  for (let i = 1; i < scan; i++) {
+    const t = Math.log(lo) + ((Math.log(hi) - Math.log(lo)) * i) / (scan - 1);
+    const p = project(D, H, y, Math.exp(t));
+    if (p.rss < proj.rss) [theta, proj] = [t, p];
+  }
+  let mu = 1e-3;
+  let iterations = 0;
+  let converged = false;
+  for (; iterations < maxIterations; iterations++) {
+    const beta = Math.exp(theta);
+    // Kaufman: J = −P⊥ (∂Φ/∂θ) c, with (∂Φ/∂θ) c = −A·β·ln D·D^(−β); P⊥ projects off the free columns.
+    const dPhi = D.map((d) => -proj.coef[1] * beta * Math.log(d) * Math.pow(d, -beta));
+    const cols = [new Float64Array(n).fill(1), D.map((d) => Math.pow(d, -beta)), H].filter((_, j) => proj.free[j]);
+    const z = leastSquares(cols, dPhi) ?? [];
+    const J = dPhi.map((v, t) => -(v - cols.reduce((s, c, i) => s + c[t]! * z[i]!, 0)));
+    let jj = 0;
+    let jr = 0;
+    for (let t = 0; t < n; t++) {
+      jj += J[t]! * J[t]!;
+      jr += J[t]! * proj.residual[t]!;
+    }
+    if (!(jj > 0)) {
+      converged = true;
+      break;
+    }
+    let improved = false;
+    for (let tries = 0; tries < 30; tries++) {
+      const step = -jr / (jj * (1 + mu));
+      const next = Math.min(Math.log(hi), Math.max(Math.log(lo), theta + step));
+      const p = project(D, H, y, Math.exp(next));
+      if (p.rss <= proj.rss) {
+        const done = Math.abs(next - theta) < 1e-10 || proj.rss - p.rss <= 1e-14 * Math.max(proj.rss, 1e-300);
+        [theta, proj] = [next, p];
+        mu = Math.max(mu / 3, 1e-12);
+        improved = true;
+        if (done) converged = true;
+        break;
+      }
+      mu *= 4;
+    }
+    if (!improved || converged) {
+      converged = true;
+      break;
+    }
+  }
+
+  const [floor, scale, eta] = proj.coef;
+  const beta = Math.exp(theta);
+  const mean = y.reduce((a, b) => a + b, 0) / n;
+  const tss = y.reduce((s, v) => s + (v - mean) * (v - mean), 0);
+  const fitted = Array.from(y, (v, t) => v - proj.residual[t]!);
+  // Asymptotic covariance s²(JᵀJ)⁻¹ over the four parameters (free ones only).
+  const names = ['floor', 'scale', 'exponent', 'heterogeneity'] as const;
+  const jac: Float64Array[] = [
+    new Float64Array(n).fill(1),
+    D.map((d) => Math.pow(d, -beta)),
+    D.map((d) => -scale * Math.log(d) * Math.pow(d, -beta)),
+    H,
+  ];
+  const freeParams = [proj.free[0], proj.free[1], proj.free[1], proj.free[2]]
+    .map((f, i) => (f ? i : -1))
+    .filter((i) => i >= 0);
+  const standardErrors = { floor: NaN, scale: NaN, exponent: NaN, heterogeneity: NaN };
+  const dof = n - freeParams.length;
+  if (dof > 0 && freeParams.length > 0) {
+    const k = freeParams.length;
+    const M = new Array<number>(k * k).fill(0);
+    freeParams.forEach((a, i) =>
+      freeParams.forEach((b, j) => {
+        let s = 0;
+        for (let t = 0; t < n; t++) s += jac[a]![t]! * jac[b]![t]!;
+        M[i * k + j] = s;
+      }),
+    );
+    const s2 = proj.rss / dof;
+    freeParams.forEach((a, i) => {
+      const e = new Array<number>(k).fill(0);
+      e[i] = 1;
+      const col = solveSmall(M, e, k);
+      if (col && col[i]! >= 0) standardErrors[names[a]!] = Math.sqrt(s2 * col[i]!);
+    });
+  }
+  const atBound = (['floor', 'scale', 'heterogeneity'] as const).filter((_, j) => !proj.free[j]);
+  return {
+    floor,
+    scale,
+    exponent: beta,
+    heterogeneity: eta,
+    rSquared: tss > 0 ? 1 - proj.rss / tss : NaN,
+    rmse: Math.sqrt(proj.rss / n),
+    standardErrors,
+    fitted,
+    atBound,
+    iterations,
+    converged,
+  };
+}
+
+/**
+ * The fit as the game's `learningCurve` input. The game requires every parameter > 0, so a parameter the data held
+ * at 0 becomes `minimum` (default 1e-9): that term then plays no part, as the fit said.
+ */
+export function curveInputOf(fit: CurveFit, classes = 10, minimum = 1e-9): LearningCurveInput {
+  return {
+    floor: Math.max(fit.floor, minimum),
+    scale: Math.max(fit.scale, minimum),
+    exponent: Math.max(fit.exponent, minimum),
+    heterogeneity: Math.max(fit.heterogeneity, minimum),
+    reference: Math.log(classes),
+  };
+}
+
+/** H_S = Σ_n (d_n/D)·‖p_n − p*‖₁² of a federation's label counts (DESIGN §3.2, x = 0). */
+export function federationHeterogeneity(
+  labelCounts: readonly (readonly number[])[],
+  target?: readonly number[],
+): number {
+  const classes = labelCounts[0]?.length ?? 0;
+  const p = target ?? new Array<number>(classes).fill(1 / classes);
+  let D = 0;
+  let acc = 0;
+  for (const h of labelCounts) {
+    const d = h.reduce((a, b) => a + b, 0);
+    if (d === 0) continue;
+    let delta = 0;
+    for (let c = 0; c < classes; c++) delta += Math.abs(h[c]! / d - p[c]!);
+    acc += d * delta * delta;
+    D += d;
+  }
+  return D > 0 ? acc / D : 0;
+}
+
+/** How each grid point is trained: federated rounds of FedAvg, as the simulation trains. */
+export interface TrainingRecipe {
+  model: ModelKind;
+  /** hidden units of the MLP (default 64) */
+  hidden?: number;
+  /** federated rounds (default 5) */
+  rounds: number;
+  /** local epochs per round (default 1) */
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  momentum: number;
+}
+
+export const DEFAULT_RECIPE: Readonly<TrainingRecipe> = {
+  model: 'softmax',
+  hidden: 64,
+  rounds: 5,
+  epochs: 1,
+  batchSize: 32,
+  learningRate: 0.01,
+  momentum: 0.9,
+};
+
+export interface CalibrationOptions {
+  /** pooled sizes D (each at most the pool's size) */
+  sizes: readonly number[];
+  /** Dirichlet concentrations of the label partition */
+  alphas: readonly number[];
+  /** organizations the pool is dealt to (default 5) */
+  organizations?: number;
+  seed: number;
+  recipe?: Partial<TrainingRecipe>;
+  /** called after each point (progress) */
+  onPoint?: (done: number, total: number, point: CalibrationPoint) => void;
+}
+
+export interface CalibrationPoint extends CurvePoint {
+  alpha: number;
+  accuracy: number;
+  /** samples per organization */
+  shardSizes: number[];
+  seconds: number;
+}
+
+export interface CalibrationResult {
+  points: CalibrationPoint[];
+  fit: CurveFit;
+  recipe: TrainingRecipe;
+  organizations: number;
+  seed: number;
+}
+
+/**
+ * Train over the grid sizes × alphas and fit the curve. At every size D the same D samples (a seeded draw from the
+ * pool) are dealt to the organizations with Dirichlet(α) for each α; the federation then trains `recipe.rounds` FedAvg
+ * rounds from a fixed initialization and the global model's test loss is the measured L.
+ *
+ * @example
+ * const cal = await calibrate(engine, pool, test, { sizes: [250, 500, 1000], alphas: [0.1, 1, 10], seed: 1 });
+ * cal.fit.rSquared;
+ */
+export async function calibrate(
+  engine: Engine,
+  pool: LabeledSamples,
+  test: LabeledSamples,
+  options: CalibrationOptions,
+): Promise<CalibrationResult> {
+  const recipe: TrainingRecipe = { ...DEFAULT_RECIPE, ...options.recipe };
+  const organizations = options.organizations ?? 5;
+  const { sizes, alphas, seed } = options;
+  if (!Array.isArray(sizes) || sizes.length === 0) throw invalidArgument('options.sizes', 'a non-empty array', sizes);
+  if (!Array.isArray(alphas) || alphas.length === 0)
+    throw invalidArgument('options.alphas', 'a non-empty array', alphas);
+  sizes.forEach((D, i) => {
+    if (!(Number.isInteger(D) && D >= organizations && D <= pool.y.length))
+      throw invalidArgument(`options.sizes[${i}]`, `an integer in [${organizations}, ${pool.y.length}]`, D);
+  });
+  alphas.forEach((a, i) => {
+    if (!(Number.isFinite(a) && a > 0)) throw invalidArgument(`options.alphas[${i}]`, 'a finite number > 0', a);
+  });
+  const features = pool.x.length / Math.max(1, pool.y.length);
+  const model = createModel({
+    kind: recipe.model,
+    inputs: features,
+    classes: 10,
+    ...(recipe.model === 'mlp' ? { hidden: recipe.hidden ?? 64 } : {}),
+  });
+  const init = model.init(new Random(deriveSeed(seed, 0)));
+  const points: CalibrationPoint[] = [];
+  const total = sizes.length * alphas.length;
+  for (let si = 0; si < sizes.length; si++) {
+    const D = sizes[si]!;
+    const order = new Random(deriveSeed(seed, 1, si)).shuffle(Int32Array.from({ length: pool.y.length }, (_, i) => i));
+    const subset = selectSamples(pool, order.subarray(0, D));
+    for (let ai = 0; ai < alphas.length; ai++) {
+      const alpha = alphas[ai]!;
+      const t0 = performance.now();
+      const fed = partitionFederation(subset, { organizations, alpha, seed: deriveSeed(seed, 2, si, ai) });
+      let params = init;
+      for (let round = 0; round < recipe.rounds; round++) {
+        ({ params } = await federatedRound(engine, params, fed.organizations, {
+          model,
+          epochs: recipe.epochs,
+          batchSize: recipe.batchSize,
+          learningRate: recipe.learningRate,
+          momentum: recipe.momentum,
+          seed: deriveSeed(seed, 3, si, ai),
+          round,
+        }));
+      }
+      const ev = evaluate(model, params, test);
+      const point: CalibrationPoint = {
+        size: D,
+        alpha,
+        heterogeneity: federationHeterogeneity(fed.labelCounts),
+        loss: ev.loss,
+        accuracy: ev.accuracy,
+        shardSizes: fed.labelCounts.map((h) => h.reduce((a, b) => a + b, 0)),
+        seconds: (performance.now() - t0) / 1000,
+      };
+      points.push(point);
+      options.onPoint?.(points.length, total, point);
+    }
+  }
+  return { points, fit: fitLearningCurve(points), recipe, organizations, seed };
+}

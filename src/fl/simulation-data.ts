@@ -1,0 +1,56 @@
+/**
+ * The data a simulation or a calibration runs on (DESIGN §5.1): a Fashion-MNIST folder split into the part the
+ * organizations own, the public part the generator is fitted on (the last {@link SUBSET_PUBLIC_COUNT} train images,
+ * stratified in the shipped subset, a fair sample of the shuffled full file), and the test set.
+ */
+import { invalidArgument } from '../errors.js';
+import { Random } from '../util/random.js';
+import { SUBSET_PUBLIC_COUNT, loadFashionMnist, shippedSubsetDir, splitPublic } from './fashion-mnist.js';
+import { samplesOf, selectSamples, type LabeledSamples } from './samples.js';
+import { deriveSeed } from './train.js';
+
+export interface FederatedData {
+  /** the folder read */
+  dir: string;
+  /** what organizations share out (possibly a seeded draw of `pool` of them) */
+  owned: LabeledSamples;
+  /** the public split: the generator's training data */
+  public: LabeledSamples;
+  test: LabeledSamples;
+}
+
+export interface FederatedDataOptions {
+  /** use a seeded draw of this many owned samples instead of all (for quick runs) */
+  pool?: number;
+  /** use the first this many test images (default all) */
+  testCount?: number;
+  /** seeds the pool draw (default 0) */
+  seed?: number;
+}
+
+/**
+ * Load and split a Fashion-MNIST folder (default: the shipped subset).
+ *
+ * @example
+ * const data = loadFederatedData(); // 5,000 owned, 1,000 public, 1,000 test images
+ */
+export function loadFederatedData(dir: string = shippedSubsetDir(), options: FederatedDataOptions = {}): FederatedData {
+  const split = splitPublic(loadFashionMnist(dir, 'train'), SUBSET_PUBLIC_COUNT);
+  let owned = samplesOf(split.owned);
+  if (options.pool !== undefined) {
+    if (!(Number.isInteger(options.pool) && options.pool >= 1 && options.pool <= owned.y.length))
+      throw invalidArgument('pool', `an integer in [1, ${owned.y.length}]`, options.pool);
+    const order = new Random(deriveSeed(options.seed ?? 0, 0x9001)).shuffle(
+      Int32Array.from({ length: owned.y.length }, (_, i) => i),
+    );
+    owned = selectSamples(owned, order.subarray(0, options.pool).sort());
+  }
+  let test = samplesOf(loadFashionMnist(dir, 'test'));
+  if (options.testCount !== undefined) {
+    if (!(Number.isInteger(options.testCount) && options.testCount >= 1 && options.testCount <= test.y.length))
+      throw invalidArgument('testCount', `an integer in [1, ${test.y.length}]`, options.testCount);
+    const features = test.x.length / test.y.length;
+    test = { x: test.x.subarray(0, options.testCount * features), y: test.y.subarray(0, options.testCount) };
+  }
+  return { dir, owned, public: samplesOf(split.public), test };
+}

@@ -1,0 +1,458 @@
+/**
+ * The federated simulation of DESIGN §5.4 (issue 5, items 5 and 7): the game decides, from the calibrated learning
+ * curve, how much synthetic data every organization generates; the organizations generate it with the PPCA generator
+ * (fitted on the public split) so that their label mix moves toward p*, train locally, the server aggregates with
+ * FedAvg on the engine, and the global model is tested. Every strategy runs on the same seeds — the same partition,
+ * the same initial model, the same generator draws per (round, organization) and the same minibatch seeds — so the
+ * strategies differ only in the amounts they generate.
+ *
+ * A run is a pure function of its config: every random choice is derived from (seed, round, organization), so a
+ * checkpoint needs only the finished rounds and each strategy's global parameters, and a resumed run is bit for bit
+ * the run that was never interrupted (on one backend).
+ */
+import type { Engine } from '../engine/engine.js';
+import { invalidArgument } from '../errors.js';
+import { buildScenario, loss as curveLossAt, type LearningCurveInput, type Scenario } from '../game/index.js';
+import { Random } from '../util/random.js';
+import { federationHeterogeneity } from './calibration.js';
+import { partitionFederation, type Federation } from './federation.js';
+import { PpcaGenerator, syntheticClassCounts, type Generator } from './generator.js';
+import { checkSamples, concatSamples, type LabeledSamples } from './samples.js';
+import { createModel, type Model, type ModelKind } from './models.js';
+import type { FederatedData } from './simulation-data.js';
+import {
+  mechanismPayoffs,
+  planStrategies,
+  strategyAmounts,
+  utilitiesAtPerformance,
+  type StrategyName,
+  type StrategyPlan,
+} from './strategies.js';
+import { deriveSeed, evaluate, federatedRound, type Organization } from './train.js';
+
+/** Everything a run depends on. JSON-serializable: it is stored in the checkpoint. */
+export interface SimulationConfig {
+  organizations: number;
+  rounds: number;
+  /** Dirichlet α of the label partition */
+  alpha: number;
+  /** uniform competition intensity g (each organization's total exposure) */
+  competition: number;
+  /** λ ∈ [0, 1] */
+  rivalry: number;
+  seed: number;
+  strategies: StrategyName[];
+  model: ModelKind;
+  /** MLP hidden units */
+  hidden: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  momentum: number;
+  /** c_n: cost of one synthetic sample (value units; ρ_n = 1, so one unit = one nat of test loss) */
+  cost: number;
+  /** X_n = cap·d_n */
+  cap: number;
+  /** μ_n */
+  privateGain: number;
+  /** the calibrated learning curve the game plays with */
+  curve: LearningCurveInput;
+  /** where the curve came from (a file, or the built-in calibration) */
+  curveSource: string;
+  /** data folder (null: the shipped subset) */
+  data: string | null;
+  /** owned samples drawn for the run (null: all) */
+  pool: number | null;
+  /** test images used (null: all) */
+  testCount: number | null;
+  /** PPCA components and subspace-iteration sweeps */
+  generator: { components: number; iterations: number };
+}
+
+/** One strategy's round. Utilities are the game's U_n with the MEASURED performance P = L_ref − test loss. */
+export interface SimulationRound {
+  /** 1-based */
+  round: number;
+  accuracy: number;
+  loss: number;
+  /** synthetic samples each organization generated */
+  generated: number[];
+  /** U_n at the measured performance */
+  utilities: number[];
+  /** U_n at the curve's predicted performance for the same amounts */
+  predictedUtilities: number[];
+  /** the mechanism's payoffs s_n·SW + b_n at the measured welfare (mechanism only) */
+  payoffs?: number[];
+  /** L_ref − measured loss */
+  performance: number;
+  /** L_ref − L(D(x), H(x)) on the calibrated curve */
+  predictedPerformance: number;
+  /** measured performance minus VCFL's in the same round (null when VCFL is not simulated) */
+  gain: number | null;
+  /** the curve's P(x) − P(0) */
+  predictedGain: number;
+  /** H_S of the real + synthetic label counts actually trained on */
+  heterogeneity: number;
+  /** H_S(x) the game assumes (synthetic samples drawn from p*) */
+  predictedHeterogeneity: number;
+  seconds: number;
+}
+
+export interface StrategyRun {
+  rounds: SimulationRound[];
+  /** the global model after the last finished round */
+  params: Float32Array;
+}
+
+/** What a checkpoint holds: the config and every strategy's finished rounds and parameters. */
+export interface SimulationState {
+  config: SimulationConfig;
+  completedRounds: number;
+  strategies: Partial<Record<StrategyName, StrategyRun>>;
+}
+
+export interface SimulationSetup {
+  federation: Federation;
+  scenario: Scenario;
+  plan: StrategyPlan;
+  generator: Generator;
+  model: Model;
+  /** the generator's fit time */
+  generatorSeconds: number;
+}
+
+/** Check a config, naming the field that breaks a rule. */
+export function checkSimulationConfig(c: SimulationConfig): void {
+  if (c === null || typeof c !== 'object') throw invalidArgument('config', 'an object', c);
+  const int = (k: keyof SimulationConfig, min: number) => {
+    if (!(Number.isInteger(c[k]) && (c[k] as number) >= min))
+      throw invalidArgument(`config.${k}`, `an integer ≥ ${min}`, c[k]);
+  };
+  const num = (k: keyof SimulationConfig, ok: (v: number) => boolean, rule: string) => {
+    if (!(typeof c[k] === 'number' && Number.isFinite(c[k]) && ok(c[k] as number)))
+      throw invalidArgument(`config.${k}`, rule, c[k]);
+  };
+  int('organizations', 1);
+  int('rounds', 1);
+  int('epochs', 1);
+  int('batchSize', 1);
+  int('hidden', 1);
+  if (!Number.isSafeInteger(c.seed) || c.seed < 0)
+    throw invalidArgument('config.seed', 'a non-negative safe integer', c.seed);
+  num('alpha', (v) => v > 0, 'a finite number > 0');
+  num('competition', (v) => v >= 0, 'a finite number ≥ 0');
+  num('rivalry', (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
+  num('learningRate', (v) => v > 0, 'a finite number > 0');
+  num('momentum', (v) => v >= 0 && v < 1, 'a number in [0, 1)');
+  num('cost', (v) => v >= 0, 'a finite number ≥ 0');
+  num('cap', (v) => v >= 0, 'a finite number ≥ 0');
+  num('privateGain', (v) => v >= 0, 'a finite number ≥ 0');
+  if (!Array.isArray(c.strategies) || c.strategies.length === 0)
+    throw invalidArgument('config.strategies', 'a non-empty array of strategies', c.strategies);
+  if (c.model !== 'softmax' && c.model !== 'mlp') throw invalidArgument('config.model', "'softmax' or 'mlp'", c.model);
+}
+
+/**
+ * Partition the owned data, fit the generator on the public split, and solve the round's game with the calibrated
+ * curve. Deterministic in the config.
+ */
+export function setUpSimulation(data: FederatedData, config: SimulationConfig): SimulationSetup {
+  checkSimulationConfig(config);
+  const federation = partitionFederation(data.owned, {
+    organizations: config.organizations,
+    alpha: config.alpha,
+    seed: deriveSeed(config.seed, 1),
+  });
+  const n = config.organizations;
+  const d = federation.labelCounts.map((h) => h.reduce((a, b) => a + b, 0));
+  const scenario = buildScenario({
+    ids: d.map((_, i) => `org-${i}`),
+    classes: 10,
+    samples: d,
+    labelCounts: federation.labelCounts.flat(),
+    marketValue: new Array<number>(n).fill(1),
+    costPerSample: new Array<number>(n).fill(config.cost),
+    maxSynthetic: d.map((v) => Math.floor(config.cap * v)),
+    privateGain: new Array<number>(n).fill(config.privateGain),
+    competition: { uniform: config.competition },
+    rivalry: config.rivalry,
+    target: 'uniform',
+    learningCurve: config.curve,
+    name: `simulation: ${n} organizations, α = ${config.alpha}, g = ${config.competition}`,
+  });
+  const plan = planStrategies(scenario, config.strategies, config.seed);
+  const t0 = performance.now();
+  const generator = PpcaGenerator.fit(data.public, 10, {
+    components: config.generator.components,
+    iterations: config.generator.iterations,
+    seed: deriveSeed(config.seed, 2),
+  });
+  const generatorSeconds = (performance.now() - t0) / 1000;
+  const features = data.owned.x.length / data.owned.y.length;
+  const model = createModel({
+    kind: config.model,
+    inputs: features,
+    classes: 10,
+    ...(config.model === 'mlp' ? { hidden: config.hidden } : {}),
+  });
+  return { federation, scenario, plan, generator, model, generatorSeconds };
+}
+
+/** Synthetic samples are drawn in chunks of this many per class, each chunk from its own seed. */
+const CHUNK = 32;
+
+/**
+ * The generator's draws in a round, shared by the strategies: class c of organization k in round t is a sequence of
+ * chunks, chunk i drawn from seed (seed, t, k, c, i), and an organization that needs m samples of class c takes the
+ * first m of that sequence. Every strategy thus sees the same draws (common random numbers), what a strategy gets
+ * does not depend on which other strategies run, and each chunk is generated once per round, not once per strategy.
+ */
+class SyntheticDraws {
+  #chunks = new Map<string, LabeledSamples>();
+
+  constructor(
+    private readonly generator: Generator,
+    private readonly seed: number,
+  ) {}
+
+  clear(): void {
+    this.#chunks.clear();
+  }
+
+  async take(round: number, org: number, classCounts: readonly number[]): Promise<LabeledSamples> {
+    const { classes, features } = this.generator;
+    const parts: LabeledSamples[] = [];
+    for (let c = 0; c < classes; c++) {
+      const need = classCounts[c]!;
+      for (let i = 0; i * CHUNK < need; i++) {
+        const key = `${round}:${org}:${c}:${i}`;
+        let chunk = this.#chunks.get(key);
+        if (!chunk) {
+          const want = new Array<number>(classes).fill(0);
+          want[c] = CHUNK;
+          chunk = await this.generator.generate(want, new Random(deriveSeed(this.seed, 4, round, org, c, i)));
+          checkSamples('generated samples', chunk, features, classes);
+          if (chunk.y.length !== CHUNK) throw invalidArgument('generator output', `${CHUNK} samples`, chunk.y.length);
+          this.#chunks.set(key, chunk);
+        }
+        const m = Math.min(CHUNK, need - i * CHUNK);
+        parts.push(m === CHUNK ? chunk : { x: chunk.x.subarray(0, m * features), y: chunk.y.subarray(0, m) });
+      }
+    }
+    return concatSamples(parts);
+  }
+}
+
+/** The curve's loss at amounts x, and the H it assumes (synthetic samples drawn from p*). */
+function predicted(setup: SimulationSetup, x: Float64Array): { loss: number; heterogeneity: number } {
+  const m = setup.plan.model;
+  let D = 0;
+  let Q = 0;
+  for (let i = 0; i < m.n; i++) {
+    const u = m.d[i]! + x[i]!;
+    D += u;
+    Q += m.s[i]! / u;
+  }
+  return { loss: curveLossAt(m.curve, D, Q), heterogeneity: Q / D };
+}
+
+export interface SimulateOptions {
+  /** a checkpoint to continue from (its config must be `config`) */
+  resume?: SimulationState;
+  /** after each finished round, all strategies done (e.g. write a checkpoint) */
+  onRound?: (state: SimulationState) => void | Promise<void>;
+  /** after each (round, strategy) step: progress */
+  onStep?: (done: number, total: number, round: number, strategy: StrategyName) => void;
+}
+
+/**
+ * Run (or continue) a simulation: rounds × strategies of generate → train → aggregate → test.
+ *
+ * @example
+ * const data = loadFederatedData();
+ * const setup = setUpSimulation(data, config);
+ * const state = await simulate(engine, data, setup, config);
+ * state.strategies.mechanism!.rounds.at(-1)!.accuracy;
+ */
+export async function simulate(
+  engine: Engine,
+  data: FederatedData,
+  setup: SimulationSetup,
+  config: SimulationConfig,
+  options: SimulateOptions = {},
+): Promise<SimulationState> {
+  const state: SimulationState = options.resume ?? { config, completedRounds: 0, strategies: {} };
+  if (options.resume && JSON.stringify(options.resume.config) !== JSON.stringify(config))
+    throw invalidArgument('resume', 'a checkpoint of the same config', 'a checkpoint of another config');
+  const { model, plan, federation, generator } = setup;
+  const init = model.init(new Random(deriveSeed(config.seed, 3)));
+  for (const s of config.strategies) state.strategies[s] ??= { rounds: [], params: Float32Array.from(init) };
+  const target = new Array<number>(10).fill(0.1);
+  const reference = plan.model.curve.reference;
+  const total = config.rounds * config.strategies.length;
+  let done = state.completedRounds * config.strategies.length;
+  const synthetic = new SyntheticDraws(generator, config.seed);
+  for (let round = state.completedRounds; round < config.rounds; round++) {
+    synthetic.clear();
+    for (const name of config.strategies) {
+      const t0 = performance.now();
+      const run = state.strategies[name]!;
+      const x = strategyAmounts(plan, name, round);
+      const generated = Array.from(x, (v, i) => Math.min(Math.round(v), Math.floor(plan.model.X[i]!)));
+      const orgs: Organization[] = [];
+      const counts: number[][] = [];
+      for (let k = 0; k < federation.organizations.length; k++) {
+        const org = federation.organizations[k]!;
+        const h = federation.labelCounts[k]!.slice();
+        if (generated[k]! > 0) {
+          const classCounts = syntheticClassCounts(h, target, generated[k]!);
+          classCounts.forEach((c, j) => (h[j]! += c));
+          orgs.push({ real: org.real, synthetic: await synthetic.take(round, k, classCounts) });
+        } else {
+          orgs.push(org);
+        }
+        counts.push(h);
+      }
+      const r = await federatedRound(engine, run.params, orgs, {
+        model,
+        epochs: config.epochs,
+        batchSize: config.batchSize,
+        learningRate: config.learningRate,
+        momentum: config.momentum,
+        seed: deriveSeed(config.seed, 5),
+        round,
+      });
+      run.params = r.params;
+      const ev = evaluate(model, r.params, data.test);
+      const xs = Float64Array.from(generated);
+      const pred = predicted(setup, xs);
+      const pred0 = predicted(setup, new Float64Array(xs.length));
+      const P = reference - ev.loss;
+      const utilities = utilitiesAtPerformance(plan.model, xs, P);
+      const record: SimulationRound = {
+        round: round + 1,
+        accuracy: ev.accuracy,
+        loss: ev.loss,
+        generated,
+        utilities: Array.from(utilities),
+        predictedUtilities: Array.from(utilitiesAtPerformance(plan.model, xs, reference - pred.loss)),
+        performance: P,
+        predictedPerformance: reference - pred.loss,
+        gain: null,
+        predictedGain: pred0.loss - pred.loss,
+        heterogeneity: federationHeterogeneity(counts, target),
+        predictedHeterogeneity: pred.heterogeneity,
+        seconds: (performance.now() - t0) / 1000,
+      };
+      if (name === 'mechanism' && plan.mechanism) {
+        record.payoffs = Array.from(
+          mechanismPayoffs(
+            plan.mechanism,
+            utilities.reduce((a, b) => a + b, 0),
+          ),
+        );
+      }
+      run.rounds.push(record);
+      options.onStep?.(++done, total, round + 1, name);
+    }
+    const vcfl = state.strategies.vcfl?.rounds[round];
+    for (const name of config.strategies) {
+      const rec = state.strategies[name]!.rounds[round]!;
+      rec.gain = vcfl ? rec.performance - vcfl.performance : null;
+    }
+    state.completedRounds = round + 1;
+    await options.onRound?.(state);
+  }
+  return state;
+}
+
+/** Float32 parameters as base64 (exact), for the checkpoint. */
+function paramsToBase64(p: Float32Array): string {
+  return Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('base64');
+}
+
+function paramsFromBase64(s: string): Float32Array {
+  const b = Buffer.from(s, 'base64');
+  const out = new Float32Array(b.byteLength / 4);
+  new Uint8Array(out.buffer).set(b);
+  return out;
+}
+
+/** The checkpoint's JSON text (parameters exact, as base64 float32). */
+export function stateToJSON(state: SimulationState): string {
+  const strategies: Record<string, { rounds: SimulationRound[]; params: string }> = {};
+  for (const [name, run] of Object.entries(state.strategies)) {
+    strategies[name] = { rounds: run!.rounds, params: paramsToBase64(run!.params) };
+  }
+  return JSON.stringify({ format: 'cocogen-simulation-checkpoint', version: 1, ...state, strategies });
+}
+
+/** Read a checkpoint written by {@link stateToJSON}; throws IO-style INVALID_ARGUMENT naming what is wrong. */
+export function stateFromJSON(text: string, source = 'checkpoint'): SimulationState {
+  let j: unknown;
+  try {
+    j = JSON.parse(text);
+  } catch (e) {
+    throw invalidArgument(source, 'a simulation checkpoint (JSON)', `text that is not JSON (${(e as Error).message})`);
+  }
+  const o = j as {
+    format?: unknown;
+    version?: unknown;
+    config?: SimulationConfig;
+    completedRounds?: unknown;
+    strategies?: Record<string, { rounds: SimulationRound[]; params: string }>;
+  };
+  if (!o || o.format !== 'cocogen-simulation-checkpoint' || o.version !== 1 || !o.config || !o.strategies)
+    throw invalidArgument(source, 'a cocogen simulation checkpoint (version 1)', o?.format ?? 'another JSON document');
+  checkSimulationConfig(o.config);
+  const completed = o.completedRounds;
+  if (!(Number.isInteger(completed) && (completed as number) >= 0 && (completed as number) <= o.config.rounds))
+    throw invalidArgument(`${source}.completedRounds`, `an integer in [0, ${o.config.rounds}]`, completed);
+  const strategies: SimulationState['strategies'] = {};
+  for (const name of o.config.strategies) {
+    const run = o.strategies[name];
+    if (!run || !Array.isArray(run.rounds) || run.rounds.length !== completed || typeof run.params !== 'string')
+      throw invalidArgument(`${source}.strategies.${name}`, `${completed} finished rounds and parameters`, run);
+    strategies[name] = { rounds: run.rounds, params: paramsFromBase64(run.params) };
+  }
+  return { config: o.config, completedRounds: completed as number, strategies };
+}
+
+/**
+ * The learning curve calibrated on the shipped subset with `cocogen calibrate` at its defaults (softmax regression,
+ * 5 organizations, sizes 250–4000, α ∈ {0.1, 0.5, 10}, 5 FedAvg rounds of 1 epoch at learning rate 0.01, seed 1;
+ * R² = 0.975 over the 15 points), so that a simulation
+ * without `--curve` needs no calibration run. Recalibrate for other data, models or recipes.
+ */
+export const SUBSET_SOFTMAX_CURVE: Readonly<LearningCurveInput & { rSquared: number }> = {
+  floor: 0.1962372524181351,
+  scale: 15.71358592945336,
+  exponent: 0.3961418453839174,
+  heterogeneity: 0.09573605007989688,
+  reference: Math.log(10),
+  rSquared: 0.9745126417020564,
+};
+
+/** Defaults of a simulation (what `cocogen simulate` and `cocogen demo` start from). */
+export const SIMULATION_DEFAULTS: Omit<SimulationConfig, 'curve' | 'curveSource'> = {
+  organizations: 5,
+  rounds: 5,
+  alpha: 0.5,
+  competition: 0.3,
+  rivalry: 0,
+  seed: 1,
+  strategies: ['vcfl', 'wco', 'radg', 'equilibrium', 'mechanism'],
+  model: 'softmax',
+  hidden: 64,
+  epochs: 1,
+  batchSize: 32,
+  learningRate: 0.01,
+  momentum: 0.9,
+  cost: 5e-5,
+  cap: 1,
+  privateGain: 0,
+  data: null,
+  pool: null,
+  testCount: null,
+  generator: { components: 8, iterations: 6 },
+};

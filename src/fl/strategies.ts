@@ -1,0 +1,160 @@
+/**
+ * How much synthetic data each organization generates in a simulated round (DESIGN §3.5, §4): the baselines VCFL
+ * (none), WCO (competition-oblivious equilibrium), RaDG (uniform random amounts, redrawn every round from the run's
+ * seed), the plain equilibrium x^NE, and the incentive mechanism, whose operating point is the social optimum x^opt
+ * (the equilibrium of the game with welfare-sharing transfers). Every amount comes from the game on the calibrated
+ * learning curve; the training that follows measures what it actually buys.
+ */
+import { invalidArgument } from '../errors.js';
+import {
+  coordinateAscent,
+  createGameModel,
+  potentialObjective,
+  radgBaseline,
+  scoreProfile,
+  welfareObjective,
+  withCompetition,
+  rowWeightedSums,
+  solveGame,
+  type GameModel,
+  type GameSolution,
+  type Scenario,
+} from '../game/index.js';
+import { privateGain } from '../game/private-gain.js';
+import { welfareSharing, type WelfareSharingResult } from '../incentive/index.js';
+import { deriveSeed } from './train.js';
+
+export type StrategyName = 'vcfl' | 'wco' | 'radg' | 'equilibrium' | 'mechanism';
+
+/** Every strategy, in the order tables list them. */
+export const STRATEGIES: readonly StrategyName[] = ['vcfl', 'wco', 'radg', 'equilibrium', 'mechanism'];
+
+export const STRATEGY_LABELS: Readonly<Record<StrategyName, string>> = {
+  vcfl: 'VCFL (no generation)',
+  wco: 'WCO (competition-oblivious)',
+  radg: 'RaDG (random amounts)',
+  equilibrium: 'equilibrium (no incentive)',
+  mechanism: 'mechanism (social optimum)',
+};
+
+/** The round's game, solved once: the fixed profiles, and the mechanism's shares and lump sums. */
+export interface StrategyPlan {
+  scenario: Scenario;
+  model: GameModel;
+  solution: GameSolution;
+  /** welfare sharing at x^opt (null when the mechanism is not simulated) */
+  mechanism: WelfareSharingResult | null;
+  seed: number;
+}
+
+/**
+ * Solve the round's game for the strategies asked for.
+ *
+ * @example
+ * const plan = planStrategies(scenario, ['vcfl', 'equilibrium', 'mechanism'], 1);
+ * strategyAmounts(plan, 'equilibrium', 0); // x^NE
+ */
+export function planStrategies(scenario: Scenario, strategies: readonly StrategyName[], seed: number): StrategyPlan {
+  strategies.forEach((s, i) => {
+    if (!STRATEGIES.includes(s)) throw invalidArgument(`strategies[${i}]`, `one of ${STRATEGIES.join(', ')}`, s);
+  });
+  const model = createGameModel(scenario);
+  const solution = polished(model, solveGame(scenario, { seed, outsideOptions: strategies.includes('mechanism') }));
+  const mechanism = strategies.includes('mechanism') ? welfareSharing(scenario, { seed }, solution) : null;
+  return { scenario, model, solution, mechanism, seed };
+}
+
+/**
+ * Where the game's aggregative Newton solver stops short of its tolerance (seen on calibrated curves with small
+ * marginal values: a KKT residual of 0.4 reported as 'tolerance-not-reached'), finish the concave maximization by
+ * exact coordinate ascent from its point, using the game layer's own objectives, and keep the better profile.
+ */
+function polished(model: GameModel, sol: GameSolution): GameSolution {
+  const fix = (obj: ReturnType<typeof potentialObjective>, x: Float64Array, residual: number) => {
+    if (!(residual > 1e-9)) return null;
+    const r = coordinateAscent(obj, x);
+    return r.kktResidual < residual ? r : null;
+  };
+  if (sol.potentialGame) {
+    const eq = fix(potentialObjective(model), sol.equilibrium.x, sol.equilibrium.kktResidual);
+    if (eq) {
+      const scored = scoreProfile(model, eq.x);
+      sol.equilibrium = {
+        ...sol.equilibrium,
+        x: eq.x,
+        utilities: scored.utilities,
+        socialWelfare: scored.socialWelfare,
+        kktResidual: eq.kktResidual,
+        converged: eq.kktResidual <= 1e-9,
+        status: eq.kktResidual <= 1e-9 ? 'converged' : sol.equilibrium.status,
+      };
+    }
+  }
+  if (sol.optimum.concave) {
+    const opt = fix(welfareObjective(model), sol.optimum.x, sol.optimum.kktResidual);
+    if (opt) {
+      const scored = scoreProfile(model, opt.x);
+      sol.optimum = {
+        ...sol.optimum,
+        x: opt.x,
+        utilities: scored.utilities,
+        socialWelfare: scored.socialWelfare,
+        kktResidual: opt.kktResidual,
+        converged: opt.kktResidual <= 1e-9,
+      };
+    }
+  }
+  // WCO: the equilibrium of the competition-oblivious game, scored with the true Γ.
+  const oblivious = createGameModel(withCompetition(model.scenario, { kind: 'uniform', intensity: 0 }));
+  const obj = potentialObjective(oblivious);
+  const x0 = sol.baselines.wco.x;
+  const r = coordinateAscent(obj, x0, { maxSweeps: 10_000 });
+  if (r.kktResidual <= 1e-9 && r.x.some((v, i) => Math.abs(v - x0[i]!) > 1e-9 * (1 + Math.abs(v)))) {
+    sol.baselines.wco = scoreProfile(model, r.x);
+  }
+  return sol;
+}
+
+/** The amounts (real-valued, in [0, X_n]) strategy `name` plays in round `round` (0-based). */
+export function strategyAmounts(plan: StrategyPlan, name: StrategyName, round: number): Float64Array {
+  const s = plan.solution;
+  switch (name) {
+    case 'vcfl':
+      return Float64Array.from(s.baselines.vcfl.x);
+    case 'wco':
+      return Float64Array.from(s.baselines.wco.x);
+    case 'radg':
+      return radgBaseline(plan.model, deriveSeed(plan.seed, 0x4ad6, round)).x;
+    case 'equilibrium':
+      return Float64Array.from(s.equilibrium.x);
+    case 'mechanism':
+      return Float64Array.from(s.optimum.x);
+    default:
+      throw invalidArgument('strategy', `one of ${STRATEGIES.join(', ')}`, name);
+  }
+}
+
+/**
+ * U_n (DESIGN §3.3) for every n when the federation's model performs at `performance` (P = L_ref − L: measured from a
+ * test loss, or predicted by the curve): q_n = P + g_n(x_n), U_n = a_n q_n − Σ_{m≠n} γ_nm ρ_m q_m − c_n x_n.
+ */
+export function utilitiesAtPerformance(model: GameModel, x: Float64Array, performance: number): Float64Array {
+  const q = new Float64Array(model.n);
+  const rq = new Float64Array(model.n);
+  for (let i = 0; i < model.n; i++) {
+    q[i] = performance + privateGain(model.mu[i]!, model.d[i]!, x[i]!);
+    rq[i] = model.rho[i]! * q[i]!;
+  }
+  const harm = rowWeightedSums(model.scenario.competition, rq);
+  const out = new Float64Array(model.n);
+  for (let i = 0; i < model.n; i++) out[i] = model.a[i]! * q[i]! - harm[i]! - model.c[i]! * x[i]!;
+  return out;
+}
+
+/**
+ * The mechanism's payoffs π_n = s_n·SW + b_n at a welfare SW (measured or predicted): the shares and lump sums are
+ * fixed by the mechanism on the predicted game; the transfers π_n − U_n stay budget-balanced at any SW.
+ */
+export function mechanismPayoffs(mechanism: WelfareSharingResult, socialWelfare: number): Float64Array {
+  return mechanism.shares.map((s, i) => s * socialWelfare + mechanism.lumpSums[i]!);
+}
