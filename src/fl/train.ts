@@ -112,6 +112,60 @@ export function trainLocal(
   return { params, samples: n, loss, steps };
 }
 
+/** The dense-network widths of a model: [inputs, classes] or [inputs, hidden, classes]. */
+function denseDims(model: Model): number[] {
+  return model.kind === 'mlp' ? [model.inputs, model.hidden, model.classes] : [model.inputs, model.classes];
+}
+
+/**
+ * {@link trainLocal} run on an engine's kernels (`engine.trainDense`: one call into the addon on native, the
+ * tiled float32 GEMM inside): the same seeded minibatch order, the same steps, the same result type. On the `js`
+ * engine the result is bit-identical to `trainLocal`; on native and WebGPU it agrees to float32 accumulation.
+ *
+ * @example
+ * const engine = await createEngine({ backend: 'native' });
+ * const r = await trainLocalOn(engine, model.init(new Random(0)), data, { model, epochs: 1, batchSize: 32, learningRate: 0.05, seed: 1 });
+ */
+export async function trainLocalOn(
+  engine: Engine,
+  initial: Float32Array,
+  data: LabeledSamples,
+  options: LocalTrainingOptions,
+): Promise<LocalTrainingResult> {
+  checkLocalOptions(options);
+  const { model, epochs, batchSize } = options;
+  if (!(initial instanceof Float32Array) || initial.length !== model.parameterCount) {
+    throw invalidArgument('initial', `a Float32Array of ${model.parameterCount} parameters`, initial);
+  }
+  const n = checkSamples('data', data, model.inputs, model.classes);
+  const params = Float32Array.from(initial);
+  if (n === 0 || epochs === 0) return { params, samples: n, loss: NaN, steps: 0 };
+  // The order trainLocal walks: the same generator, one in-place shuffle per epoch.
+  const rng = new Random(options.seed);
+  const perm = Int32Array.from({ length: n }, (_, i) => i);
+  const order = new Int32Array(epochs * n);
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    rng.shuffle(perm);
+    order.set(perm, epoch * n);
+  }
+  const { losses } = await engine.trainDense({
+    dims: denseDims(model),
+    params,
+    x: data.x,
+    labels: data.y,
+    order,
+    epochRows: n,
+    batchSize,
+    learningRate: options.learningRate,
+    momentum: options.momentum ?? 0.9,
+    weightDecay: options.weightDecay ?? 0,
+  });
+  const perEpoch = Math.ceil(n / batchSize);
+  let sum = 0;
+  for (let i = losses.length - perEpoch; i < losses.length; i++) sum += losses[i]!;
+  return { params, samples: n, loss: sum / perEpoch, steps: losses.length };
+}
+
 export interface Evaluation {
   /** fraction of rows whose arg-max logit is the label */
   accuracy: number;
@@ -156,6 +210,11 @@ export interface Organization {
 export interface FederatedRoundOptions extends LocalTrainingOptions {
   /** round index, mixed into each organization's seed (default 0) */
   round?: number;
+  /**
+   * Run local training on the engine's kernels ({@link trainLocalOn}) instead of the plain-JS reference
+   * ({@link trainLocal}, the default).
+   */
+  trainOnEngine?: boolean;
 }
 
 export interface FederatedRoundResult {
@@ -190,16 +249,23 @@ export async function federatedRound(
   if (!(Number.isInteger(round) && round >= 0)) throw invalidArgument('options.round', 'an integer ≥ 0', round);
   const updates: Float32Array[] = [];
   const weights: number[] = [];
-  const organizations = orgs.map((org, k) => {
+  const trained = orgs.map((org, k) => {
     if (org === null || typeof org !== 'object') throw invalidArgument(`orgs[${k}]`, '{ real, synthetic? }', org);
     const data = org.synthetic && org.synthetic.y.length > 0 ? concatSamples([org.real, org.synthetic]) : org.real;
-    const r = trainLocal(globalParams, data, { ...options, seed: deriveSeed(options.seed, round, k) });
+    const local = { ...options, seed: deriveSeed(options.seed, round, k) };
+    return options.trainOnEngine
+      ? trainLocalOn(engine, globalParams, data, local)
+      : trainLocal(globalParams, data, local);
+  });
+  const organizations: { samples: number; loss: number }[] = [];
+  // All settle before any result is used: a failure in one organization never leaves another's rejection unhandled.
+  for (const r of await Promise.all(trained)) {
     if (r.samples > 0) {
       updates.push(r.params);
       weights.push(r.samples);
     }
-    return { samples: r.samples, loss: r.loss };
-  });
+    organizations.push({ samples: r.samples, loss: r.loss });
+  }
   const params =
     updates.length === 0
       ? Float32Array.from(globalParams)
