@@ -109,6 +109,8 @@ export interface SimulationState {
   config: SimulationConfig;
   completedRounds: number;
   strategies: Partial<Record<StrategyName, StrategyRun>>;
+  /** the backend the rounds were aggregated on (a resumed run defaults to it: backends round differently) */
+  backend?: string;
 }
 
 export interface SimulationSetup {
@@ -415,7 +417,13 @@ export function stateFromJSON(text: string, source = 'checkpoint'): SimulationSt
       throw invalidArgument(`${source}.strategies.${name}`, `${completed} finished rounds and parameters`, run);
     strategies[name] = { rounds: run.rounds, params: paramsFromBase64(run.params) };
   }
-  return { config: o.config, completedRounds: completed as number, strategies };
+  const backend = (o as { backend?: unknown }).backend;
+  return {
+    config: o.config,
+    completedRounds: completed as number,
+    strategies,
+    ...(typeof backend === 'string' ? { backend } : {}),
+  };
 }
 
 /**

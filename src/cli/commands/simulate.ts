@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createEngine } from '../../engine/engine.js';
+import { createEngine, type BackendChoice } from '../../engine/engine.js';
 import { invalidArgumentText } from '../../errors.js';
 import { loadFederatedData } from '../../fl/simulation-data.js';
 import {
@@ -36,7 +36,7 @@ cocogen simulate --resume DIR [--rounds T] [--out DIR] [--backend B] [--json]
   (ln 10 − test loss) beside the curve's prediction; gains are against VCFL in the same round.
   Writes to DIR after every round (atomically): checkpoint.json, simulation.json, simulation.csv,
   accuracy.svg (test accuracy and loss vs round, a line per strategy), gain.svg (predicted vs realized gain).
-  --resume DIR continues a killed run from DIR/checkpoint.json (its config; --rounds may extend it);
+  --resume DIR continues a killed run from DIR/checkpoint.json (its config and backend; --rounds may extend it);
   finished rounds are neither redone nor lost, and the result equals an uninterrupted run.
   --curve FILE: calibration.json from cocogen calibrate (or { floor, scale, exponent, heterogeneity });
   default: the curve calibrated on the shipped subset. --pool P trains on a seeded draw of P owned samples.
@@ -194,7 +194,8 @@ export async function simulateCommand(io: Io, values: Record<string, unknown>, p
       );
     resume.config = config;
   }
-  const backend = backendFlag(values.backend, 'auto');
+  // A resumed run aggregates where the checkpoint's rounds did, unless told otherwise: backends round differently.
+  const backend = backendFlag(values.backend, (resume?.backend as BackendChoice | undefined) ?? 'auto');
   const resumedFrom = resume ? resume.completedRounds : null;
 
   const data = loadFederatedData(config.data ?? undefined, {
@@ -220,6 +221,7 @@ export async function simulateCommand(io: Io, values: Record<string, unknown>, p
       ...(resume ? { resume } : {}),
       onStep: (done, _total, round, name) => progress.update(done, `round ${round} · ${name}`),
       onRound: (s) => {
+        s.backend = engine.backend;
         writeResults(files, s, meta());
         // Last, so that the results always hold at least the checkpoint's rounds.
         writeFileAtomic(files['checkpoint.json'], stateToJSON(s));
