@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/engine/engine.js';
+import { loadFederatedData } from '../../src/fl/simulation-data.js';
+import {
+  SIMULATION_DEFAULTS,
+  SUBSET_SOFTMAX_CURVE,
+  setUpSimulation,
+  simulate,
+  stateFromJSON,
+  stateToJSON,
+  type SimulationConfig,
+} from '../../src/fl/simulation.js';
+import { strategyAmounts, utilitiesAtPerformance } from '../../src/fl/strategies.js';
+import { performanceAt, utilities } from '../../src/game/index.js';
+
+const { rSquared: _r, ...curve } = SUBSET_SOFTMAX_CURVE;
+const config: SimulationConfig = {
+  ...SIMULATION_DEFAULTS,
+  organizations: 3,
+  rounds: 2,
+  pool: 600,
+  cost: 2e-4,
+  curve,
+  curveSource: 'test',
+  generator: { components: 4, iterations: 3 },
+};
+const data = loadFederatedData(undefined, { pool: 600, seed: 1, testCount: 300 });
+
+describe('strategies on the calibrated curve', () => {
+  const setup = setUpSimulation(data, config);
+  const { plan } = setup;
+
+  it('solve to the tolerance, the optimum above the equilibrium in welfare', () => {
+    expect(plan.solution.equilibrium.kktResidual).toBeLessThanOrEqual(1e-9);
+    expect(plan.solution.optimum.kktResidual).toBeLessThanOrEqual(1e-9);
+    expect(plan.solution.optimum.socialWelfare).toBeGreaterThanOrEqual(plan.solution.equilibrium.socialWelfare);
+    const x = strategyAmounts(plan, 'vcfl', 0);
+    expect(Array.from(x)).toEqual([0, 0, 0]);
+    expect(strategyAmounts(plan, 'radg', 0)).not.toEqual(strategyAmounts(plan, 'radg', 1));
+    expect(strategyAmounts(plan, 'radg', 1)).toEqual(strategyAmounts(plan, 'radg', 1));
+  });
+
+  it("utilities at a given performance are the game's utilities at the curve's performance", () => {
+    const x = strategyAmounts(plan, 'equilibrium', 0);
+    const P = performanceAt(plan.model, x);
+    const a = utilitiesAtPerformance(plan.model, x, P);
+    const b = utilities(plan.model, x);
+    for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(b[i]!, 12);
+  });
+
+  it('simulates, and a checkpoint round-trips exactly and resumes to the same result', async () => {
+    const engine = await createEngine({ backend: 'js' });
+    try {
+      const small = { ...config, strategies: ['vcfl', 'mechanism'] as SimulationConfig['strategies'] };
+      const s = setUpSimulation(data, small);
+      let saved = '';
+      const full = await simulate(engine, data, s, small, {
+        onRound: (st) => {
+          if (st.completedRounds === 1) saved = stateToJSON(st);
+        },
+      });
+      const resumed = await simulate(engine, data, s, small, { resume: stateFromJSON(saved) });
+      expect(resumed.strategies.mechanism!.params).toEqual(full.strategies.mechanism!.params);
+      const strip = (v: unknown) => JSON.parse(JSON.stringify(v, (k, x) => (k === 'seconds' ? undefined : x)));
+      expect(strip(resumed.strategies.mechanism!.rounds)).toEqual(strip(full.strategies.mechanism!.rounds));
+      expect(full.strategies.vcfl!.rounds[1]!.gain).toBe(0);
+      expect(full.strategies.mechanism!.rounds[1]!.payoffs).toHaveLength(3);
+      expect(() => stateFromJSON('{"format":"x"}')).toThrow(/checkpoint/);
+    } finally {
+      engine.dispose();
+    }
+  });
+});
