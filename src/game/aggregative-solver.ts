@@ -204,6 +204,8 @@ export function maximizeAggregative(
     let lo = Qlo;
     let hi = Qhi;
     let Q = Math.min(Math.max(Qcur, lo), hi);
+    let width1 = Infinity;
+    let width2 = Infinity;
     for (let it = 0; it < 200; it++) {
       pass(Dv, Q, false);
       const R = sums[1] - Q;
@@ -211,7 +213,11 @@ export function maximizeAggregative(
       else hi = Q;
       if (Math.abs(R) <= 4 * EPS * Math.max(Q, sums[1]) || hi - lo <= 4 * EPS * hi) break;
       let next = Q - R / (sums[5] - 1);
-      if (!(next >= lo && next <= hi && next !== Q)) next = 0.5 * (lo + hi);
+      // Bisect when Newton leaves the open bracket or the bracket failed to halve over two steps: Newton alone can
+      // cycle between the bracket's ends where the function has kinks (coordinates meeting their bounds).
+      if (!(next > lo && next < hi) || hi - lo > 0.5 * width2) next = 0.5 * (lo + hi);
+      width2 = width1;
+      width1 = hi - lo;
       Q = next;
     }
     Qcur = Q;
@@ -221,6 +227,8 @@ export function maximizeAggregative(
   let lo = Dlo;
   let hi = Dhi;
   let Q = Qj;
+  let width1 = Infinity;
+  let width2 = Infinity;
   while (iterations < maxIterations) {
     iterations++;
     Q = solveQ(D);
@@ -235,7 +243,9 @@ export function maximizeAggregative(
     const dQdD = -sums[4] / (sums[5] - 1);
     const dh = sums[2] + sums[3] * dQdD - 1;
     let next = D - h / dh;
-    if (!(next >= lo && next <= hi && next !== D)) next = 0.5 * (lo + hi);
+    if (!(next > lo && next < hi) || hi - lo > 0.5 * width2) next = 0.5 * (lo + hi); // as in solveQ
+    width2 = width1;
+    width1 = hi - lo;
     D = next;
   }
   return finish(D, Q).sol;
