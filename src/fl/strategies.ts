@@ -7,13 +7,8 @@
  */
 import { invalidArgument } from '../errors.js';
 import {
-  coordinateAscent,
   createGameModel,
-  potentialObjective,
   radgBaseline,
-  scoreProfile,
-  welfareObjective,
-  withCompetition,
   rowWeightedSums,
   solveGame,
   type GameModel,
@@ -59,60 +54,9 @@ export function planStrategies(scenario: Scenario, strategies: readonly Strategy
     if (!STRATEGIES.includes(s)) throw invalidArgument(`strategies[${i}]`, `one of ${STRATEGIES.join(', ')}`, s);
   });
   const model = createGameModel(scenario);
-  const solution = polished(model, solveGame(scenario, { seed, outsideOptions: strategies.includes('mechanism') }));
+  const solution = solveGame(scenario, { seed, outsideOptions: strategies.includes('mechanism') });
   const mechanism = strategies.includes('mechanism') ? welfareSharing(scenario, { seed }, solution) : null;
   return { scenario, model, solution, mechanism, seed };
-}
-
-/**
- * Where the game's aggregative Newton solver stops short of its tolerance (seen on calibrated curves with small
- * marginal values: a KKT residual of 0.4 reported as 'tolerance-not-reached'), finish the concave maximization by
- * exact coordinate ascent from its point, using the game layer's own objectives, and keep the better profile.
- */
-function polished(model: GameModel, sol: GameSolution): GameSolution {
-  const fix = (obj: ReturnType<typeof potentialObjective>, x: Float64Array, residual: number) => {
-    if (!(residual > 1e-9)) return null;
-    const r = coordinateAscent(obj, x);
-    return r.kktResidual < residual ? r : null;
-  };
-  if (sol.potentialGame) {
-    const eq = fix(potentialObjective(model), sol.equilibrium.x, sol.equilibrium.kktResidual);
-    if (eq) {
-      const scored = scoreProfile(model, eq.x);
-      sol.equilibrium = {
-        ...sol.equilibrium,
-        x: eq.x,
-        utilities: scored.utilities,
-        socialWelfare: scored.socialWelfare,
-        kktResidual: eq.kktResidual,
-        converged: eq.kktResidual <= 1e-9,
-        status: eq.kktResidual <= 1e-9 ? 'converged' : sol.equilibrium.status,
-      };
-    }
-  }
-  if (sol.optimum.concave) {
-    const opt = fix(welfareObjective(model), sol.optimum.x, sol.optimum.kktResidual);
-    if (opt) {
-      const scored = scoreProfile(model, opt.x);
-      sol.optimum = {
-        ...sol.optimum,
-        x: opt.x,
-        utilities: scored.utilities,
-        socialWelfare: scored.socialWelfare,
-        kktResidual: opt.kktResidual,
-        converged: opt.kktResidual <= 1e-9,
-      };
-    }
-  }
-  // WCO: the equilibrium of the competition-oblivious game, scored with the true Γ.
-  const oblivious = createGameModel(withCompetition(model.scenario, { kind: 'uniform', intensity: 0 }));
-  const obj = potentialObjective(oblivious);
-  const x0 = sol.baselines.wco.x;
-  const r = coordinateAscent(obj, x0, { maxSweeps: 10_000 });
-  if (r.kktResidual <= 1e-9 && r.x.some((v, i) => Math.abs(v - x0[i]!) > 1e-9 * (1 + Math.abs(v)))) {
-    sol.baselines.wco = scoreProfile(model, r.x);
-  }
-  return sol;
 }
 
 /** The amounts (real-valued, in [0, X_n]) strategy `name` plays in round `round` (0-based). */
