@@ -1,6 +1,7 @@
 #include "gemm_sgemm.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <new>
 
@@ -22,6 +23,8 @@ constexpr size_t kKcMax = 256;
 constexpr size_t kMcPanels = 20;
 // Below this many multiply-adds the work runs on the calling thread: the pool's hand-off costs more than it saves.
 constexpr size_t kParallelMinMacs = size_t{1} << 17;
+// Tasks per thread of the pool in each parallel phase (see Sgemm).
+constexpr size_t kTasksPerThread = 4;
 
 // Grow-only, 64-byte aligned scratch owned by one calling thread (packing buffers are reused between calls).
 class Scratch {
@@ -233,12 +236,23 @@ void Sgemm(ThreadPool* pool, const SgemmArgs& g) {
   float* bpack = b_scratch.Get(plan.n_pad * g.k);
 
   const bool parallel = pool != nullptr && pool->threads() > 1 && g.m * g.n * g.k >= kParallelMinMacs;
+  // Work is handed out in small tasks from a shared counter, not one fixed chunk per thread: on a loaded machine a
+  // thread that loses its core then takes fewer tasks instead of holding up the call. Which thread runs a task does
+  // not change any result.
   auto run = [&](size_t count, const ThreadPool::RangeFn& body) {
-    if (parallel) {
-      pool->ParallelFor(count, 1, body);
-    } else {
+    if (!parallel) {
       body(0, count);
+      return;
     }
+    const size_t participants = pool->threads();
+    const size_t grain = std::max<size_t>(1, count / (participants * kTasksPerThread));
+    const size_t tasks = (count + grain - 1) / grain;
+    std::atomic<size_t> next{0};
+    pool->ParallelFor(participants, 1, [&](size_t, size_t) {
+      for (size_t t = next.fetch_add(1); t < tasks; t = next.fetch_add(1)) {
+        body(t * grain, std::min(count, (t + 1) * grain));
+      }
+    });
   };
 
   run(plan.m_panels + plan.n_panels, [&](size_t begin, size_t end) {
