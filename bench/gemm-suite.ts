@@ -8,6 +8,7 @@
  * and through the native engine. Everything in one run, so the ratios mean something.
  */
 import { spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
 import { createEngine, type Engine } from '../src/engine/engine.js';
 import { SUBSET_PUBLIC_COUNT, loadFashionMnist, shippedSubsetDir, splitPublic } from '../src/fl/fashion-mnist.js';
 import { createModel, type ModelKind } from '../src/fl/models.js';
@@ -61,11 +62,13 @@ function numpySgemm(
   k: number,
   n: number,
   repeats: number,
+  threads?: number,
 ): { results: BenchResult[]; blas: string } | { skipped: string } {
   // OpenBLAS core-type overrides set on some machines slow a current numpy: unset them for this baseline only.
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
+  if (threads !== undefined) env.OPENBLAS_NUM_THREADS = String(threads);
   const r = spawnSync('python3', ['-c', NUMPY_SCRIPT, String(m), String(k), String(n), String(repeats)], {
     encoding: 'utf8',
     env,
@@ -90,7 +93,9 @@ function numpySgemm(
     samples: o.samples,
     gflopPerSecond: flops / seconds / 1e9,
   });
-  return { blas: `numpy ${o.numpy}, ${o.blas}`, results: [row('numpy', o.mean), row('numpy-best', o.best)] };
+  const results =
+    threads === undefined ? [row('numpy', o.mean), row('numpy-best', o.best)] : [row(`numpy-${threads}t-best`, o.best)];
+  return { blas: `numpy ${o.numpy}, ${o.blas}`, results };
 }
 
 /**
@@ -177,7 +182,33 @@ export const gemmSuite: Suite = {
           results.push({ ...row, samples: values.quick ? 5 : 20, gflopPerSecond: flops / best / 1e9 });
           log(`  ${row.name}: ${row.meanMs.toFixed(3)} ms, ${(flops / best / 1e9).toFixed(1)} GFLOP/s`);
         }
+        // One core each (native's pool and OpenBLAS at 1 thread): a per-core comparison that other processes on a
+        // small shared machine disturb less than the all-core figures.
+        if (engines.native && backends.includes('native')) {
+          const one = await createEngine({ backend: 'native', threads: 1 });
+          try {
+            const best = await bestOf(async () => void (await one.gemm(m, n, k, a, b, { c })), values.quick ? 5 : 20);
+            const name = `gemm::native-1t-best:${m}x${k}x${n}`;
+            results.push({
+              name,
+              meanMs: best * 1e3,
+              rmePercent: 0,
+              samples: values.quick ? 5 : 20,
+              gflopPerSecond: flops / best / 1e9,
+            });
+            log(`  ${name}: ${(best * 1e3).toFixed(3)} ms, ${(flops / best / 1e9).toFixed(1)} GFLOP/s`);
+          } finally {
+            one.dispose();
+            (await createEngine({ backend: 'native', threads: cpus().length })).dispose();
+          }
+        }
         if (backends.includes('numpy')) {
+          const single = numpySgemm(m, k, n, values.quick ? 5 : 20, 1);
+          if (!('skipped' in single)) {
+            results.push(...single.results);
+            for (const r of single.results)
+              log(`  ${r.name}: ${r.meanMs.toFixed(3)} ms, ${r.gflopPerSecond!.toFixed(1)} GFLOP/s`);
+          }
           const numpy = numpySgemm(m, k, n, values.quick ? 5 : 20);
           if ('skipped' in numpy) {
             log(`  numpy skipped: ${numpy.skipped}`);
@@ -235,9 +266,14 @@ export const gemmSuite: Suite = {
         if (native?.gflopPerSecond && o?.gflopPerSecond)
           summary[`gemm ${size}: native / ${other} (means)`] = native.gflopPerSecond / o.gflopPerSecond;
       }
-      const [nb, pb] = [get('native-best'), get('numpy-best')];
-      if (nb?.gflopPerSecond && pb?.gflopPerSecond) {
-        summary[`gemm ${size}: native / numpy (best batches)`] = nb.gflopPerSecond / pb.gflopPerSecond;
+      for (const [mine, theirs, label] of [
+        ['native-best', 'numpy-best', 'best batches'],
+        ['native-1t-best', 'numpy-1t-best', 'one thread each, best batches'],
+      ] as const) {
+        const [nb, pb] = [get(mine), get(theirs)];
+        if (nb?.gflopPerSecond && pb?.gflopPerSecond) {
+          summary[`gemm ${size}: native / numpy (${label})`] = nb.gflopPerSecond / pb.gflopPerSecond;
+        }
       }
     }
     const js = results.find((r) => r.name.startsWith('round::js:'));

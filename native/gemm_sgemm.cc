@@ -21,8 +21,9 @@ constexpr size_t kNr = 16;
 constexpr size_t kKcMax = 256;
 // Rows of A per L2 block: MC·KC·4 = 120 KiB, within the 512 KiB L2 of the 2-core EPYC this is tuned on.
 constexpr size_t kMcPanels = 20;
-// Below this many multiply-adds the work runs on the calling thread: the pool's hand-off costs more than it saves.
-constexpr size_t kParallelMinMacs = size_t{1} << 17;
+// Below this many multiply-adds (~15 µs of one core) the work runs on the calling thread: waking the pool and
+// handing out tasks costs more than it saves (32×784×64 measured no faster on two threads than on one).
+constexpr size_t kParallelMinMacs = size_t{1} << 20;
 // Tasks per thread of the pool in each parallel phase (see Sgemm).
 constexpr size_t kTasksPerThread = 4;
 

@@ -50,8 +50,9 @@ struct DenseTrainArgs {
 };
 
 // Minibatch SGD steps over the rows of `order`: per step, gather the batch, forward, loss, backward, update.
-// Exactly the per-kernel sequence above, so results equal calling the kernels one by one.
-void DenseTrainSteps(ThreadPool* pool, const DenseTrainArgs& args);
+// Exactly the per-kernel sequence above, so results equal calling the kernels one by one. Runs on the calling
+// thread (no pool): run several trainings concurrently for parallelism.
+void DenseTrainSteps(ThreadPool* pool, const DenseTrainArgs& args);  // pool: unused, see above
 
 // Number of parameters of a network with these widths.
 size_t DenseParameterCount(const std::vector<size_t>& dims);
