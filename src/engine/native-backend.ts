@@ -14,6 +14,7 @@ import {
   type SoftmaxCrossEntropyOutput,
 } from './programs/gemm-contract.js';
 import type { DenseRowSumsInput, PayoffMatrixInput, PayoffMatrixOutput } from './reference/payoff-matrix.js';
+import type { CoalitionValuesInput, CoalitionValuesOutput } from './reference/coalition-values.js';
 
 /** The `native` backend: C++ kernels in the addon, multithreaded and vectorized, run off the main thread. */
 export class NativeBackend implements Backend {
@@ -66,6 +67,25 @@ export class NativeBackend implements Backend {
     const out = new Float64Array(input.vectors.length);
     await this.#addon.denseRowSums(input.matrix, input.vectors, input.n, input.batch, out);
     return out;
+  }
+
+  async coalitionValues(input: CoalitionValuesInput): Promise<CoalitionValuesOutput> {
+    this.#guard();
+    const { curve } = input;
+    const values = new Float64Array(input.count);
+    const stats = new Float64Array(5);
+    await this.#addon.coalitionValues(
+      input.members,
+      input.pairWeights,
+      Float64Array.of(curve.base, curve.scale, curve.exponent, curve.heterogeneity),
+      input.tolerance,
+      input.masks,
+      input.first,
+      values,
+      stats,
+    );
+    const [solves, passes, notConverged, nonConcave, worstKkt] = stats;
+    return { values, stats: { solves, passes, notConverged, nonConcave, worstKkt } };
   }
 
   async gemm(input: GemmInput): Promise<Float32Array> {
