@@ -323,6 +323,8 @@ export async function simulate(
         momentum: config.momentum,
         seed: deriveSeed(config.seed, 5),
         round,
+        // Local training on the engine's kernels; the plain-JS reference when the engine is the JS one.
+        trainOnEngine: engine.backend !== 'js',
       });
       run.params = r.params;
       const ev = evaluate(model, r.params, data.test);

@@ -58,9 +58,9 @@ export async function demoCommand(io: Io, values: Record<string, unknown>): Prom
   };
   const data = loadFederatedData(undefined, { pool: config.pool!, seed });
   const setup = setUpSimulation(data, config);
-  const simEngine = await createEngine({
-    backend: requested === undefined || requested === 'auto' ? 'js' : (requested as BackendName),
-  });
+  // Local training and aggregation run on the chosen engine (auto: WebGPU on a hardware GPU, else native).
+  const simEngine = await createEngine({ backend: (requested ?? 'auto') as BackendChoice });
+  const simBackend = simEngine.backend;
   const progress = createProgress(io, 'demo', config.rounds * config.strategies.length);
   let state: SimulationState;
   try {
@@ -162,7 +162,7 @@ export async function demoCommand(io: Io, values: Record<string, unknown>): Prom
     io.out(JSON.stringify(result, null, 2));
     return 0;
   }
-  io.out(simulationReport(state, setup.generatorSeconds, 'js'));
+  io.out(simulationReport(state, setup.generatorSeconds, simBackend));
   io.out(
     `(${formatNumber(simulationSeconds)} s; equilibrium KKT residual ${formatNumber(game.equilibrium.kktResidual)}.)`,
   );
