@@ -12,9 +12,20 @@ function numpyGemv(k: number, p: number, repeats: number): { result: BenchResult
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
-  const r = spawnSync('python3', [`${BENCH_DIR}numpy_gemv.py`, String(k), String(p), String(repeats)], { encoding: 'utf8', env });
-  if (r.error || r.status !== 0) return { skipped: `python3 with numpy is not available (${(r.error?.message ?? r.stderr).trim().split('\n').pop()})` };
-  const o = JSON.parse(r.stdout.trim().split('\n').pop()!) as { best: number; mean: number; samples: number; blas: string };
+  const r = spawnSync('python3', [`${BENCH_DIR}numpy_gemv.py`, String(k), String(p), String(repeats)], {
+    encoding: 'utf8',
+    env,
+  });
+  if (r.error || r.status !== 0)
+    return {
+      skipped: `python3 with numpy is not available (${(r.error?.message ?? r.stderr).trim().split('\n').pop()})`,
+    };
+  const o = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+    best: number;
+    mean: number;
+    samples: number;
+    blas: string;
+  };
   return {
     blas: o.blas,
     result: {
@@ -47,7 +58,11 @@ export const aggregateSuite: Suite = {
     });
     let results: BenchResult[];
     try {
-      results = await runCases(cases, values.quick ? { maxTime: 1, minSamples: 2 } : { maxTime: 5, minSamples: 5 }, log);
+      results = await runCases(
+        cases,
+        values.quick ? { maxTime: 1, minSamples: 2 } : { maxTime: 5, minSamples: 5 },
+        log,
+      );
     } finally {
       dispose();
     }
@@ -55,14 +70,18 @@ export const aggregateSuite: Suite = {
     if ('skipped' in numpy) log(`  numpy skipped: ${numpy.skipped}`);
     else {
       results.push(numpy.result);
-      log(`  ${numpy.result.name}: ${numpy.result.meanMs.toFixed(2)} ms, ${numpy.result.gbPerSecond!.toFixed(2)} GB/s (${numpy.blas})`);
+      log(
+        `  ${numpy.result.name}: ${numpy.result.meanMs.toFixed(2)} ms, ${numpy.result.gbPerSecond!.toFixed(2)} GB/s (${numpy.blas})`,
+      );
     }
     const triad = results.find((r) => r.name.startsWith('triad::'));
     const plain = results.find((r) => r.name.startsWith('fedavg::plain-js-loop'));
     const summary: Record<string, number> = {};
     for (const r of results) {
-      if (triad?.gbPerSecond && r.gbPerSecond && r !== triad) summary[`${r.name} / triad`] = r.gbPerSecond / triad.gbPerSecond;
-      if (plain && r.name.startsWith('fedavg::') && r !== plain) summary[`${r.name} speedup over plain JS`] = plain.meanMs / r.meanMs;
+      if (triad?.gbPerSecond && r.gbPerSecond && r !== triad)
+        summary[`${r.name} / triad`] = r.gbPerSecond / triad.gbPerSecond;
+      if (plain && r.name.startsWith('fedavg::') && r !== plain)
+        summary[`${r.name} speedup over plain JS`] = plain.meanMs / r.meanMs;
     }
     const native = results.find((r) => r.name.startsWith('fedavg::native:'));
     if (native && !('skipped' in numpy)) summary['fedavg::native / numpy w @ X'] = numpy.result.meanMs / native.meanMs;

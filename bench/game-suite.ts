@@ -41,7 +41,9 @@ function kktOf(scenario: Scenario, x: Float64Array): number {
   return kktResidual(potentialObjective(model), x, D, Q);
 }
 
-function runScipy(scenario: Scenario): { seconds: number; kkt: number; iterations: number; message: string } | { skipped: string } {
+function runScipy(
+  scenario: Scenario,
+): { seconds: number; kkt: number; iterations: number; message: string } | { skipped: string } {
   const probe = spawnSync('python3', ['-c', 'import scipy, numpy'], { encoding: 'utf8' });
   if (probe.status !== 0) return { skipped: 'python3 with scipy is not available' };
   const model = createGameModel(scenario);
@@ -49,11 +51,19 @@ function runScipy(scenario: Scenario): { seconds: number; kkt: number; iteration
   try {
     const obj = potentialObjective(model);
     const arrays: Record<string, Float64Array> = { d: model.d, s: model.s, m: obj.m, e: obj.e, X: model.X };
-    for (const [name, a] of Object.entries(arrays)) writeFileSync(join(folder, `${name}.f64`), new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    for (const [name, a] of Object.entries(arrays))
+      writeFileSync(join(folder, `${name}.f64`), new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
     writeFileSync(join(folder, 'meta.json'), JSON.stringify({ n: model.n, ...model.curve }));
-    const r = spawnSync('python3', [join(ROOT, 'bench', 'lbfgsb.py'), folder], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const r = spawnSync('python3', [join(ROOT, 'bench', 'lbfgsb.py'), folder], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    });
     if (r.status !== 0) return { skipped: `scipy run failed: ${r.stderr.slice(-500)}` };
-    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds: number; iterations: number; message: string };
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+      seconds: number;
+      iterations: number;
+      message: string;
+    };
     const xb = readFileSync(join(folder, 'x.f64'));
     const x = new Float64Array(xb.buffer, xb.byteOffset, model.n);
     return { ...out, kkt: kktOf(scenario, Float64Array.from(x)) };
@@ -80,7 +90,9 @@ export const gameSuite: Suite = {
     const add = (name: string, t: { best: number; mean: number; samples: number }, kkt: number | string, note = '') => {
       results.push({ name, meanMs: t.mean * 1e3, rmePercent: 0, samples: t.samples });
       rows.push([name, t.best * 1e3, t.mean * 1e3, typeof kkt === 'number' ? kkt.toExponential(2) : kkt, note]);
-      log(`  ${name}: best ${(t.best * 1e3).toFixed(1)} ms, KKT ${typeof kkt === 'number' ? kkt.toExponential(2) : kkt}`);
+      log(
+        `  ${name}: best ${(t.best * 1e3).toFixed(1)} ms, KKT ${typeof kkt === 'number' ? kkt.toExponential(2) : kkt}`,
+      );
     };
 
     for (const n of [Number(values.large), Number(values.medium)]) {
@@ -96,7 +108,12 @@ export const gameSuite: Suite = {
         rows.push([`solve::scipy-lbfgsb:N=${n}`, '', '', '', scipy.skipped]);
         log(`  scipy skipped: ${scipy.skipped}`);
       } else {
-        add(`solve::scipy-lbfgsb:N=${n}`, { best: scipy.seconds, mean: scipy.seconds, samples: 1 }, scipy.kkt, `${scipy.iterations} iterations: ${scipy.message}`);
+        add(
+          `solve::scipy-lbfgsb:N=${n}`,
+          { best: scipy.seconds, mean: scipy.seconds, samples: 1 },
+          scipy.kkt,
+          `${scipy.iterations} iterations: ${scipy.message}`,
+        );
         summary[`solve::equilibrium:N=${n} speedup over scipy L-BFGS-B`] = scipy.seconds / t.best;
         summary[`solve::scipy-lbfgsb:N=${n} KKT`] = scipy.kkt;
       }
@@ -109,12 +126,16 @@ export const gameSuite: Suite = {
         const cli = join(ROOT, 'bin', 'cocogen.js');
         let ok = true;
         const tc = timeBest(Math.min(runs, 3), () => {
-          const r = spawnSync(process.execPath, [cli, 'solve', file, '--json', '--no-outside-options'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+          const r = spawnSync(process.execPath, [cli, 'solve', file, '--json', '--no-outside-options'], {
+            encoding: 'utf8',
+            maxBuffer: 1 << 28,
+          });
           ok &&= r.status === 0;
         });
         if (ok) {
           add(`solve::cocogen-cli:N=${n}`, tc, '', 'whole command: start-up, parse, solve, baselines, JSON output');
-          if (!('skipped' in scipy)) summary[`cocogen solve (whole command) / scipy L-BFGS-B time, N=${n}`] = tc.best / scipy.seconds;
+          if (!('skipped' in scipy))
+            summary[`cocogen solve (whole command) / scipy L-BFGS-B time, N=${n}`] = tc.best / scipy.seconds;
         } else {
           rows.push([`solve::cocogen-cli:N=${n}`, '', '', '', 'the solve command failed']);
         }

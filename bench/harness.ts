@@ -35,7 +35,11 @@ export interface BenchOptions {
   minSamples: number;
 }
 
-export async function runCases(cases: BenchCase[], options: BenchOptions, log: (line: string) => void): Promise<BenchResult[]> {
+export async function runCases(
+  cases: BenchCase[],
+  options: BenchOptions,
+  log: (line: string) => void,
+): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   for (const c of cases) {
     await c.run(); // warm-up outside the timed region: pipelines, page faults, JIT
@@ -68,7 +72,9 @@ export async function runCases(cases: BenchCase[], options: BenchOptions, log: (
       });
       bench.run({ async: true });
     });
-    log(`  ${result.name}: ${result.meanMs.toFixed(2)} ms ±${result.rmePercent.toFixed(1)}%${result.gbPerSecond !== undefined ? `, ${result.gbPerSecond.toFixed(2)} GB/s` : ''}`);
+    log(
+      `  ${result.name}: ${result.meanMs.toFixed(2)} ms ±${result.rmePercent.toFixed(1)}%${result.gbPerSecond !== undefined ? `, ${result.gbPerSecond.toFixed(2)} GB/s` : ''}`,
+    );
     results.push(result);
   }
   return results;
@@ -77,7 +83,13 @@ export async function runCases(cases: BenchCase[], options: BenchOptions, log: (
 export interface BenchReport {
   suite: string;
   date: string;
-  machine: { cpu: string; cores: number; memoryBytes: number; adapter: string | null; native: SystemInfo['backends']['native'] };
+  machine: {
+    cpu: string;
+    cores: number;
+    memoryBytes: number;
+    adapter: string | null;
+    native: SystemInfo['backends']['native'];
+  };
   results: BenchResult[];
   summary: Record<string, number | string>;
 }
@@ -89,7 +101,9 @@ export async function machine(): Promise<BenchReport['machine']> {
     cpu: os.cpus()[0]?.model ?? 'unknown',
     cores: os.cpus().length,
     memoryBytes: os.totalmem(),
-    adapter: gpu.available ? `${gpu.adapter.description || gpu.adapter.device} (${gpu.adapter.vendor}${gpu.adapter.isFallbackAdapter ? ', software' : ''})` : null,
+    adapter: gpu.available
+      ? `${gpu.adapter.description || gpu.adapter.device} (${gpu.adapter.vendor}${gpu.adapter.isFallbackAdapter ? ', software' : ''})`
+      : null,
     native: info.backends.native,
   };
 }

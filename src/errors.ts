@@ -52,7 +52,8 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : `${value}`;
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'boolean') return `${value}`;
-  if (typeof value === 'string') return value.length > 40 ? `a string of length ${value.length}` : JSON.stringify(value);
+  if (typeof value === 'string')
+    return value.length > 40 ? `a string of length ${value.length}` : JSON.stringify(value);
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (ArrayBuffer.isView(value)) {
     const name = value.constructor.name;
@@ -65,9 +66,13 @@ export function describeValue(value: unknown): string {
 
 /** `Expected <expected> for <name> but received <value>` as an INVALID_ARGUMENT error. */
 export function invalidArgument(name: string, expected: string, received: unknown): CocogenError {
-  return new CocogenError('INVALID_ARGUMENT', `Expected ${expected} for ${name} but received ${describeValue(received)}`, {
-    argument: name,
-  });
+  return new CocogenError(
+    'INVALID_ARGUMENT',
+    `Expected ${expected} for ${name} but received ${describeValue(received)}`,
+    {
+      argument: name,
+    },
+  );
 }
 
 /** Same template with a received value described by the caller (e.g. "NaN at index 17"). */

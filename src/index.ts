@@ -8,7 +8,14 @@
  * engine.dispose();
  */
 export { CocogenError, type CocogenErrorCode } from './errors.js';
-export { createEngine, Engine, BACKEND_CHOICES, type BackendChoice, type EngineOptions, type EngineInfo } from './engine/engine.js';
+export {
+  createEngine,
+  Engine,
+  BACKEND_CHOICES,
+  type BackendChoice,
+  type EngineOptions,
+  type EngineInfo,
+} from './engine/engine.js';
 export type { BackendName, BackendInfo } from './engine/backend.js';
 export { AGGREGATION_RULES, type AggregationRule, type AggregateOptions } from './engine/validate-aggregate.js';
 export { createTensor, NativeTensor, MAX_TENSOR_LENGTH } from './engine/tensor.js';

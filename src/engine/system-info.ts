@@ -14,7 +14,13 @@ export interface SystemInfo {
     js: Availability<Record<never, never>>;
     native: Availability<{ path: string; build: AddonBuildInfo }>;
     webgpu: Availability<{
-      adapter: { vendor: string; architecture: string; device: string; description: string; isFallbackAdapter: boolean };
+      adapter: {
+        vendor: string;
+        architecture: string;
+        device: string;
+        description: string;
+        isFallbackAdapter: boolean;
+      };
       limits: Record<string, number>;
     }>;
   };

@@ -28,7 +28,9 @@ export interface ValidatedAggregate {
 }
 
 function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
-  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+  return (
+    a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength
+  );
 }
 
 /** Checks every argument of `aggregate` (sharp's pattern: all validation in TS, one message template). */
@@ -83,7 +85,8 @@ export function validateAggregate(updates: unknown, options: unknown): Validated
       if (v < 0) throw invalidArgument(`options.weights[${k}]`, 'a non-negative number', v);
       sum += v;
     }
-    if (!(sum > 0)) throw invalidArgumentText('options.weights', 'weights with a positive sum', 'weights that sum to 0');
+    if (!(sum > 0))
+      throw invalidArgumentText('options.weights', 'weights with a positive sum', 'weights that sum to 0');
     if (!Number.isFinite(sum)) {
       throw invalidArgumentText('options.weights', 'weights whose sum is finite', 'weights that sum to Infinity');
     }

@@ -22,7 +22,9 @@ function checkCount(name: string, v: number, min: number): void {
 export function roundPreservingSum(values: ArrayLike<number>, total: number): number[] {
   const floors = Array.from(values, (v) => Math.floor(v));
   let rest = total - floors.reduce((a, b) => a + b, 0);
-  const order = Array.from(values, (v, i) => [v - Math.floor(v), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  const order = Array.from(values, (v, i) => [v - Math.floor(v), i] as const).sort(
+    (a, b) => b[0] - a[0] || a[1] - b[1],
+  );
   for (let j = 0; rest > 0 && order.length > 0; j = (j + 1) % order.length, rest--) floors[order[j]![1]]!++;
   return floors;
 }
@@ -44,12 +46,17 @@ export function dirichletPartition(
   checkCount('organizations', organizations, 1);
   checkCount('classes', classes, 1);
   if (organizations * minSamples > labels.length) {
-    throw invalidArgument('organizations', `at most ${Math.floor(labels.length / Math.max(1, minSamples))} for ${labels.length} samples`, organizations);
+    throw invalidArgument(
+      'organizations',
+      `at most ${Math.floor(labels.length / Math.max(1, minSamples))} for ${labels.length} samples`,
+      organizations,
+    );
   }
   const byClass: number[][] = Array.from({ length: classes }, () => []);
   for (let i = 0; i < labels.length; i++) {
     const c = labels[i]!;
-    if (!(Number.isInteger(c) && c >= 0 && c < classes)) throw invalidArgument(`labels[${i}]`, `an integer class in [0, ${classes})`, c);
+    if (!(Number.isInteger(c) && c >= 0 && c < classes))
+      throw invalidArgument(`labels[${i}]`, `an integer class in [0, ${classes})`, c);
     byClass[c]!.push(i);
   }
   const rng = new Random(seed);
@@ -58,7 +65,10 @@ export function dirichletPartition(
     for (const indices of byClass) {
       const shuffled = rng.shuffle(indices.slice());
       const q = rng.dirichlet(alpha, organizations);
-      const counts = roundPreservingSum(Array.from(q, (v) => v * shuffled.length), shuffled.length);
+      const counts = roundPreservingSum(
+        Array.from(q, (v) => v * shuffled.length),
+        shuffled.length,
+      );
       let at = 0;
       counts.forEach((n, org) => {
         for (let j = 0; j < n; j++) parts[org]!.push(shuffled[at++]!);
@@ -78,19 +88,30 @@ export function powerLawSizes(organizations: number, total: number, exponent: nu
   const raw = Array.from({ length: organizations }, (_, i) => (i + 1) ** -exponent);
   const sum = raw.reduce((a, b) => a + b, 0);
   const free = total - organizations * min;
-  const sizes = roundPreservingSum(raw.map((r) => (r / sum) * free), free).map((s) => s + min);
+  const sizes = roundPreservingSum(
+    raw.map((r) => (r / sum) * free),
+    free,
+  ).map((s) => s + min);
   return new Random(seed).shuffle(sizes);
 }
 
 /** Per-organization label counts: p_n ~ Dir(α·1_C), counts_n = round(size_n · p_n) summing to size_n exactly. */
-export function labelCountsFromDirichlet(sizes: readonly number[], classes: number, alpha: number, seed: number): number[][] {
+export function labelCountsFromDirichlet(
+  sizes: readonly number[],
+  classes: number,
+  alpha: number,
+  seed: number,
+): number[][] {
   checkAlpha(alpha);
   checkCount('classes', classes, 1);
   const rng = new Random(seed);
   return sizes.map((size, n) => {
     checkCount(`sizes[${n}]`, size, 0);
     const p = rng.dirichlet(alpha, classes);
-    return roundPreservingSum(Array.from(p, (v) => v * size), size);
+    return roundPreservingSum(
+      Array.from(p, (v) => v * size),
+      size,
+    );
   });
 }
 
@@ -100,17 +121,25 @@ export function labelCountsFromDirichlet(sizes: readonly number[], classes: numb
  * every organization's share of it is scaled down proportionally (largest remainder), so the result never repeats a
  * sample. Pairs with `powerLawSizes` + `labelCountsFromDirichlet` to give real shards power-law sizes.
  */
-export function partitionByLabelCounts(labels: ArrayLike<number>, classes: number, counts: readonly (readonly number[])[], seed: number): Int32Array[] {
+export function partitionByLabelCounts(
+  labels: ArrayLike<number>,
+  classes: number,
+  counts: readonly (readonly number[])[],
+  seed: number,
+): Int32Array[] {
   checkCount('classes', classes, 1);
-  if (!Array.isArray(counts) || counts.length === 0) throw invalidArgument('counts', 'a non-empty array of per-class counts', counts);
+  if (!Array.isArray(counts) || counts.length === 0)
+    throw invalidArgument('counts', 'a non-empty array of per-class counts', counts);
   counts.forEach((row, n) => {
-    if (!Array.isArray(row) || row.length !== classes) throw invalidArgument(`counts[${n}]`, `an array of ${classes} counts`, row);
+    if (!Array.isArray(row) || row.length !== classes)
+      throw invalidArgument(`counts[${n}]`, `an array of ${classes} counts`, row);
     row.forEach((v, c) => checkCount(`counts[${n}][${c}]`, v, 0));
   });
   const byClass: number[][] = Array.from({ length: classes }, () => []);
   for (let i = 0; i < labels.length; i++) {
     const c = labels[i]!;
-    if (!(Number.isInteger(c) && c >= 0 && c < classes)) throw invalidArgument(`labels[${i}]`, `an integer class in [0, ${classes})`, c);
+    if (!(Number.isInteger(c) && c >= 0 && c < classes))
+      throw invalidArgument(`labels[${i}]`, `an integer class in [0, ${classes})`, c);
     byClass[c]!.push(i);
   }
   const rng = new Random(seed);
@@ -119,7 +148,13 @@ export function partitionByLabelCounts(labels: ArrayLike<number>, classes: numbe
     const shuffled = rng.shuffle(indices.slice());
     const wanted = counts.map((row) => row[c]!);
     const sum = wanted.reduce((a, b) => a + b, 0);
-    const granted = sum <= shuffled.length ? wanted : roundPreservingSum(wanted.map((w) => (w * shuffled.length) / sum), shuffled.length);
+    const granted =
+      sum <= shuffled.length
+        ? wanted
+        : roundPreservingSum(
+            wanted.map((w) => (w * shuffled.length) / sum),
+            shuffled.length,
+          );
     let at = 0;
     granted.forEach((g, n) => {
       for (let j = 0; j < g; j++) parts[n]!.push(shuffled[at++]!);

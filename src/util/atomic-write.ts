@@ -23,10 +23,14 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 }
 
 /** RFC 4180 CSV: a header row and rows of numbers or strings (quoted when needed). */
-export function toCsv(headers: readonly string[], rows: readonly (readonly (string | number | boolean | null)[])[]): string {
+export function toCsv(
+  headers: readonly string[],
+  rows: readonly (readonly (string | number | boolean | null)[])[],
+): string {
   const cell = (v: string | number | boolean | null) => {
     if (v === null) return '';
-    const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : v > 0 ? 'inf' : v < 0 ? '-inf' : 'nan') : String(v);
+    const s =
+      typeof v === 'number' ? (Number.isFinite(v) ? String(v) : v > 0 ? 'inf' : v < 0 ? '-inf' : 'nan') : String(v);
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   return [headers, ...rows].map((r) => r.map(cell).join(',')).join('\n') + '\n';

@@ -34,7 +34,10 @@ function randomWeights(seed: number, k: number): number[] {
 }
 
 /** float64 Σ w_k u_k / Σ w_k and, per element, Σ |w_k u_k| / Σ w_k (the scale that cancellation is measured against). */
-export function fedAvgFloat64(updates: Float32Array[], weights?: ArrayLike<number>): { value: Float64Array; scale: Float64Array } {
+export function fedAvgFloat64(
+  updates: Float32Array[],
+  weights?: ArrayLike<number>,
+): { value: Float64Array; scale: Float64Array } {
   const k = updates.length;
   const p = updates[0]!.length;
   const w = weights ?? new Array<number>(k).fill(1);
@@ -60,7 +63,10 @@ export const FED_AVG_CASES: FedAvgCase[] = [
   { name: 'K = 1, P = 1000', make: () => ({ updates: randomUpdates(1, 1, 1000), weights: [1] }) },
   { name: 'K = 3, P = 1', make: () => ({ updates: randomUpdates(2, 3, 1), weights: [1, 2, 3] }) },
   { name: 'weights omitted → uniform', make: () => ({ updates: randomUpdates(3, 4, 333) }) },
-  { name: 'P not a multiple of the workgroup size (P = 1037)', make: () => ({ updates: randomUpdates(4, 5, 1037), weights: randomWeights(4, 5) }) },
+  {
+    name: 'P not a multiple of the workgroup size (P = 1037)',
+    make: () => ({ updates: randomUpdates(4, 5, 1037), weights: randomWeights(4, 5) }),
+  },
   { name: 'P = 65', make: () => ({ updates: randomUpdates(5, 9, 65), weights: randomWeights(5, 9) }) },
   {
     name: 'P above the binding limit (streamed in many chunks)',
@@ -126,7 +132,10 @@ export const FED_AVG_CASES: FedAvgCase[] = [
   {
     name: 'all-zero weights',
     make: () => ({ updates: randomUpdates(15, 2, 8), weights: [0, 0] }),
-    error: { code: 'INVALID_ARGUMENT', message: /weights with a positive sum for options\.weights but received weights that sum to 0/ },
+    error: {
+      code: 'INVALID_ARGUMENT',
+      message: /weights with a positive sum for options\.weights but received weights that sum to 0/,
+    },
   },
   {
     name: 'negative weight',
@@ -146,12 +155,18 @@ export const FED_AVG_CASES: FedAvgCase[] = [
   {
     name: 'weights of the wrong count',
     make: () => ({ updates: randomUpdates(19, 3, 8), weights: [1, 1] }),
-    error: { code: 'INVALID_ARGUMENT', message: /one weight per update \(3\) for options\.weights but received 2 weights/ },
+    error: {
+      code: 'INVALID_ARGUMENT',
+      message: /one weight per update \(3\) for options\.weights but received 2 weights/,
+    },
   },
   {
     name: 'mismatched update lengths',
     make: () => ({ updates: [new Float32Array(8), new Float32Array(8), new Float32Array(7)], weights: [1, 1, 1] }),
-    error: { code: 'INVALID_ARGUMENT', message: /length 8 \(the length of updates\[0\]\) for updates\[2\] but received a Float32Array of length 7/ },
+    error: {
+      code: 'INVALID_ARGUMENT',
+      message: /length 8 \(the length of updates\[0\]\) for updates\[2\] but received a Float32Array of length 7/,
+    },
   },
   {
     name: 'an empty list of updates',
@@ -161,7 +176,10 @@ export const FED_AVG_CASES: FedAvgCase[] = [
   {
     name: 'wrong element type (Float64Array)',
     make: () => ({ updates: [new Float32Array(4), new Float64Array(4) as unknown as Float32Array], weights: [1, 1] }),
-    error: { code: 'INVALID_ARGUMENT', message: /Float32Array for updates\[1\] but received a Float64Array of length 4/ },
+    error: {
+      code: 'INVALID_ARGUMENT',
+      message: /Float32Array for updates\[1\] but received a Float64Array of length 4/,
+    },
   },
   {
     name: 'wrong element type (plain array)',
@@ -184,7 +202,10 @@ export const FED_AVG_CASES: FedAvgCase[] = [
       const u = randomUpdates(22, 2, 4);
       return { updates: u, weights: [1, 1], options: { out: u[1] } };
     },
-    error: { code: 'INVALID_ARGUMENT', message: /memory that no update shares for options\.out but received memory shared with updates\[1\]/ },
+    error: {
+      code: 'INVALID_ARGUMENT',
+      message: /memory that no update shares for options\.out but received memory shared with updates\[1\]/,
+    },
   },
 ];
 
@@ -192,7 +213,10 @@ export const FED_AVG_CASES: FedAvgCase[] = [
  * Run the whole table against one backend. `open` creates an engine with the given extra options;
  * engines are reused per option set and disposed at the end.
  */
-export function runFedAvgTable(backend: 'js' | 'native' | 'webgpu', open: (extra: Omit<EngineOptions, 'backend'>) => Promise<Engine>): void {
+export function runFedAvgTable(
+  backend: 'js' | 'native' | 'webgpu',
+  open: (extra: Omit<EngineOptions, 'backend'>) => Promise<Engine>,
+): void {
   describe(`FedAvg shared table on ${backend}`, () => {
     const engines = new Map<string, Promise<Engine>>();
     const engineFor = (extra: Omit<EngineOptions, 'backend'> = {}) => {
@@ -206,7 +230,9 @@ export function runFedAvgTable(backend: 'js' | 'native' | 'webgpu', open: (extra
         const engine = await engineFor(c.engine);
         expect(engine.backend).toBe(backend);
         const input = c.make();
-        const options = { rule: 'fedavg', weights: input.weights, ...input.options } as Parameters<Engine['aggregate']>[1];
+        const options = { rule: 'fedavg', weights: input.weights, ...input.options } as Parameters<
+          Engine['aggregate']
+        >[1];
         if (c.error) {
           const error = await engine.aggregate(input.updates, options).then(
             () => undefined,
@@ -228,7 +254,10 @@ export function runFedAvgTable(backend: 'js' | 'native' | 'webgpu', open: (extra
 
     it('returns an empty result for P = 0', async () => {
       const engine = await engineFor();
-      const result = await engine.aggregate([new Float32Array(0), new Float32Array(0)], { rule: 'fedavg', weights: [1, 2] });
+      const result = await engine.aggregate([new Float32Array(0), new Float32Array(0)], {
+        rule: 'fedavg',
+        weights: [1, 2],
+      });
       expect(result).toBeInstanceOf(Float32Array);
       expect(result.length).toBe(0);
     });
@@ -247,7 +276,9 @@ export function runFedAvgTable(backend: 'js' | 'native' | 'webgpu', open: (extra
       engine.dispose();
       engine.dispose();
       expect(engine.disposed).toBe(true);
-      await expect(engine.aggregate([new Float32Array(1)], { rule: 'fedavg' })).rejects.toMatchObject({ code: 'DISPOSED' });
+      await expect(engine.aggregate([new Float32Array(1)], { rule: 'fedavg' })).rejects.toMatchObject({
+        code: 'DISPOSED',
+      });
       expect(() => engine.info()).toThrow(/after dispose/);
     });
 

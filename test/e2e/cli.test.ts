@@ -45,7 +45,9 @@ describe('cocogen demo', () => {
     for (const b of demo.backends) expect(b.maxRelativeError).toBeLessThan(1e-6);
     // The round's game: the social optimum is at least as good as every other strategy.
     expect(demo.game.kktResidual).toBeLessThanOrEqual(1e-9);
-    const sw = Object.fromEntries(demo.game.strategies.map((s: { strategy: string; socialWelfare: number }) => [s.strategy, s.socialWelfare]));
+    const sw = Object.fromEntries(
+      demo.game.strategies.map((s: { strategy: string; socialWelfare: number }) => [s.strategy, s.socialWelfare]),
+    );
     for (const v of Object.values(sw)) expect(sw['social optimum']).toBeGreaterThanOrEqual(v as number);
   });
 });
@@ -60,7 +62,9 @@ describe('bad input on the command line', () => {
   it('an unknown backend exits 2, as JSON with --json', () => {
     const r = runCli(['demo', '--backend', 'cuda', '--json']);
     expect(r.status).toBe(2);
-    expect(JSON.parse(r.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/--backend/) } });
+    expect(JSON.parse(r.stderr)).toEqual({
+      error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/--backend/) },
+    });
   });
   it('an unknown flag exits 2', () => {
     const r = runCli(['info', '--frob']);

@@ -34,7 +34,9 @@ describe('NativeTensor', () => {
 
 describe('createEngine', () => {
   it('validates its options', async () => {
-    await expect(createEngine({ backend: 'cuda' as never })).rejects.toThrow(/one of 'auto', 'webgpu', 'native', 'js' for options.backend but received "cuda"/);
+    await expect(createEngine({ backend: 'cuda' as never })).rejects.toThrow(
+      /one of 'auto', 'webgpu', 'native', 'js' for options.backend but received "cuda"/,
+    );
     await expect(createEngine({ threads: 0 })).rejects.toThrow(/integer from 1 to 1024 for options.threads/);
   });
   it("'auto' records why it chose its backend", async () => {

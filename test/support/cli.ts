@@ -21,6 +21,10 @@ export function runCli(args: string[], options: { cwd?: string; timeoutMs?: numb
 
 /** Run an ES module source with node from `cwd` (e.g. to check the package's exports map). */
 export function runModule(source: string, cwd = ROOT): CliRun {
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', source], { cwd, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', source], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { dirichletPartition, labelCountsFromDirichlet, powerLawSizes, roundPreservingSum } from '../../src/fl/partition.js';
+import {
+  dirichletPartition,
+  labelCountsFromDirichlet,
+  powerLawSizes,
+  roundPreservingSum,
+} from '../../src/fl/partition.js';
 import { Random } from '../../src/util/random.js';
 import { CocogenError } from '../../src/errors.js';
 
@@ -26,10 +31,14 @@ describe('Dirichlet partition', () => {
     expect(dirichletPartition(labels, 10, 8, 0.5, 4)).not.toEqual(a);
   });
   it('is more skewed for smaller alpha', () => {
-    expect(meanSkew(dirichletPartition(labels, 10, 10, 0.1, 1))).toBeGreaterThan(meanSkew(dirichletPartition(labels, 10, 10, 100, 1)) + 0.5);
+    expect(meanSkew(dirichletPartition(labels, 10, 10, 0.1, 1))).toBeGreaterThan(
+      meanSkew(dirichletPartition(labels, 10, 10, 100, 1)) + 0.5,
+    );
   });
   it('rejects bad arguments with typed errors', () => {
-    expect(() => dirichletPartition(labels, 10, 4, 0, 1)).toThrow(/Expected a finite number > 0 for alpha but received 0/);
+    expect(() => dirichletPartition(labels, 10, 4, 0, 1)).toThrow(
+      /Expected a finite number > 0 for alpha but received 0/,
+    );
     expect(() => dirichletPartition(labels, 10, 0, 1, 1)).toThrow(CocogenError);
     expect(() => dirichletPartition([0, 11], 10, 1, 1, 1)).toThrow(/labels\[1\]/);
   });

@@ -45,7 +45,17 @@ describe('writeFileAtomic and toCsv', () => {
   it('writes the whole file and leaves no temporary behind', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cocogen-'));
     const path = join(dir, 'sub', 'a.csv');
-    writeFileAtomic(path, toCsv(['x', 'label'], [[1, 'a,b'], [NaN, 'q"'], [Infinity, null]]));
+    writeFileAtomic(
+      path,
+      toCsv(
+        ['x', 'label'],
+        [
+          [1, 'a,b'],
+          [NaN, 'q"'],
+          [Infinity, null],
+        ],
+      ),
+    );
     expect(readFileSync(path, 'utf8')).toBe('x,label\n1,"a,b"\nnan,"q"""\ninf,\n');
     expect(readdirSync(join(dir, 'sub'))).toEqual(['a.csv']);
   });

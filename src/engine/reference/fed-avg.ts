@@ -5,7 +5,11 @@
  */
 const BLOCK = 4096;
 
-export function fedAvgReference(updates: readonly Float32Array[], weights: ArrayLike<number>, out: Float32Array): Float32Array {
+export function fedAvgReference(
+  updates: readonly Float32Array[],
+  weights: ArrayLike<number>,
+  out: Float32Array,
+): Float32Array {
   const p = out.length;
   const k = updates.length;
   const acc = new Float64Array(Math.min(BLOCK, p));
