@@ -289,9 +289,13 @@ fn main(
     var lo = Dlo;
     var hi = Dhi;
     var outer_done = false;
+    var dw1 = 3.0e38f;
+    var dw2 = 3.0e38f;
     for (var it = 0; it < BRACKET_CAP; it++) {
       var qlo = Qlo;
       var qhi = Qhi;
+      var qw1 = 3.0e38f;
+      var qw2 = 3.0e38f;
       Q = clamp(Q, qlo, qhi);
       var S = sweep(D, Q, false);
       for (var jt = 0; jt < BRACKET_CAP; jt++) {
@@ -305,9 +309,13 @@ fn main(
           break;
         }
         var next = Q - R / (S.qQ - 1.0);
-        if (!(next >= qlo && next <= qhi && next != Q)) {
+        // Bisect when Newton leaves the open bracket or the bracket failed to halve over two steps (Newton alone
+        // can cycle between the bracket's ends at kinks).
+        if (!(next > qlo && next < qhi) || qhi - qlo > 0.5 * qw2) {
           next = 0.5 * (qlo + qhi);
         }
+        qw2 = qw1;
+        qw1 = qhi - qlo;
         Q = next;
         S = sweep(D, Q, false);
       }
@@ -324,9 +332,11 @@ fn main(
       let dQdD = -S.qD / (S.qQ - 1.0);
       let dh = S.uD + S.uQ * dQdD - 1.0;
       var next = D - h / dh;
-      if (!(next >= lo && next <= hi && next != D)) {
+      if (!(next > lo && next < hi) || hi - lo > 0.5 * dw2) {
         next = 0.5 * (lo + hi);
       }
+      dw2 = dw1;
+      dw1 = hi - lo;
       D = next;
     }
     if (!outer_done) {

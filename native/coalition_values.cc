@@ -259,6 +259,7 @@ class Walker {
     auto solve_q = [&](double Dv) {
       double lo = Qlo, hi = Qhi;
       double Q = std::min(std::max(q_cur, lo), hi);
+      double width1 = std::numeric_limits<double>::infinity(), width2 = width1;
       for (int it = 0; it < 200; ++it) {
         Pass(Dv, Q, false);
         const double R = sums_[1] - Q;
@@ -269,13 +270,18 @@ class Walker {
         }
         if (std::fabs(R) <= 4 * kEps * std::max(Q, sums_[1]) || hi - lo <= 4 * kEps * hi) break;
         double next = Q - R / (sums_[5] - 1);
-        if (!(next >= lo && next <= hi && next != Q)) next = 0.5 * (lo + hi);
+        // Bisect when Newton leaves the open bracket or the bracket failed to halve over two steps: Newton alone can
+        // cycle between the bracket's ends where the function has kinks (as in aggregative-solver.ts).
+        if (!(next > lo && next < hi) || hi - lo > 0.5 * width2) next = 0.5 * (lo + hi);
+        width2 = width1;
+        width1 = hi - lo;
         Q = next;
       }
       q_cur = Q;
       return Q;
     };
     double lo = Dlo, hi = Dhi, Q = Qj;
+    double width1 = std::numeric_limits<double>::infinity(), width2 = width1;
     while (iterations < max_iterations) {
       ++iterations;
       Q = solve_q(D);
@@ -293,7 +299,9 @@ class Walker {
       const double dQdD = -sums_[4] / (sums_[5] - 1);
       const double dh = sums_[2] + sums_[3] * dQdD - 1;
       double next = D - h / dh;
-      if (!(next >= lo && next <= hi && next != D)) next = 0.5 * (lo + hi);
+      if (!(next > lo && next < hi) || hi - lo > 0.5 * width2) next = 0.5 * (lo + hi);  // as in solve_q
+      width2 = width1;
+      width1 = hi - lo;
       D = next;
     }
     Finish(D, Q);
