@@ -12,6 +12,19 @@ import { fileURLToPath } from 'node:url';
 
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*\.wgsl$/;
 
+/**
+ * WGSL has no includes: a line `// #include NAME` is replaced by kernels/lib/NAME.wgsl, so helpers shared by several
+ * kernels (f32 elementary functions) are written once.
+ */
+function resolveIncludes(kernelsDir, source, file) {
+  return source.replace(/^\/\/ #include ([a-z0-9-]+)$/gm, (_, name) => {
+    const path = join(kernelsDir, 'lib', `${name}.wgsl`);
+    if (!existsSync(path))
+      throw new Error(`kernels/${file} includes ${name}, but kernels/lib/${name}.wgsl does not exist`);
+    return readFileSync(path, 'utf8').replace(/\r\n/g, '\n').trimEnd();
+  });
+}
+
 /** The generated module's text for the given kernels directory. */
 export function renderKernels(kernelsDir) {
   const files = readdirSync(kernelsDir)
@@ -19,7 +32,11 @@ export function renderKernels(kernelsDir) {
     .sort();
   const entries = files.map((file) => {
     if (!KEBAB.test(file)) throw new Error(`Expected a kebab-case name for kernels/${file}`);
-    const source = readFileSync(join(kernelsDir, file), 'utf8').replace(/\r\n/g, '\n');
+    const source = resolveIncludes(
+      kernelsDir,
+      readFileSync(join(kernelsDir, file), 'utf8').replace(/\r\n/g, '\n'),
+      file,
+    );
     return `  ${JSON.stringify(basename(file, '.wgsl'))}: ${JSON.stringify(source)},`;
   });
   return [
