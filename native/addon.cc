@@ -18,6 +18,7 @@
 #include "gemm_exports.h"
 #include "payoff_exports.h"
 #include "promise_worker.h"
+#include "robust_exports.h"
 #include "thread_pool.h"
 #include "train_exports.h"
 #include "triad.h"
@@ -279,6 +280,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterTrainExports(env, exports);
   // coalitionValues(...): signature in coalition_exports.cc
   RegisterCoalitionExports(env, exports);
+  // coordinateMedian, trimmedMean, squaredNorms, gram: signatures in robust_exports.cc
+  RegisterRobustExports(env, exports);
   return exports;
 }
 

@@ -17,7 +17,12 @@ export {
   type EngineInfo,
 } from './engine/engine.js';
 export type { BackendName, BackendInfo } from './engine/backend.js';
-export { AGGREGATION_RULES, type AggregationRule, type AggregateOptions } from './engine/validate-aggregate.js';
+export {
+  AGGREGATION_RULES,
+  type AggregationRule,
+  type AggregateOptions,
+  type AggregateResult,
+} from './engine/validate-aggregate.js';
 export { createTensor, NativeTensor, MAX_TENSOR_LENGTH } from './engine/tensor.js';
 export { systemInfo, type SystemInfo } from './engine/system-info.js';
 export { VERSION } from './version.js';

@@ -38,6 +38,30 @@ export interface Backend {
    */
   fedAvg(updates: readonly Float32Array[], weights: Float64Array, out?: Float32Array): Promise<Float32Array>;
   /**
+   * Robust rules (contracts: src/engine/reference/robust-rules.ts). Coordinate-wise median into `out`, bit-exact on
+   * every backend; `scales` (one per update, from clipping) replaces each value u by f32(scale·u). Resolves to whether
+   * any input was non-finite (NaN, ±Infinity); a NaN among a coordinate's values makes the result NaN there.
+   */
+  coordinateMedian(
+    updates: readonly Float32Array[],
+    scales: Float32Array | undefined,
+    out: Float32Array,
+  ): Promise<boolean>;
+  /** Trimmed mean into `out`: drop `trimCount` values from each end, mean of the rest (float64-grade). As median. */
+  trimmedMean(
+    updates: readonly Float32Array[],
+    trimCount: number,
+    scales: Float32Array | undefined,
+    out: Float32Array,
+  ): Promise<boolean>;
+  /** ‖u_k‖² per update, float64 (accumulated in float64 on js and native, emulated float64 on WebGPU). */
+  squaredNorms(updates: readonly Float32Array[]): Promise<Float64Array>;
+  /**
+   * The K×K Gram matrix u_i·u_j (row-major float64, symmetric) for Krum's pairwise distances, computed as a GEMM:
+   * float64 on js; float32 GEMM per column block with float64 accumulation of the blocks on native and WebGPU.
+   */
+  gram(updates: readonly Float32Array[]): Promise<Float64Array>;
+  /**
    * The payoff-matrix kernel (src/engine/reference/payoff-matrix.ts states the contract): for every row and grid
    * fraction, the gain Δ of moving the row's amount from x to X·t_j, and each row's argmax. float64 on js and
    * native; float32 on WebGPU (gains computed relative to the current amount, without cancellation). The caller

@@ -1,7 +1,14 @@
 import type { Backend, BackendInfo, BackendName } from './backend.js';
 import { JsBackend } from './js-backend.js';
 import { NativeBackend } from './native-backend.js';
-import { checkFinite, validateAggregate, type AggregateOptions } from './validate-aggregate.js';
+import {
+  checkFinite,
+  throwFirstNonFinite,
+  validateAggregate,
+  type AggregateOptions,
+  type AggregateResult,
+} from './validate-aggregate.js';
+import { clipScales, krumScores, krumSelect } from './reference/robust-selection.js';
 import { CocogenError, invalidArgument } from '../errors.js';
 import type {
   DenseBackwardInput,
@@ -94,11 +101,77 @@ export class Engine {
    */
   async aggregate(updates: readonly Float32Array[], options: AggregateOptions): Promise<Float32Array> {
     this.#guard('aggregate');
+    return (await this.#aggregate(updates, options)).result;
+  }
+
+  /**
+   * `aggregate`, plus what the rule decided: for `krum` / `multi-krum` the selected updates (best first) and every
+   * score, with `clip` the scale applied to each update.
+   *
+   * @example
+   * const { result, selected } = await engine.aggregateDetailed(updates, { rule: 'multi-krum', f: 2, m: 5 });
+   */
+  async aggregateDetailed(updates: readonly Float32Array[], options: AggregateOptions): Promise<AggregateResult> {
+    this.#guard('aggregateDetailed');
+    return this.#aggregate(updates, options);
+  }
+
+  async #aggregate(updates: readonly Float32Array[], options: AggregateOptions): Promise<AggregateResult> {
     const v = validateAggregate(updates, options);
-    if (v.length === 0) return v.out ?? new Float32Array(0);
-    const result = await this.#backend.fedAvg(v.updates, v.weights, v.out);
-    if (v.nonFinite === 'error') checkFinite(result, v.updates);
-    return result;
+    const backend = this.#backend;
+    const strict = v.nonFinite === 'error';
+    const result = v.out ?? new Float32Array(v.length);
+    if (v.length === 0) return { result };
+    let scales: Float32Array | undefined;
+    if (v.clip !== undefined) {
+      const norms = await backend.squaredNorms(v.updates);
+      if (strict && !norms.every(Number.isFinite)) throwFirstNonFinite(v.updates);
+      scales = clipScales(norms, v.clip);
+    }
+    const detail = (extra: Omit<AggregateResult, 'result'> = {}): AggregateResult => ({
+      result,
+      ...extra,
+      ...(scales ? { clipScales: scales } : {}),
+    });
+    switch (v.rule) {
+      case 'median':
+      case 'trimmed-mean': {
+        const saw =
+          v.rule === 'median'
+            ? await backend.coordinateMedian(v.updates, scales, result)
+            : await backend.trimmedMean(v.updates, v.trimCount, scales, result);
+        if (saw && strict) throwFirstNonFinite(v.updates);
+        return detail();
+      }
+      case 'krum':
+      case 'multi-krum': {
+        const k = v.updates.length;
+        const gram = await backend.gram(v.updates);
+        if (strict && !gram.every(Number.isFinite)) throwFirstNonFinite(v.updates);
+        const scores = krumScores(gram, k, v.f, scales);
+        const selected = krumSelect(scores, v.m);
+        let total = 0;
+        for (const i of selected) total += v.weights[i]!;
+        // With all selected weights 0, fall back to the plain average of the selected.
+        const weights = Float64Array.from(
+          selected,
+          (i) => (total > 0 ? v.weights[i]! / total : 1 / selected.length) * (scales ? scales[i]! : 1),
+        );
+        await backend.fedAvg(
+          selected.map((i) => v.updates[i]!),
+          weights,
+          result,
+        );
+        if (strict) checkFinite(result, v.updates);
+        return detail({ selected, scores });
+      }
+      default: {
+        const weights = scales ? v.weights.map((w, i) => w * scales[i]!) : v.weights;
+        await backend.fedAvg(v.updates, weights, result);
+        if (strict) checkFinite(result, v.updates);
+        return detail();
+      }
+    }
   }
 
   /**

@@ -2,6 +2,12 @@ import os from 'node:os';
 import type { Backend, BackendInfo } from './backend.js';
 import { fedAvgReference } from './reference/fed-avg.js';
 import {
+  gramReference,
+  medianReference,
+  squaredNormsReference,
+  trimmedMeanReference,
+} from './reference/robust-rules.js';
+import {
   denseBackwardJs,
   denseForwardJs,
   denseTrainStepsWith,
@@ -43,6 +49,35 @@ export class JsBackend implements Backend {
   async fedAvg(updates: readonly Float32Array[], weights: Float64Array, out?: Float32Array): Promise<Float32Array> {
     this.#guard();
     return fedAvgReference(updates, weights, out ?? new Float32Array(updates[0]!.length));
+  }
+
+  async coordinateMedian(
+    updates: readonly Float32Array[],
+    scales: Float32Array | undefined,
+    out: Float32Array,
+  ): Promise<boolean> {
+    this.#guard();
+    return medianReference(updates, scales, out);
+  }
+
+  async trimmedMean(
+    updates: readonly Float32Array[],
+    trimCount: number,
+    scales: Float32Array | undefined,
+    out: Float32Array,
+  ): Promise<boolean> {
+    this.#guard();
+    return trimmedMeanReference(updates, trimCount, scales, out);
+  }
+
+  async squaredNorms(updates: readonly Float32Array[]): Promise<Float64Array> {
+    this.#guard();
+    return squaredNormsReference(updates);
+  }
+
+  async gram(updates: readonly Float32Array[]): Promise<Float64Array> {
+    this.#guard();
+    return gramReference(updates);
   }
 
   async payoffMatrix(input: PayoffMatrixInput): Promise<PayoffMatrixOutput> {

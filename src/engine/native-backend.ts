@@ -39,6 +39,39 @@ export class NativeBackend implements Backend {
     return result;
   }
 
+  async coordinateMedian(
+    updates: readonly Float32Array[],
+    scales: Float32Array | undefined,
+    out: Float32Array,
+  ): Promise<boolean> {
+    this.#guard();
+    return (await this.#addon.coordinateMedian(updates as Float32Array[], scales ?? null, out)) !== 0;
+  }
+
+  async trimmedMean(
+    updates: readonly Float32Array[],
+    trimCount: number,
+    scales: Float32Array | undefined,
+    out: Float32Array,
+  ): Promise<boolean> {
+    this.#guard();
+    return (await this.#addon.trimmedMean(updates as Float32Array[], trimCount, scales ?? null, out)) !== 0;
+  }
+
+  async squaredNorms(updates: readonly Float32Array[]): Promise<Float64Array> {
+    this.#guard();
+    const out = new Float64Array(updates.length);
+    await this.#addon.squaredNorms(updates as Float32Array[], out);
+    return out;
+  }
+
+  async gram(updates: readonly Float32Array[]): Promise<Float64Array> {
+    this.#guard();
+    const out = new Float64Array(updates.length * updates.length);
+    await this.#addon.gram(updates as Float32Array[], out);
+    return out;
+  }
+
   async payoffMatrix(input: PayoffMatrixInput): Promise<PayoffMatrixOutput> {
     this.#guard();
     const count = input.batch * input.rowsPerItem;

@@ -24,6 +24,9 @@ import type { Backend, BackendInfo } from './backend.js';
 import { GpuBufferPool, type BufferPoolStats } from './programs/buffer-pool.js';
 import { FED_AVG_FLAGS, FedAvgProgram, FLOATS_PER_WEIGHT, planFedAvg, splitWeights } from './programs/fed-avg.js';
 import { gpuError, ProgramRunner } from './programs/program-runner.js';
+import { CoordinateSelectProgram, MedianProgram, planCoordinateChunk, ROBUST_GPU_MAX_K } from './programs/median.js';
+import { TrimmedMeanProgram } from './programs/trimmed-mean.js';
+import { medianReference, squaredNormsReference, trimmedMeanReference } from './reference/robust-rules.js';
 import { DenseGpuKernels } from './programs/dense-gpu-kernels.js';
 import type {
   DenseBackwardInput,
@@ -89,6 +92,8 @@ export class WebGpuBackend implements Backend {
   private readonly payoffProgram = new PayoffMatrixProgram();
   private readonly rowSumsProgram = new PayoffRowSumsProgram();
   private readonly coalitionProgram = new CoalitionValuesProgram();
+  private readonly medianProgram = new MedianProgram();
+  private readonly trimmedMeanProgram = new TrimmedMeanProgram();
   /** Bytes of updates bound per dispatch: min(maxStorageBufferBindingSize, maxBufferSize, maxChunkBytes), ×4. */
   readonly chunkBytes: number;
 
@@ -270,6 +275,148 @@ export class WebGpuBackend implements Backend {
       }
     }
     return result;
+  }
+
+  /**
+   * Coordinate-wise median (kernels/median.wgsl), bit-exact with the reference. K above ROBUST_GPU_MAX_K (the
+   * shader's private sort array) runs the JS reference instead.
+   */
+  async coordinateMedian(
+    updates: readonly Float32Array[],
+    scales: Float32Array | undefined,
+    out: Float32Array,
+  ): Promise<boolean> {
+    this.guard('coordinateMedian');
+    const k = updates.length;
+    if (k > ROBUST_GPU_MAX_K) return medianReference(updates, scales, out);
+    const lo = (k - 1) >> 1;
+    return this.coordinateSelect(this.medianProgram, updates, lo, k - lo, scales, out);
+  }
+
+  /** Trimmed mean (kernels/trimmed-mean.wgsl); K above ROBUST_GPU_MAX_K runs the JS reference instead. */
+  async trimmedMean(
+    updates: readonly Float32Array[],
+    trimCount: number,
+    scales: Float32Array | undefined,
+    out: Float32Array,
+  ): Promise<boolean> {
+    this.guard('trimmedMean');
+    const k = updates.length;
+    if (k > ROBUST_GPU_MAX_K) return trimmedMeanReference(updates, trimCount, scales, out);
+    return this.coordinateSelect(this.trimmedMeanProgram, updates, trimCount, k - trimCount, scales, out);
+  }
+
+  /** ‖u_k‖² per update. On the host (float64, the JS reference) for now: an O(K·P) pass with no WGSL kernel yet. */
+  async squaredNorms(updates: readonly Float32Array[]): Promise<Float64Array> {
+    this.guard('squaredNorms');
+    return squaredNormsReference(updates);
+  }
+
+  /**
+   * Krum's Gram matrix as GEMMs on the device (kernels/gemm.wgsl): column blocks of the updates packed into a K×B
+   * matrix, C_block = X_b·X_bᵀ in float32, the blocks added in float64 on the host.
+   */
+  async gram(updates: readonly Float32Array[]): Promise<Float64Array> {
+    this.guard('gram');
+    const k = updates.length;
+    const p = updates[0]!.length;
+    const width = Math.max(1, Math.min(p, Math.floor(this.chunkBytes / 4 / k), 1 << 16));
+    const packed = new Float32Array(k * width);
+    const g = new Float64Array(k * k);
+    for (let start = 0; start < p; start += width) {
+      const w = Math.min(width, p - start);
+      const a = w === width ? packed : new Float32Array(k * w);
+      for (let j = 0; j < k; j++) a.set(updates[j]!.subarray(start, start + w), j * w);
+      const c = await this.gemm({ m: k, n: k, k: w, a, b: a, transA: false, transB: true, alpha: 1, beta: 0 });
+      for (let e = 0; e < k * k; e++) g[e]! += c[e]!;
+    }
+    for (let i = 0; i < k; i++) for (let j = i + 1; j < k; j++) g[j * k + i] = g[i * k + j]!;
+    return g;
+  }
+
+  /** Runs a per-coordinate select kernel over chunks of coordinates that bind all K updates at once. */
+  private async coordinateSelect(
+    program: CoordinateSelectProgram,
+    updates: readonly Float32Array[],
+    lo: number,
+    hi: number,
+    scales: Float32Array | undefined,
+    out: Float32Array,
+  ): Promise<boolean> {
+    const kernel = program.name;
+    const k = updates.length;
+    const p = updates[0]!.length;
+    const pipeline = await this.runner.pipeline(program);
+    this.guard(kernel);
+    const chunkP = planCoordinateChunk(k, p, this.chunkBytes);
+    const usage = GPU_BUFFER_USAGE;
+    const acquired: GPUBuffer[] = [];
+    const acquire = (size: number, flags: number, label: string): GPUBuffer => {
+      const b = this.pool.acquire(size, flags, `${kernel} ${label}`);
+      acquired.push(b);
+      return b;
+    };
+    try {
+      const params = acquire(16, usage.UNIFORM | usage.COPY_DST, 'params');
+      const scalesBuf = acquire(k * 4, usage.STORAGE | usage.COPY_DST, 'scales');
+      const updatesBuf = acquire(k * chunkP * 4, usage.STORAGE | usage.COPY_DST, 'updates');
+      const resultBuf = acquire(chunkP * 4, usage.STORAGE | usage.COPY_SRC, 'result');
+      const statusBuf = acquire(4, usage.STORAGE | usage.COPY_DST | usage.COPY_SRC, 'status');
+      const readback = acquire(chunkP * 4, usage.MAP_READ | usage.COPY_DST, 'readback');
+      const statusRead = acquire(4, usage.MAP_READ | usage.COPY_DST, 'status readback');
+      const { value: bindGroup, settled: bound } = this.runner.scoped(kernel, 'binding its buffers', () =>
+        this.device.createBindGroup({
+          label: `${kernel} bind group`,
+          layout: pipeline.getBindGroupLayout(0),
+          entries: [params, scalesBuf, updatesBuf, resultBuf, statusBuf].map((buffer, binding) => ({
+            binding,
+            resource: { buffer },
+          })),
+        }),
+      );
+      await bound;
+      this.device.queue.writeBuffer(scalesBuf, 0, scales ?? new Float32Array(k).fill(1));
+      this.device.queue.writeBuffer(statusBuf, 0, new Uint32Array(1));
+      for (let start = 0; start < p; start += chunkP) {
+        const count = Math.min(chunkP, p - start);
+        const { settled } = this.runner.scoped(kernel, `running elements ${start}..${start + count - 1}`, () => {
+          this.upload(updatesBuf, updates, 0, k, start, count);
+          this.device.queue.writeBuffer(params, 0, program.uniforms(count, k, lo, hi));
+          const encoder = this.device.createCommandEncoder({ label: `${kernel} chunk at ${start}` });
+          this.runner.encodeDispatch(
+            encoder,
+            program,
+            pipeline,
+            bindGroup,
+            program.dispatch(count, this.limits.maxComputeWorkgroupsPerDimension),
+          );
+          encoder.copyBufferToBuffer(resultBuf, 0, readback, 0, count * 4);
+          if (start + count >= p) encoder.copyBufferToBuffer(statusBuf, 0, statusRead, 0, 4);
+          this.device.queue.submit([encoder.finish()]);
+        });
+        await settled;
+        await readback.mapAsync(GPU_MAP_MODE.READ, 0, count * 4);
+        try {
+          out.set(new Float32Array(readback.getMappedRange(0, count * 4)), start);
+        } finally {
+          readback.unmap();
+        }
+        this.guard(kernel);
+      }
+      await statusRead.mapAsync(GPU_MAP_MODE.READ, 0, 4);
+      try {
+        return new Uint32Array(statusRead.getMappedRange(0, 4))[0] !== 0;
+      } finally {
+        statusRead.unmap();
+      }
+    } catch (e) {
+      throw this.translate(e, kernel);
+    } finally {
+      for (const b of acquired) {
+        if (b.mapState === 'mapped') b.unmap();
+        this.pool.release(b);
+      }
+    }
   }
 
   /**

@@ -1,0 +1,126 @@
+// median — coordinate-wise median of K updates: the middle value (odd K), or the two middle values a ≤ b averaged as
+// (a + b) / 2 correctly rounded (even K). Below 2^100 in magnitude: a + b rounded, then halved — exact, since halving
+// commutes with rounding and a sum small enough (< 2^-125) to halve inexactly is itself exact. At or above 2^100:
+// a/2 + b/2 — the larger halving is exact and the smaller value is either exactly halved or far below half an ulp of
+// the result. So the result equals the reference's float64 (a + b) / 2 rounded once — provided the device keeps
+// subnormals (WGSL allows flushing them; lavapipe keeps them, and the shared table checks it).
+//
+// Algorithm. One invocation per coordinate i: it reads the K values updates[k · count + i], scales each (clipping:
+// v = f32(scale_k · u), one correctly rounded multiply; scale 1 leaves u unchanged), turns it into an i32 key whose
+// signed order is float32's total order (−0 < +0, the order of the TS reference's TypedArray sort) and inserts it into
+// a sorted private array of at most MAX_K keys (insertion sort: O(K²) compares, all in registers / private memory).
+// A NaN among the values makes the result NaN; any NaN or ±Infinity input sets status[0] (the host names it when the
+// caller asked for nonFinite: 'error'). Non-finiteness is tested on bit patterns: WGSL lets compilers assume finite
+// math.
+//
+// Buffer layout (group 0):
+//   @binding(0) params   uniform   Params (see below)
+//   @binding(1) scales   storage r  array<f32>, k entries (all 1 without clipping)
+//   @binding(2) updates  storage r  array<f32>, k × count: update k's slice at [k · count, (k + 1) · count)
+//   @binding(3) result   storage rw array<f32>, count entries
+//   @binding(4) status   storage rw array<atomic<u32>>, 1 entry: bit 0 = a non-finite input was seen
+//
+// Preconditions: 1 ≤ k ≤ MAX_K, 1 ≤ count, lo < hi ≤ k; the dispatch is a 2-D grid of WORKGROUP_SIZE-wide workgroups
+// (x fastest) covering at least `count` invocations. The host falls back to the reference for K > MAX_K.
+
+override WORKGROUP_SIZE: u32 = 64u;
+const MAX_K: u32 = 128u;
+
+struct Params {
+  // Coordinates in this chunk (also the row stride of `updates`).
+  count: u32,
+  k: u32,
+  // Sorted ranks the rule reads: [lo, hi).
+  lo: u32,
+  hi: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> scales: array<f32>;
+@group(0) @binding(2) var<storage, read> updates: array<f32>;
+@group(0) @binding(3) var<storage, read_write> result: array<f32>;
+@group(0) @binding(4) var<storage, read_write> status: array<atomic<u32>>;
+
+const EXPONENT_BITS: u32 = 0x7f800000u;
+const ABS_BITS: u32 = 0x7fffffffu;
+
+fn to_key(x: f32) -> i32 {
+  let b = bitcast<i32>(x);
+  return b ^ ((b >> 31u) & 0x7fffffff);
+}
+
+fn from_key(key: i32) -> f32 {
+  return bitcast<f32>(key ^ ((key >> 31u) & 0x7fffffff));
+}
+
+fn is_finite_f32(x: f32) -> bool {
+  return (bitcast<u32>(x) & EXPONENT_BITS) != EXPONENT_BITS;
+}
+
+// x/2 for finite x, exactly when |x| ≥ 2^-125 (one less in the exponent field); 0 below, where x/2 is far under half
+// an ulp of the other, large, half (so the sum rounds the same).
+fn halve_large(x: f32) -> f32 {
+  if (abs(x) < 0x1p-125f) {
+    return 0.0f;
+  }
+  return bitcast<f32>(bitcast<u32>(x) - 0x00800000u);
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(
+  @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let i = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
+  if (i >= params.count) {
+    return;
+  }
+  let count = params.count;
+  let k = params.k;
+  var keys: array<i32, MAX_K>;
+  // One of the NaN values, when there is one (a NaN constant is not a valid WGSL const-expression).
+  var nan_value = 0.0f;
+  var nan = false;
+  var non_finite = false;
+  for (var j = 0u; j < k; j++) {
+    let u = updates[j * count + i];
+    non_finite = non_finite || !is_finite_f32(u);
+    let v = u * scales[j];
+    if ((bitcast<u32>(v) & ABS_BITS) > EXPONENT_BITS) {
+      nan = true;
+      nan_value = v;
+    }
+    let key = to_key(v);
+    var at = j;
+    while (at > 0u && keys[at - 1u] > key) {
+      keys[at] = keys[at - 1u];
+      at--;
+    }
+    keys[at] = key;
+  }
+  if (non_finite) {
+    atomicOr(&status[0], 1u);
+  }
+  if (nan) {
+    result[i] = nan_value;
+    return;
+  }
+  if ((k & 1u) == 1u) {
+    result[i] = from_key(keys[k / 2u]);
+    return;
+  }
+  let a = from_key(keys[k / 2u - 1u]);
+  let b = from_key(keys[k / 2u]);
+  // Branch on the inputs, not on whether a + b overflowed (the compiler may assume finite math), and halve large values
+  // on their bits (lavapipe's compiler turns a·0.5 + b·0.5 back into (a + b)·0.5, which overflows).
+  if (max(abs(a), abs(b)) >= 0x1p100f) {
+    if (!is_finite_f32(a) || !is_finite_f32(b)) {
+      result[i] = a + b;
+    } else {
+      result[i] = halve_large(a) + halve_large(b);
+    }
+  } else {
+    result[i] = (a + b) * 0.5f;
+  }
+}

@@ -1,0 +1,113 @@
+// trimmed-mean — trimmed mean of K updates: per coordinate, the mean of the sorted values at ranks [lo, hi) (the
+// host sets lo = ⌊trim·K⌋, hi = K − lo). The kept values are added in ascending order into an unevaluated f32 pair
+// (s, c) by Knuth's two-sum (float64-grade for K ≤ MAX_K terms), and (s + c) / (hi − lo) is rounded once: within
+// ~2 ulp of the float64 mean, plus 2^-44 of the mean of |values| under cancellation. A non-finite s is used as is.
+//
+// Algorithm. One invocation per coordinate i: it reads the K values updates[k · count + i], scales each (clipping:
+// v = f32(scale_k · u), one correctly rounded multiply; scale 1 leaves u unchanged), turns it into an i32 key whose
+// signed order is float32's total order (−0 < +0, the order of the TS reference's TypedArray sort) and inserts it into
+// a sorted private array of at most MAX_K keys (insertion sort: O(K²) compares, all in registers / private memory).
+// A NaN among the values makes the result NaN; any NaN or ±Infinity input sets status[0] (the host names it when the
+// caller asked for nonFinite: 'error'). Non-finiteness is tested on bit patterns: WGSL lets compilers assume finite
+// math.
+//
+// Buffer layout (group 0):
+//   @binding(0) params   uniform   Params (see below)
+//   @binding(1) scales   storage r  array<f32>, k entries (all 1 without clipping)
+//   @binding(2) updates  storage r  array<f32>, k × count: update k's slice at [k · count, (k + 1) · count)
+//   @binding(3) result   storage rw array<f32>, count entries
+//   @binding(4) status   storage rw array<atomic<u32>>, 1 entry: bit 0 = a non-finite input was seen
+//
+// Preconditions: 1 ≤ k ≤ MAX_K, 1 ≤ count, lo < hi ≤ k; the dispatch is a 2-D grid of WORKGROUP_SIZE-wide workgroups
+// (x fastest) covering at least `count` invocations. The host falls back to the reference for K > MAX_K.
+
+override WORKGROUP_SIZE: u32 = 64u;
+const MAX_K: u32 = 128u;
+
+struct Params {
+  // Coordinates in this chunk (also the row stride of `updates`).
+  count: u32,
+  k: u32,
+  // Sorted ranks the rule reads: [lo, hi).
+  lo: u32,
+  hi: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> scales: array<f32>;
+@group(0) @binding(2) var<storage, read> updates: array<f32>;
+@group(0) @binding(3) var<storage, read_write> result: array<f32>;
+@group(0) @binding(4) var<storage, read_write> status: array<atomic<u32>>;
+
+const EXPONENT_BITS: u32 = 0x7f800000u;
+const ABS_BITS: u32 = 0x7fffffffu;
+
+fn to_key(x: f32) -> i32 {
+  let b = bitcast<i32>(x);
+  return b ^ ((b >> 31u) & 0x7fffffff);
+}
+
+fn from_key(key: i32) -> f32 {
+  return bitcast<f32>(key ^ ((key >> 31u) & 0x7fffffff));
+}
+
+fn is_finite_f32(x: f32) -> bool {
+  return (bitcast<u32>(x) & EXPONENT_BITS) != EXPONENT_BITS;
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(
+  @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let i = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
+  if (i >= params.count) {
+    return;
+  }
+  let count = params.count;
+  let k = params.k;
+  var keys: array<i32, MAX_K>;
+  // One of the NaN values, when there is one (a NaN constant is not a valid WGSL const-expression).
+  var nan_value = 0.0f;
+  var nan = false;
+  var non_finite = false;
+  for (var j = 0u; j < k; j++) {
+    let u = updates[j * count + i];
+    non_finite = non_finite || !is_finite_f32(u);
+    let v = u * scales[j];
+    if ((bitcast<u32>(v) & ABS_BITS) > EXPONENT_BITS) {
+      nan = true;
+      nan_value = v;
+    }
+    let key = to_key(v);
+    var at = j;
+    while (at > 0u && keys[at - 1u] > key) {
+      keys[at] = keys[at - 1u];
+      at--;
+    }
+    keys[at] = key;
+  }
+  if (non_finite) {
+    atomicOr(&status[0], 1u);
+  }
+  if (nan) {
+    result[i] = nan_value;
+    return;
+  }
+  var s = 0.0f;
+  var c = 0.0f;
+  for (var j = params.lo; j < params.hi; j++) {
+    let x = from_key(keys[j]);
+    let t = s + x;
+    let bp = t - s;
+    c += (s - (t - bp)) + (x - bp);
+    s = t;
+  }
+  let n = f32(params.hi - params.lo);
+  if (is_finite_f32(s)) {
+    result[i] = (s + c) / n;
+  } else {
+    result[i] = s / n;
+  }
+}
