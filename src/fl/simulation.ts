@@ -293,7 +293,9 @@ export async function simulate(
   const reference = plan.model.curve.reference;
   const total = config.rounds * config.strategies.length;
   let done = state.completedRounds * config.strategies.length;
-  const synthetic = new SyntheticDraws(generator, config.seed);
+  // Sampling is a GEMM: on the engine's kernel unless the engine is the JS reference.
+  const sampler = generator instanceof PpcaGenerator && engine.backend !== 'js' ? generator.on(engine) : generator;
+  const synthetic = new SyntheticDraws(sampler, config.seed);
   for (let round = state.completedRounds; round < config.rounds; round++) {
     synthetic.clear();
     for (const name of config.strategies) {
