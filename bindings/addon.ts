@@ -14,6 +14,11 @@ export interface NativeBufferHandle {
   readonly __nativeBuffer: unique symbol;
 }
 
+/** Opaque, type-tagged handle of a native memory-mapped file range (checked on the way back into C++). */
+export interface MappedFileHandle {
+  readonly __mappedFile: unique symbol;
+}
+
 export interface AddonBuildInfo {
   /** addon version (matches package.json) */
   version: string;
@@ -51,6 +56,35 @@ export interface CocogenAddon {
   fedAvg(updates: Float32Array[], weights: Float64Array, out: Float32Array): Promise<void>;
   /** STREAM triad a[i] = b[i] + scalar·c[i], multithreaded, off the main thread: the bandwidth probe. */
   triad(a: Float32Array, b: Float32Array, c: Float32Array, scalar: number): Promise<void>;
+
+  /**
+   * mmap bytes [offset, offset + length) of a file (MAP_SHARED; read-only unless writable). Throws NATIVE_ERROR with
+   * the OS's reason when the file cannot be opened or the range lies outside it.
+   */
+  mapFile(path: string, offset: number, length: number, writable: boolean): MappedFileHandle;
+  /** Zero-copy ArrayBuffer over the mapped range (detached, length 0, once the file is unmapped). */
+  mappedBuffer(handle: MappedFileHandle): ArrayBuffer;
+  /** msync(MS_SYNC) of a mapping. */
+  syncMappedFile(handle: MappedFileHandle): void;
+  /** munmap now (idempotent); a GC finalizer unmaps otherwise. No async work may run over the mapping meanwhile. */
+  unmapFile(handle: MappedFileHandle): void;
+  /** Bytes currently mapped by the addon (for leak tests). */
+  mappedBytes(): number;
+  /**
+   * One fused server-optimizer step in place (Reddi et al. 2021; native/optimizer.h), float32, multithreaded, off
+   * the main thread. kind 0 FedAvgM (v ignored), 1 FedAdam, 2 FedYogi. Arrays of one length, sharing no memory.
+   */
+  serverOptimizerStep(
+    kind: 0 | 1 | 2,
+    x: Float32Array,
+    delta: Float32Array,
+    m: Float32Array,
+    v: Float32Array | null,
+    beta1: number,
+    beta2: number,
+    eta: number,
+    tau: number,
+  ): Promise<void>;
 
   /**
    * Robust rules (native/robust_rules.h; contracts in src/engine/reference/robust-rules.ts), multithreaded, off the

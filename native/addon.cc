@@ -16,6 +16,8 @@
 #include "errors.h"
 #include "fed_avg.h"
 #include "gemm_exports.h"
+#include "mapped_file.h"
+#include "optimizer.h"
 #include "payoff_exports.h"
 #include "promise_worker.h"
 #include "robust_exports.h"
@@ -280,6 +282,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterTrainExports(env, exports);
   // coalitionValues(...): signature in coalition_exports.cc
   RegisterCoalitionExports(env, exports);
+  // mapFile, mappedBuffer, syncMappedFile, unmapFile, mappedBytes: signatures in mapped_file.cc
+  RegisterMappedFileExports(env, exports);
+  // serverOptimizerStep(...): signature in optimizer.cc
+  RegisterOptimizerExports(env, exports);
   // coordinateMedian, trimmedMean, squaredNorms, gram: signatures in robust_exports.cc
   RegisterRobustExports(env, exports);
   return exports;

@@ -24,6 +24,35 @@ export {
   type AggregateResult,
 } from './engine/validate-aggregate.js';
 export { createTensor, NativeTensor, MAX_TENSOR_LENGTH } from './engine/tensor.js';
+export {
+  FedAvgM,
+  FedAdam,
+  FedYogi,
+  serverOptimizerStepReference,
+  type ServerOptimizerOptions,
+} from './engine/server-optimizer.js';
+export {
+  aggregateFiles,
+  DEFAULT_BLOCK_ELEMENTS,
+  type AggregateFilesOptions,
+  type AggregateFilesStats,
+} from './engine/out-of-core.js';
+export { MappedFile, type MapOptions } from './interop/mapped-file.js';
+export {
+  TensorFile,
+  TensorFileWriter,
+  writeTensorFile,
+  readTensorFileLayout,
+  matchTensorLayouts,
+  NPY_TENSOR_NAME,
+  type TensorBlock,
+  type TensorDtype,
+  type TensorFileFormat,
+  type TensorFileLayout,
+  type TensorInfo,
+  type TensorSpec,
+} from './interop/tensor-file.js';
+export { isBadTensorInput, type TensorFileErrorReason } from './interop/tensor-file-error.js';
 export { systemInfo, type SystemInfo } from './engine/system-info.js';
 export { VERSION } from './version.js';
 export * from './game/index.js';

@@ -8,6 +8,7 @@ import { SWEEP_HELP, sweepCommand } from './commands/sweep.js';
 import { ROUNDS_HELP, roundsCommand } from './commands/rounds.js';
 import { CALIBRATE_HELP, calibrateCommand } from './commands/calibrate.js';
 import { SIMULATE_HELP, simulateCommand } from './commands/simulate.js';
+import { AGGREGATE_HELP, aggregateCommand } from './commands/aggregate.js';
 import { processIo, reportError, type Io } from './output.js';
 
 const USAGE = `cocogen ${VERSION}: compute engine for coopetitive cross-silo federated learning
@@ -15,7 +16,7 @@ const USAGE = `cocogen ${VERSION}: compute engine for coopetitive cross-silo fed
 Usage: cocogen <command> [options]
 
 Commands:
-${[INFO_HELP, DEMO_HELP, SOLVE_HELP, SWEEP_HELP, ROUNDS_HELP, SIMULATE_HELP, CALIBRATE_HELP].map((h) => `  ${h.replace(/\n/g, '\n  ')}`).join('\n\n')}
+${[INFO_HELP, DEMO_HELP, SOLVE_HELP, SWEEP_HELP, ROUNDS_HELP, SIMULATE_HELP, CALIBRATE_HELP, AGGREGATE_HELP].map((h) => `  ${h.replace(/\n/g, '\n  ')}`).join('\n\n')}
 
 Every command takes --json for machine-readable output and --help.
 Exit codes: 0 ok, 1 run-time failure, 2 bad input.`;
@@ -97,6 +98,21 @@ const COMMANDS: Record<string, Command> = {
       'stop-after-round': { type: 'string' },
     },
     run: (io, v, p) => simulateCommand(io, v, p),
+  },
+  aggregate: {
+    help: AGGREGATE_HELP,
+    options: {
+      rule: { type: 'string' },
+      weights: { type: 'string' },
+      trim: { type: 'string' },
+      f: { type: 'string' },
+      m: { type: 'string' },
+      clip: { type: 'string' },
+      out: { type: 'string' },
+      block: { type: 'string' },
+      backend: { type: 'string' },
+    },
+    run: (io, v, p) => aggregateCommand(io, v, p),
   },
 };
 

@@ -1,0 +1,101 @@
+import { existsSync } from 'node:fs';
+import { createEngine, BACKEND_CHOICES, type BackendChoice } from '../../engine/engine.js';
+import { aggregateFiles, DEFAULT_BLOCK_ELEMENTS } from '../../engine/out-of-core.js';
+import { AGGREGATION_RULES } from '../../engine/validate-aggregate.js';
+import { CocogenError, invalidArgument, invalidArgumentText } from '../../errors.js';
+import { isBadTensorInput } from '../../interop/tensor-file-error.js';
+import { tensorFileFormat } from '../../interop/tensor-file.js';
+import { integerFlag } from '../flags.js';
+import { formatBytes, formatNumber, type Io } from '../output.js';
+
+export const AGGREGATE_HELP = `cocogen aggregate --rule R [--weights w1,w2,…] [--trim t] [--f F --m M] [--clip C] IN... --out OUT [--json]
+  Aggregates the model updates IN... (safetensors or .npy files; tensors matched by name, a .npy file's one
+  array is named "array") into OUT (.safetensors or .npy) with the rule R (${AGGREGATION_RULES.join(', ')}).
+  --weights gives one non-negative weight per input (fedavg; default equal). --trim, --f, --m and --clip are
+  passed to the rule. F32 inputs are memory-mapped, F16/BF16 widened and F64 narrowed to float32; the inputs
+  are streamed by column blocks (--block N elements per input, default ${DEFAULT_BLOCK_ELEMENTS}), so they may exceed
+  memory. OUT is written to a temporary file and renamed: a failure never leaves a partial file.
+  --backend auto|webgpu|native|js picks the engine (default auto).
+  --json prints { rule, inputs, out, tensors, parameters, bytes, seconds, gbPerSecond, peakRssBytes }.`;
+
+/** A comma-separated list of finite numbers (repeats allowed: weights often coincide). */
+function weightsFlag(value: unknown): number[] | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  const parts = text.split(',').map((p) => p.trim());
+  const values = parts.map((p) => (p === '' ? NaN : Number(p)));
+  const bad = values.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    throw invalidArgumentText(
+      '--weights',
+      'a comma-separated list of finite numbers',
+      `${JSON.stringify(text)} (entry ${JSON.stringify(parts[bad])})`,
+    );
+  }
+  return values;
+}
+
+function numberFlag(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const v = Number(String(value).trim());
+  if (String(value).trim() === '' || !Number.isFinite(v)) throw invalidArgument(flag, 'a finite number', value);
+  return v;
+}
+
+export async function aggregateCommand(io: Io, values: Record<string, unknown>, inputs: string[]): Promise<number> {
+  const json = Boolean(values.json);
+  const rule = values.rule;
+  if (rule === undefined) throw invalidArgumentText('--rule', `one of ${AGGREGATION_RULES.join(', ')}`, 'none');
+  if (!(AGGREGATION_RULES as readonly unknown[]).includes(rule)) {
+    throw invalidArgument('--rule', `one of ${AGGREGATION_RULES.join(', ')}`, rule);
+  }
+  if (inputs.length === 0) throw invalidArgumentText('IN', 'one or more update files', 'none');
+  const out = values.out;
+  if (typeof out !== 'string' || out === '') throw invalidArgumentText('--out', 'an output file', 'none');
+  tensorFileFormat(out);
+  for (const path of inputs) tensorFileFormat(path);
+  if (inputs.includes(out)) throw invalidArgument('--out', 'a path that is not one of the inputs', out);
+  const weights = weightsFlag(values.weights);
+  if (weights !== undefined && weights.length !== inputs.length) {
+    throw invalidArgumentText('--weights', `one weight per input (${inputs.length})`, `${weights.length}`);
+  }
+  const backend = (values.backend as string | undefined) ?? 'auto';
+  if (!BACKEND_CHOICES.includes(backend as BackendChoice)) {
+    throw invalidArgument('--backend', `one of ${BACKEND_CHOICES.join(', ')}`, backend);
+  }
+  const blockElements = integerFlag(values.block, '--block', 1, 2 ** 32 - 1, DEFAULT_BLOCK_ELEMENTS);
+  const options: Record<string, unknown> = { rule, blockElements };
+  if (weights !== undefined) options.weights = weights;
+  for (const [flag, key] of [
+    ['trim', 'trim'],
+    ['f', 'f'],
+    ['m', 'm'],
+    ['clip', 'clip'],
+  ] as const) {
+    const v = numberFlag(values[flag], `--${flag}`);
+    if (v !== undefined) options[key] = v;
+  }
+
+  const engine = await createEngine({ backend: backend as BackendChoice });
+  let stats;
+  try {
+    stats = await aggregateFiles(engine, inputs, out, options as Parameters<typeof aggregateFiles>[3]);
+  } catch (e) {
+    // A missing, corrupt or unsupported input, or inputs that disagree, is bad input (exit 2), not a failure.
+    if (isBadTensorInput(e)) throw new CocogenError('INVALID_ARGUMENT', e.message, e.details);
+    throw e;
+  } finally {
+    engine.dispose();
+  }
+  if (!existsSync(out)) throw new CocogenError('IO_ERROR', `The output ${out} was not written`, { path: out });
+  if (json) {
+    io.out(JSON.stringify({ rule, inputs, out, backend: engine.backend, ...stats }));
+  } else {
+    io.out(
+      `${rule} of ${inputs.length} updates → ${out}: ${stats.tensors} tensors, ${formatNumber(stats.parameters)} parameters, ` +
+        `${formatBytes(stats.bytes)} moved in ${formatNumber(stats.seconds)} s (${formatNumber(stats.gbPerSecond)} GB/s), ` +
+        `peak RSS ${formatBytes(stats.peakRssBytes)} [${engine.backend}]`,
+    );
+  }
+  return 0;
+}

@@ -1,0 +1,341 @@
+/**
+ * Tensor files (safetensors and `.npy`) read through memory maps: float32 data is viewed in place, F16/BF16 widened and
+ * F64 narrowed to float32 on load. Writes go to a temporary sibling that is renamed over the target once complete, so
+ * a failure never leaves a partial file.
+ */
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, extname } from 'node:path';
+import { CocogenError } from '../errors.js';
+import { MappedFile } from './mapped-file.js';
+import { NPY_TENSOR_NAME, npyHeader, readNpyLayout } from './npy.js';
+import { readSafetensorsLayout, safetensorsHeader } from './safetensors.js';
+import { ioError } from './tensor-file-error.js';
+import { copyFloat32, narrowFloat64, widenBfloat16, widenFloat16 } from './widen.js';
+
+export type TensorDtype = 'F32' | 'F16' | 'BF16' | 'F64';
+export const DTYPE_BYTES: Record<TensorDtype, number> = { F32: 4, F16: 2, BF16: 2, F64: 8 };
+export type TensorFileFormat = 'safetensors' | 'npy';
+
+/** One tensor of a file: where its bytes are (absolute offset in the file) and what they hold. */
+export interface TensorInfo {
+  name: string;
+  dtype: TensorDtype;
+  shape: readonly number[];
+  /** Elements: the product of the shape. */
+  length: number;
+  byteOffset: number;
+  byteLength: number;
+}
+
+export interface TensorFileLayout {
+  path: string;
+  format: TensorFileFormat;
+  /** File size in bytes. */
+  size: number;
+  tensors: TensorInfo[];
+  metadata?: Record<string, string>;
+}
+
+/** What a writer needs to know of a tensor before its data: name and shape (always written as F32). */
+export interface TensorSpec {
+  name: string;
+  shape: readonly number[];
+}
+
+/** The format of a path, from its extension; INVALID_ARGUMENT for any other extension. */
+export function tensorFileFormat(path: string): TensorFileFormat {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.safetensors') return 'safetensors';
+  if (ext === '.npy') return 'npy';
+  throw new CocogenError(
+    'INVALID_ARGUMENT',
+    `Expected a .safetensors or .npy file for ${JSON.stringify(path)} but received a file ending in ${JSON.stringify(ext || basename(path))}`,
+    { path },
+  );
+}
+
+/** Reads and checks the header of a safetensors or `.npy` file (by extension) without mapping its data. */
+export function readTensorFileLayout(path: string): TensorFileLayout {
+  return tensorFileFormat(path) === 'safetensors' ? readSafetensorsLayout(path) : readNpyLayout(path);
+}
+
+/** A block of a tensor as float32, and how to let it go (unmap, for blocks viewed in place). */
+export interface TensorBlock {
+  data: Float32Array;
+  release(): void;
+}
+
+/**
+ * An open safetensors or `.npy` file. `tensor(name)` returns float32 values — a zero-copy view of the mapped file for
+ * F32 data, a widened copy otherwise; `block(name, start, count)` maps only that slice (out-of-core streaming).
+ * `dispose()` unmaps everything (views read length 0 afterwards).
+ *
+ * @example
+ * const file = TensorFile.open('update.safetensors');
+ * for (const t of file.layout.tensors) console.log(t.name, t.shape, file.tensor(t.name)[0]);
+ * file.dispose();
+ */
+export class TensorFile {
+  readonly layout: TensorFileLayout;
+  #maps: MappedFile[] = [];
+  #whole: MappedFile | undefined;
+  #byName: Map<string, TensorInfo>;
+  #disposed = false;
+
+  private constructor(layout: TensorFileLayout) {
+    this.layout = layout;
+    this.#byName = new Map(layout.tensors.map((t) => [t.name, t]));
+  }
+
+  /** Opens and checks a file; IO_ERROR naming the file (and tensor) when it is missing, corrupt or unsupported. */
+  static open(path: string): TensorFile {
+    return new TensorFile(readTensorFileLayout(path));
+  }
+
+  get path(): string {
+    return this.layout.path;
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** The tensor's description; IO_ERROR (reason 'mismatch') when the file has no tensor of that name. */
+  info(name: string): TensorInfo {
+    const t = this.#byName.get(name);
+    if (!t) {
+      throw ioError(this.path, `No tensor "${name}" in ${JSON.stringify(this.path)}`, 'mismatch', name);
+    }
+    return t;
+  }
+
+  /** All values of a tensor as float32 (zero-copy for F32 data). Valid until `dispose()`. */
+  tensor(name: string): Float32Array {
+    this.#guard();
+    const t = this.info(name);
+    if (t.dtype === 'F32') {
+      if (t.byteOffset % 4 === 0) {
+        this.#whole ??= this.#map(0, this.layout.size);
+        return this.#whole.float32(t.byteOffset, t.length);
+      }
+      return this.#map(t.byteOffset, t.byteLength).float32(0, t.length); // a map of its own starts where it does
+    }
+    const block = this.block(name, 0, t.length);
+    const copy = block.data;
+    block.release();
+    return copy;
+  }
+
+  /** Elements [start, start + count) of a tensor as float32, mapping only their bytes. Call `release()` when done. */
+  block(name: string, start: number, count: number): TensorBlock {
+    this.#guard();
+    const t = this.info(name);
+    if (!(
+      Number.isSafeInteger(start) &&
+      Number.isSafeInteger(count) &&
+      start >= 0 &&
+      count >= 0 &&
+      start + count <= t.length
+    )) {
+      throw new CocogenError(
+        'INVALID_ARGUMENT',
+        `Expected a block within [0, ${t.length}) of tensor "${name}" but received [${start}, ${start + count})`,
+      );
+    }
+    const size = DTYPE_BYTES[t.dtype];
+    const map = MappedFile.open(this.path, { offset: t.byteOffset + start * size, length: count * size });
+    if (t.dtype === 'F32') return { data: map.float32(0, count), release: () => map.dispose() };
+    try {
+      const out = new Float32Array(count);
+      const bytes = map.bytes();
+      if (t.dtype === 'F16') widenFloat16(bytes, out);
+      else if (t.dtype === 'BF16') widenBfloat16(bytes, out);
+      else narrowFloat64(bytes, out);
+      return { data: out, release: () => {} };
+    } finally {
+      map.dispose();
+    }
+  }
+
+  /** Unmaps every mapping of this file. Idempotent. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    for (const m of this.#maps) m.dispose();
+    this.#maps = [];
+    this.#whole = undefined;
+  }
+
+  #map(offset: number, length: number): MappedFile {
+    const m = MappedFile.open(this.path, { offset, length });
+    this.#maps.push(m);
+    return m;
+  }
+
+  #guard(): void {
+    if (this.#disposed) throw new CocogenError('DISPOSED', `Cannot read ${this.path} after dispose()`);
+  }
+}
+
+/**
+ * Writes a safetensors or `.npy` file (by extension) of float32 tensors, streamed: the header first, then each
+ * tensor's data in spec order through `write`, then `commit()` renames the temporary file over `path`. `abort()` (or a
+ * failed commit) removes the temporary; the target is never left half-written.
+ */
+export class TensorFileWriter {
+  readonly path: string;
+  readonly specs: readonly TensorSpec[];
+  #tmp: string;
+  #fd: number | undefined;
+  #expected: number;
+  #written = 0;
+
+  constructor(path: string, specs: readonly TensorSpec[], metadata?: Record<string, string>) {
+    const format = tensorFileFormat(path);
+    if (format === 'npy' && specs.length !== 1) {
+      throw new CocogenError(
+        'INVALID_ARGUMENT',
+        `Expected exactly one tensor for the .npy output ${JSON.stringify(path)} but received ${specs.length} (${specs
+          .slice(0, 5)
+          .map((s) => `"${s.name}"`)
+          .join(', ')}${specs.length > 5 ? ', …' : ''}); write a .safetensors file instead`,
+        { path },
+      );
+    }
+    this.path = path;
+    this.specs = specs;
+    this.#expected = specs.reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
+    this.#tmp = `${path}.tmp-${process.pid}-${Date.now().toString(36)}`;
+    const header = format === 'npy' ? npyHeader(specs[0]!) : safetensorsHeader(specs, metadata);
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      this.#fd = openSync(this.#tmp, 'w');
+      this.#writeAll(header);
+    } catch (e) {
+      this.abort();
+      throw ioError(path, `Could not write ${JSON.stringify(path)}: ${(e as Error).message}`, 'os');
+    }
+  }
+
+  /** Appends float32 values (the next elements of the tensors, in spec order). */
+  write(values: Float32Array): void {
+    if (this.#fd === undefined)
+      throw new CocogenError('DISPOSED', `Cannot write ${this.path} after commit() or abort()`);
+    if (this.#written + values.byteLength > this.#expected) {
+      this.abort();
+      throw new CocogenError('INVALID_ARGUMENT', `Expected at most ${this.#expected} data bytes for ${this.path}`);
+    }
+    try {
+      this.#writeAll(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+    } catch (e) {
+      this.abort();
+      throw ioError(this.path, `Could not write ${JSON.stringify(this.path)}: ${(e as Error).message}`, 'os');
+    }
+    this.#written += values.byteLength;
+  }
+
+  /** Flushes, closes and renames over the target. Every tensor's data must have been written. */
+  commit(): void {
+    if (this.#fd === undefined) throw new CocogenError('DISPOSED', `Cannot commit ${this.path} twice`);
+    if (this.#written !== this.#expected) {
+      this.abort();
+      throw new CocogenError(
+        'INVALID_ARGUMENT',
+        `Expected ${this.#expected} data bytes for ${this.path} but received ${this.#written}`,
+      );
+    }
+    try {
+      fsyncSync(this.#fd);
+      closeSync(this.#fd);
+      this.#fd = undefined;
+      renameSync(this.#tmp, this.path);
+    } catch (e) {
+      this.abort();
+      throw ioError(this.path, `Could not write ${JSON.stringify(this.path)}: ${(e as Error).message}`, 'os');
+    }
+  }
+
+  /** Closes and removes the temporary file. Idempotent. */
+  abort(): void {
+    if (this.#fd !== undefined) {
+      try {
+        closeSync(this.#fd);
+      } catch {
+        // already failing: the removal below is what matters
+      }
+      this.#fd = undefined;
+    }
+    rmSync(this.#tmp, { force: true });
+  }
+
+  #writeAll(bytes: Uint8Array): void {
+    let done = 0;
+    while (done < bytes.length) done += writeSync(this.#fd!, bytes, done, bytes.length - done);
+  }
+}
+
+/** Writes float32 tensors to a safetensors or `.npy` file (by extension), atomically. */
+export function writeTensorFile(
+  path: string,
+  tensors: readonly (TensorSpec & { data: Float32Array })[],
+  metadata?: Record<string, string>,
+): void {
+  for (const t of tensors) {
+    const length = t.shape.reduce((a, b) => a * b, 1);
+    if (!t.shape.every((d) => Number.isSafeInteger(d) && d >= 0) || t.data.length !== length) {
+      throw new CocogenError(
+        'INVALID_ARGUMENT',
+        `Expected a Float32Array of length ${length} (shape [${t.shape.join(', ')}]) for tensor "${t.name}" but received one of length ${t.data.length}`,
+        { tensor: t.name },
+      );
+    }
+  }
+  const writer = new TensorFileWriter(path, tensors, metadata);
+  for (const t of tensors) writer.write(t.data);
+  writer.commit();
+}
+
+/**
+ * Checks that every file holds the same tensor names with the same shapes as the first (IO_ERROR reason 'mismatch'
+ * naming the file and tensor otherwise) and returns the first file's tensors in order.
+ */
+export function matchTensorLayouts(layouts: readonly TensorFileLayout[]): TensorInfo[] {
+  const first = layouts[0]!;
+  const names = new Map(first.tensors.map((t) => [t.name, t]));
+  for (const layout of layouts.slice(1)) {
+    const file = JSON.stringify(layout.path);
+    for (const t of layout.tensors) {
+      const ref = names.get(t.name);
+      if (!ref) {
+        throw ioError(
+          layout.path,
+          `Tensor "${t.name}" of ${file} is not in ${JSON.stringify(first.path)}: inputs must hold the same tensor names`,
+          'mismatch',
+          t.name,
+        );
+      }
+      if (ref.shape.length !== t.shape.length || ref.shape.some((d, i) => d !== t.shape[i])) {
+        throw ioError(
+          layout.path,
+          `Tensor "${t.name}" has shape [${t.shape.join(', ')}] in ${file} but [${ref.shape.join(', ')}] in ${JSON.stringify(first.path)}`,
+          'mismatch',
+          t.name,
+        );
+      }
+    }
+    const own = new Set(layout.tensors.map((t) => t.name));
+    for (const t of first.tensors) {
+      if (!own.has(t.name)) {
+        throw ioError(
+          layout.path,
+          `Tensor "${t.name}" of ${JSON.stringify(first.path)} is missing from ${file}: inputs must hold the same tensor names`,
+          'mismatch',
+          t.name,
+        );
+      }
+    }
+  }
+  return first.tensors;
+}
+
+export { NPY_TENSOR_NAME };
