@@ -11,10 +11,11 @@ import { gameSuite } from './game-suite.js';
 import { shapleySuite } from './shapley-suite.js';
 import { gemmSuite } from './gemm-suite.js';
 import { trainSuite } from './train-suite.js';
+import { optimizerSuite } from './optimizer-suite.js';
 import type { Suite } from './suite.js';
 import { table } from '../src/cli/output.js';
 
-const SUITES: Suite[] = [aggregateSuite, payoffSuite, gameSuite, shapleySuite, gemmSuite, trainSuite];
+const SUITES: Suite[] = [aggregateSuite, payoffSuite, gameSuite, shapleySuite, gemmSuite, trainSuite, optimizerSuite];
 
 function usage(): string {
   return `npm run bench -- <suite> [flags] [--out DIR]\n\n${SUITES.map((s) => `  ${s.help}`).join('\n\n')}`;

@@ -1,0 +1,70 @@
+import { loadAddon } from '../bindings/addon.js';
+import { FedAdam, FedYogi } from '../src/engine/server-optimizer.js';
+import { runCases, type BenchCase } from './harness.js';
+import type { Suite } from './suite.js';
+
+/** Bytes one step moves: x, Δ, m, v read and x, m, v written (7 float32 streams), STREAM's convention. */
+const STEP_STREAMS = 7;
+
+export const optimizerSuite: Suite = {
+  name: 'optimizer',
+  help: `optimizer [--p 33554432] [--quick]
+    FedAdam and FedYogi server steps (native fused kernel and the plain-TS reference) beside the triad bandwidth
+    probe, in GB/s counted as the 7 streams read + written, measured in one run.`,
+  options: { p: { type: 'string', default: String(32 * 1024 * 1024) }, quick: { type: 'boolean', default: false } },
+  async run(values, log) {
+    const p = Number(values.p);
+    const addon = loadAddon();
+    const cases: BenchCase[] = [];
+    const owned: { dispose(): void }[] = [];
+    const x = new Float32Array(p).fill(0.5);
+    const delta = new Float32Array(p).fill(1e-3);
+    if (addon.ok) {
+      const a = new Float32Array(p);
+      const b = new Float32Array(p).fill(1);
+      const c = new Float32Array(p).fill(2);
+      cases.push({ name: `triad::native:n=${p}`, bytes: 3 * p * 4, run: () => addon.addon.triad(a, b, c, 3) });
+    }
+    for (const [name, Ctor] of [
+      ['fedadam', FedAdam],
+      ['fedyogi', FedYogi],
+    ] as const) {
+      for (const backend of addon.ok ? (['native', 'js'] as const) : (['js'] as const)) {
+        if (backend === 'js' && p > 1 << 24 && !values.quick) continue; // the JS loop at 32M takes seconds per step
+        const opt = new Ctor({ length: p, backend, eta: 1e-6 });
+        owned.push(opt);
+        cases.push({ name: `${name}::${backend}:P=${p}`, bytes: STEP_STREAMS * p * 4, run: () => opt.step(x, delta) });
+      }
+    }
+    let results;
+    try {
+      results = await runCases(
+        cases,
+        values.quick ? { maxTime: 1, minSamples: 2 } : { maxTime: 5, minSamples: 5 },
+        log,
+      );
+    } finally {
+      for (const o of owned) o.dispose();
+    }
+    const triad = results.find((r) => r.name.startsWith('triad::'));
+    const summary: Record<string, number> = {};
+    for (const r of results) {
+      if (triad?.gbPerSecond && r.gbPerSecond && r !== triad)
+        summary[`${r.name} / triad`] = r.gbPerSecond / triad.gbPerSecond;
+    }
+    return {
+      results,
+      summary,
+      table: {
+        headers: ['run', 'mean (ms)', '± %', 'GB/s', 'of triad'],
+        rows: results.map((r) => [
+          r.name,
+          r.meanMs,
+          r.rmePercent.toFixed(1),
+          r.gbPerSecond ?? '',
+          triad?.gbPerSecond && r.gbPerSecond ? `${((100 * r.gbPerSecond) / triad.gbPerSecond).toFixed(1)} %` : '',
+        ]),
+      },
+    };
+  },
+};
