@@ -38,9 +38,46 @@ function numpyGemv(k: number, p: number, repeats: number): { result: BenchResult
   };
 }
 
+/** numpy's robust rules (np.median, sort-based trimmed mean, Krum with X @ X.T) on data of the same shape. */
+function numpyRobust(
+  k: number,
+  p: number,
+  repeats: number,
+  rules: string[],
+  trim: number,
+  f: number,
+): BenchResult[] | string {
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const args = [
+    `${BENCH_DIR}numpy_robust.py`,
+    String(k),
+    String(p),
+    String(repeats),
+    rules.join(','),
+    String(trim),
+    String(f),
+  ];
+  const r = spawnSync('python3', args, { encoding: 'utf8', env, maxBuffer: 1 << 20 });
+  if (r.error || r.status !== 0)
+    return `numpy robust baselines unavailable (${(r.error?.message ?? r.stderr).trim().split('\n').pop()})`;
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { rule: string; mean: number; samples: number })
+    .map((o) => ({
+      name: `${o.rule}::numpy:K=${k},P=${p}`,
+      meanMs: o.mean * 1e3,
+      rmePercent: 0,
+      samples: o.samples,
+      gbPerSecond: ((k + 1) * p * 4) / o.mean / 1e9,
+    }));
+}
+
 export const aggregateSuite: Suite = {
   name: 'aggregate',
-  help: `aggregate [--k 64] [--p 4194304] [--backends native,webgpu,js] [--quick]
+  help: `aggregate [--k 64] [--p 4194304] [--backends native,webgpu,js] [--rules median,trimmed-mean,krum] [--quick]
     FedAvg GB/s per backend beside the triad bandwidth probe, a plain-JS loop and numpy's w @ X (when
     python3 with numpy is present), measured in one run.`,
   options: {
@@ -48,6 +85,9 @@ export const aggregateSuite: Suite = {
     p: { type: 'string', default: String(4 * 1024 * 1024) },
     backends: { type: 'string', default: 'native,webgpu,js' },
     quick: { type: 'boolean', default: false },
+    rules: { type: 'string', default: '' },
+    trim: { type: 'string', default: '0.1' },
+    f: { type: 'string', default: '8' },
   },
   async run(values, log) {
     const { cases, dispose } = await aggregateCases({
@@ -55,7 +95,11 @@ export const aggregateSuite: Suite = {
       p: Number(values.p),
       triadLength: 1 << 25,
       backends: String(values.backends).split(','),
+      rules: String(values.rules).split(',').filter(Boolean),
+      trim: Number(values.trim),
+      f: Number(values.f),
     });
+    const summary: Record<string, number> = {};
     let results: BenchResult[];
     try {
       results = await runCases(
@@ -74,9 +118,29 @@ export const aggregateSuite: Suite = {
         `  ${numpy.result.name}: ${numpy.result.meanMs.toFixed(2)} ms, ${numpy.result.gbPerSecond!.toFixed(2)} GB/s (${numpy.blas})`,
       );
     }
+    const rules = String(values.rules).split(',').filter(Boolean);
+    if (rules.length > 0) {
+      const robust = numpyRobust(
+        Number(values.k),
+        Number(values.p),
+        values.quick ? 1 : 3,
+        rules,
+        Number(values.trim),
+        Number(values.f),
+      );
+      if (typeof robust === 'string') log(`  ${robust}`);
+      else {
+        results.push(...robust);
+        for (const row of robust) {
+          log(`  ${row.name}: ${row.meanMs.toFixed(2)} ms`);
+          const rule = row.name.split('::')[0];
+          const native = results.find((r) => r.name.startsWith(`${rule}::native:`));
+          if (native) summary[`${rule}::native speedup over numpy`] = row.meanMs / native.meanMs;
+        }
+      }
+    }
     const triad = results.find((r) => r.name.startsWith('triad::'));
     const plain = results.find((r) => r.name.startsWith('fedavg::plain-js-loop'));
-    const summary: Record<string, number> = {};
     for (const r of results) {
       if (triad?.gbPerSecond && r.gbPerSecond && r !== triad)
         summary[`${r.name} / triad`] = r.gbPerSecond / triad.gbPerSecond;
@@ -96,7 +160,7 @@ export const aggregateSuite: Suite = {
           r.rmePercent.toFixed(1),
           r.gbPerSecond ?? '',
           triad?.gbPerSecond && r.gbPerSecond ? `${((100 * r.gbPerSecond) / triad.gbPerSecond).toFixed(1)} %` : '',
-          plain && r.name.startsWith('fedavg::') ? (plain.meanMs / r.meanMs).toFixed(1) : '',
+          plain ? (plain.meanMs / r.meanMs).toFixed(1) : '',
         ]),
       },
     };

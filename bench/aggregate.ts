@@ -16,6 +16,11 @@ export interface AggregateBenchConfig {
   /** Elements per triad array (≥ 4× the last-level cache, as STREAM asks). */
   triadLength: number;
   backends: string[];
+  /** Robust rules to time per backend as well (median, trimmed-mean, krum), on dense uniform data. */
+  rules?: string[];
+  /** trimmed-mean's trim fraction and Krum's f for those rows */
+  trim?: number;
+  f?: number;
 }
 
 export async function aggregateCases(config: AggregateBenchConfig): Promise<{ cases: BenchCase[]; dispose(): void }> {
@@ -62,6 +67,32 @@ export async function aggregateCases(config: AggregateBenchConfig): Promise<{ ca
         await engine.aggregate(updates, { rule: 'fedavg', weights, out });
       },
     });
+  }
+  // Robust rules: order statistics depend on the data, so they get dense uniform values in [−0.5, 0.5).
+  const rules = config.rules ?? [];
+  if (rules.length > 0) {
+    const dense = Array.from({ length: k }, () => {
+      const u = new Float32Array(p);
+      for (let i = 0; i < p; i++) u[i] = rng.nextUint32() / 4294967296 - 0.5;
+      return u;
+    });
+    const ruleOptions = (rule: string) =>
+      rule === 'trimmed-mean'
+        ? { rule, trim: config.trim ?? 0.1 }
+        : rule === 'krum'
+          ? { rule, f: config.f ?? 8 }
+          : { rule };
+    for (const engine of engines) {
+      for (const rule of rules) {
+        cases.push({
+          name: `${rule}::${engine.backend}:${size}`,
+          bytes: fedAvgBytes,
+          run: async () => {
+            await engine.aggregate(dense, { ...ruleOptions(rule), out } as Parameters<Engine['aggregate']>[1]);
+          },
+        });
+      }
+    }
   }
   // The plain loop a JS user would write first: no blocking, float64 accumulator the size of the model.
   const acc = new Float64Array(p);
