@@ -58,6 +58,23 @@ export interface CocogenAddon {
   triad(a: Float32Array, b: Float32Array, c: Float32Array, scalar: number): Promise<void>;
 
   /**
+   * Robust rules (native/robust_rules.h; contracts in src/engine/reference/robust-rules.ts), multithreaded, off the
+   * main thread: coordinate-wise median / trimmed mean of the updates (f32(scale·u) when scales is given) into out.
+   * Resolve to 1 when an input was NaN or ±Infinity, else 0. out shares no memory with an update.
+   */
+  coordinateMedian(updates: Float32Array[], scales: Float32Array | null, out: Float32Array): Promise<number>;
+  trimmedMean(
+    updates: Float32Array[],
+    trimCount: number,
+    scales: Float32Array | null,
+    out: Float32Array,
+  ): Promise<number>;
+  /** out[k] = ‖updates[k]‖² in float64. */
+  squaredNorms(updates: Float32Array[], out: Float64Array): Promise<void>;
+  /** out (K×K) = the Gram matrix of the updates, float32 SGEMM per column block, float64 across blocks. */
+  gram(updates: Float32Array[], out: Float64Array): Promise<void>;
+
+  /**
    * mmap bytes [offset, offset + length) of a file (MAP_SHARED; read-only unless writable). Throws NATIVE_ERROR with
    * the OS's reason when the file cannot be opened or the range lies outside it.
    */
@@ -85,23 +102,6 @@ export interface CocogenAddon {
     eta: number,
     tau: number,
   ): Promise<void>;
-
-  /**
-   * Robust rules (native/robust_rules.h; contracts in src/engine/reference/robust-rules.ts), multithreaded, off the
-   * main thread: coordinate-wise median / trimmed mean of the updates (f32(scale·u) when scales is given) into out.
-   * Resolve to 1 when an input was NaN or ±Infinity, else 0. out shares no memory with an update.
-   */
-  coordinateMedian(updates: Float32Array[], scales: Float32Array | null, out: Float32Array): Promise<number>;
-  trimmedMean(
-    updates: Float32Array[],
-    trimCount: number,
-    scales: Float32Array | null,
-    out: Float32Array,
-  ): Promise<number>;
-  /** out[k] = ‖updates[k]‖² in float64. */
-  squaredNorms(updates: Float32Array[], out: Float64Array): Promise<void>;
-  /** out (K×K) = the Gram matrix of the updates, float32 SGEMM per column block, float64 across blocks. */
-  gram(updates: Float32Array[], out: Float64Array): Promise<void>;
 
   /**
    * The payoff-matrix kernel (contract: src/engine/reference/payoff-matrix.ts), float64, multithreaded, off the

@@ -282,12 +282,12 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterTrainExports(env, exports);
   // coalitionValues(...): signature in coalition_exports.cc
   RegisterCoalitionExports(env, exports);
+  // coordinateMedian, trimmedMean, squaredNorms, gram: signatures in robust_exports.cc
+  RegisterRobustExports(env, exports);
   // mapFile, mappedBuffer, syncMappedFile, unmapFile, mappedBytes: signatures in mapped_file.cc
   RegisterMappedFileExports(env, exports);
   // serverOptimizerStep(...): signature in optimizer.cc
   RegisterOptimizerExports(env, exports);
-  // coordinateMedian, trimmedMean, squaredNorms, gram: signatures in robust_exports.cc
-  RegisterRobustExports(env, exports);
   return exports;
 }
 
