@@ -12,10 +12,20 @@ import { shapleySuite } from './shapley-suite.js';
 import { gemmSuite } from './gemm-suite.js';
 import { trainSuite } from './train-suite.js';
 import { optimizerSuite } from './optimizer-suite.js';
+import { outOfCoreSuite } from './out-of-core-suite.js';
 import type { Suite } from './suite.js';
 import { table } from '../src/cli/output.js';
 
-const SUITES: Suite[] = [aggregateSuite, payoffSuite, gameSuite, shapleySuite, gemmSuite, trainSuite, optimizerSuite];
+const SUITES: Suite[] = [
+  aggregateSuite,
+  payoffSuite,
+  gameSuite,
+  shapleySuite,
+  gemmSuite,
+  trainSuite,
+  optimizerSuite,
+  outOfCoreSuite,
+];
 
 function usage(): string {
   return `npm run bench -- <suite> [flags] [--out DIR]\n\n${SUITES.map((s) => `  ${s.help}`).join('\n\n')}`;

@@ -1,0 +1,104 @@
+/**
+ * Out-of-core FedAvg (issue 6): K updates of P float32 each, as .npy files on disk whose total exceeds what one
+ * would hold in memory, aggregated by `aggregateFiles` in column blocks through memory maps. Reports time, GB/s
+ * (bytes read + written) and the process's peak RSS, so that bounded resident memory can be seen. Setup (writing the
+ * inputs) is outside the timed region; the files are removed afterwards. The default is the issue's 16 × 512M
+ * float32 = 32 GiB (needs that much free disk; --p scales it down).
+ */
+import { closeSync, mkdirSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { createEngine } from '../src/engine/engine.js';
+import { aggregateFiles, peakRssBytes } from '../src/engine/out-of-core.js';
+import { npyHeader } from '../src/interop/npy.js';
+import type { Suite } from './suite.js';
+
+/**
+ * Write one update: an .npy header, then P float32 values in 64 MiB writes. The values repeat one 64 MiB pattern per
+ * file (different per file): the timing does not depend on them, and filling 32 GiB element by element in JS would
+ * take longer than the aggregation being measured.
+ */
+function writeUpdate(path: string, p: number, seed: number): void {
+  const fd = openSync(path, 'w');
+  try {
+    writeSync(fd, npyHeader({ name: 'update', shape: [p] }));
+    const chunk = new Float32Array(Math.min(p, 16 * 1024 * 1024));
+    for (let i = 0; i < chunk.length; i++) chunk[i] = ((i * 2654435761 + seed * 40503) % 65536) / 65536 - 0.5;
+    for (let at = 0; at < p; at += chunk.length) {
+      const n = Math.min(chunk.length, p - at);
+      writeSync(fd, new Uint8Array(chunk.buffer, 0, n * 4));
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export const outOfCoreSuite: Suite = {
+  name: 'out-of-core',
+  help: `out-of-core [--k 16] [--p 536870912] [--dir /tmp/cocogen-ooc] [--block 4194304] [--backend native]
+    FedAvg over K .npy files of P float32 each (default 16 × 512M = 32 GiB) streamed through memory maps:
+    time, GB/s and peak RSS.`,
+  options: {
+    k: { type: 'string', default: '16' },
+    p: { type: 'string', default: String(512 * 1024 * 1024) },
+    dir: { type: 'string', default: '/tmp/cocogen-ooc' },
+    block: { type: 'string', default: String(4 * 1024 * 1024) },
+    backend: { type: 'string', default: 'native' },
+  },
+  async run(values, log) {
+    const k = Number(values.k);
+    const p = Number(values.p);
+    const dir = String(values.dir);
+    const totalBytes = k * p * 4;
+    mkdirSync(dir, { recursive: true });
+    const fs = statfsSync(dir);
+    const free = fs.bavail * fs.bsize;
+    if (free < totalBytes * 1.05 + p * 4) {
+      throw new Error(
+        `needs ${(totalBytes / 2 ** 30).toFixed(1)} GiB free in ${dir}, has ${(free / 2 ** 30).toFixed(1)} GiB: pass a smaller --p`,
+      );
+    }
+    const inputs = Array.from({ length: k }, (_, j) => join(dir, `update-${j}.npy`));
+    const output = join(dir, 'aggregate.npy');
+    try {
+      const t0 = performance.now();
+      inputs.forEach((path, j) => writeUpdate(path, p, j));
+      log(
+        `  wrote ${k} × ${p} float32 (${(totalBytes / 2 ** 30).toFixed(1)} GiB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
+      const rssBefore = peakRssBytes();
+      const engine = await createEngine({ backend: values.backend as 'native' });
+      const weights = inputs.map((_, j) => 100 + j);
+      let stats;
+      try {
+        stats = await aggregateFiles(engine, inputs, output, {
+          rule: 'fedavg',
+          weights,
+          blockElements: Number(values.block),
+        });
+      } finally {
+        engine.dispose();
+      }
+      log(
+        `  fedavg::out-of-core-${values.backend}: ${stats.seconds.toFixed(1)} s, ${stats.gbPerSecond.toFixed(2)} GB/s, peak RSS ${(stats.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
+      );
+      const name = `fedavg::out-of-core-${values.backend}:K=${k},P=${p}`;
+      return {
+        results: [{ name, meanMs: stats.seconds * 1e3, rmePercent: 0, samples: 1, gbPerSecond: stats.gbPerSecond }],
+        summary: {
+          'input GiB': totalBytes / 2 ** 30,
+          'peak RSS MiB (whole process)': stats.peakRssBytes / 2 ** 20,
+          'peak RSS MiB before aggregating (setup)': rssBefore / 2 ** 20,
+          'machine memory GiB': (await import('node:os')).totalmem() / 2 ** 30,
+        },
+        table: {
+          headers: ['run', 'seconds', 'GB/s', 'input GiB', 'peak RSS (MiB)'],
+          rows: [
+            [name, stats.seconds, stats.gbPerSecond, totalBytes / 2 ** 30, Math.round(stats.peakRssBytes / 2 ** 20)],
+          ],
+        },
+      };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
