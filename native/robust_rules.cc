@@ -265,7 +265,113 @@ void SquaredNorms(ThreadPool& pool, const float* const* updates, size_t k, size_
   });
 }
 
+#if COCOGEN_X86_DISPATCH
+
+// Columns per block of the AVX2 Gram: k rows of kGramBlock floats (k = 64: 128 KiB) stay in L2 while every tile of
+// the upper triangle reads them.
+constexpr size_t kGramBlock = 512;
+
+// Horizontal float64 sum of one tile accumulator's 8 float32 lanes.
+COCOGEN_TARGET_AVX2 inline double SumLanes(__m256 v) {
+  const __m256d d =
+      _mm256_add_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(v)), _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)));
+  const __m128d h = _mm_add_pd(_mm256_castpd256_pd128(d), _mm256_extractf128_pd(d, 1));
+  return _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
+}
+
+// acc[a·k + b] += Σ rows[a][i]·rows[b][i] over i in [start, start + width) for an RA×RB tile; 8 float32 lanes per
+// dot product, width a multiple of 8.
+template <size_t RA, size_t RB>
+COCOGEN_TARGET_AVX2 void GramTile(const float* const* rows, size_t a0, size_t b0, size_t k, size_t start, size_t width,
+                                  double* acc) {
+  __m256 c[RA][RB];
+  for (size_t x = 0; x < RA; ++x) {
+    for (size_t y = 0; y < RB; ++y) c[x][y] = _mm256_setzero_ps();
+  }
+  for (size_t i = start; i < start + width; i += 8) {
+    __m256 a[RA];
+    for (size_t x = 0; x < RA; ++x) a[x] = _mm256_loadu_ps(rows[a0 + x] + i);
+    for (size_t y = 0; y < RB; ++y) {
+      const __m256 b = _mm256_loadu_ps(rows[b0 + y] + i);
+      for (size_t x = 0; x < RA; ++x) c[x][y] = _mm256_fmadd_ps(a[x], b, c[x][y]);
+    }
+  }
+  for (size_t x = 0; x < RA; ++x) {
+    for (size_t y = 0; y < RB; ++y) acc[(a0 + x) * k + b0 + y] += SumLanes(c[x][y]);
+  }
+}
+
+template <size_t RA>
+COCOGEN_TARGET_AVX2 void GramTileRows(const float* const* rows, size_t a0, size_t b0, size_t rb, size_t k, size_t start,
+                                      size_t width, double* acc) {
+  if (rb == 3) GramTile<RA, 3>(rows, a0, b0, k, start, width, acc);
+  if (rb == 2) GramTile<RA, 2>(rows, a0, b0, k, start, width, acc);
+  if (rb == 1) GramTile<RA, 1>(rows, a0, b0, k, start, width, acc);
+}
+
+// The upper triangle (a ≤ b, plus the rest of the diagonal tiles) of one block's Gram matrix, in 4×3 tiles.
+COCOGEN_TARGET_AVX2 void GramBlockAvx2(const float* const* rows, size_t k, size_t start, size_t width, double* acc) {
+  for (size_t a0 = 0; a0 < k; a0 += 4) {
+    const size_t ra = std::min<size_t>(4, k - a0);
+    for (size_t b0 = a0 - a0 % 3; b0 < k; b0 += 3) {
+      const size_t rb = std::min<size_t>(3, k - b0);
+      if (ra == 4) GramTileRows<4>(rows, a0, b0, rb, k, start, width, acc);
+      if (ra == 3) GramTileRows<3>(rows, a0, b0, rb, k, start, width, acc);
+      if (ra == 2) GramTileRows<2>(rows, a0, b0, rb, k, start, width, acc);
+      if (ra == 1) GramTileRows<1>(rows, a0, b0, rb, k, start, width, acc);
+    }
+  }
+}
+
+COCOGEN_TARGET_AVX2 void GramAvx2(ThreadPool& pool, const float* const* updates, size_t k, size_t n, double* out) {
+  std::fill(out, out + k * k, 0.0);
+  std::mutex merge;
+  std::vector<std::pair<size_t, std::vector<double>>> partial;
+  const size_t blocks = (n + kGramBlock - 1) / kGramBlock;
+  pool.ParallelFor(blocks, 1, [&](size_t begin, size_t end) {
+    std::vector<double> acc(k * k, 0.0);
+    for (size_t block = begin; block < end; ++block) {
+      const size_t start = block * kGramBlock;
+      const size_t width = std::min(kGramBlock, n - start);
+      const size_t body = width - width % 8;
+      if (block + 1 < end) {
+        // The next block's lines, ahead of the tiles (k streams are more than the hardware prefetcher follows).
+        for (size_t j = 0; j < k; ++j) {
+          for (size_t i = 0; i < kGramBlock; i += 16) {
+            _mm_prefetch(reinterpret_cast<const char*>(updates[j] + start + kGramBlock + i), _MM_HINT_T0);
+          }
+        }
+      }
+      if (body > 0) GramBlockAvx2(updates, k, start, body, acc.data());
+      for (size_t a = 0; a < k; ++a) {
+        for (size_t b = a; b < k; ++b) {
+          float tail = 0;
+          for (size_t i = start + body; i < start + width; ++i) tail += updates[a][i] * updates[b][i];
+          acc[a * k + b] += tail;
+        }
+      }
+    }
+    std::lock_guard<std::mutex> lock(merge);
+    partial.emplace_back(begin, std::move(acc));
+  });
+  std::sort(partial.begin(), partial.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  for (const auto& [begin, acc] : partial) {
+    for (size_t e = 0; e < k * k; ++e) out[e] += acc[e];
+  }
+  for (size_t a = 0; a < k; ++a) {
+    for (size_t b = a + 1; b < k; ++b) out[b * k + a] = out[a * k + b];
+  }
+}
+
+#endif
+
 void Gram(ThreadPool& pool, const float* const* updates, size_t k, size_t n, double* out) {
+#if COCOGEN_X86_DISPATCH
+  if (ActiveIsa() != Isa::kScalar) {
+    GramAvx2(pool, updates, k, n, out);
+    return;
+  }
+#endif
   // Columns per block: the packed k×B block (k = 64: 512 KiB) stays in L2 for the SGEMM's own packing.
   constexpr size_t kBlock = 2048;
   std::fill(out, out + k * k, 0.0);

@@ -34,8 +34,11 @@ bool TrimmedMean(ThreadPool& pool, const float* const* updates, size_t k, size_t
 // out[j] = Σ_i updates[j][i]² in float64.
 void SquaredNorms(ThreadPool& pool, const float* const* updates, size_t k, size_t n, double* out);
 
-// out[a·k + b] = updates[a]·updates[b] (k×k, float64): each thread packs blocks of columns into a k×B matrix and runs
-// the SGEMM (gemm_sgemm.h) on it — float32 within a block of B columns, float64 across blocks and threads.
+// out[a·k + b] = updates[a]·updates[b] (k×k, float64, exactly symmetric). With AVX2, each thread walks blocks of 512
+// columns and computes only the upper triangle in 4×3 tiles of dot products read straight from the updates (8 float32
+// lanes per product within a block, float64 across lanes, blocks and threads); the scalar path packs blocks of columns
+// into a k×B matrix and runs the SGEMM (gemm_sgemm.h) on it — float32 within a block, float64 across blocks and
+// threads.
 void Gram(ThreadPool& pool, const float* const* updates, size_t k, size_t n, double* out);
 
 }  // namespace cocogen
