@@ -11,6 +11,7 @@
 import { loadAddon } from '../../bindings/addon.js';
 import { CocogenError, invalidArgument } from '../errors.js';
 import { createTensor, MAX_TENSOR_LENGTH, type NativeTensor } from './tensor.js';
+import type { WebGpuBackend } from './webgpu-backend.js';
 
 export interface ServerOptimizerOptions {
   /** Parameters of the global model. */
@@ -23,8 +24,17 @@ export interface ServerOptimizerOptions {
   beta2?: number;
   /** Adaptivity τ (FedAdam / FedYogi, default 1e-3). */
   tau?: number;
-  /** `'native'` (default when the addon is built) or `'js'`. */
-  backend?: 'native' | 'js';
+  /**
+   * `'native'` (default when the addon is built), `'js'`, or `'webgpu'` (kernels/server-optimizer.wgsl; the state
+   * stays on the host and is uploaded and read back each step; x agrees with the float32 reference to ~1e-6 of the
+   * step, because WGSL's f32 sqrt and division are not correctly rounded).
+   */
+  backend?: 'native' | 'js' | 'webgpu';
+  /**
+   * The device for `backend: 'webgpu'`, shared and not disposed by the optimizer. Without it the optimizer creates
+   * its own on the first step and disposes it in dispose().
+   */
+  gpu?: WebGpuBackend;
 }
 
 type Kind = 0 | 1 | 2;
@@ -77,8 +87,10 @@ abstract class ServerOptimizerBase {
   readonly beta1: number;
   readonly beta2: number;
   readonly tau: number;
-  readonly backend: 'native' | 'js';
+  readonly backend: 'native' | 'js' | 'webgpu';
   readonly #kind: Kind;
+  #gpu: WebGpuBackend | Promise<WebGpuBackend> | undefined;
+  readonly #ownsGpu: boolean;
   #m: NativeTensor | Float32Array | undefined;
   #v: NativeTensor | Float32Array | undefined;
   #busy = false;
@@ -107,8 +119,12 @@ abstract class ServerOptimizerBase {
     this.beta2 = num('beta2', options.beta2, 0.99, (v) => v >= 0 && v < 1, 'a number in [0, 1)');
     this.tau = num('tau', options.tau, 1e-3, (v) => v > 0, 'a finite number > 0');
     const backend = options.backend ?? (loadAddon().ok ? 'native' : 'js');
-    if (backend !== 'native' && backend !== 'js') throw invalidArgument('options.backend', "'native' or 'js'", backend);
+    if (backend !== 'native' && backend !== 'js' && backend !== 'webgpu') {
+      throw invalidArgument('options.backend', "'native', 'js' or 'webgpu'", backend);
+    }
     this.backend = backend;
+    this.#gpu = backend === 'webgpu' ? options.gpu : undefined;
+    this.#ownsGpu = backend === 'webgpu' && options.gpu === undefined;
     const alloc = () => (backend === 'native' ? createTensor(length) : new Float32Array(length));
     this.#m = alloc();
     this.#v = kind === 0 ? undefined : alloc();
@@ -150,6 +166,11 @@ abstract class ServerOptimizerBase {
     }
     this.#busy = true;
     try {
+      if (this.backend === 'webgpu') {
+        const gpu = await this.#device();
+        await gpu.serverOptimizerStep(this.#kind, global, delta, m, v, params);
+        return;
+      }
       await loadAddonOrThrow().serverOptimizerStep(
         this.#kind,
         global,
@@ -185,6 +206,22 @@ abstract class ServerOptimizerBase {
     if (this.#v !== undefined && !(this.#v instanceof Float32Array)) this.#v.dispose();
     this.#m = undefined;
     this.#v = undefined;
+    const gpu = this.#gpu;
+    this.#gpu = undefined;
+    if (this.#ownsGpu && gpu !== undefined) {
+      void Promise.resolve(gpu).then(
+        (g) => g.dispose(),
+        () => {},
+      );
+    }
+  }
+
+  /** The WebGPU device: the one passed in options, else one created here on first use (and owned). */
+  #device(): Promise<WebGpuBackend> {
+    this.#gpu ??= import('./webgpu-backend.js').then(({ WebGpuBackend }) => WebGpuBackend.create());
+    const gpu = this.#gpu;
+    if (gpu instanceof Promise) gpu.catch(() => (this.#gpu === gpu ? (this.#gpu = undefined) : undefined));
+    return Promise.resolve(gpu);
   }
 
   #state(s: NativeTensor | Float32Array | undefined): NativeTensor | Float32Array {
