@@ -23,39 +23,7 @@
 // Preconditions: 1 ≤ k ≤ MAX_K, 1 ≤ count, lo < hi ≤ k; the dispatch is a 2-D grid of WORKGROUP_SIZE-wide workgroups
 // (x fastest) covering at least `count` invocations. The host falls back to the reference for K > MAX_K.
 
-override WORKGROUP_SIZE: u32 = 64u;
-const MAX_K: u32 = 128u;
-
-struct Params {
-  // Coordinates in this chunk (also the row stride of `updates`).
-  count: u32,
-  k: u32,
-  // Sorted ranks the rule reads: [lo, hi).
-  lo: u32,
-  hi: u32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> scales: array<f32>;
-@group(0) @binding(2) var<storage, read> updates: array<f32>;
-@group(0) @binding(3) var<storage, read_write> result: array<f32>;
-@group(0) @binding(4) var<storage, read_write> status: array<atomic<u32>>;
-
-const EXPONENT_BITS: u32 = 0x7f800000u;
-const ABS_BITS: u32 = 0x7fffffffu;
-
-fn to_key(x: f32) -> i32 {
-  let b = bitcast<i32>(x);
-  return b ^ ((b >> 31u) & 0x7fffffff);
-}
-
-fn from_key(key: i32) -> f32 {
-  return bitcast<f32>(key ^ ((key >> 31u) & 0x7fffffff));
-}
-
-fn is_finite_f32(x: f32) -> bool {
-  return (bitcast<u32>(x) & EXPONENT_BITS) != EXPONENT_BITS;
-}
+// #include sorted-column
 
 // x/2 for finite x, exactly when |x| ≥ 2^-125 (one less in the exponent field); 0 below, where x/2 is far under half
 // an ulp of the other, large, half (so the sum rounds the same).
@@ -76,36 +44,10 @@ fn main(
   if (i >= params.count) {
     return;
   }
-  let count = params.count;
-  let k = params.k;
-  var keys: array<i32, MAX_K>;
-  // One of the NaN values, when there is one (a NaN constant is not a valid WGSL const-expression).
-  var nan_value = 0.0f;
-  var nan = false;
-  var non_finite = false;
-  for (var j = 0u; j < k; j++) {
-    let u = updates[j * count + i];
-    non_finite = non_finite || !is_finite_f32(u);
-    let v = u * scales[j];
-    if ((bitcast<u32>(v) & ABS_BITS) > EXPONENT_BITS) {
-      nan = true;
-      nan_value = v;
-    }
-    let key = to_key(v);
-    var at = j;
-    while (at > 0u && keys[at - 1u] > key) {
-      keys[at] = keys[at - 1u];
-      at--;
-    }
-    keys[at] = key;
-  }
-  if (non_finite) {
-    atomicOr(&status[0], 1u);
-  }
-  if (nan) {
-    result[i] = nan_value;
+  if (!sort_column(i)) {
     return;
   }
+  let k = params.k;
   if ((k & 1u) == 1u) {
     result[i] = from_key(keys[k / 2u]);
     return;
