@@ -448,6 +448,43 @@ function capSeries(series: readonly Series[], setting: Setting): Series {
   };
 }
 
+/**
+ * Total generation (thousands) along one axis of a slice of the grid: equilibrium and optimum per λ, WCO (the same
+ * for every λ) and the cap line.
+ */
+function generationSeries(
+  slice: readonly SweepPoint[],
+  rivalries: readonly number[],
+  setting: Setting,
+  x: (p: SweepPoint) => number,
+): Series[] {
+  const byX = (a: SweepPoint, b: SweepPoint) => x(a) - x(b);
+  const series: Series[] = [];
+  for (const strategy of ['equilibrium', 'optimum'] as const) {
+    for (const rivalry of rivalries) {
+      const at = slice.filter((p) => p.rivalry === rivalry).sort(byX);
+      series.push({
+        label: `${STRATEGY_NAMES[strategy]}, ${lambdaLabel(rivalry)}`,
+        x: at.map(x),
+        y: at.map((p) => p.generation[strategy] / 1000),
+        color: STRATEGY_COLORS[strategy],
+        dash: lambdaDash(rivalries, rivalry),
+      });
+    }
+  }
+  const wco = slice.filter((p) => p.rivalry === rivalries[0]).sort(byX);
+  series.push({
+    label: `${STRATEGY_NAMES.wco}, any λ`,
+    x: wco.map(x),
+    y: wco.map((p) => p.generation.wco / 1000),
+    color: STRATEGY_COLORS.wco,
+    dash: '1 3',
+    markers: false,
+  });
+  series.push(capSeries(series, setting));
+  return series;
+}
+
 function generationVsCompetitionSvg(
   points: readonly SweepPoint[],
   rivalries: readonly number[],
@@ -455,29 +492,7 @@ function generationVsCompetitionSvg(
   setting: Setting,
 ): string {
   const slice = points.filter((p) => p.alpha === ref.alpha && p.cost === ref.cost);
-  const series: Series[] = [];
-  for (const strategy of ['equilibrium', 'optimum'] as const) {
-    for (const rivalry of rivalries) {
-      const at = slice.filter((p) => p.rivalry === rivalry).sort((a, b) => a.g - b.g);
-      series.push({
-        label: `${STRATEGY_NAMES[strategy]}, ${lambdaLabel(rivalry)}`,
-        x: at.map((p) => p.g),
-        y: at.map((p) => p.generation[strategy] / 1000),
-        color: STRATEGY_COLORS[strategy],
-        dash: lambdaDash(rivalries, rivalry),
-      });
-    }
-  }
-  const wco = slice.filter((p) => p.rivalry === rivalries[0]).sort((a, b) => a.g - b.g);
-  series.push({
-    label: `${STRATEGY_NAMES.wco}, any λ`,
-    x: wco.map((p) => p.g),
-    y: wco.map((p) => p.generation.wco / 1000),
-    color: STRATEGY_COLORS.wco,
-    dash: '1 3',
-    markers: false,
-  });
-  series.push(capSeries(series, setting));
+  const series = generationSeries(slice, rivalries, setting, (p) => p.g);
   return lineChartSvg({
     title: 'Synthetic data generation vs competition',
     subtitle: `${who(setting)}; Dirichlet α = ${formatNumber(ref.alpha)} (mean δ⁰ = ${(slice[0]?.meanInitialSkew ?? NaN).toFixed(2)}); ${costLabel(ref.cost)}`,
@@ -497,29 +512,7 @@ function generationVsSkewSvg(
   setting: Setting,
 ): string {
   const slice = points.filter((p) => p.g === ref.g && p.cost === ref.cost);
-  const series: Series[] = [];
-  for (const strategy of ['equilibrium', 'optimum'] as const) {
-    for (const rivalry of rivalries) {
-      const at = slice.filter((p) => p.rivalry === rivalry).sort((a, b) => a.meanInitialSkew - b.meanInitialSkew);
-      series.push({
-        label: `${STRATEGY_NAMES[strategy]}, ${lambdaLabel(rivalry)}`,
-        x: at.map((p) => p.meanInitialSkew),
-        y: at.map((p) => p.generation[strategy] / 1000),
-        color: STRATEGY_COLORS[strategy],
-        dash: lambdaDash(rivalries, rivalry),
-      });
-    }
-  }
-  const wco = slice.filter((p) => p.rivalry === rivalries[0]).sort((a, b) => a.meanInitialSkew - b.meanInitialSkew);
-  series.push({
-    label: `${STRATEGY_NAMES.wco}, any λ`,
-    x: wco.map((p) => p.meanInitialSkew),
-    y: wco.map((p) => p.generation.wco / 1000),
-    color: STRATEGY_COLORS.wco,
-    dash: '1 3',
-    markers: false,
-  });
-  series.push(capSeries(series, setting));
+  const series = generationSeries(slice, rivalries, setting, (p) => p.meanInitialSkew);
   const alphas = [...new Set(slice.map((p) => p.alpha))].sort((a, b) => a - b);
   const alphaRange =
     alphas.length > 1
