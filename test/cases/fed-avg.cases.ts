@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Engine, EngineOptions } from '../../src/engine/engine.js';
 import { CocogenError } from '../../src/errors.js';
 import { Random } from '../../src/util/random.js';
+import { engineCache } from '../support/engine-cache.js';
 import { expectClose } from '../support/expect-close.js';
 
 export interface FedAvgInput {
@@ -218,12 +219,8 @@ export function runFedAvgTable(
   open: (extra: Omit<EngineOptions, 'backend'>) => Promise<Engine>,
 ): void {
   describe(`FedAvg shared table on ${backend}`, () => {
-    const engines = new Map<string, Promise<Engine>>();
-    const engineFor = (extra: Omit<EngineOptions, 'backend'> = {}) => {
-      const key = JSON.stringify(extra);
-      if (!engines.has(key)) engines.set(key, open(extra));
-      return engines.get(key)!;
-    };
+    const engines = engineCache(open);
+    const engineFor = (extra?: Omit<EngineOptions, 'backend'>) => engines.get(extra);
 
     for (const c of FED_AVG_CASES) {
       it(c.name, async () => {
@@ -283,7 +280,7 @@ export function runFedAvgTable(
     });
 
     it('cleans up', async () => {
-      for (const e of engines.values()) (await e).dispose();
+      await engines.disposeAll();
     });
   });
 }

@@ -10,6 +10,7 @@ import type { Engine, EngineOptions } from '../../src/engine/engine.js';
 import type { AggregateOptions } from '../../src/engine/validate-aggregate.js';
 import { CocogenError } from '../../src/errors.js';
 import { Random } from '../../src/util/random.js';
+import { engineCache } from '../support/engine-cache.js';
 import { expectClose } from '../support/expect-close.js';
 
 export interface RobustInput {
@@ -448,12 +449,8 @@ export function runRobustRulesTable(
   open: (extra: Omit<EngineOptions, 'backend'>) => Promise<Engine>,
 ): void {
   describe(`robust rules shared table on ${backend}`, () => {
-    const engines = new Map<string, Promise<Engine>>();
-    const engineFor = (extra: Omit<EngineOptions, 'backend'> = {}) => {
-      const key = JSON.stringify(extra);
-      if (!engines.has(key)) engines.set(key, open(extra));
-      return engines.get(key)!;
-    };
+    const engines = engineCache(open);
+    const engineFor = (extra?: Omit<EngineOptions, 'backend'>) => engines.get(extra);
 
     for (const c of ROBUST_RULE_CASES) {
       it(c.name, async () => {
@@ -491,7 +488,7 @@ export function runRobustRulesTable(
     });
 
     it('cleans up', async () => {
-      for (const e of engines.values()) (await e).dispose();
+      await engines.disposeAll();
     });
   });
 }
