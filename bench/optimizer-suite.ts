@@ -1,4 +1,5 @@
 import { loadAddon } from '../bindings/addon.js';
+import { probeGpu } from '../bindings/dawn.js';
 import { FedAdam, FedYogi } from '../src/engine/server-optimizer.js';
 import { runCases, type BenchCase } from './harness.js';
 import type { Suite } from './suite.js';
@@ -9,12 +10,13 @@ const STEP_STREAMS = 7;
 export const optimizerSuite: Suite = {
   name: 'optimizer',
   help: `optimizer [--p 33554432] [--quick]
-    FedAdam and FedYogi server steps (native fused kernel and the plain-TS reference) beside the triad bandwidth
-    probe, in GB/s counted as the 7 streams read + written, measured in one run.`,
+    FedAdam and FedYogi server steps (native fused kernel, the plain-TS reference and WebGPU) beside the triad
+    bandwidth probe, in GB/s counted as the 7 streams read + written, measured in one run.`,
   options: { p: { type: 'string', default: String(32 * 1024 * 1024) }, quick: { type: 'boolean', default: false } },
   async run(values, log) {
     const p = Number(values.p);
     const addon = loadAddon();
+    const gpu = await probeGpu();
     const cases: BenchCase[] = [];
     const owned: { dispose(): void }[] = [];
     const x = new Float32Array(p).fill(0.5);
@@ -29,7 +31,12 @@ export const optimizerSuite: Suite = {
       ['fedadam', FedAdam],
       ['fedyogi', FedYogi],
     ] as const) {
-      for (const backend of addon.ok ? (['native', 'js'] as const) : (['js'] as const)) {
+      const backends = [
+        ...(addon.ok ? (['native'] as const) : []),
+        'js' as const,
+        ...(gpu.available ? (['webgpu'] as const) : []),
+      ];
+      for (const backend of backends) {
         if (backend === 'js' && p > 1 << 24 && !values.quick) continue; // the JS loop at 32M takes seconds per step
         const opt = new Ctor({ length: p, backend, eta: 1e-6 });
         owned.push(opt);
