@@ -5,10 +5,11 @@ import {
   checkFinite,
   throwFirstNonFinite,
   validateAggregate,
+  validateUpdates,
   type AggregateOptions,
   type AggregateResult,
 } from './validate-aggregate.js';
-import { clipScales, krumScores, krumSelect } from './reference/robust-selection.js';
+import { clipScales, krumAverageWeights, krumScores, krumSelect } from './reference/robust-selection.js';
 import { CocogenError, invalidArgument } from '../errors.js';
 import type {
   DenseBackwardInput,
@@ -122,7 +123,7 @@ export class Engine {
     const strict = v.nonFinite === 'error';
     const result = v.out ?? new Float32Array(v.length);
     if (v.length === 0) return { result };
-    let scales: Float32Array | undefined;
+    let scales = v.scales;
     if (v.clip !== undefined) {
       const norms = await backend.squaredNorms(v.updates);
       if (strict && !norms.every(Number.isFinite)) throwFirstNonFinite(v.updates);
@@ -150,13 +151,7 @@ export class Engine {
         if (strict && !gram.every(Number.isFinite)) throwFirstNonFinite(v.updates);
         const scores = krumScores(gram, k, v.f, scales);
         const selected = krumSelect(scores, v.m);
-        let total = 0;
-        for (const i of selected) total += v.weights[i]!;
-        // With all selected weights 0, fall back to the plain average of the selected.
-        const weights = Float64Array.from(
-          selected,
-          (i) => (total > 0 ? v.weights[i]! / total : 1 / selected.length) * (scales ? scales[i]! : 1),
-        );
+        const weights = krumAverageWeights(selected, v.weights, scales);
         await backend.fedAvg(
           selected.map((i) => v.updates[i]!),
           weights,
@@ -192,6 +187,30 @@ export class Engine {
   ): Promise<PayoffMatrixResult> {
     this.#guard('payoffMatrix');
     return evaluatePayoffMatrix(this.#backend, validatePayoffMatrix(scenario, x, options));
+  }
+
+  /**
+   * ‖u_k‖² of every update, float64 (accumulated in float64 on js and native, emulated float64 on WebGPU): what
+   * `clip` uses. Non-finite values give NaN or Infinity there. With `squaredNorms` and `gram` summed over the pieces
+   * of a model (tensors, column blocks), a caller clips and runs Krum on the whole update while holding one piece.
+   */
+  async squaredNorms(updates: readonly Float32Array[]): Promise<Float64Array> {
+    this.#guard('squaredNorms');
+    const checked = validateUpdates(updates);
+    if (checked[0]!.length === 0) return new Float64Array(checked.length);
+    return this.#backend.squaredNorms(checked);
+  }
+
+  /**
+   * The K×K Gram matrix G_ij = u_i·u_j (row-major float64, symmetric), computed as a GEMM; Krum's squared distances
+   * are G_ii + G_jj − 2·G_ij. float64 on js; float32 GEMM per column block, blocks added in float64, on native and
+   * WebGPU.
+   */
+  async gram(updates: readonly Float32Array[]): Promise<Float64Array> {
+    this.#guard('gram');
+    const checked = validateUpdates(updates);
+    if (checked[0]!.length === 0) return new Float64Array(checked.length * checked.length);
+    return this.#backend.gram(checked);
   }
 
   /**

@@ -34,6 +34,13 @@ export interface AggregateOptions {
    */
   clip?: number;
   /**
+   * Per-update scales s_k given directly (one finite number > 0 per update, rounded to float32), applied exactly as
+   * `clip` applies the ones it computes. For a caller that aggregates a model in pieces (per tensor, per column block)
+   * and clips by the norm of the whole update: compute the norms once with `engine.squaredNorms` over all pieces,
+   * then pass the same scales with every piece. Not together with `clip`.
+   */
+  scales?: readonly number[] | Float64Array | Float32Array;
+  /**
    * What a non-finite value in an update (NaN, ±Infinity) or an overflow of the result does: `'error'` (default)
    * throws INVALID_ARGUMENT naming the update and index; `'propagate'` returns it IEEE-style.
    */
@@ -63,6 +70,8 @@ export interface ValidatedAggregate {
   f: number;
   m: number;
   clip: number | undefined;
+  /** `scales`, rounded to float32. */
+  scales: Float32Array | undefined;
   length: number;
   nonFinite: 'error' | 'propagate';
   out: Float32Array | undefined;
@@ -74,21 +83,27 @@ function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
   );
 }
 
-/** Checks every argument of `aggregate` (sharp's pattern: all validation in TS, one message template). */
-export function validateAggregate(updates: unknown, options: unknown): ValidatedAggregate {
+/** Checks a list of updates: a non-empty array of Float32Array, all of one length. */
+export function validateUpdates(updates: unknown): Float32Array[] {
   if (!Array.isArray(updates)) throw invalidArgument('updates', 'an array of Float32Array', updates);
   if (updates.length === 0) throw invalidArgument('updates', 'a non-empty array of Float32Array', updates);
   for (let k = 0; k < updates.length; k++) {
     if (!(updates[k] instanceof Float32Array)) throw invalidArgument(`updates[${k}]`, 'a Float32Array', updates[k]);
   }
-  const first = updates[0] as Float32Array;
-  const length = first.length;
+  const length = (updates[0] as Float32Array).length;
   for (let k = 1; k < updates.length; k++) {
     const u = updates[k] as Float32Array;
     if (u.length !== length) {
       throw invalidArgument(`updates[${k}]`, `a Float32Array of length ${length} (the length of updates[0])`, u);
     }
   }
+  return updates as Float32Array[];
+}
+
+/** Checks every argument of `aggregate` (sharp's pattern: all validation in TS, one message template). */
+export function validateAggregate(input: unknown, options: unknown): ValidatedAggregate {
+  const updates = validateUpdates(input);
+  const length = updates[0]!.length;
 
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw invalidArgument('options', "an object such as { rule: 'fedavg', weights }", options);
@@ -158,6 +173,27 @@ export function validateAggregate(updates: unknown, options: unknown): Validated
     }
     clip = o.clip;
   }
+  let scales: Float32Array | undefined;
+  if (o.scales !== undefined) {
+    if (clip !== undefined) {
+      throw invalidArgumentText('options.scales', 'scales or clip, not both', 'both');
+    }
+    const list = o.scales;
+    if (!(Array.isArray(list) || list instanceof Float64Array || list instanceof Float32Array)) {
+      throw invalidArgument('options.scales', 'an array of numbers', list);
+    }
+    if (list.length !== k) {
+      throw invalidArgumentText('options.scales', `one scale per update (${k})`, `${list.length}`);
+    }
+    scales = new Float32Array(k);
+    for (let j = 0; j < k; j++) {
+      const s = (list as ArrayLike<unknown>)[j];
+      if (typeof s !== 'number' || !Number.isFinite(s) || !(s > 0)) {
+        throw invalidArgument(`options.scales[${j}]`, 'a finite number > 0', s);
+      }
+      scales[j] = s;
+    }
+  }
 
   const weights = new Float64Array(updates.length);
   if (o.weights === undefined) {
@@ -202,7 +238,7 @@ export function validateAggregate(updates: unknown, options: unknown): Validated
     }
     out = o.out;
   }
-  return { updates: updates as Float32Array[], rule, weights, trimCount, f, m, clip, length, nonFinite, out };
+  return { updates: updates as Float32Array[], rule, weights, trimCount, f, m, clip, scales, length, nonFinite, out };
 }
 
 /**

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadAddon } from '../../bindings/addon.js';
 import { TensorFile, writeTensorFile } from '../../src/interop/tensor-file.js';
 import { runCli } from '../support/cli.js';
+import { expectClose } from '../support/expect-close.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cocogen-aggregate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -70,6 +71,110 @@ describe.skipIf(!loadAddon().ok)('cocogen aggregate', () => {
     expect(Array.from(file.tensor('array'))).toEqual([2, 2, 2, 2, 2, 2]);
     file.dispose();
   });
+
+  // Five updates with small integer values: medians, trims and Krum's choice are easy to state by hand.
+  const five = [
+    [1, 10, -3],
+    [2, 20, -2],
+    [3, 30, -1],
+    [4, 40, 0],
+    [500, -900, 700], // the outlier
+  ].map((row, j) =>
+    safetensors(`five${j}.safetensors`, [
+      { name: 'x', shape: [2], data: Float32Array.of(row[0]!, row[1]!) },
+      { name: 'y', shape: [1], data: Float32Array.of(row[2]!) },
+    ]),
+  );
+  const ruleCases: [string, string[], number[], (stats: Record<string, unknown>) => void][] = [
+    ['median', ['--rule', 'median'], [3, 20, -1], () => {}],
+    ['trimmed-mean', ['--rule', 'trimmed-mean', '--trim', '0.2'], [3, 20, -1], () => {}],
+    [
+      'krum',
+      ['--rule', 'krum', '--f', '1'],
+      // Scores (sum of the 2 nearest squared distances): 510, 204, 204, 510, huge; the tie goes to the lower index.
+      [2, 20, -2],
+      (stats) => expect(stats.selected).toEqual([1]),
+    ],
+    [
+      'multi-krum',
+      ['--rule', 'multi-krum', '--f', '1', '--m', '2', '--weights', '1,3,1,1,1'],
+      [2.25, 22.5, -1.75], // (3·u1 + u2) / 4
+      (stats) => {
+        expect(stats.selected).toEqual([1, 2]);
+        expect((stats.scores as number[]).slice(0, 4)).toEqual([510, 204, 204, 510]);
+        expect((stats.scores as number[])[4]).toBeGreaterThan(1e6);
+      },
+    ],
+  ];
+  for (const [what, args, expected, check] of ruleCases) {
+    it(`aggregates files with ${what}`, () => {
+      const out = join(dir, `rule-${args[1]}-${args.length}.safetensors`);
+      const r = runCli(['aggregate', ...args, ...five, '--out', out, '--backend', 'native', '--json', '--block', '1']);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const stats = JSON.parse(r.stdout) as Record<string, unknown>;
+      expect(stats).toMatchObject({ rule: args[1], tensors: 2, parameters: 3 });
+      check(stats);
+      const file = TensorFile.open(out);
+      const got = [...file.tensor('x'), ...file.tensor('y')];
+      file.dispose();
+      expect(got).toEqual(expected);
+    });
+  }
+
+  it('clips by the norm of the whole update (all its tensors)', () => {
+    const out = join(dir, 'clipped.safetensors');
+    const r = runCli([
+      'aggregate',
+      '--rule',
+      'fedavg',
+      '--clip',
+      '15',
+      ...five,
+      '--out',
+      out,
+      '--json',
+      '--block',
+      '1',
+    ]);
+    expect(r.status).toBe(0);
+    const rows = [
+      [1, 10, -3],
+      [2, 20, -2],
+      [3, 30, -1],
+      [4, 40, 0],
+      [500, -900, 700],
+    ];
+    const scales = rows.map((u) => Math.fround(Math.min(1, 15 / Math.hypot(...u))));
+    expect((JSON.parse(r.stdout) as { scales: number[] }).scales).toEqual(scales);
+    const file = TensorFile.open(out);
+    const got = [...file.tensor('x'), ...file.tensor('y')];
+    file.dispose();
+    // Tensor y (|y| ≤ 3 for the first four) is scaled with x: clipping tensor by tensor would leave it alone.
+    const want = [0, 1, 2].map((i) => rows.reduce((acc, u, k) => acc + scales[k]! * u[i]!, 0) / 5);
+    expectClose(got, want, { rtol: 1e-6 });
+  });
+
+  it('says which inputs Krum chose, in words', () => {
+    const out = join(dir, 'krum-words.safetensors');
+    const r = runCli(['aggregate', '--rule', 'krum', '--f', '1', ...five, '--out', out, '--backend', 'js']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/selected: .*five1\.safetensors \(Krum scores, best first\)/);
+  });
+
+  for (const [what, args, message] of [
+    ['a trim that leaves nothing', ['--rule', 'trimmed-mean', '--trim', '0.5', five[0]!, five[1]!], /options\.trim/],
+    ['K too small for f', ['--rule', 'krum', '--f', '2', ...five], /K ≥ 2f \+ 3 updates .*5 updates/],
+    ['m above K − f', ['--rule', 'multi-krum', '--f', '1', '--m', '5', ...five], /options\.m/],
+  ] as [string, string[], RegExp][]) {
+    it(`exits 2 on ${what} and writes nothing`, () => {
+      const out = join(dir, `bad-rule-${what.replace(/\W+/g, '-')}.safetensors`);
+      const r = runCli(['aggregate', ...args, '--out', out, '--backend', 'native', '--json']);
+      expect(r.status).toBe(2);
+      expect((JSON.parse(r.stderr) as { error: { message: string } }).error.message).toMatch(message);
+      expect(existsSync(out)).toBe(false);
+    });
+  }
 
   const corrupt = join(dir, 'corrupt.safetensors');
   writeFileSync(corrupt, Uint8Array.of(200, 0, 0, 0, 0, 0, 0, 0, 123));

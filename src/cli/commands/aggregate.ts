@@ -11,12 +11,15 @@ import { formatBytes, formatNumber, type Io } from '../output.js';
 export const AGGREGATE_HELP = `cocogen aggregate --rule R [--weights w1,w2,…] [--trim t] [--f F --m M] [--clip C] IN... --out OUT [--json]
   Aggregates the model updates IN... (safetensors or .npy files; tensors matched by name, a .npy file's one
   array is named "array") into OUT (.safetensors or .npy) with the rule R (${AGGREGATION_RULES.join(', ')}).
-  --weights gives one non-negative weight per input (fedavg; default equal). --trim, --f, --m and --clip are
-  passed to the rule. F32 inputs are memory-mapped, F16/BF16 widened and F64 narrowed to float32; the inputs
-  are streamed by column blocks (--block N elements per input, default ${DEFAULT_BLOCK_ELEMENTS}), so they may exceed
-  memory. OUT is written to a temporary file and renamed: a failure never leaves a partial file.
+  --weights gives one non-negative weight per input (fedavg, multi-krum; default equal). --trim (trimmed-mean),
+  --f (krum, multi-krum), --m (multi-krum) and --clip (any rule) are passed to the rule. Each input is one whole
+  update: --clip uses the norm of all its tensors, and Krum the distances between whole updates (a first pass
+  over the inputs computes them). F32 inputs are memory-mapped, F16/BF16 widened and F64 narrowed to float32;
+  the inputs are streamed by column blocks (--block N elements per input, default ${DEFAULT_BLOCK_ELEMENTS}), so they may
+  exceed memory. OUT is written to a temporary file and renamed: a failure never leaves a partial file.
   --backend auto|webgpu|native|js picks the engine (default auto).
-  --json prints { rule, inputs, out, tensors, parameters, bytes, seconds, gbPerSecond, peakRssBytes }.`;
+  --json prints { rule, inputs, out, backend, tensors, parameters, bytes, seconds, gbPerSecond, peakRssBytes },
+  with selected and scores (krum, multi-krum: input indices, best first) and scales (--clip).`;
 
 /** A comma-separated list of finite numbers (repeats allowed: weights often coincide). */
 function weightsFlag(value: unknown): number[] | undefined {
@@ -96,6 +99,13 @@ export async function aggregateCommand(io: Io, values: Record<string, unknown>, 
         `${formatBytes(stats.bytes)} moved in ${formatNumber(stats.seconds)} s (${formatNumber(stats.gbPerSecond)} GB/s), ` +
         `peak RSS ${formatBytes(stats.peakRssBytes)} [${engine.backend}]`,
     );
+    if (stats.selected) {
+      io.out(`selected: ${stats.selected.map((i) => inputs[i]).join(', ')} (Krum scores, best first)`);
+    }
+    if (stats.scales?.some((s) => s < 1)) {
+      const clipped = stats.scales.flatMap((s, i) => (s < 1 ? [`${inputs[i]} ×${formatNumber(s)}`] : []));
+      io.out(`clipped: ${clipped.join(', ')}`);
+    }
   }
   return 0;
 }

@@ -46,3 +46,20 @@ export function krumSelect(scores: Float64Array, m: number): number[] {
     .sort((a, b) => scores[a]! - scores[b]! || a - b)
     .slice(0, m);
 }
+
+/**
+ * The float64 weights with which (multi-)Krum averages its selected updates: `weights` (normalized over all K)
+ * renormalized over the selected — the plain average when all of theirs are 0 — times each one's scale.
+ */
+export function krumAverageWeights(
+  selected: readonly number[],
+  weights: Float64Array,
+  scales: Float32Array | undefined,
+): Float64Array {
+  let total = 0;
+  for (const i of selected) total += weights[i]!;
+  return Float64Array.from(
+    selected,
+    (i) => (total > 0 ? weights[i]! / total : 1 / selected.length) * (scales ? scales[i]! : 1),
+  );
+}
