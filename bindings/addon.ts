@@ -88,6 +88,12 @@ export interface CocogenAddon {
   /** Bytes currently mapped by the addon (for leak tests). */
   mappedBytes(): number;
   /**
+   * dst[i] = element i of src as float32 (native/widen.h): dtype 0 binary16 and 1 bfloat16, exact; 2 float64, rounded
+   * to nearest even as Math.fround. src holds little-endian elements at any byte offset, exactly dst.length of them
+   * (2, 2 or 8 bytes each); src and dst share no memory. Synchronous (F16C / AVX2, split over the pool when large).
+   */
+  widenToFloat32(src: Uint8Array, dtype: 0 | 1 | 2, dst: Float32Array): void;
+  /**
    * One fused server-optimizer step in place (Reddi et al. 2021; native/optimizer.h), float32, multithreaded, off
    * the main thread. kind 0 FedAvgM (v ignored), 1 FedAdam, 2 FedYogi. Arrays of one length, sharing no memory.
    */

@@ -24,6 +24,7 @@
 #include "thread_pool.h"
 #include "train_exports.h"
 #include "triad.h"
+#include "widen.h"
 
 #ifndef COCOGEN_VERSION
 #error "COCOGEN_VERSION must be defined by the build (CMakeLists.txt reads it from package.json)"
@@ -264,6 +265,40 @@ Napi::Value TriadExport(const Napi::CallbackInfo& info) {
   return worker->Start();
 }
 
+// widenToFloat32(src: Uint8Array, dtype: 0 | 1 | 2, dst: Float32Array): void
+// Synchronous (tensor files are read synchronously); large inputs are split over the pool.
+void WidenToFloat32Export(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Value src_value = Argument(info, 0);
+  if (!src_value.IsTypedArray() || src_value.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    ThrowInvalidArgument(env, "src", "a Uint8Array", src_value);
+  }
+  Napi::Uint8Array src = src_value.As<Napi::Uint8Array>();
+  const auto dtype = static_cast<WidenDtype>(ExpectInteger(Argument(info, 1), "dtype", 0, 2));
+  Napi::Float32Array dst = ExpectFloat32Array(Argument(info, 2), "dst");
+  const size_t n = dst.ElementLength();
+  const size_t element_bytes = WidenSourceBytes(dtype);
+  if (src.ByteLength() != n * element_bytes) {
+    ThrowError(env, ErrorCode::kInvalidArgument,
+               "Expected a Uint8Array of byte length " + std::to_string(n * element_bytes) + " (" +
+                   std::to_string(element_bytes) + " bytes per element of dst) for src but received " +
+                   DescribeValue(src));
+  }
+  if (n == 0) return;
+  const auto s = reinterpret_cast<uintptr_t>(src.Data());
+  const auto d = reinterpret_cast<uintptr_t>(dst.Data());
+  if (s < d + n * sizeof(float) && d < s + n * element_bytes) {
+    ThrowError(env, ErrorCode::kInvalidArgument,
+               "Expected a Float32Array that shares no memory with src for dst but received one that overlaps it");
+  }
+  try {
+    std::shared_ptr<ThreadPool> pool = SharedPool();
+    WidenToFloat32(*pool, src.Data(), dtype, dst.Data(), n);
+  } catch (const std::exception& e) {
+    ThrowError(env, ErrorCode::kNativeError, std::string("widenToFloat32 failed: ") + e.what());
+  }
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setErrorClass", Napi::Function::New(env, SetErrorClassExport, "setErrorClass"));
   exports.Set("buildInfo", Napi::Function::New(env, BuildInfo, "buildInfo"));
@@ -288,6 +323,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterMappedFileExports(env, exports);
   // serverOptimizerStep(...): signature in optimizer.cc
   RegisterOptimizerExports(env, exports);
+  exports.Set("widenToFloat32", Napi::Function::New(env, WidenToFloat32Export, "widenToFloat32"));
   return exports;
 }
 

@@ -27,6 +27,15 @@ Isa CapFromEnvironment(Isa detected) {
   return static_cast<int>(limit) < static_cast<int>(detected) ? limit : detected;
 }
 
+bool DetectF16c() {
+#if COCOGEN_X86_DISPATCH
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("f16c") != 0;
+#else
+  return false;
+#endif
+}
+
 }  // namespace
 
 Isa ActiveIsa() {
@@ -34,16 +43,25 @@ Isa ActiveIsa() {
   return isa;
 }
 
+bool HasF16c() {
+  static const bool f16c = ActiveIsa() != Isa::kScalar && DetectF16c();
+  return f16c;
+}
+
 std::vector<std::string> IsaFeatureNames(Isa isa) {
+  std::vector<std::string> names;
   switch (isa) {
     case Isa::kAvx512:
-      return {"avx512f", "avx2", "fma"};
-    case Isa::kAvx2:
-      return {"avx2", "fma"};
-    case Isa::kScalar:
+      names = {"avx512f", "avx2", "fma"};
       break;
+    case Isa::kAvx2:
+      names = {"avx2", "fma"};
+      break;
+    case Isa::kScalar:
+      return {"scalar"};
   }
-  return {"scalar"};
+  if (HasF16c()) names.push_back("f16c");
+  return names;
 }
 
 }  // namespace cocogen

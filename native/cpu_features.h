@@ -14,6 +14,8 @@
 #define COCOGEN_X86_DISPATCH 1
 #define COCOGEN_TARGET_AVX2 __attribute__((target("avx2,fma")))
 #define COCOGEN_TARGET_AVX512 __attribute__((target("avx512f,avx2,fma")))
+// AVX2 kernels that also convert binary16 with F16C (vcvtph2ps); run only where HasF16c().
+#define COCOGEN_TARGET_AVX2_F16C __attribute__((target("avx2,fma,f16c")))
 #else
 #define COCOGEN_X86_DISPATCH 0
 #endif
@@ -27,7 +29,12 @@ enum class Isa { kScalar, kAvx2, kAvx512 };
 // lower path. Never raises the level above what the CPU supports.
 Isa ActiveIsa();
 
-// Feature names of an instruction set as buildInfo() reports them, e.g. {"avx512f", "avx2", "fma"} or {"scalar"}.
+// Whether kernels may convert binary16 with F16C: the CPU has it and ActiveIsa() is AVX2 or above (so that
+// COCOGEN_NATIVE_ISA=scalar turns it off with the rest). Every AVX2 CPU shipped so far has F16C; it is still checked.
+bool HasF16c();
+
+// Feature names of an instruction set as buildInfo() reports them, e.g. {"avx512f", "avx2", "fma", "f16c"} or
+// {"scalar"}; "f16c" is listed when HasF16c() and the instruction set is AVX2 or above.
 std::vector<std::string> IsaFeatureNames(Isa isa);
 
 }  // namespace cocogen

@@ -2,7 +2,8 @@
 //
 // The calling thread takes part: a pool of N threads owns N - 1 background threads, and ParallelFor splits the range
 // into N contiguous chunks, one per thread, which is the right split for the memory-bound kernels here (each thread
-// streams one contiguous slice). Calls come from libuv worker threads, never the JS thread.
+// streams one contiguous slice). Calls come from libuv worker threads, and from the synchronous widenToFloat32 export
+// on the JS thread (which then waits for a loop already in flight to finish).
 #ifndef COCOGEN_NATIVE_THREAD_POOL_H_
 #define COCOGEN_NATIVE_THREAD_POOL_H_
 

@@ -12,7 +12,7 @@ describe.skipIf(!addon)('native addon', () => {
     expect(info.compiler).toMatch(/^(gcc|clang|msvc) /);
     expect(['Release', 'Debug', 'RelWithDebInfo', 'MinSizeRel']).toContain(info.buildType);
     expect(info.simd.length).toBeGreaterThan(0);
-    expect(info.simd.every((s) => ['scalar', 'avx2', 'fma', 'avx512f'].includes(s))).toBe(true);
+    expect(info.simd.every((s) => ['scalar', 'avx2', 'fma', 'avx512f', 'f16c'].includes(s))).toBe(true);
     expect(info.threads).toBeGreaterThanOrEqual(1);
     expect(info.alignment).toBe(64);
   });
