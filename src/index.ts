@@ -53,6 +53,7 @@ export {
   type TensorSpec,
 } from './interop/tensor-file.js';
 export { isBadTensorInput, type TensorFileErrorReason } from './interop/tensor-file-error.js';
+export { widenToFloat32, type WidenDtype, type WidenImplementation, type WidenOptions } from './interop/widen.js';
 export { systemInfo, type SystemInfo } from './engine/system-info.js';
 export { VERSION } from './version.js';
 export * from './game/index.js';

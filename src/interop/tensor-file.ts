@@ -10,7 +10,7 @@ import { MappedFile } from './mapped-file.js';
 import { NPY_TENSOR_NAME, npyHeader, readNpyLayout } from './npy.js';
 import { readSafetensorsLayout, safetensorsHeader } from './safetensors.js';
 import { ioError } from './tensor-file-error.js';
-import { copyFloat32, narrowFloat64, widenBfloat16, widenFloat16 } from './widen.js';
+import { copyFloat32, widenToFloat32 } from './widen.js';
 
 export type TensorDtype = 'F32' | 'F16' | 'BF16' | 'F64';
 export const DTYPE_BYTES: Record<TensorDtype, number> = { F32: 4, F16: 2, BF16: 2, F64: 8 };
@@ -146,12 +146,7 @@ export class TensorFile {
     const map = MappedFile.open(this.path, { offset: t.byteOffset + start * size, length: count * size });
     if (t.dtype === 'F32') return { data: map.float32(0, count), release: () => map.dispose() };
     try {
-      const out = new Float32Array(count);
-      const bytes = map.bytes();
-      if (t.dtype === 'F16') widenFloat16(bytes, out);
-      else if (t.dtype === 'BF16') widenBfloat16(bytes, out);
-      else narrowFloat64(bytes, out);
-      return { data: out, release: () => {} };
+      return { data: widenToFloat32(map.bytes(), t.dtype), release: () => {} };
     } finally {
       map.dispose();
     }
