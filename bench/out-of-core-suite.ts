@@ -1,15 +1,17 @@
 /**
- * Out-of-core FedAvg (issue 6): K updates of P float32 each, as .npy files on disk whose total exceeds what one
+ * Out-of-core aggregation (issue 6): K updates of P float32 each, as .npy files on disk whose total exceeds what one
  * would hold in memory, aggregated by `aggregateFiles` in column blocks through memory maps. Reports time, GB/s
  * (bytes read + written) and the process's peak RSS, so that bounded resident memory can be seen. Setup (writing the
  * inputs) is outside the timed region; the files are removed afterwards. The default is the issue's 16 × 512M
  * float32 = 32 GiB (needs that much free disk; --p scales it down).
  */
-import { closeSync, mkdirSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, statfsSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEngine } from '../src/engine/engine.js';
 import { aggregateFiles, peakRssBytes } from '../src/engine/out-of-core.js';
 import { npyHeader } from '../src/interop/npy.js';
+import { totalmem } from 'node:os';
+import type { BenchResult } from './harness.js';
 import type { Suite } from './suite.js';
 
 /**
@@ -32,17 +34,29 @@ function writeUpdate(path: string, p: number, seed: number): void {
   }
 }
 
+/** Resets this process's peak RSS (VmHWM) where Linux allows (clear_refs 5); false when it could not. */
+function resetPeakRss(): boolean {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const outOfCoreSuite: Suite = {
   name: 'out-of-core',
-  help: `out-of-core [--k 16] [--p 536870912] [--dir /tmp/cocogen-ooc] [--block 4194304] [--backend native]
-    FedAvg over K .npy files of P float32 each (default 16 × 512M = 32 GiB) streamed through memory maps:
-    time, GB/s and peak RSS.`,
+  help: `out-of-core [--k 16] [--p 536870912] [--dir /tmp/cocogen-ooc] [--block 4194304] [--backend native] [--rules fedavg]
+    Each rule of --rules (fedavg, median, trimmed-mean, krum, multi-krum; comma-separated) over K .npy files of
+    P float32 each (default 16 × 512M = 32 GiB) streamed through memory maps: time, GB/s and peak RSS (reset
+    before each rule where Linux allows). Krum reads the inputs twice (Gram pass, then the average).`,
   options: {
     k: { type: 'string', default: '16' },
     p: { type: 'string', default: String(512 * 1024 * 1024) },
     dir: { type: 'string', default: '/tmp/cocogen-ooc' },
     block: { type: 'string', default: String(4 * 1024 * 1024) },
     backend: { type: 'string', default: 'native' },
+    rules: { type: 'string', default: 'fedavg' },
   },
   async run(values, log) {
     const k = Number(values.k);
@@ -68,34 +82,38 @@ export const outOfCoreSuite: Suite = {
       const rssBefore = peakRssBytes();
       const engine = await createEngine({ backend: values.backend as 'native' });
       const weights = inputs.map((_, j) => 100 + j);
-      let stats;
+      const rows: BenchResult[] = [];
+      const table: (string | number)[][] = [];
+      const summary: Record<string, number> = {
+        'input GiB': totalBytes / 2 ** 30,
+        'peak RSS MiB before aggregating (setup)': rssBefore / 2 ** 20,
+        'machine memory GiB': totalmem() / 2 ** 30,
+      };
       try {
-        stats = await aggregateFiles(engine, inputs, output, {
-          rule: 'fedavg',
-          weights,
-          blockElements: Number(values.block),
-        });
+        for (const rule of String(values.rules).split(',').filter(Boolean)) {
+          const reset = resetPeakRss();
+          const stats = await aggregateFiles(engine, inputs, output, {
+            rule: rule as 'fedavg',
+            blockElements: Number(values.block),
+            ...(rule === 'fedavg' || rule === 'multi-krum' ? { weights } : {}),
+            ...(rule === 'krum' || rule === 'multi-krum' ? { f: Math.floor((k - 3) / 2) } : {}),
+          });
+          const name = `${rule}::out-of-core-${values.backend}:K=${k},P=${p}`;
+          const rss = stats.peakRssBytes / 2 ** 20;
+          log(
+            `  ${name}: ${stats.seconds.toFixed(1)} s, ${stats.gbPerSecond.toFixed(2)} GB/s, peak RSS ${rss.toFixed(0)} MiB${reset ? '' : ' (not reset: whole process)'}`,
+          );
+          rows.push({ name, meanMs: stats.seconds * 1e3, rmePercent: 0, samples: 1, gbPerSecond: stats.gbPerSecond });
+          table.push([name, stats.seconds, stats.gbPerSecond, totalBytes / 2 ** 30, Math.round(rss)]);
+          summary[`${rule}: peak RSS MiB${reset ? '' : ' (whole process)'}`] = rss;
+        }
       } finally {
         engine.dispose();
       }
-      log(
-        `  fedavg::out-of-core-${values.backend}: ${stats.seconds.toFixed(1)} s, ${stats.gbPerSecond.toFixed(2)} GB/s, peak RSS ${(stats.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
-      );
-      const name = `fedavg::out-of-core-${values.backend}:K=${k},P=${p}`;
       return {
-        results: [{ name, meanMs: stats.seconds * 1e3, rmePercent: 0, samples: 1, gbPerSecond: stats.gbPerSecond }],
-        summary: {
-          'input GiB': totalBytes / 2 ** 30,
-          'peak RSS MiB (whole process)': stats.peakRssBytes / 2 ** 20,
-          'peak RSS MiB before aggregating (setup)': rssBefore / 2 ** 20,
-          'machine memory GiB': (await import('node:os')).totalmem() / 2 ** 30,
-        },
-        table: {
-          headers: ['run', 'seconds', 'GB/s', 'input GiB', 'peak RSS (MiB)'],
-          rows: [
-            [name, stats.seconds, stats.gbPerSecond, totalBytes / 2 ** 30, Math.round(stats.peakRssBytes / 2 ** 20)],
-          ],
-        },
+        results: rows,
+        summary,
+        table: { headers: ['run', 'seconds', 'GB/s', 'input GiB', 'peak RSS (MiB)'], rows: table },
       };
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -9,6 +9,7 @@
  * second streams them again through a column-wise rule — fedavg, median or trimmed mean with the scales, or, for Krum,
  * the weighted average of the selected inputs.
  */
+import { readFileSync } from 'node:fs';
 import type { Engine } from './engine.js';
 import type { AggregateOptions } from './validate-aggregate.js';
 import { validateAggregate } from './validate-aggregate.js';
@@ -52,8 +53,17 @@ export interface AggregateFilesStats {
   scales?: number[];
 }
 
-/** Peak RSS of this process in bytes (VmHWM). */
+/**
+ * Peak RSS of this process in bytes: Linux's VmHWM (which `/proc/self/clear_refs` can reset, so a benchmark can measure
+ * one phase), else getrusage's maxRSS.
+ */
 export function peakRssBytes(): number {
+  try {
+    const hwm = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (hwm) return Number(hwm[1]) * 1024;
+  } catch {
+    // not Linux
+  }
   return process.resourceUsage().maxRSS * 1024;
 }
 
