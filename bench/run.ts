@@ -13,6 +13,7 @@ import { gemmSuite } from './gemm-suite.js';
 import { trainSuite } from './train-suite.js';
 import { optimizerSuite } from './optimizer-suite.js';
 import { outOfCoreSuite } from './out-of-core-suite.js';
+import { widenSuite } from './widen-suite.js';
 import type { Suite } from './suite.js';
 import { table } from '../src/cli/output.js';
 
@@ -25,6 +26,7 @@ const SUITES: Suite[] = [
   trainSuite,
   optimizerSuite,
   outOfCoreSuite,
+  widenSuite,
 ];
 
 function usage(): string {
