@@ -63,6 +63,17 @@ export interface EngineInfo extends BackendInfo {
   selection: { requested: BackendChoice; reason: string };
 }
 
+/** The backend of every engine, for library objects that run on an engine's backend (server optimizers). */
+const engineBackends = new WeakMap<Engine, Backend>();
+
+/**
+ * @internal The backend `engine` runs on, or undefined when `engine` is not an Engine. Shared: the caller must not
+ * dispose it, and checks `engine.disposed` before each use.
+ */
+export function engineBackend(engine: Engine): Backend | undefined {
+  return engineBackends.get(engine);
+}
+
 /**
  * A compute engine bound to one backend. Owns backend resources (GPU device, buffers): call `dispose()`.
  *
@@ -80,6 +91,7 @@ export class Engine {
   constructor(backend: Backend, selection: EngineInfo['selection']) {
     this.#backend = backend;
     this.#selection = selection;
+    engineBackends.set(this, backend);
   }
 
   /** The resolved backend name. */
