@@ -10,10 +10,11 @@
 //
 // Buffer layout (group 0):
 //   @binding(0) params  uniform    Params (see below)
-//   @binding(1) delta   storage r  array<f32>, count: the pseudo-gradient Δ of this chunk
-//   @binding(2) x       storage rw array<f32>, count: the global model
-//   @binding(3) m       storage rw array<f32>, count: first moment
-//   @binding(4) v       storage rw array<f32>, count: second moment (kind 0: untouched, may be 4 bytes)
+//   @binding(1) delta   storage r  array<f32>, count: the pseudo-gradient Δ of this chunk (uploaded each step)
+//   @binding(2) x       storage rw array<f32>, count: the global model (uploaded each step, read back)
+//   @binding(3) m       storage rw array<f32>, count: first moment, the chunk's resident state buffer
+//   @binding(4) v       storage rw array<f32>, count: second moment, resident (kind 0: untouched, may be 4 bytes)
+// m and v stay on the device across steps (GpuOptimizerState, src/engine/programs/server-optimizer.ts).
 //
 // Preconditions: 1 ≤ count; kind ∈ {0, 1, 2}; the dispatch is a 2-D grid of WORKGROUP_SIZE-wide workgroups
 // (x fastest) covering at least `count` invocations.

@@ -30,6 +30,7 @@ export {
   FedYogi,
   serverOptimizerStepReference,
   type ServerOptimizerOptions,
+  type ServerOptimizerState,
 } from './engine/server-optimizer.js';
 export {
   aggregateFiles,

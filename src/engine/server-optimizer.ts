@@ -2,14 +2,18 @@
  * Server optimizers of Reddi et al. 2021, "Adaptive Federated Optimization" (ICLR 2021): FedAvgM, FedAdam, FedYogi.
  * Each round the server forms the pseudo-gradient Δ = aggregate − global and moves the global model with momentum m
  * (and, for Adam / Yogi, a second moment v):
- *   m ← β1·m + (1 − β1)·Δ   (FedAvgM: m ← β1·m + Δ)
+ *   m ← β1·m + (1 − β1)·Δ   (FedAvgM: m ← β1·m + Δ, heavy-ball momentum as Hsu et al. 2019 define it)
  *   Adam: v ← β2·v + (1 − β2)·Δ²      Yogi: v ← v − (1 − β2)·Δ²·sign(v − Δ²)
  *   x ← x + η·m / (√v + τ)   (FedAvgM: x ← x + η·m)
- * The state tensors live in native memory ({@link NativeTensor}) and one fused native kernel does the whole update in
- * a single pass; without the addon (or with `backend: 'js'`) the plain-TS reference below runs on JS arrays.
+ * Each optimizer is a stateful object whose state tensors live in the engine that runs it, for its whole life:
+ * native memory ({@link NativeTensor}, one fused native kernel per step) on `native`, GPU storage buffers on `webgpu`
+ * (a step uploads x and Δ and reads back only x), JS arrays on `js` (the plain-TS reference below). `readState()` and
+ * `writeState()` copy the state out and in, for checkpoints, and move it between backends.
  */
 import { loadAddon } from '../../bindings/addon.js';
-import { CocogenError, invalidArgument } from '../errors.js';
+import { CocogenError, invalidArgument, invalidArgumentText } from '../errors.js';
+import { engineBackend, type Engine } from './engine.js';
+import type { GpuOptimizerState } from './programs/server-optimizer.js';
 import { createTensor, MAX_TENSOR_LENGTH, type NativeTensor } from './tensor.js';
 import type { WebGpuBackend } from './webgpu-backend.js';
 
@@ -25,16 +29,29 @@ export interface ServerOptimizerOptions {
   /** Adaptivity τ (FedAdam / FedYogi, default 1e-3). */
   tau?: number;
   /**
-   * `'native'` (default when the addon is built), `'js'`, or `'webgpu'` (kernels/server-optimizer.wgsl; the state
-   * stays on the host and is uploaded and read back each step; x agrees with the float32 reference to ~1e-6 of the
-   * step, because WGSL's f32 sqrt and division are not correctly rounded).
+   * Where the state lives and the step runs: `'native'` (default when the addon is built; m and v in addon memory),
+   * `'js'` (JS arrays, the reference), or `'webgpu'` (kernels/server-optimizer.wgsl; m and v in GPU storage buffers
+   * for the optimizer's life; x agrees with the float32 reference to ~1e-6 of the step, because WGSL's f32 sqrt and
+   * division are not correctly rounded). Without `engine`, `'webgpu'` opens a device of its own on first use and
+   * closes it in dispose(). With `engine`, omit it or pass the engine's backend.
    */
   backend?: 'native' | 'js' | 'webgpu';
   /**
-   * The device for `backend: 'webgpu'`, shared and not disposed by the optimizer. Without it the optimizer creates
-   * its own on the first step and disposes it in dispose().
+   * Run on this engine's backend: native → the addon, js → the reference, webgpu → the engine's device, where the
+   * state is allocated and from which dispose() frees it. The engine is shared: the optimizer never disposes it, and
+   * every method throws DISPOSED once the engine is disposed.
    */
-  gpu?: WebGpuBackend;
+  engine?: Engine;
+}
+
+/** An optimizer's state, as `readState()` returns it and `writeState()` takes it (copies, never views). */
+export interface ServerOptimizerState {
+  /** First moment m, `length` floats. */
+  m: Float32Array;
+  /** Second moment v, `length` floats ≥ 0: FedAdam and FedYogi only (FedAvgM has none). */
+  v?: Float32Array;
+  /** Steps taken. Always in `readState()`; optional in `writeState()`, where it sets the counter. */
+  steps?: number;
 }
 
 type Kind = 0 | 1 | 2;
@@ -81,6 +98,8 @@ export function serverOptimizerStepReference(
   }
 }
 
+const KIND_NAMES = ['FedAvgM', 'FedAdam', 'FedYogi'] as const;
+
 abstract class ServerOptimizerBase {
   readonly length: number;
   readonly eta: number;
@@ -89,11 +108,20 @@ abstract class ServerOptimizerBase {
   readonly tau: number;
   readonly backend: 'native' | 'js' | 'webgpu';
   readonly #kind: Kind;
-  #gpu: WebGpuBackend | Promise<WebGpuBackend> | undefined;
-  readonly #ownsGpu: boolean;
+  /** The engine it runs on (shared), if any. */
+  readonly #engine: Engine | undefined;
+  /** native / js: the state tensors. */
   #m: NativeTensor | Float32Array | undefined;
   #v: NativeTensor | Float32Array | undefined;
+  /** webgpu: the device state, created on first use (a failed start is forgotten, so the next call retries). */
+  #gpu: Promise<GpuOptimizerState> | undefined;
+  /** webgpu: the same, once created (dispose() frees it synchronously). */
+  #gpuState: GpuOptimizerState | undefined;
+  /** webgpu without an engine: the device this optimizer opened and owns. */
+  #ownDevice: Promise<WebGpuBackend> | undefined;
+  #disposed = false;
   #busy = false;
+  #steps = 0;
 
   protected constructor(kind: Kind, options: ServerOptimizerOptions, defaultEta: number) {
     if (options === null || typeof options !== 'object') throw invalidArgument('options', 'an object', options);
@@ -118,25 +146,52 @@ abstract class ServerOptimizerBase {
     this.beta1 = num('beta1', options.beta1, 0.9, (v) => v >= 0 && v < 1, 'a number in [0, 1)');
     this.beta2 = num('beta2', options.beta2, 0.99, (v) => v >= 0 && v < 1, 'a number in [0, 1)');
     this.tau = num('tau', options.tau, 1e-3, (v) => v > 0, 'a finite number > 0');
-    const backend = options.backend ?? (loadAddon().ok ? 'native' : 'js');
+    const { engine } = options;
+    let backend = options.backend;
+    if (engine !== undefined) {
+      const shared = engineBackend(engine);
+      if (shared === undefined) throw invalidArgument('options.engine', 'an Engine from createEngine()', engine);
+      if (engine.disposed) throw new CocogenError('DISPOSED', `Cannot create ${KIND_NAMES[kind]} on a disposed engine`);
+      if (backend !== undefined && backend !== shared.name) {
+        throw invalidArgument('options.backend', `undefined or '${shared.name}' (the engine's backend)`, backend);
+      }
+      backend = shared.name;
+    }
+    backend ??= loadAddon().ok ? 'native' : 'js';
     if (backend !== 'native' && backend !== 'js' && backend !== 'webgpu') {
       throw invalidArgument('options.backend', "'native', 'js' or 'webgpu'", backend);
     }
     this.backend = backend;
-    this.#gpu = backend === 'webgpu' ? options.gpu : undefined;
-    this.#ownsGpu = backend === 'webgpu' && options.gpu === undefined;
+    this.#engine = engine;
+    if (backend === 'webgpu') return;
     const alloc = () => (backend === 'native' ? createTensor(length) : new Float32Array(length));
     this.#m = alloc();
     this.#v = kind === 0 ? undefined : alloc();
   }
 
   get disposed(): boolean {
-    return this.#m === undefined;
+    return this.#disposed;
   }
 
-  /** The first moment m (zero-copy view of the state). */
+  /** Steps taken since construction (or the count last given to writeState()). */
+  get steps(): number {
+    return this.#steps;
+  }
+
+  /**
+   * The first moment m as a zero-copy view of the state, on `native` and `js`. On `webgpu` m lives in GPU memory and
+   * cannot be read synchronously: this throws INVALID_ARGUMENT there; use `await readState()`.
+   */
   get momentum(): Float32Array {
-    return view(this.#state(this.#m));
+    this.#check('momentum');
+    if (this.backend === 'webgpu') {
+      throw new CocogenError(
+        'INVALID_ARGUMENT',
+        `${this.#name}.momentum is not readable synchronously on backend 'webgpu' (m lives in GPU memory): ` +
+          `use await ${this.#name.toLowerCase()}.readState()`,
+      );
+    }
+    return view(this.#m!);
   }
 
   /**
@@ -144,8 +199,7 @@ abstract class ServerOptimizerBase {
    * global). `global` and `delta` are Float32Arrays of `length` that share no memory with each other or the state.
    */
   async step(global: Float32Array, delta: Float32Array): Promise<void> {
-    const m = view(this.#state(this.#m));
-    const v = this.#v === undefined ? null : view(this.#v);
+    this.#check('step');
     for (const [name, a] of [
       ['global', global],
       ['delta', delta],
@@ -154,34 +208,33 @@ abstract class ServerOptimizerBase {
         throw invalidArgument(name, `a Float32Array of length ${this.length}`, a);
       }
     }
-    if (this.#busy)
-      throw new CocogenError(
-        'INVALID_ARGUMENT',
-        'Expected one step() at a time but received a second before the first settled',
-      );
+    this.#checkIdle('step');
     const params = { beta1: this.beta1, beta2: this.beta2, eta: this.eta, tau: this.tau };
     if (this.backend === 'js') {
-      serverOptimizerStepReference(this.#kind, global, delta, m, v, params);
+      serverOptimizerStepReference(this.#kind, global, delta, view(this.#m!), this.#v ? view(this.#v) : null, params);
+      this.#steps++;
       return;
     }
     this.#busy = true;
     try {
       if (this.backend === 'webgpu') {
-        const gpu = await this.#device();
-        await gpu.serverOptimizerStep(this.#kind, global, delta, m, v, params);
-        return;
+        const state = await this.#deviceState('step');
+        this.#check('step');
+        await state.step(global, delta, params);
+      } else {
+        await loadAddonOrThrow().serverOptimizerStep(
+          this.#kind,
+          global,
+          delta,
+          view(this.#m!),
+          this.#v ? view(this.#v) : null,
+          params.beta1,
+          params.beta2,
+          params.eta,
+          params.tau,
+        );
       }
-      await loadAddonOrThrow().serverOptimizerStep(
-        this.#kind,
-        global,
-        delta,
-        m,
-        v,
-        params.beta1,
-        params.beta2,
-        params.eta,
-        params.tau,
-      );
+      this.#steps++;
     } finally {
       this.#busy = false;
     }
@@ -199,34 +252,150 @@ abstract class ServerOptimizerBase {
     await this.step(global, delta);
   }
 
-  /** Frees the state tensors. Idempotent; step() throws DISPOSED afterwards. */
-  dispose(): void {
-    if (this.#m === undefined) return;
-    if (!(this.#m instanceof Float32Array)) this.#m.dispose();
-    if (this.#v !== undefined && !(this.#v instanceof Float32Array)) this.#v.dispose();
-    this.#m = undefined;
-    this.#v = undefined;
-    const gpu = this.#gpu;
-    this.#gpu = undefined;
-    if (this.#ownsGpu && gpu !== undefined) {
-      void Promise.resolve(gpu).then(
-        (g) => g.dispose(),
-        () => {},
-      );
+  /**
+   * A copy of the state (m; v for FedAdam / FedYogi; the step count), for checkpoints. On `webgpu` it is read back
+   * from the device.
+   *
+   * @example
+   * const saved = await opt.readState();
+   * await other.writeState(saved); // other: the same kind and length, any backend
+   */
+  async readState(): Promise<ServerOptimizerState & { steps: number }> {
+    this.#check('readState');
+    this.#checkIdle('readState');
+    const steps = this.#steps;
+    if (this.backend !== 'webgpu') {
+      const m = view(this.#m!).slice();
+      return this.#v ? { m, v: view(this.#v).slice(), steps } : { m, steps };
+    }
+    this.#busy = true;
+    try {
+      const state = await this.#deviceState('readState');
+      this.#check('readState');
+      const { m, v } = await state.read();
+      return v ? { m, v, steps } : { m, steps };
+    } finally {
+      this.#busy = false;
     }
   }
 
-  /** The WebGPU device: the one passed in options, else one created here on first use (and owned). */
-  #device(): Promise<WebGpuBackend> {
-    this.#gpu ??= import('./webgpu-backend.js').then(({ WebGpuBackend }) => WebGpuBackend.create());
-    const gpu = this.#gpu;
-    if (gpu instanceof Promise) gpu.catch(() => (this.#gpu === gpu ? (this.#gpu = undefined) : undefined));
-    return Promise.resolve(gpu);
+  /**
+   * Restore a state from `readState()` (of this or another backend): `state.m` a Float32Array of `length`;
+   * `state.v` one of `length` with entries ≥ 0 for FedAdam / FedYogi, absent for FedAvgM; `state.steps` optional.
+   * The arrays are copied. Bad input rejects with INVALID_ARGUMENT naming the field, and leaves the state as it was.
+   */
+  async writeState(state: ServerOptimizerState): Promise<void> {
+    this.#check('writeState');
+    const { m, v, steps } = this.#validateState(state);
+    this.#checkIdle('writeState');
+    if (this.backend !== 'webgpu') {
+      view(this.#m!).set(m);
+      if (this.#v && v) view(this.#v).set(v);
+    } else {
+      this.#busy = true;
+      try {
+        const gpu = await this.#deviceState('writeState');
+        this.#check('writeState');
+        await gpu.write(m, v);
+      } finally {
+        this.#busy = false;
+      }
+    }
+    if (steps !== undefined) this.#steps = steps;
   }
 
-  #state(s: NativeTensor | Float32Array | undefined): NativeTensor | Float32Array {
-    if (s === undefined) throw new CocogenError('DISPOSED', `Cannot use ${this.constructor.name} after dispose()`);
-    return s;
+  /**
+   * Frees the state (native tensors, GPU buffers) and a device the optimizer opened itself; never the engine's.
+   * Idempotent; every other method throws DISPOSED afterwards.
+   */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    if (this.#m !== undefined && !(this.#m instanceof Float32Array)) this.#m.dispose();
+    if (this.#v !== undefined && !(this.#v instanceof Float32Array)) this.#v.dispose();
+    this.#m = undefined;
+    this.#v = undefined;
+    if (this.#gpuState) this.#gpuState.dispose();
+    else
+      void this.#gpu?.then(
+        (s) => s.dispose(),
+        () => {},
+      );
+    this.#gpuState = undefined;
+    this.#gpu = undefined;
+    void this.#ownDevice?.then(
+      (d) => d.dispose(),
+      () => {},
+    );
+    this.#ownDevice = undefined;
+  }
+
+  get #name(): string {
+    return KIND_NAMES[this.#kind];
+  }
+
+  #validateState(state: ServerOptimizerState): { m: Float32Array; v: Float32Array | undefined; steps?: number } {
+    if (state === null || typeof state !== 'object') throw invalidArgument('state', 'an object', state);
+    const { m, v, steps } = state;
+    const array = `a Float32Array of length ${this.length}`;
+    if (!(m instanceof Float32Array) || m.length !== this.length) throw invalidArgument('state.m', array, m);
+    if (this.#kind === 0) {
+      if (v !== undefined) throw invalidArgument('state.v', 'undefined (FedAvgM keeps no second moment)', v);
+    } else {
+      if (!(v instanceof Float32Array) || v.length !== this.length) {
+        throw invalidArgument('state.v', `${array} (${this.#name} needs its second moment)`, v);
+      }
+      for (let i = 0; i < v.length; i++) {
+        // v ≥ 0 always holds for Adam and Yogi; a negative (or NaN) entry would make √v NaN.
+        if (!(v[i]! >= 0)) throw invalidArgumentText('state.v', 'entries ≥ 0', `${v[i]} at index ${i}`);
+      }
+    }
+    if (steps !== undefined && !(Number.isSafeInteger(steps) && steps >= 0)) {
+      throw invalidArgument('state.steps', 'undefined or an integer ≥ 0', steps);
+    }
+    return { m, v: this.#kind === 0 ? undefined : v, ...(steps !== undefined ? { steps } : {}) };
+  }
+
+  /** The device state (webgpu): created on the engine's device, or on one opened here, on first use. */
+  #deviceState(method: string): Promise<GpuOptimizerState> {
+    if (this.#gpu === undefined) {
+      const pending = (async () => {
+        const device = this.#engine ? (engineBackend(this.#engine) as WebGpuBackend) : await this.#openDevice();
+        this.#check(method);
+        const state = device.serverOptimizerState(this.#kind, this.length);
+        this.#gpuState = state;
+        return state;
+      })();
+      this.#gpu = pending;
+      pending.catch(() => (this.#gpu === pending ? (this.#gpu = undefined) : undefined));
+    }
+    return this.#gpu;
+  }
+
+  #openDevice(): Promise<WebGpuBackend> {
+    if (this.#ownDevice === undefined) {
+      const pending = import('./webgpu-backend.js').then(({ WebGpuBackend }) => WebGpuBackend.create());
+      this.#ownDevice = pending;
+      pending.catch(() => (this.#ownDevice === pending ? (this.#ownDevice = undefined) : undefined));
+    }
+    return this.#ownDevice;
+  }
+
+  /** DISPOSED after dispose() or after the engine's dispose(). */
+  #check(method: string): void {
+    if (this.#disposed) throw new CocogenError('DISPOSED', `Cannot call ${this.#name}.${method}() after dispose()`);
+    if (this.#engine?.disposed) {
+      throw new CocogenError('DISPOSED', `Cannot call ${this.#name}.${method}() after its engine was disposed`);
+    }
+  }
+
+  #checkIdle(method: string): void {
+    if (this.#busy) {
+      throw new CocogenError(
+        'INVALID_ARGUMENT',
+        `Expected one call at a time but received ${method}() before the previous one settled`,
+      );
+    }
   }
 }
 
@@ -243,6 +412,12 @@ function loadAddonOrThrow() {
 /**
  * FedAvgM: server momentum, m ← β1·m + Δ; x ← x + η·m.
  *
+ * The momentum is deliberately the undamped heavy-ball form, with no (1 − β1) on Δ: FedAvgM as Hsu, Qi & Brown 2019
+ * ("Measuring the Effects of Non-Identical Data Distribution for Federated Visual Classification", arXiv:1909.06335)
+ * define it and as Reddi et al. 2021 run it as their momentum baseline. Unlike FedAdam's m it is not an average of
+ * the Δ: with a steady Δ, m approaches Δ/(1 − β1) (10·Δ at β1 = 0.9), so η = 1 with β1 = 0.9 moves 10× further
+ * than plain FedAvg; scale η by (1 − β1) for the averaged form.
+ *
  * @example
  * const opt = new FedAvgM({ length: global.length, eta: 1, beta1: 0.9 });
  * await opt.step(global, delta); // delta = aggregate − global
@@ -255,12 +430,15 @@ export class FedAvgM extends ServerOptimizerBase {
 }
 
 /**
- * FedAdam: m ← β1·m + (1−β1)·Δ; v ← β2·v + (1−β2)·Δ²; x ← x + η·m/(√v + τ).
+ * FedAdam: m ← β1·m + (1−β1)·Δ; v ← β2·v + (1−β2)·Δ²; x ← x + η·m/(√v + τ). No bias correction (Reddi et al. 2021).
  *
  * @example
- * const opt = new FedAdam({ length: global.length, eta: 0.01, tau: 1e-3 });
+ * const engine = await createEngine({ backend: 'webgpu' });
+ * const opt = new FedAdam({ length: global.length, eta: 0.01, tau: 1e-3, engine }); // m, v on the engine's GPU
  * await opt.step(global, delta);
+ * const checkpoint = await opt.readState(); // { m, v, steps }
  * opt.dispose();
+ * engine.dispose();
  */
 export class FedAdam extends ServerOptimizerBase {
   constructor(options: ServerOptimizerOptions) {

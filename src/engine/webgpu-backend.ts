@@ -33,12 +33,7 @@ import {
   SQUARED_NORMS_PARTIAL_BYTES,
   SquaredNormsProgram,
 } from './programs/squared-norms.js';
-import {
-  planServerOptimizerChunk,
-  ServerOptimizerProgram,
-  type ServerOptimizerKind,
-  type ServerOptimizerParams,
-} from './programs/server-optimizer.js';
+import { GpuOptimizerState, type ServerOptimizerKind } from './programs/server-optimizer.js';
 import { medianReference, trimmedMeanReference } from './reference/robust-rules.js';
 import { DenseGpuKernels } from './programs/dense-gpu-kernels.js';
 import type {
@@ -780,102 +775,26 @@ export class WebGpuBackend implements Backend {
   }
 
   /**
-   * One server-optimizer step in place (kernels/server-optimizer.wgsl): FedAvgM (kind 0), FedAdam (1) or FedYogi (2)
-   * on x, m and v (null for kind 0), with Δ = `delta`. The state lives on the host: each chunk of x, Δ, m, v is
-   * uploaded, stepped and read back, in chunks that keep every binding within maxStorageBufferBindingSize. f32
-   * arithmetic in the reference's order; sqrt and division are WGSL f32 (not correctly rounded), so x agrees with
-   * the reference to ~1e-6 of the step, m bit for bit.
+   * A server optimizer's state resident on this device (programs/server-optimizer.ts): m, and v for FedAdam (kind 1)
+   * and FedYogi (2), in zero-filled storage buffers from this backend's pool, chunked to fit the binding limit, held
+   * until the state's dispose() or this backend's. Its step() uploads x and Δ and reads back only x.
    */
-  async serverOptimizerStep(
-    kind: ServerOptimizerKind,
-    x: Float32Array,
-    delta: Float32Array,
-    m: Float32Array,
-    v: Float32Array | null,
-    params: ServerOptimizerParams,
-  ): Promise<void> {
-    this.guard('serverOptimizerStep');
-    const p = x.length;
-    for (const [name, a] of [['delta', delta], ['m', m], ...(kind === 0 ? [] : [['v', v] as const])] as const) {
-      if (!(a instanceof Float32Array) || a.length !== p)
-        throw invalidArgument(name, `a Float32Array of length ${p}`, a);
-    }
-    if (p === 0) return;
-    const program = (this.serverOptimizerProgram ??= new ServerOptimizerProgram());
-    const kernel = program.name;
-    const pipeline = await this.runner.pipeline(program);
-    this.guard('serverOptimizerStep');
-    const maxPerDim = this.limits.maxComputeWorkgroupsPerDimension;
-    const chunkP = planServerOptimizerChunk(p, this.chunkBytes, maxPerDim, program.workgroupSize);
-    const hasV = kind !== 0 && v !== null;
-    const usage = GPU_BUFFER_USAGE;
-    const acquired: GPUBuffer[] = [];
-    const acquire = (size: number, flags: number, label: string): GPUBuffer => {
-      const b = this.pool.acquire(size, flags, `${kernel} ${label}`);
-      acquired.push(b);
-      return b;
-    };
-    try {
-      const bytes = chunkP * 4;
-      const state = usage.STORAGE | usage.COPY_DST | usage.COPY_SRC;
-      const paramsBuf = acquire(32, usage.UNIFORM | usage.COPY_DST, 'params');
-      const deltaBuf = acquire(bytes, usage.STORAGE | usage.COPY_DST, 'delta');
-      const xBuf = acquire(bytes, state, 'x');
-      const mBuf = acquire(bytes, state, 'm');
-      const vBuf = acquire(hasV ? bytes : 4, state, 'v');
-      const xRead = acquire(bytes, usage.MAP_READ | usage.COPY_DST, 'x readback');
-      const mRead = acquire(bytes, usage.MAP_READ | usage.COPY_DST, 'm readback');
-      const vRead = hasV ? acquire(bytes, usage.MAP_READ | usage.COPY_DST, 'v readback') : undefined;
-      const { value: bindGroup, settled: bound } = this.runner.scoped(kernel, 'binding its buffers', () =>
-        this.device.createBindGroup({
-          label: `${kernel} bind group`,
-          layout: pipeline.getBindGroupLayout(0),
-          entries: [paramsBuf, deltaBuf, xBuf, mBuf, vBuf].map((buffer, binding) => ({
-            binding,
-            resource: { buffer },
-          })),
-        }),
-      );
-      await bound;
-      for (let start = 0; start < p; start += chunkP) {
-        const count = Math.min(chunkP, p - start);
-        const n = count * 4;
-        const { settled } = this.runner.scoped(kernel, `running elements ${start}..${start + count - 1}`, () => {
-          const queue = this.device.queue;
-          queue.writeBuffer(deltaBuf, 0, delta, start, count);
-          queue.writeBuffer(xBuf, 0, x, start, count);
-          queue.writeBuffer(mBuf, 0, m, start, count);
-          if (hasV) queue.writeBuffer(vBuf, 0, v, start, count);
-          queue.writeBuffer(paramsBuf, 0, program.uniforms(count, kind, params));
-          const encoder = this.device.createCommandEncoder({ label: `${kernel} elements ${start}` });
-          this.runner.encodeDispatch(encoder, program, pipeline, bindGroup, program.dispatch(count, maxPerDim));
-          encoder.copyBufferToBuffer(xBuf, 0, xRead, 0, n);
-          encoder.copyBufferToBuffer(mBuf, 0, mRead, 0, n);
-          if (vRead) encoder.copyBufferToBuffer(vBuf, 0, vRead, 0, n);
-          queue.submit([encoder.finish()]);
-        });
-        await settled;
-        this.guard('serverOptimizerStep');
-        const [xs, ms, vs] = await Promise.all([
-          this.readBack(xRead, n),
-          this.readBack(mRead, n),
-          vRead ? this.readBack(vRead, n) : undefined,
-        ]);
-        x.set(new Float32Array(xs), start);
-        m.set(new Float32Array(ms), start);
-        if (vs && v) v.set(new Float32Array(vs), start);
-      }
-    } catch (e) {
-      throw this.translate(e, kernel);
-    } finally {
-      for (const b of acquired) {
-        if (b.mapState === 'mapped') b.unmap();
-        this.pool.release(b);
-      }
-    }
+  serverOptimizerState(kind: ServerOptimizerKind, length: number): GpuOptimizerState {
+    this.guard('serverOptimizerState');
+    return new GpuOptimizerState(
+      {
+        device: this.device,
+        runner: this.runner,
+        pool: this.pool,
+        maxPerDimension: this.limits.maxComputeWorkgroupsPerDimension,
+        bindingBytes: this.chunkBytes,
+        translate: (e, kernel) => this.translate(e, kernel),
+        guard: (method) => this.guard(method),
+      },
+      kind,
+      length,
+    );
   }
-
-  private serverOptimizerProgram: ServerOptimizerProgram | undefined;
 
   private denseKernels: DenseGpuKernels | undefined;
 

@@ -1,7 +1,15 @@
-/** Server optimizers: native fused kernel vs the plain-TS reference on one table, the reference vs float64 formulas. */
+/**
+ * Server optimizers: the shared table on the native backend (the fused kernel equals the plain-TS reference bit for
+ * bit), the reference vs float64 formulas, and what is native's own (threads, addon memory, the export's checks).
+ */
 import { afterEach, describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/engine/engine.js';
 import { FedAdam, FedAvgM, FedYogi, serverOptimizerStepReference } from '../../src/engine/server-optimizer.js';
-import { serverOptimizerCases, type ServerOptimizerCase } from '../cases/server-optimizer.cases.js';
+import {
+  runServerOptimizerTable,
+  serverOptimizerCases,
+  type ServerOptimizerCase,
+} from '../cases/server-optimizer.cases.js';
 import { expectClose } from '../support/expect-close.js';
 import { addon, expectCocogenError, native, seeded } from './native-addon.js';
 
@@ -53,18 +61,11 @@ describe('server optimizer reference', () => {
   });
 });
 
+if (addon) runServerOptimizerTable('native', (extra) => createEngine({ ...extra, backend: 'native' }));
+
 describe.skipIf(!addon)('native server optimizer kernel', () => {
   const threads = addon?.buildInfo().threads ?? 1;
   afterEach(() => native().setThreads(threads));
-
-  for (const c of serverOptimizerCases) {
-    it(`${c.name}: native equals the reference bit for bit`, async () => {
-      const js = await run(c, 'js');
-      const nat = await run(c, 'native');
-      expect(Array.from(nat.x)).toEqual(Array.from(js.x));
-      expect(Array.from(nat.m)).toEqual(Array.from(js.m));
-    });
-  }
 
   it('gives the same bits on one thread as on all of them', async () => {
     const c = serverOptimizerCases.find((k) => k.kind === 'FedYogi' && k.length === 1037)!;
@@ -73,12 +74,16 @@ describe.skipIf(!addon)('native server optimizer kernel', () => {
     expect(Array.from((await run(c, 'native')).x)).toEqual(Array.from(many.x));
   });
 
-  it('keeps its state in native memory and frees it on dispose', () => {
-    const before = native().allocatedBytes();
-    const opt = new FedAdam({ length: 1000 });
-    expect(native().allocatedBytes() - before).toBe(8000);
-    opt.dispose();
-    expect(native().allocatedBytes()).toBe(before);
+  it('keeps its state in native memory and frees it on dispose, with or without an engine', async () => {
+    const engine = await createEngine({ backend: 'native' });
+    for (const options of [{}, { engine }]) {
+      const before = native().allocatedBytes();
+      const opt = new FedAdam({ length: 1000, ...options });
+      expect(native().allocatedBytes() - before).toBe(8000);
+      opt.dispose();
+      expect(native().allocatedBytes()).toBe(before);
+    }
+    engine.dispose();
   });
 
   it('rejects overlapping or mis-sized arrays in the export', async () => {

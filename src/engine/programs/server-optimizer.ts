@@ -1,10 +1,15 @@
 /**
  * ServerOptimizerProgram: kernels/server-optimizer.wgsl declared as data — FedAvgM / FedAdam / FedYogi in one
  * pipeline (the kind travels in the uniforms), the chunk width that keeps every binding within the device limit,
- * and the per-dispatch uniforms.
+ * and the per-dispatch uniforms; GpuOptimizerState: the optimizer's m and v resident on the device, and the step,
+ * read and write that run on them.
  */
+import { GPU_BUFFER_USAGE, GPU_MAP_MODE } from '../../../bindings/dawn.js';
 import { WGSL } from '../../../bindings/wgsl.generated.js';
+import { CocogenError } from '../../errors.js';
+import type { GpuBufferPool } from './buffer-pool.js';
 import { dispatch1d, packUniforms, type DispatchSize } from './dispatch.js';
+import type { ProgramRunner } from './program-runner.js';
 import type { GpuProgram } from './program.js';
 
 export const DEFAULT_SERVER_OPTIMIZER_WORKGROUP_SIZE = 256;
@@ -64,4 +69,269 @@ export function planServerOptimizerChunk(
   workgroupSize: number,
 ): number {
   return Math.max(1, Math.min(p, Math.floor(limitBytes / 4), maxPerDimension * maxPerDimension * workgroupSize));
+}
+
+/** What a {@link GpuOptimizerState} needs of its device (WebGpuBackend hands it over). */
+export interface ServerOptimizerGpuContext {
+  device: GPUDevice;
+  runner: ProgramRunner;
+  pool: GpuBufferPool;
+  maxPerDimension: number;
+  /** Largest binding, bytes. */
+  bindingBytes: number;
+  /** A failure as the backend's typed error (DISPOSED / GPU_ERROR naming the kernel). */
+  translate(e: unknown, kernel: string): CocogenError;
+  /** Throws DISPOSED or the recorded device fault. */
+  guard(method: string): void;
+}
+
+/** One chunk of the state: elements start .. start + count of m and v, each in its own storage buffer. */
+interface StateChunk {
+  start: number;
+  count: number;
+  m: GPUBuffer;
+  /** The chunk's v; for FedAvgM one shared 4-byte placeholder (the kernel never touches it). */
+  v: GPUBuffer;
+}
+
+const STATE_USAGE = GPU_BUFFER_USAGE.STORAGE | GPU_BUFFER_USAGE.COPY_DST | GPU_BUFFER_USAGE.COPY_SRC;
+
+/**
+ * A server optimizer's state resident on one device: m (and v for FedAdam / FedYogi) in storage buffers from the
+ * backend's pool, one per chunk of at most `chunkLength` elements (so every binding fits the device limit whatever
+ * P), zero-filled at construction and held until dispose(). A step uploads only x and Δ, chunk by chunk, runs
+ * kernels/server-optimizer.wgsl on the chunk's resident m and v, and reads back only x; read() and write() copy the
+ * state out and in (checkpoints). One call at a time (the owner serializes them).
+ */
+export class GpuOptimizerState {
+  readonly kind: ServerOptimizerKind;
+  readonly length: number;
+  /** Elements per chunk. */
+  readonly chunkLength: number;
+  readonly #ctx: ServerOptimizerGpuContext;
+  readonly #program = new ServerOptimizerProgram();
+  /** Undefined once disposed. */
+  #chunks: StateChunk[] | undefined;
+  readonly #owned: GPUBuffer[] = [];
+  /** Settles when the device has checked the allocation (out-of-memory surfaces here, as GPU_ERROR). */
+  readonly #allocated: Promise<void>;
+
+  constructor(ctx: ServerOptimizerGpuContext, kind: ServerOptimizerKind, length: number) {
+    this.#ctx = ctx;
+    this.kind = kind;
+    this.length = length;
+    this.chunkLength = planServerOptimizerChunk(
+      length,
+      ctx.bindingBytes,
+      ctx.maxPerDimension,
+      this.#program.workgroupSize,
+    );
+    const kernel = this.#program.name;
+    const acquire = (bytes: number, label: string) => {
+      const b = ctx.pool.acquire(bytes, STATE_USAGE, `${kernel} ${label}`);
+      this.#owned.push(b);
+      return b;
+    };
+    const chunks: StateChunk[] = [];
+    try {
+      const { settled } = ctx.runner.scoped(kernel, `allocating its state (${length} elements)`, () => {
+        // Pooled buffers come back dirty: clear them on the queue, ordered before any step.
+        const encoder = ctx.device.createCommandEncoder({ label: `${kernel} state clear` });
+        const placeholder = kind === 0 ? acquire(4, 'v placeholder') : undefined;
+        for (let start = 0; start < length; start += this.chunkLength) {
+          const count = Math.min(this.chunkLength, length - start);
+          const m = acquire(count * 4, `m ${start}`);
+          const v = placeholder ?? acquire(count * 4, `v ${start}`);
+          encoder.clearBuffer(m);
+          if (v !== placeholder) encoder.clearBuffer(v);
+          chunks.push({ start, count, m, v });
+        }
+        ctx.device.queue.submit([encoder.finish()]);
+      });
+      settled.catch(() => undefined); // awaited by the first call; not an unhandled rejection meanwhile
+      this.#allocated = settled;
+    } catch (e) {
+      this.#releaseAll();
+      throw ctx.translate(e, kernel);
+    }
+    this.#chunks = chunks;
+  }
+
+  get disposed(): boolean {
+    return this.#chunks === undefined;
+  }
+
+  /**
+   * One step in place on `x` with pseudo-gradient `delta` (both of `length`): per chunk, x and Δ are uploaded, the
+   * kernel updates the resident m, v and x, and x alone is read back (two chunks in flight).
+   */
+  async step(x: Float32Array, delta: Float32Array, params: ServerOptimizerParams): Promise<void> {
+    const chunks = this.#guard('step');
+    if (chunks.length === 0) return;
+    const ctx = this.#ctx;
+    const program = this.#program;
+    const kernel = program.name;
+    const acquired: GPUBuffer[] = [];
+    const acquire = (size: number, flags: number, label: string): GPUBuffer => {
+      const b = ctx.pool.acquire(size, flags, `${kernel} ${label}`);
+      acquired.push(b);
+      return b;
+    };
+    const pending: Array<Promise<void> | undefined> = [undefined, undefined];
+    const failures: unknown[] = [];
+    try {
+      await this.#allocated;
+      const pipeline = await ctx.runner.pipeline(program);
+      this.#guard('step');
+      const usage = GPU_BUFFER_USAGE;
+      const bytes = chunks[0]!.count * 4;
+      const paramsBuf = acquire(32, usage.UNIFORM | usage.COPY_DST, 'params');
+      const deltaBuf = acquire(bytes, usage.STORAGE | usage.COPY_DST, 'delta');
+      const xBuf = acquire(bytes, usage.STORAGE | usage.COPY_DST | usage.COPY_SRC, 'x');
+      const readback = [
+        acquire(bytes, usage.MAP_READ | usage.COPY_DST, 'x readback'),
+        chunks.length > 1 ? acquire(bytes, usage.MAP_READ | usage.COPY_DST, 'x readback') : undefined,
+      ];
+      for (let c = 0; c < chunks.length; c++) {
+        const { start, count, m, v } = chunks[c]!;
+        const slot = c % 2;
+        // This readback buffer's previous chunk must be copied out first. Reusing deltaBuf / xBuf / paramsBuf needs
+        // no wait: writeBuffer is ordered on the queue after the previous chunk's submit.
+        await pending[slot];
+        this.#guard('step');
+        const target = readback[slot]!;
+        const { settled } = ctx.runner.scoped(kernel, `running elements ${start}..${start + count - 1}`, () => {
+          const queue = ctx.device.queue;
+          queue.writeBuffer(deltaBuf, 0, delta, start, count);
+          queue.writeBuffer(xBuf, 0, x, start, count);
+          queue.writeBuffer(paramsBuf, 0, program.uniforms(count, this.kind, params));
+          const bindGroup = ctx.device.createBindGroup({
+            label: `${kernel} bind group (elements ${start})`,
+            layout: pipeline.getBindGroupLayout(0),
+            entries: [paramsBuf, deltaBuf, xBuf, m, v].map((buffer, binding) => ({ binding, resource: { buffer } })),
+          });
+          const encoder = ctx.device.createCommandEncoder({ label: `${kernel} elements ${start}` });
+          ctx.runner.encodeDispatch(
+            encoder,
+            program,
+            pipeline,
+            bindGroup,
+            program.dispatch(count, ctx.maxPerDimension),
+          );
+          encoder.copyBufferToBuffer(xBuf, 0, target, 0, count * 4);
+          queue.submit([encoder.finish()]);
+        });
+        pending[slot] = (async () => {
+          await settled;
+          await target.mapAsync(GPU_MAP_MODE.READ, 0, count * 4);
+          try {
+            x.set(new Float32Array(target.getMappedRange(0, count * 4)), start);
+          } finally {
+            target.unmap();
+          }
+        })();
+        pending[slot].catch((e: unknown) => failures.push(e));
+      }
+      await Promise.allSettled(pending);
+      if (failures.length > 0) throw failures[0];
+    } catch (e) {
+      await Promise.allSettled(pending);
+      throw ctx.translate(e, kernel);
+    } finally {
+      this.#release(acquired);
+    }
+  }
+
+  /** Copies of m and v (v: undefined for FedAvgM), read back chunk by chunk. */
+  async read(): Promise<{ m: Float32Array; v: Float32Array | undefined }> {
+    const chunks = this.#guard('read');
+    const ctx = this.#ctx;
+    const kernel = this.#program.name;
+    const m = new Float32Array(this.length);
+    const v = this.kind === 0 ? undefined : new Float32Array(this.length);
+    const acquired: GPUBuffer[] = [];
+    try {
+      await this.#allocated;
+      this.#guard('read');
+      if (chunks.length === 0) return { m, v };
+      const bytes = chunks[0]!.count * 4;
+      const flags = GPU_BUFFER_USAGE.MAP_READ | GPU_BUFFER_USAGE.COPY_DST;
+      const targets = (v ? [m, v] : [m]).map((out) => {
+        const b = ctx.pool.acquire(bytes, flags, `${kernel} state readback`);
+        acquired.push(b);
+        return { out, buffer: b };
+      });
+      for (const chunk of chunks) {
+        const { settled } = ctx.runner.scoped(kernel, `reading its state at ${chunk.start}`, () => {
+          const encoder = ctx.device.createCommandEncoder({ label: `${kernel} state read ${chunk.start}` });
+          targets.forEach((t, i) =>
+            encoder.copyBufferToBuffer(i === 0 ? chunk.m : chunk.v, 0, t.buffer, 0, chunk.count * 4),
+          );
+          ctx.device.queue.submit([encoder.finish()]);
+        });
+        await settled;
+        this.#guard('read');
+        for (const t of targets) {
+          await t.buffer.mapAsync(GPU_MAP_MODE.READ, 0, chunk.count * 4);
+          try {
+            t.out.set(new Float32Array(t.buffer.getMappedRange(0, chunk.count * 4)), chunk.start);
+          } finally {
+            t.buffer.unmap();
+          }
+        }
+      }
+      return { m, v };
+    } catch (e) {
+      throw ctx.translate(e, kernel);
+    } finally {
+      this.#release(acquired);
+    }
+  }
+
+  /** Overwrite the state with `m` and `v` (both of `length`; v ignored for FedAvgM), chunk by chunk. */
+  async write(m: Float32Array, v: Float32Array | undefined): Promise<void> {
+    const chunks = this.#guard('write');
+    const ctx = this.#ctx;
+    const kernel = this.#program.name;
+    try {
+      await this.#allocated;
+      this.#guard('write');
+      const { settled } = ctx.runner.scoped(kernel, 'writing its state', () => {
+        for (const chunk of chunks) {
+          ctx.device.queue.writeBuffer(chunk.m, 0, m, chunk.start, chunk.count);
+          if (this.kind !== 0 && v) ctx.device.queue.writeBuffer(chunk.v, 0, v, chunk.start, chunk.count);
+        }
+      });
+      await settled;
+    } catch (e) {
+      throw ctx.translate(e, kernel);
+    }
+  }
+
+  /** Gives the state buffers back to the pool. Idempotent; every other method throws DISPOSED afterwards. */
+  dispose(): void {
+    if (this.#chunks === undefined) return;
+    this.#chunks = undefined;
+    this.#releaseAll();
+  }
+
+  #releaseAll(): void {
+    this.#release(this.#owned);
+    this.#owned.length = 0;
+  }
+
+  #release(buffers: readonly GPUBuffer[]): void {
+    for (const b of buffers) {
+      if (b.mapState === 'mapped') b.unmap();
+      this.#ctx.pool.release(b);
+    }
+  }
+
+  #guard(method: string): StateChunk[] {
+    if (this.#chunks === undefined) {
+      throw new CocogenError('DISPOSED', `Cannot call GpuOptimizerState.${method}() after dispose()`);
+    }
+    this.#ctx.guard(`serverOptimizerState().${method}`);
+    return this.#chunks;
+  }
 }
