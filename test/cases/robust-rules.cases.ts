@@ -345,6 +345,79 @@ export const ROBUST_RULE_CASES: RobustCase[] = [
       return { updates: u, options: { rule: 'fedavg', clip: 10, weights: [1, 2, 3, 4] } };
     },
   },
+  // clipping at the edges of the squared-norm kernels (WebGPU: kernels/squared-norms.wgsl)
+  {
+    name: 'median with clipping: norms near 1e30 and 1e-30 (squares beyond float32), clip between them',
+    make: () => {
+      const u = randomUpdates(41, 5, 700);
+      u[0]!.forEach((v, i) => (u[0]![i] = v * 1e30));
+      u[1]!.forEach((v, i) => (u[1]![i] = v * 1e-30));
+      u[3]!.forEach((v, i) => (u[3]![i] = v * -3e37));
+      return { updates: u, options: { rule: 'median', clip: 2 } };
+    },
+  },
+  {
+    name: 'trimmed-mean with clipping: a clip of 1e-31 scales even the 1e-30 update',
+    make: () => {
+      const u = randomUpdates(42, 5, 333);
+      u.forEach((row, k) => row.forEach((v, i) => (row[i] = v * 10 ** (15 * k - 30))));
+      return { updates: u, options: { rule: 'trimmed-mean', trim: 0.2, clip: 1e-31 } };
+    },
+  },
+  {
+    name: 'fedavg with clipping: huge and tiny values mixed in one update, P = 4097 (one past a workgroup span)',
+    make: () => {
+      const u = randomUpdates(43, 3, 4097);
+      u[0]!.forEach((v, i) => (u[0]![i] = v * (i % 3 === 0 ? 1e30 : i % 3 === 1 ? 1e-30 : 1)));
+      u[1]!.forEach((v, i) => (u[1]![i] = v * (i < 2048 ? 1e-35 : 1e25)));
+      return { updates: u, options: { rule: 'fedavg', clip: 1e3 } };
+    },
+  },
+  {
+    name: 'median with clipping: P = 1',
+    make: () => ({
+      updates: [new Float32Array([-4e20]), new Float32Array([3e-21]), new Float32Array([0.5])],
+      options: { rule: 'median', clip: 1 },
+    }),
+  },
+  {
+    name: 'trimmed-mean with clipping, streamed in many chunks',
+    engine: TINY_CHUNK,
+    make: () => {
+      const u = randomUpdates(44, 6, 10_001);
+      u[2]!.forEach((v, i) => (u[2]![i] = v * 1e20));
+      return { updates: u, options: { rule: 'trimmed-mean', trim: 0.2, clip: 50 } };
+    },
+  },
+  {
+    name: 'median with clipping: a NaN is an error naming its update',
+    make: () => {
+      const u = randomUpdates(45, 5, 300);
+      u[2]![123] = NaN;
+      return { updates: u, options: { rule: 'median', clip: 3 } };
+    },
+    error: invalid(/finite values for updates\[2\] but received NaN at index 123/),
+  },
+  {
+    name: 'fedavg with clipping: -Infinity is an error naming its update',
+    make: () => {
+      const u = randomUpdates(46, 4, 5000);
+      u[3]![4500] = -Infinity;
+      return { updates: u, options: { rule: 'fedavg', clip: 3 } };
+    },
+    error: invalid(/finite values for updates\[3\] but received -Infinity at index 4500/),
+  },
+  {
+    name: 'median with clipping, propagate: a NaN update and an Infinity update keep scale 1',
+    make: () => {
+      const u = randomUpdates(47, 5, 5000);
+      u[0]!.forEach((v, i) => (u[0]![i] = v * 100));
+      u[1]![4999] = NaN;
+      u[3]![0] = Infinity;
+      u[4]![17] = -Infinity;
+      return { updates: u, options: { rule: 'median', clip: 3, nonFinite: 'propagate' } };
+    },
+  },
   // argument errors
   {
     name: 'trim too large for K (0.5 with K = 4)',
@@ -392,6 +465,94 @@ export const ROBUST_RULE_CASES: RobustCase[] = [
     name: 'clip not positive',
     make: () => ({ updates: randomUpdates(58, 3, 8), options: { rule: 'median', clip: 0 } }),
     error: invalid(/a finite number > 0 for options\.clip but received 0/),
+  },
+];
+
+/**
+ * Squared norms through `engine.squaredNorms` (the backend's kernel that `clip` uses): float64 Σu² computed here,
+ * within 1e-12 relative (the float64 loop's own rounding, ≤ P·2^-53 and much less in practice, stays below that at
+ * these sizes); NaN and ±Infinity exactly as the float64 sum gives them.
+ */
+export interface SquaredNormCase {
+  name: string;
+  engine?: Omit<EngineOptions, 'backend'>;
+  make(): Float32Array[];
+}
+
+function squaredNormsFloat64(updates: Float32Array[]): Float64Array {
+  return Float64Array.from(updates, (u) => {
+    let s = 0;
+    for (const v of u) s += v * v;
+    return s;
+  });
+}
+
+/** randomUpdates with each update's values multiplied by f(k, i). */
+function scaledUpdates(seed: number, k: number, p: number, f: (k: number, i: number) => number): Float32Array[] {
+  const u = randomUpdates(seed, k, p);
+  u.forEach((row, j) => row.forEach((v, i) => (row[i] = v * f(j, i))));
+  return u;
+}
+
+export const SQUARED_NORM_CASES: SquaredNormCase[] = [
+  { name: 'K = 1, P = 1', make: () => [new Float32Array([-3.25])] },
+  { name: 'P = 0 (zeros)', make: () => [new Float32Array(0), new Float32Array(0)] },
+  { name: 'P = 4097 (one past a WebGPU workgroup span)', make: () => randomUpdates(70, 3, 4097) },
+  { name: 'P = 1037 (not a multiple of the workgroup size)', make: () => randomUpdates(71, 4, 1037) },
+  { name: 'values near 1e30 (squares overflow float32)', make: () => scaledUpdates(72, 3, 3000, () => 1e30) },
+  { name: 'values near 1e-30 (squares underflow float32)', make: () => scaledUpdates(73, 3, 3000, () => 1e-30) },
+  {
+    name: 'near the float32 maximum, subnormals, the smallest subnormal',
+    make: () => [
+      Float32Array.from({ length: 777 }, (_, i) => (i % 2 ? -3.4e38 : 3.3e38)),
+      scaledUpdates(74, 1, 777, () => 1e-42)[0]!,
+      new Float32Array(777).fill(1.4e-45),
+    ],
+  },
+  {
+    name: 'huge and tiny mixed in one update, blocks of each across workgroups, 61 decades',
+    make: () =>
+      scaledUpdates(75, 3, 20_000, (k, i) => {
+        if (k === 0) return [1e30, 1e-30, 1][i % 3]!;
+        if (k === 1) return Math.floor(i / 4096) % 2 ? 1e25 : 1e-25;
+        return 10 ** ((i % 61) - 30);
+      }),
+  },
+  {
+    name: 'one value at the float32 maximum among subnormals',
+    make: () => [Float32Array.from({ length: 4099 }, (_, i) => (i === 4098 ? 3.4e38 : 1e-45))],
+  },
+  { name: 'zeros of both signs', make: () => [new Float32Array(70), new Float32Array(70).fill(-0)] },
+  {
+    name: 'K = 300 short updates of scales 1e-30 … 1e29',
+    make: () => scaledUpdates(76, 300, 33, (k) => 10 ** ((k % 60) - 30)),
+  },
+  {
+    name: 'streamed in many chunks (maxChunkBytes 4096)',
+    engine: TINY_CHUNK,
+    make: () => scaledUpdates(77, 3, 10_001, (k, i) => (k === 1 && i > 5000 ? 1e28 : 1)),
+  },
+  {
+    name: 'many short updates per chunk (maxChunkBytes 4096)',
+    engine: TINY_CHUNK,
+    make: () => randomUpdates(78, 200, 5),
+  },
+  {
+    name: 'four values per chunk (maxChunkBytes 16)',
+    engine: { maxChunkBytes: 16 },
+    make: () => randomUpdates(79, 2, 37),
+  },
+  {
+    name: 'NaN → NaN, ±Infinity → +Infinity, both → NaN',
+    make: () => {
+      const u = randomUpdates(80, 5, 5000);
+      u[0]![4999] = NaN;
+      u[1]![0] = Infinity;
+      u[2]![17] = -Infinity;
+      u[3]![9] = -Infinity;
+      u[3]![4200] = NaN;
+      return u;
+    },
   },
 ];
 
@@ -477,6 +638,20 @@ export function runRobustRulesTable(
         expectBitExact(await engine.aggregate(input.updates, options), got.result);
       });
     }
+
+    describe('squared norms', () => {
+      for (const c of SQUARED_NORM_CASES) {
+        it(c.name, async () => {
+          const engine = await engineFor(c.engine);
+          const updates = c.make();
+          const before = updates.map((u) => u.slice());
+          const got = await engine.squaredNorms(updates);
+          expect(got).toBeInstanceOf(Float64Array);
+          expectClose(got, squaredNormsFloat64(updates), { rtol: 1e-12 });
+          updates.forEach((u, k) => expectBitExact(u, before[k]!));
+        });
+      }
+    });
 
     it('writes into options.out when given', async () => {
       const engine = await engineFor();

@@ -9,6 +9,13 @@ import { CocogenError } from '../../src/errors.js';
 import { dispatch1d, packUniforms } from '../../src/engine/programs/dispatch.js';
 import { FedAvgProgram, planFedAvg, splitWeights } from '../../src/engine/programs/fed-avg.js';
 import { ProgramRunner } from '../../src/engine/programs/program-runner.js';
+import {
+  addPartials,
+  finishSquaredNorms,
+  planSquaredNorms,
+  SQUARED_NORMS_PARTIAL_BYTES,
+  SquaredNormsProgram,
+} from '../../src/engine/programs/squared-norms.js';
 import { WebGpuBackend } from '../../src/engine/webgpu-backend.js';
 import { Random } from '../../src/util/random.js';
 import { runModule } from '../support/cli.js';
@@ -131,6 +138,55 @@ describe('fed-avg host side (no GPU needed)', () => {
     expect(u.byteLength).toBe(16);
     expect(new Uint32Array(u)[0]).toBe(7);
     expect(() => packUniforms([{ name: 'a', type: 'u32', value: -1 }])).toThrow(CocogenError);
+  });
+});
+
+describe('squared-norms host side (no GPU needed)', () => {
+  it('plans chunks whose updates and partials fit the binding limit and the dispatch limit', () => {
+    const span = new SquaredNormsProgram().elementsPerGroup;
+    for (const [k, p, limit, maxPerDim] of [
+      [1, 1, 16, 65535],
+      [3, 10_001, 4096, 65535],
+      [200, 5, 4096, 65535],
+      [2, 37, 16, 65535],
+      [1, 1 << 30, 1 << 30, 65535],
+      [1_000_000, 1, 134_217_728, 65535],
+      [1_000_000, 3, 134_217_728, 2],
+      [5, 100_000, 134_217_728, 2],
+    ] as const) {
+      const plan = planSquaredNorms(k, p, limit, maxPerDim, span);
+      const perRow = Math.ceil(plan.chunkP / span);
+      expect(plan.kGroup * plan.chunkP * 4).toBeLessThanOrEqual(limit);
+      expect(plan.groups).toBe(plan.kGroup * perRow);
+      expect(plan.groups * SQUARED_NORMS_PARTIAL_BYTES).toBeLessThanOrEqual(limit);
+      expect(plan.groups).toBeLessThanOrEqual(maxPerDim ** 2);
+      expect(plan.kGroup === 1 || plan.chunkP === p).toBe(true);
+      if (plan.chunkP < p && plan.chunkP >= span) expect(plan.chunkP % span).toBe(0);
+    }
+  });
+
+  it('adds partials as (hi + lo)·2^(2e) in float64 and turns flags into NaN / Infinity', () => {
+    const words = new ArrayBuffer(4 * SQUARED_NORMS_PARTIAL_BYTES);
+    const put = (g: number, hi: number, lo: number, e: number, flags: number) => {
+      new Float32Array(words, g * SQUARED_NORMS_PARTIAL_BYTES, 2).set([hi, lo]);
+      new Int32Array(words, g * SQUARED_NORMS_PARTIAL_BYTES + 8, 2).set([e, flags]);
+    };
+    // Row 0: two partials at the ends of the exponent range; row 1: an Infinity flag beside a NaN flag.
+    put(0, 1.5, 2 ** -30, 127, 0);
+    put(1, 3, 0, -149, 0);
+    put(2, 1, 0, 0, 2);
+    put(3, 0, 0, 0, 1);
+    const sums = new Float64Array(2);
+    const flags = new Uint32Array(2);
+    addPartials(words, 4, 2, 0, sums, flags);
+    expect(sums[0]).toBe((1.5 + 2 ** -30) * 2 ** 254 + 3 * 2 ** -298);
+    expect(Array.from(finishSquaredNorms(sums, flags))).toEqual([sums[0], NaN]);
+    expect(Array.from(finishSquaredNorms(new Float64Array([4]), new Uint32Array([2])))).toEqual([Infinity]);
+  });
+
+  it('needs a power-of-two workgroup size', () => {
+    expect(() => new SquaredNormsProgram({ workgroupSize: 96 })).toThrow(RangeError);
+    expect(new SquaredNormsProgram({ workgroupSize: 64, items: 4 }).elementsPerGroup).toBe(256);
   });
 });
 
@@ -316,6 +372,22 @@ describe.skipIf(!probe.available)(`WebGPU backend${probe.available ? '' : ` — 
       buffersInUse: 0,
       buffersFree: 0,
     });
+  });
+
+  it('squaredNorms returns every buffer to the pool and reuses them', async () => {
+    const backend = await WebGpuBackend.create({ maxChunkBytes: 1 << 14 });
+    try {
+      const updates = makeUpdates(3, 20_000, 19, true);
+      await backend.squaredNorms(updates);
+      const after1 = backend.poolStats();
+      expect(after1.bytesInUse).toBe(0);
+      expect(after1.bytesAllocated).toBeGreaterThan(0);
+      await backend.squaredNorms(updates);
+      expect(backend.poolStats()).toEqual(after1);
+    } finally {
+      backend.dispose();
+    }
+    await expectCode(backend.squaredNorms([new Float32Array(1)]), 'DISPOSED');
   });
 
   it('throws DISPOSED after dispose; dispose is idempotent', async () => {
