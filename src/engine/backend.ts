@@ -54,7 +54,13 @@ export interface Backend {
     scales: Float32Array | undefined,
     out: Float32Array,
   ): Promise<boolean>;
-  /** ‖u_k‖² per update, float64 (accumulated in float64 on js and native, emulated float64 on WebGPU). */
+  /**
+   * ‖u_k‖² per update as float64, what norm clipping uses: accumulated in float64 on js and native; on WebGPU exact
+   * squares summed in emulated float64 (double-f32) per workgroup after an exact power-of-two scaling, the partials
+   * added in float64 (kernels/squared-norms.wgsl), so within ~2e-13 relative of the exact sum for any finite data,
+   * 1e±30 and subnormals included. On every backend an update holding a NaN gives NaN, else one holding ±Infinity
+   * gives +Infinity, as Σu² in float64 does.
+   */
   squaredNorms(updates: readonly Float32Array[]): Promise<Float64Array>;
   /**
    * The K×K Gram matrix u_i·u_j (row-major float64, symmetric) for Krum's pairwise distances, computed as a GEMM:

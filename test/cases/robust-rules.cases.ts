@@ -1,9 +1,11 @@
 /**
- * The one table of robust-rule cases (median, trimmed mean, Krum / multi-Krum, norm clipping) that every backend runs:
- * the JS reference, the native addon and WebGPU each pass exactly these, against expectations computed here.
+ * The one table of robust-rule cases (median, trimmed mean, Krum / multi-Krum, norm clipping, and the squared norms
+ * that clipping uses) that every backend runs: the JS reference, the native addon and WebGPU each pass exactly these,
+ * against expectations computed here.
  *
  * Tolerances: the median (and Krum's result, one clipped update) bit for bit; the trimmed mean and multi-Krum's
- * average within 1e-6 relative, cancellation measured against the mean of |terms|; Krum's selection exactly.
+ * average within 1e-6 relative, cancellation measured against the mean of |terms|; Krum's selection exactly; the
+ * clip scales f32(c/‖u‖) bit for bit; squared norms within 1e-12 relative.
  */
 import { describe, expect, it } from 'vitest';
 import type { Engine, EngineOptions } from '../../src/engine/engine.js';
