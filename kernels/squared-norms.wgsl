@@ -111,11 +111,12 @@ fn scaled_abs(bits: u32, shift: i32) -> f32 {
   return bitcast<f32>((u32(e + 127) << 23u) | u32(n.y));
 }
 
-// x, hidden from the optimizer. Compilers may simplify float expressions as if they were real numbers (Mesa's NIR
-// does, e.g. s − (s − a) → a, a·c − b·c → (a − b)·c, on any instruction not marked exact, and WGSL cannot mark one):
-// on lavapipe that erased the error terms below, leaving an f32 sum (measured: 6e-8 relative). An integer xor with
-// `params.zero`, a runtime 0, returns x unchanged, and no float rule can see through it. (A product with a runtime
-// 1.0 is not enough: two such products were factored, and the two-sum lost its exactness, 1e-9 relative.)
+// x, hidden from the optimizer. Compilers may simplify float expressions as if they were real numbers: Mesa's
+// nir_opt_algebraic rewrites −a + (a + b) → b and a·b + a·c → a·(b + c) on every instruction not marked exact, and
+// WGSL cannot mark one. On lavapipe that erased the error terms below, leaving an f32 sum (measured: 6e-8 relative).
+// An integer xor with `params.zero`, a runtime 0, returns x unchanged, and no float rule sees through it. (A product
+// with a runtime 1.0 in the same places was not enough: the two-sum still lost its exactness, 1e-9 relative, as the
+// factoring rule above would do to two such products.)
 fn opaque(x: f32) -> f32 {
   return bitcast<f32>(bitcast<u32>(x) ^ params.zero);
 }
