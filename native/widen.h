@@ -26,6 +26,12 @@ size_t WidenSourceBytes(WidenDtype dtype);
 // the pool (10-20 µs) costs more than a second core saves; 256K elements take ~35 µs (F16) to ~70 µs (F64) alone.
 constexpr size_t kWidenParallelMinElements = size_t{1} << 18;
 
+// Destinations of at least this many bytes are written with non-temporal stores: too large to stay in a last-level
+// cache for the next reader anyway (32 MiB is the whole L3 of many parts, and twice the out-of-core default block of
+// 4M floats, which stays cached), they then skip the read of each destination line before its write. Measured on a
+// 2-core EPYC VM, F16 at 64M elements: 1.5-1.8× the bandwidth of ordinary stores.
+constexpr size_t kWidenStreamMinBytes = size_t{32} << 20;
+
 // dst[i] = element i of src (little-endian, WidenSourceBytes(dtype) bytes each, at any byte alignment) as float32.
 // Preconditions: src holds n elements, dst n floats, and they share no memory. Results do not depend on the thread
 // count or on the alignment of src or dst (every path converts each element the same way). May be called from the JS

@@ -49,6 +49,23 @@ describe.skipIf(!addon)('native widenToFloat32: paths and threads', () => {
     }
   });
 
+  it('streams large destinations (non-temporal stores from 32 MiB) to the same bits, dst at any 4-byte offset', () => {
+    const n = (32 << 20) / 4 + 9; // just above native/widen.h's kWidenStreamMinBytes
+    for (const [d, dtype] of (['F16', 'BF16', 'F64'] as const).entries()) {
+      const src = atOffset(randomBytes(31 + d, BYTES[dtype] * n), 3 + d);
+      const want = expectedBits(dtype, src);
+      for (const [t, dstOffset] of [
+        [1, 4],
+        [threads, 12],
+      ] as const) {
+        native().setThreads(t);
+        const out = new Float32Array(new ArrayBuffer(4 * n + 32), dstOffset, n); // dst not 32-byte aligned
+        native().widenToFloat32(src, DTYPE_CODE[dtype], out);
+        expect(bitMismatches(bitsOf(out), want), `${dtype} on ${t} threads`).toEqual([]);
+      }
+    }
+  });
+
   it('reports F16C where the CPU has it', () => {
     let cpuinfo = '';
     try {
