@@ -77,7 +77,7 @@ function numpyRobust(
 
 export const aggregateSuite: Suite = {
   name: 'aggregate',
-  help: `aggregate [--k 64] [--p 4194304] [--backends native,webgpu,js] [--rules median,trimmed-mean,krum] [--quick]
+  help: `aggregate [--k 64] [--p 4194304] [--backends native,webgpu,js] [--rules median,trimmed-mean,krum,gram] [--quick]
     FedAvg GB/s per backend beside the triad bandwidth probe, a plain-JS loop and numpy's w @ X (when
     python3 with numpy is present), measured in one run.`,
   options: {

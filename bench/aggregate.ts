@@ -16,7 +16,7 @@ export interface AggregateBenchConfig {
   /** Elements per triad array (≥ 4× the last-level cache, as STREAM asks). */
   triadLength: number;
   backends: string[];
-  /** Robust rules to time per backend as well (median, trimmed-mean, krum), on dense uniform data. */
+  /** Robust rules to time per backend as well (median, trimmed-mean, krum, and gram: Krum's distance matrix alone). */
   rules?: string[];
   /** trimmed-mean's trim fraction and Krum's f for those rows */
   trim?: number;
@@ -84,6 +84,17 @@ export async function aggregateCases(config: AggregateBenchConfig): Promise<{ ca
           : { rule };
     for (const engine of engines) {
       for (const rule of rules) {
+        if (rule === 'gram') {
+          // Krum's distance matrix alone: the K×K Gram matrix as a GEMM (2·K²·P flops, symmetric or not).
+          cases.push({
+            name: `gram::${engine.backend}:${size}`,
+            bytes: k * p * 4,
+            run: async () => {
+              await engine.gram(dense);
+            },
+          });
+          continue;
+        }
         cases.push({
           name: `${rule}::${engine.backend}:${size}`,
           bytes: fedAvgBytes,

@@ -1,5 +1,6 @@
 """numpy baselines for the robust aggregation rules on K updates x P float32 parameters, as a Python FL framework
-would write them: np.median(X, axis=0); a sort-based trimmed mean; Krum with the Gram matrix X @ X.T. Data of the
+would write them: np.median(X, axis=0); a sort-based trimmed mean; Krum with the Gram matrix X @ X.T; and the Gram
+matrix alone ("gram": Krum's distance matrix as a GEMM, against which the engine's gram is compared). Data of the
 benchmark's shape (uniform in [-0.5, 0.5)) is made here; setup is outside the timed region. Prints one JSON line per
 rule: {rule, best, mean, samples}."""
 import json
@@ -33,7 +34,11 @@ def krum():
     return X[int(np.argmin(scores))]
 
 
-RULES = {"median": median, "trimmed-mean": trimmed_mean, "krum": krum}
+def gram():
+    return X @ X.T
+
+
+RULES = {"median": median, "trimmed-mean": trimmed_mean, "krum": krum, "gram": gram}
 for name in rules:
     fn = RULES[name]
     fn()  # warm-up
