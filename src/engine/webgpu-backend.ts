@@ -14,7 +14,6 @@
  */
 import {
   GPU_BUFFER_USAGE,
-  GPU_MAP_MODE,
   requestGpuDevice,
   type GpuAdapterSummary,
   type GpuLimitsSummary,
@@ -36,6 +35,7 @@ import {
 import { GpuOptimizerState, type ServerOptimizerKind } from './programs/server-optimizer.js';
 import { medianReference, trimmedMeanReference } from './reference/robust-rules.js';
 import { DenseGpuKernels } from './programs/dense-gpu-kernels.js';
+import { readBytes, readFloat32Into } from './programs/readback.js';
 import type {
   DenseBackwardInput,
   DenseForwardInput,
@@ -262,12 +262,7 @@ export class WebGpuBackend implements Backend {
         }
         pending[slot] = (async () => {
           await Promise.all(submitted);
-          await target.mapAsync(GPU_MAP_MODE.READ, 0, count * 4);
-          try {
-            result.set(new Float32Array(target.getMappedRange(0, count * 4)), start);
-          } finally {
-            target.unmap();
-          }
+          await readFloat32Into(target, count, result, start);
         })();
         // Keep the rejection for the final await; do not let it go unhandled meanwhile.
         pending[slot].catch((e: unknown) => failures.push(e));
@@ -375,7 +370,7 @@ export class WebGpuBackend implements Backend {
           );
           await settled;
           this.guard('squaredNorms');
-          addPartials(await this.readBack(readback, bytes), rows * perRow, perRow, k0, sums, nonFinite);
+          addPartials(await readBytes(readback, bytes), rows * perRow, perRow, k0, sums, nonFinite);
         }
       }
     } catch (e) {
@@ -472,20 +467,10 @@ export class WebGpuBackend implements Backend {
           this.device.queue.submit([encoder.finish()]);
         });
         await settled;
-        await readback.mapAsync(GPU_MAP_MODE.READ, 0, count * 4);
-        try {
-          out.set(new Float32Array(readback.getMappedRange(0, count * 4)), start);
-        } finally {
-          readback.unmap();
-        }
+        await readFloat32Into(readback, count, out, start);
         this.guard(kernel);
       }
-      await statusRead.mapAsync(GPU_MAP_MODE.READ, 0, 4);
-      try {
-        return new Uint32Array(statusRead.getMappedRange(0, 4))[0] !== 0;
-      } finally {
-        statusRead.unmap();
-      }
+      return new Uint32Array(await readBytes(statusRead, 4))[0] !== 0;
     } catch (e) {
       throw this.translate(e, kernel);
     } finally {
@@ -578,10 +563,10 @@ export class WebGpuBackend implements Backend {
         await settled;
         this.guard('payoffMatrix');
         if (gainsRead && gains) {
-          const values = await this.readBack(gainsRead, count * S * 4);
+          const values = await readBytes(gainsRead, count * S * 4);
           gains.set(new Float32Array(values), start * S);
         }
-        const words = await this.readBack(bestRead, count * 8);
+        const words = await readBytes(bestRead, count * 8);
         const asIndex = new Uint32Array(words);
         const asGain = new Float32Array(words);
         for (let i = 0; i < count; i++) {
@@ -676,7 +661,7 @@ export class WebGpuBackend implements Backend {
         submitted.push(settled);
         await Promise.all(submitted);
         this.guard('denseRowSums');
-        out.set(new Float32Array(await this.readBack(readback, k * n * 4)), b * k * n);
+        out.set(new Float32Array(await readBytes(readback, k * n * 4)), b * k * n);
       }
     } catch (e) {
       throw this.translate(e, kernel);
@@ -747,7 +732,7 @@ export class WebGpuBackend implements Backend {
         });
         await settled;
         this.guard('coalitionValues');
-        const words = await this.readBack(readback, count * 8);
+        const words = await readBytes(readback, count * 8);
         const asValue = new Float32Array(words);
         const asStatus = new Uint32Array(words);
         for (let k = 0; k < count; k++) {
@@ -841,16 +826,6 @@ export class WebGpuBackend implements Backend {
   denseTrainSteps(input: DenseTrainInput): Promise<Float64Array> {
     this.guard('denseTrainSteps');
     return this.dense.denseTrainSteps(input);
-  }
-
-  /** Map a MAP_READ buffer, copy its first `bytes` out, unmap. */
-  private async readBack(buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
-    await buffer.mapAsync(GPU_MAP_MODE.READ, 0, bytes);
-    try {
-      return buffer.getMappedRange(0, bytes).slice(0);
-    } finally {
-      buffer.unmap();
-    }
   }
 
   /** Write updates[k0 .. k0+kCount)[start .. start+count) into `buffer` as kCount rows of `count` floats. */

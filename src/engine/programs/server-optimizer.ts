@@ -4,12 +4,13 @@
  * and the per-dispatch uniforms; GpuOptimizerState: the optimizer's m and v resident on the device, and the step,
  * read and write that run on them.
  */
-import { GPU_BUFFER_USAGE, GPU_MAP_MODE } from '../../../bindings/dawn.js';
+import { GPU_BUFFER_USAGE } from '../../../bindings/dawn.js';
 import { WGSL } from '../../../bindings/wgsl.generated.js';
 import { CocogenError } from '../../errors.js';
 import type { GpuBufferPool } from './buffer-pool.js';
 import { dispatch1d, packUniforms, type DispatchSize } from './dispatch.js';
 import type { ProgramRunner } from './program-runner.js';
+import { readFloat32Into } from './readback.js';
 import type { GpuProgram } from './program.js';
 
 export const DEFAULT_SERVER_OPTIMIZER_WORKGROUP_SIZE = 256;
@@ -223,12 +224,7 @@ export class GpuOptimizerState {
         });
         pending[slot] = (async () => {
           await settled;
-          await target.mapAsync(GPU_MAP_MODE.READ, 0, count * 4);
-          try {
-            x.set(new Float32Array(target.getMappedRange(0, count * 4)), start);
-          } finally {
-            target.unmap();
-          }
+          await readFloat32Into(target, count, x, start);
         })();
         pending[slot].catch((e: unknown) => failures.push(e));
       }
@@ -272,12 +268,7 @@ export class GpuOptimizerState {
         await settled;
         this.#guard('read');
         for (const t of targets) {
-          await t.buffer.mapAsync(GPU_MAP_MODE.READ, 0, chunk.count * 4);
-          try {
-            t.out.set(new Float32Array(t.buffer.getMappedRange(0, chunk.count * 4)), chunk.start);
-          } finally {
-            t.buffer.unmap();
-          }
+          await readFloat32Into(t.buffer, chunk.count, t.out, chunk.start);
         }
       }
       return { m, v };
