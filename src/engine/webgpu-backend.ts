@@ -22,7 +22,7 @@ import { CocogenError, describeValue, invalidArgument } from '../errors.js';
 import type { Backend, BackendInfo } from './backend.js';
 import { GpuBufferPool, type BufferPoolStats } from './programs/buffer-pool.js';
 import { FED_AVG_FLAGS, FedAvgProgram, FLOATS_PER_WEIGHT, planFedAvg, splitWeights } from './programs/fed-avg.js';
-import { gpuError, ProgramRunner } from './programs/program-runner.js';
+import { gpuError, ProgramRunner, type GpuContext } from './programs/program-runner.js';
 import { CoordinateSelectProgram, MedianProgram, planCoordinateChunk, ROBUST_GPU_MAX_K } from './programs/median.js';
 import { TrimmedMeanProgram } from './programs/trimmed-mean.js';
 import {
@@ -105,6 +105,8 @@ export class WebGpuBackend implements Backend {
   private readonly squaredNormsProgram = new SquaredNormsProgram();
   /** Bytes of updates bound per dispatch: min(maxStorageBufferBindingSize, maxBufferSize, maxChunkBytes), ×4. */
   readonly chunkBytes: number;
+  /** This device as the program modules see it (dense kernels, optimizer state). */
+  private readonly context: GpuContext;
 
   private constructor(
     private readonly device: GPUDevice,
@@ -117,6 +119,15 @@ export class WebGpuBackend implements Backend {
     this.pool = new GpuBufferPool(device);
     this.runner = new ProgramRunner(device);
     this.program = options.fedAvgProgram ?? new FedAvgProgram();
+    this.context = {
+      device,
+      runner: this.runner,
+      pool: this.pool,
+      maxPerDimension: limits.maxComputeWorkgroupsPerDimension,
+      bindingBytes: this.chunkBytes,
+      translate: (e, kernel) => this.translate(e, kernel),
+      guard: (method) => this.guard(method),
+    };
     void device.lost.then((info) => {
       if (!this.isDisposed) this.fault = `device lost (${info.reason}): ${info.message}`;
     });
@@ -191,12 +202,7 @@ export class WebGpuBackend implements Backend {
     const { chunkP, kGroup } = plan;
     const split = splitWeights(weights);
     const usage = GPU_BUFFER_USAGE;
-    const acquired: GPUBuffer[] = [];
-    const acquire = (size: number, flags: number, label: string): GPUBuffer => {
-      const b = this.pool.acquire(size, flags, `${kernel} ${label}`);
-      acquired.push(b);
-      return b;
-    };
+    const { acquire, releaseAll } = this.pool.scope(kernel);
 
     const pending: Array<Promise<void> | undefined> = [undefined, undefined];
     const failures: unknown[] = [];
@@ -273,10 +279,7 @@ export class WebGpuBackend implements Backend {
       await Promise.allSettled(pending);
       throw this.translate(e, kernel);
     } finally {
-      for (const b of acquired) {
-        if (b.mapState === 'mapped') b.unmap();
-        this.pool.release(b);
-      }
+      releaseAll();
     }
     return result;
   }
@@ -330,12 +333,7 @@ export class WebGpuBackend implements Backend {
     const sums = new Float64Array(k);
     const nonFinite = new Uint32Array(k);
     const usage = GPU_BUFFER_USAGE;
-    const acquired: GPUBuffer[] = [];
-    const acquire = (size: number, flags: number, label: string): GPUBuffer => {
-      const b = this.pool.acquire(size, flags, `${kernel} ${label}`);
-      acquired.push(b);
-      return b;
-    };
+    const { acquire, releaseAll } = this.pool.scope(kernel);
     try {
       const params = acquire(16, usage.UNIFORM | usage.COPY_DST, 'params');
       const updatesBuf = acquire(kGroup * chunkP * 4, usage.STORAGE | usage.COPY_DST, 'updates');
@@ -376,10 +374,7 @@ export class WebGpuBackend implements Backend {
     } catch (e) {
       throw this.translate(e, kernel);
     } finally {
-      for (const b of acquired) {
-        if (b.mapState === 'mapped') b.unmap();
-        this.pool.release(b);
-      }
+      releaseAll();
     }
     return finishSquaredNorms(sums, nonFinite);
   }
@@ -422,12 +417,7 @@ export class WebGpuBackend implements Backend {
     this.guard(kernel);
     const chunkP = planCoordinateChunk(k, p, this.chunkBytes);
     const usage = GPU_BUFFER_USAGE;
-    const acquired: GPUBuffer[] = [];
-    const acquire = (size: number, flags: number, label: string): GPUBuffer => {
-      const b = this.pool.acquire(size, flags, `${kernel} ${label}`);
-      acquired.push(b);
-      return b;
-    };
+    const { acquire, releaseAll } = this.pool.scope(kernel);
     try {
       const params = acquire(16, usage.UNIFORM | usage.COPY_DST, 'params');
       const scalesBuf = acquire(k * 4, usage.STORAGE | usage.COPY_DST, 'scales');
@@ -474,10 +464,7 @@ export class WebGpuBackend implements Backend {
     } catch (e) {
       throw this.translate(e, kernel);
     } finally {
-      for (const b of acquired) {
-        if (b.mapState === 'mapped') b.unmap();
-        this.pool.release(b);
-      }
+      releaseAll();
     }
   }
 
@@ -518,12 +505,7 @@ export class WebGpuBackend implements Backend {
     const bestGain = new Float64Array(rowCount);
     const { chunkRows } = plan;
     const usage = GPU_BUFFER_USAGE;
-    const acquired: GPUBuffer[] = [];
-    const acquire = (size: number, flags: number, label: string): GPUBuffer => {
-      const b = this.pool.acquire(size, flags, `${kernel} ${label}`);
-      acquired.push(b);
-      return b;
-    };
+    const { acquire, releaseAll } = this.pool.scope(kernel);
     try {
       const params = acquire(32, usage.UNIFORM | usage.COPY_DST, 'params');
       const itemsBuf = acquire(items32.byteLength, usage.STORAGE | usage.COPY_DST, 'items');
@@ -577,10 +559,7 @@ export class WebGpuBackend implements Backend {
     } catch (e) {
       throw this.translate(e, kernel);
     } finally {
-      for (const b of acquired) {
-        if (b.mapState === 'mapped') b.unmap();
-        this.pool.release(b);
-      }
+      releaseAll();
     }
     return { gains, bestIndex, bestGain };
   }
@@ -610,12 +589,7 @@ export class WebGpuBackend implements Backend {
     const plan = planRowSumChunks(n, this.chunkBytes, maxPerDim * maxPerDim);
     const { chunkRows } = plan;
     const usage = GPU_BUFFER_USAGE;
-    const acquired: GPUBuffer[] = [];
-    const acquire = (size: number, flags: number, label: string): GPUBuffer => {
-      const b = this.pool.acquire(size, flags, `${kernel} ${label}`);
-      acquired.push(b);
-      return b;
-    };
+    const { acquire, releaseAll } = this.pool.scope(kernel);
     try {
       const params = acquire(32, usage.UNIFORM | usage.COPY_DST, 'params');
       const matrixBuf = acquire(chunkRows * n * 4, usage.STORAGE | usage.COPY_DST, 'matrix');
@@ -666,10 +640,7 @@ export class WebGpuBackend implements Backend {
     } catch (e) {
       throw this.translate(e, kernel);
     } finally {
-      for (const b of acquired) {
-        if (b.mapState === 'mapped') b.unmap();
-        this.pool.release(b);
-      }
+      releaseAll();
     }
     return out;
   }
@@ -693,12 +664,7 @@ export class WebGpuBackend implements Backend {
     const members32 = packMembers(input);
     const weights32 = input.n > 0 ? new Float32Array(input.pairWeights) : new Float32Array(1);
     const usage = GPU_BUFFER_USAGE;
-    const acquired: GPUBuffer[] = [];
-    const acquire = (size: number, flags: number, label: string): GPUBuffer => {
-      const b = this.pool.acquire(size, flags, `${kernel} ${label}`);
-      acquired.push(b);
-      return b;
-    };
+    const { acquire, releaseAll } = this.pool.scope(kernel);
     try {
       const params = acquire(32, usage.UNIFORM | usage.COPY_DST, 'params');
       const membersBuf = acquire(members32.byteLength, usage.STORAGE | usage.COPY_DST, 'members');
@@ -751,10 +717,7 @@ export class WebGpuBackend implements Backend {
     } catch (e) {
       throw this.translate(e, kernel);
     } finally {
-      for (const b of acquired) {
-        if (b.mapState === 'mapped') b.unmap();
-        this.pool.release(b);
-      }
+      releaseAll();
     }
     return { values, stats };
   }
@@ -766,34 +729,14 @@ export class WebGpuBackend implements Backend {
    */
   serverOptimizerState(kind: ServerOptimizerKind, length: number): GpuOptimizerState {
     this.guard('serverOptimizerState');
-    return new GpuOptimizerState(
-      {
-        device: this.device,
-        runner: this.runner,
-        pool: this.pool,
-        maxPerDimension: this.limits.maxComputeWorkgroupsPerDimension,
-        bindingBytes: this.chunkBytes,
-        translate: (e, kernel) => this.translate(e, kernel),
-        guard: (method) => this.guard(method),
-      },
-      kind,
-      length,
-    );
+    return new GpuOptimizerState(this.context, kind, length);
   }
 
   private denseKernels: DenseGpuKernels | undefined;
 
   /** The GEMM and dense-training kernels (programs/dense-gpu-kernels.ts), created on first use. */
   private get dense(): DenseGpuKernels {
-    this.denseKernels ??= new DenseGpuKernels({
-      device: this.device,
-      runner: this.runner,
-      pool: this.pool,
-      maxPerDimension: this.limits.maxComputeWorkgroupsPerDimension,
-      bindingBytes: this.chunkBytes,
-      translate: (e, kernel) => this.translate(e, kernel),
-      guard: (method) => this.guard(method),
-    });
+    this.denseKernels ??= new DenseGpuKernels(this.context);
     return this.denseKernels;
   }
 

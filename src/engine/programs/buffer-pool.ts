@@ -49,6 +49,27 @@ export class GpuBufferPool {
     return buffer;
   }
 
+  /**
+   * Buffers for one operation: `acquire` labels each `kernel label` and keeps it; `releaseAll()`, in the operation's
+   * finally, unmaps any still mapped (a readback that failed half-way) and gives them all back.
+   */
+  scope(kernel: string): { acquire: GpuBufferPool['acquire']; releaseAll(): void } {
+    const held: GPUBuffer[] = [];
+    return {
+      acquire: (size, usage, label) => {
+        const buffer = this.acquire(size, usage, `${kernel} ${label}`);
+        held.push(buffer);
+        return buffer;
+      },
+      releaseAll: () => {
+        for (const buffer of held.splice(0)) {
+          if (buffer.mapState === 'mapped') buffer.unmap();
+          this.release(buffer);
+        }
+      },
+    };
+  }
+
   /** Give a buffer back (idempotent per acquisition). Mapped buffers must be unmapped first. */
   release(buffer: GPUBuffer): void {
     if (!this.inUse.delete(buffer)) return;

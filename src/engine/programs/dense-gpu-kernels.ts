@@ -29,21 +29,8 @@ import {
   sgdMomentumUniforms,
   softmaxCrossEntropyUniforms,
 } from './gemm.js';
-import type { ProgramRunner } from './program-runner.js';
+import type { GpuContext } from './program-runner.js';
 import type { GpuProgram } from './program.js';
-
-export interface DenseGpuContext {
-  device: GPUDevice;
-  runner: ProgramRunner;
-  pool: GpuBufferPool;
-  maxPerDimension: number;
-  /** largest binding, bytes */
-  bindingBytes: number;
-  /** a failure as the backend's typed error (DISPOSED / GPU_ERROR naming the kernel) */
-  translate(e: unknown, kernel: string): CocogenError;
-  /** throws DISPOSED or the recorded device fault */
-  guard(method: string): void;
-}
 
 /** One binding: data to upload, or a byte size for an output-only buffer; `read` copies it back afterwards. */
 interface Binding {
@@ -67,7 +54,7 @@ export class DenseGpuKernels implements DenseKernels {
   private readonly softmax = new ElementwiseProgram('softmax-cross-entropy', 64);
   private readonly sgd = new ElementwiseProgram('sgd-momentum', 256);
 
-  constructor(private readonly ctx: DenseGpuContext) {}
+  constructor(private readonly ctx: GpuContext) {}
 
   async gemm(input: GemmInput): Promise<Float32Array> {
     const { m, n, k, a, b, transA, transB, alpha, beta } = input;
@@ -227,12 +214,7 @@ export class DenseGpuKernels implements DenseKernels {
     }
     const pipelines = await Promise.all(passes.map((p) => runner.pipeline(p.program)));
     this.ctx.guard(kernel);
-    const acquired: GPUBuffer[] = [];
-    const acquire = (size: number, flags: number, label: string): GPUBuffer => {
-      const buffer = pool.acquire(size, flags, `${kernel} ${label}`);
-      acquired.push(buffer);
-      return buffer;
-    };
+    const { acquire, releaseAll } = pool.scope(kernel);
     try {
       const buffers = bindings.map((b) =>
         acquire(Math.max(4, b.data?.byteLength ?? b.bytes!), usage.STORAGE | usage.COPY_DST | usage.COPY_SRC, b.name),
@@ -284,10 +266,7 @@ export class DenseGpuKernels implements DenseKernels {
     } catch (e) {
       throw this.ctx.translate(e, kernel);
     } finally {
-      for (const b of acquired) {
-        if (b.mapState === 'mapped') b.unmap();
-        pool.release(b);
-      }
+      releaseAll();
     }
   }
 }

@@ -4,6 +4,7 @@
  * CocogenError('GPU_ERROR') naming the kernel — never swallowed, never left to the uncaptured-error console.
  */
 import { CocogenError } from '../../errors.js';
+import type { GpuBufferPool } from './buffer-pool.js';
 import type { DispatchSize } from './dispatch.js';
 import type { GpuProgram } from './program.js';
 
@@ -15,6 +16,20 @@ export function gpuError(kernel: string, what: string, message: string, kind = '
     kernel,
     kind,
   });
+}
+
+/** What a program module needs of the device its backend holds (WebGpuBackend builds one and hands it over). */
+export interface GpuContext {
+  device: GPUDevice;
+  runner: ProgramRunner;
+  pool: GpuBufferPool;
+  maxPerDimension: number;
+  /** Largest binding, bytes. */
+  bindingBytes: number;
+  /** A failure as the backend's typed error (DISPOSED / GPU_ERROR naming the kernel). */
+  translate(e: unknown, kernel: string): CocogenError;
+  /** Throws DISPOSED or the recorded device fault. */
+  guard(method: string): void;
 }
 
 export class ProgramRunner {

@@ -9,7 +9,7 @@ import { WGSL } from '../../../bindings/wgsl.generated.js';
 import { CocogenError } from '../../errors.js';
 import type { GpuBufferPool } from './buffer-pool.js';
 import { dispatch1d, packUniforms, type DispatchSize } from './dispatch.js';
-import type { ProgramRunner } from './program-runner.js';
+import type { GpuContext } from './program-runner.js';
 import { readFloat32Into } from './readback.js';
 import type { GpuProgram } from './program.js';
 
@@ -72,20 +72,6 @@ export function planServerOptimizerChunk(
   return Math.max(1, Math.min(p, Math.floor(limitBytes / 4), maxPerDimension * maxPerDimension * workgroupSize));
 }
 
-/** What a {@link GpuOptimizerState} needs of its device (WebGpuBackend hands it over). */
-export interface ServerOptimizerGpuContext {
-  device: GPUDevice;
-  runner: ProgramRunner;
-  pool: GpuBufferPool;
-  maxPerDimension: number;
-  /** Largest binding, bytes. */
-  bindingBytes: number;
-  /** A failure as the backend's typed error (DISPOSED / GPU_ERROR naming the kernel). */
-  translate(e: unknown, kernel: string): CocogenError;
-  /** Throws DISPOSED or the recorded device fault. */
-  guard(method: string): void;
-}
-
 /** One chunk of the state: elements start .. start + count of m and v, each in its own storage buffer. */
 interface StateChunk {
   start: number;
@@ -109,15 +95,16 @@ export class GpuOptimizerState {
   readonly length: number;
   /** Elements per chunk. */
   readonly chunkLength: number;
-  readonly #ctx: ServerOptimizerGpuContext;
+  readonly #ctx: GpuContext;
   readonly #program = new ServerOptimizerProgram();
   /** Undefined once disposed. */
   #chunks: StateChunk[] | undefined;
-  readonly #owned: GPUBuffer[] = [];
+  /** The state buffers, held for the object's life. */
+  readonly #owned: ReturnType<GpuContext['pool']['scope']>;
   /** Settles when the device has checked the allocation (out-of-memory surfaces here, as GPU_ERROR). */
   readonly #allocated: Promise<void>;
 
-  constructor(ctx: ServerOptimizerGpuContext, kind: ServerOptimizerKind, length: number) {
+  constructor(ctx: GpuContext, kind: ServerOptimizerKind, length: number) {
     this.#ctx = ctx;
     this.kind = kind;
     this.length = length;
@@ -128,11 +115,8 @@ export class GpuOptimizerState {
       this.#program.workgroupSize,
     );
     const kernel = this.#program.name;
-    const acquire = (bytes: number, label: string) => {
-      const b = ctx.pool.acquire(bytes, STATE_USAGE, `${kernel} ${label}`);
-      this.#owned.push(b);
-      return b;
-    };
+    this.#owned = ctx.pool.scope(kernel);
+    const acquire = (bytes: number, label: string) => this.#owned.acquire(bytes, STATE_USAGE, label);
     const chunks: StateChunk[] = [];
     try {
       const { settled } = ctx.runner.scoped(kernel, `allocating its state (${length} elements)`, () => {
@@ -152,7 +136,7 @@ export class GpuOptimizerState {
       settled.catch(() => undefined); // awaited by the first call; not an unhandled rejection meanwhile
       this.#allocated = settled;
     } catch (e) {
-      this.#releaseAll();
+      this.#owned.releaseAll();
       throw ctx.translate(e, kernel);
     }
     this.#chunks = chunks;
@@ -172,12 +156,7 @@ export class GpuOptimizerState {
     const ctx = this.#ctx;
     const program = this.#program;
     const kernel = program.name;
-    const acquired: GPUBuffer[] = [];
-    const acquire = (size: number, flags: number, label: string): GPUBuffer => {
-      const b = ctx.pool.acquire(size, flags, `${kernel} ${label}`);
-      acquired.push(b);
-      return b;
-    };
+    const { acquire, releaseAll } = ctx.pool.scope(kernel);
     const pending: Array<Promise<void> | undefined> = [undefined, undefined];
     const failures: unknown[] = [];
     try {
@@ -234,7 +213,7 @@ export class GpuOptimizerState {
       await Promise.allSettled(pending);
       throw ctx.translate(e, kernel);
     } finally {
-      this.#release(acquired);
+      releaseAll();
     }
   }
 
@@ -245,18 +224,14 @@ export class GpuOptimizerState {
     const kernel = this.#program.name;
     const m = new Float32Array(this.length);
     const v = this.kind === 0 ? undefined : new Float32Array(this.length);
-    const acquired: GPUBuffer[] = [];
+    const { acquire, releaseAll } = ctx.pool.scope(kernel);
     try {
       await this.#allocated;
       this.#guard('read');
       if (chunks.length === 0) return { m, v };
       const bytes = chunks[0]!.count * 4;
       const flags = GPU_BUFFER_USAGE.MAP_READ | GPU_BUFFER_USAGE.COPY_DST;
-      const targets = (v ? [m, v] : [m]).map((out) => {
-        const b = ctx.pool.acquire(bytes, flags, `${kernel} state readback`);
-        acquired.push(b);
-        return { out, buffer: b };
-      });
+      const targets = (v ? [m, v] : [m]).map((out) => ({ out, buffer: acquire(bytes, flags, 'state readback') }));
       for (const chunk of chunks) {
         const { settled } = ctx.runner.scoped(kernel, `reading its state at ${chunk.start}`, () => {
           const encoder = ctx.device.createCommandEncoder({ label: `${kernel} state read ${chunk.start}` });
@@ -275,7 +250,7 @@ export class GpuOptimizerState {
     } catch (e) {
       throw ctx.translate(e, kernel);
     } finally {
-      this.#release(acquired);
+      releaseAll();
     }
   }
 
@@ -303,19 +278,7 @@ export class GpuOptimizerState {
   dispose(): void {
     if (this.#chunks === undefined) return;
     this.#chunks = undefined;
-    this.#releaseAll();
-  }
-
-  #releaseAll(): void {
-    this.#release(this.#owned);
-    this.#owned.length = 0;
-  }
-
-  #release(buffers: readonly GPUBuffer[]): void {
-    for (const b of buffers) {
-      if (b.mapState === 'mapped') b.unmap();
-      this.#ctx.pool.release(b);
-    }
+    this.#owned.releaseAll();
   }
 
   #guard(method: string): StateChunk[] {
