@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { aggregateCases } from './aggregate.js';
-import { runCases, type BenchResult } from './harness.js';
+import { runCases, triadTable, type BenchResult } from './harness.js';
 import type { Suite } from './suite.js';
 
 const BENCH_DIR = fileURLToPath(new URL('../../bench/', import.meta.url)); // dist/bench → bench/
@@ -152,17 +152,9 @@ export const aggregateSuite: Suite = {
     return {
       results,
       summary,
-      table: {
-        headers: ['run', 'mean (ms)', '± %', 'GB/s', 'of triad', '× plain JS'],
-        rows: results.map((r) => [
-          r.name,
-          r.meanMs,
-          r.rmePercent.toFixed(1),
-          r.gbPerSecond ?? '',
-          triad?.gbPerSecond && r.gbPerSecond ? `${((100 * r.gbPerSecond) / triad.gbPerSecond).toFixed(1)} %` : '',
-          plain ? (plain.meanMs / r.meanMs).toFixed(1) : '',
-        ]),
-      },
+      table: triadTable(results, [
+        { header: '× plain JS', cell: (r) => (plain ? (plain.meanMs / r.meanMs).toFixed(1) : '') },
+      ]),
     };
   },
 };

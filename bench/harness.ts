@@ -117,3 +117,25 @@ export function writeReport(dir: string, report: BenchReport): string {
   renameSync(tmp, path);
   return path;
 }
+
+/**
+ * The table of a bandwidth suite: each run's mean, spread and GB/s beside the triad probe measured in the same run
+ * (the first `triad::` row), plus any `extra` columns.
+ */
+export function triadTable(
+  results: readonly BenchResult[],
+  extra: { header: string; cell(r: BenchResult): string | number }[] = [],
+): { headers: string[]; rows: (string | number)[][] } {
+  const triad = results.find((r) => r.name.startsWith('triad::'));
+  return {
+    headers: ['run', 'mean (ms)', '± %', 'GB/s', 'of triad', ...extra.map((c) => c.header)],
+    rows: results.map((r) => [
+      r.name,
+      r.meanMs,
+      r.rmePercent.toFixed(1),
+      r.gbPerSecond ?? '',
+      triad?.gbPerSecond && r.gbPerSecond ? `${((100 * r.gbPerSecond) / triad.gbPerSecond).toFixed(1)} %` : '',
+      ...extra.map((c) => c.cell(r)),
+    ]),
+  };
+}

@@ -2,7 +2,7 @@ import { loadAddon } from '../bindings/addon.js';
 import { probeGpu } from '../bindings/dawn.js';
 import { createEngine, type Engine } from '../src/engine/engine.js';
 import { FedAdam, FedYogi } from '../src/engine/server-optimizer.js';
-import { runCases, type BenchCase } from './harness.js';
+import { runCases, triadTable, type BenchCase } from './harness.js';
 import type { Suite } from './suite.js';
 
 /** Bytes one step moves: x, Δ, m, v read and x, m, v written (7 float32 streams), STREAM's convention. */
@@ -67,16 +67,7 @@ export const optimizerSuite: Suite = {
     return {
       results,
       summary,
-      table: {
-        headers: ['run', 'mean (ms)', '± %', 'GB/s', 'of triad'],
-        rows: results.map((r) => [
-          r.name,
-          r.meanMs,
-          r.rmePercent.toFixed(1),
-          r.gbPerSecond ?? '',
-          triad?.gbPerSecond && r.gbPerSecond ? `${((100 * r.gbPerSecond) / triad.gbPerSecond).toFixed(1)} %` : '',
-        ]),
-      },
+      table: triadTable(results),
     };
   },
 };

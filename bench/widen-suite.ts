@@ -6,7 +6,7 @@
  */
 import { loadAddon } from '../bindings/addon.js';
 import { widenToFloat32, type WidenDtype } from '../src/interop/widen.js';
-import { runCases, type BenchCase, type BenchResult } from './harness.js';
+import { runCases, triadTable, type BenchCase, type BenchResult } from './harness.js';
 import type { Suite } from './suite.js';
 
 const BYTES: Record<WidenDtype, number> = { F16: 2, BF16: 2, F64: 8 };
@@ -97,16 +97,7 @@ export const widenSuite: Suite = {
     return {
       results,
       summary,
-      table: {
-        headers: ['run', 'mean (ms)', '± %', 'GB/s', 'of triad'],
-        rows: results.map((r) => [
-          r.name,
-          r.meanMs,
-          r.rmePercent.toFixed(1),
-          r.gbPerSecond ?? '',
-          triad?.gbPerSecond && r.gbPerSecond ? `${((100 * r.gbPerSecond) / triad.gbPerSecond).toFixed(1)} %` : '',
-        ]),
-      },
+      table: triadTable(results),
     };
   },
 };
