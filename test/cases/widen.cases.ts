@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { CocogenError } from '../../src/errors.js';
 import { widenToFloat32, type WidenDtype, type WidenOptions } from '../../src/interop/widen.js';
+import { xorshift32 } from '../support/xorshift.js';
 
 export interface WidenInput {
   src: Uint8Array;
@@ -88,15 +89,8 @@ export function atOffset(bytes: Uint8Array, offset: number): Uint8Array {
 /** Deterministic bytes (xorshift32): random bit patterns hit every class (zero, subnormal, normal, Inf, NaN). */
 export function randomBytes(seed: number, length: number): Uint8Array {
   const out = new Uint8Array(length);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    out[i] = s >>> 24;
-  }
+  const next = xorshift32(seed);
+  for (let i = 0; i < length; i++) out[i] = next() >>> 24;
   return out;
 }
 

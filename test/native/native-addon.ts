@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { expect } from 'vitest';
 import { loadAddon, type CocogenAddon } from '../../bindings/addon.js';
 import { CocogenError } from '../../src/errors.js';
+import { xorshift32 } from '../support/xorshift.js';
 
 const load = loadAddon();
 if (!load.ok) console.warn(`native tests skipped: ${load.reason}`);
@@ -23,15 +24,8 @@ export function native(): CocogenAddon {
 /** Deterministic uniform values in [lo, hi) (xorshift32), so that failures reproduce. */
 export function seeded(seed: number, length: number, lo = -1, hi = 1): Float32Array {
   const out = new Float32Array(length);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    out[i] = lo + ((s >>> 8) / 2 ** 24) * (hi - lo);
-  }
+  const next = xorshift32(seed);
+  for (let i = 0; i < length; i++) out[i] = lo + ((next() >>> 8) / 2 ** 24) * (hi - lo);
   return out;
 }
 
