@@ -1,7 +1,8 @@
 // trimmed-mean — trimmed mean of K updates: per coordinate, the mean of the sorted values at ranks [lo, hi) (the
 // host sets lo = ⌊trim·K⌋, hi = K − lo). The kept values are added in ascending order into an unevaluated f32 pair
-// (s, c) by Knuth's two-sum (float64-grade for K ≤ MAX_K terms), and (s + c) / (hi − lo) is rounded once: within
-// ~2 ulp of the float64 mean, plus 2^-44 of the mean of |values| under cancellation. A non-finite s is used as is.
+// (s, c) by Knuth's two-sum (float64-grade for K ≤ MAX_K terms; its intermediates pass through opaque(), or the
+// compiler may cancel the error term away), and (s + c) / (hi − lo) is rounded once: within ~2 ulp of the float64
+// mean, plus 2^-44 of the mean of |values| under cancellation. A non-finite s is used as is.
 //
 // Algorithm. One invocation per coordinate i: it reads the K values updates[k · count + i], scales each (clipping:
 // v = f32(scale_k · u), one correctly rounded multiply; scale 1 leaves u unchanged), turns it into an i32 key whose
@@ -41,8 +42,8 @@ fn main(
   var c = 0.0f;
   for (var j = params.lo; j < params.hi; j++) {
     let x = from_key(keys[j]);
-    let t = s + x;
-    let bp = t - s;
+    let t = opaque(s + x);
+    let bp = opaque(t - s);
     c += (s - (t - bp)) + (x - bp);
     s = t;
   }

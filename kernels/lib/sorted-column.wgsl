@@ -12,6 +12,8 @@ struct Params {
   // Sorted ranks the rule reads: [lo, hi).
   lo: u32,
   hi: u32,
+  // 0, which the compiler cannot know: see opaque().
+  zero: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -73,4 +75,11 @@ fn sort_column(i: u32) -> bool {
     return false;
   }
   return true;
+}
+
+// x, unchanged, hidden from the compiler's float rewrites: an integer xor with the runtime 0 `params.zero`. Error-free
+// transforms need it where a compiler treats floats as reals: lavapipe (Mesa NIR's nir_opt_algebraic) rewrites
+// t − (t − s) to s, which zeroes a two-sum's error term and leaves a plain f32 sum.
+fn opaque(x: f32) -> f32 {
+  return bitcast<f32>(bitcast<u32>(x) ^ params.zero);
 }

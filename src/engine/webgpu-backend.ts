@@ -419,7 +419,7 @@ export class WebGpuBackend implements Backend {
     const usage = GPU_BUFFER_USAGE;
     const { acquire, releaseAll } = this.pool.scope(kernel);
     try {
-      const params = acquire(16, usage.UNIFORM | usage.COPY_DST, 'params');
+      const params = acquire(32, usage.UNIFORM | usage.COPY_DST, 'params');
       const scalesBuf = acquire(k * 4, usage.STORAGE | usage.COPY_DST, 'scales');
       const updatesBuf = acquire(k * chunkP * 4, usage.STORAGE | usage.COPY_DST, 'updates');
       const resultBuf = acquire(chunkP * 4, usage.STORAGE | usage.COPY_SRC, 'result');

@@ -27,6 +27,11 @@ export interface RobustCase {
   make(): RobustInput;
   /** For Krum cases: indices that must not be selected (planted outliers). */
   outliers?: number[];
+  /**
+   * Trimmed mean: a tighter bound than the table's 1e-6, as `rtol` of the value plus `atol` × the mean of the kept
+   * |values| (the float64-grade claim of every backend, checked where cancellation would expose an f32 sum).
+   */
+  tolerance?: { rtol: number; atol: number };
   /** Omitted: compare with the expectation. Otherwise: the error code and a regexp over its message. */
   error?: { code: string; message: RegExp };
 }
@@ -256,6 +261,22 @@ export const ROBUST_RULE_CASES: RobustCase[] = [
   {
     name: 'trimmed-mean: largest trim for even K (K = 8, ⌊0.49·8⌋ = 3 per end)',
     make: () => ({ updates: randomUpdates(23, 8, 257), options: { rule: 'trimmed-mean', trim: 0.49 } }),
+  },
+  {
+    // Column i: four values a_i + r and four −a_i + r (a_i ≈ 2^20, r in [0, 1)); trimming one from each end keeps
+    // three of each, whose sum cancels to ~1. Added in ascending order in f32, the partial sums near 2^21 each lose
+    // up to 2^-3, far beyond the tolerance below; a float64-grade sum loses nothing the rounded mean can show.
+    name: 'trimmed-mean: heavy cancellation is float64-grade (K = 8, trim 0.125)',
+    make: () => {
+      const rng = new Random(29);
+      const updates = Array.from({ length: 8 }, () => new Float32Array(4096));
+      for (let i = 0; i < 4096; i++) {
+        const a = (1 + rng.next()) * 2 ** 20;
+        updates.forEach((u, j) => (u[i] = (j % 2 ? a : -a) + rng.next()));
+      }
+      return { updates, options: { rule: 'trimmed-mean', trim: 0.125 } };
+    },
+    tolerance: { rtol: 2 ** -23, atol: 2 ** -40 },
   },
   {
     name: 'trimmed-mean: K = 1, P = 1',
@@ -569,7 +590,8 @@ function check(input: RobustInput, c: RobustCase, got: Awaited<ReturnType<Engine
       return;
     case 'trimmed-mean': {
       const { value, scale } = expectedTrimmedMean(updates, (options.trim as number | undefined) ?? 0.1, scales);
-      expectClose(got.result, value, { rtol: 1e-6, atol: scale.map((s) => 1e-6 * s) });
+      const { rtol, atol } = c.tolerance ?? { rtol: 1e-6, atol: 1e-6 };
+      expectClose(got.result, value, { rtol, atol: scale.map((s) => atol * s) });
       return;
     }
     case 'krum':

@@ -30,13 +30,14 @@ export class CoordinateSelectProgram implements GpuProgram {
     return dispatch1d(count, this.workgroupSize, maxPerDimension);
   }
 
-  /** Params { count, k, lo, hi }: the sorted ranks [lo, hi) the rule reads. */
+  /** Params { count, k, lo, hi, zero }: the sorted ranks [lo, hi) the rule reads; zero = 0 (see opaque()). */
   uniforms(count: number, k: number, lo: number, hi: number): ArrayBuffer {
     return packUniforms([
       { name: 'count', type: 'u32', value: count },
       { name: 'k', type: 'u32', value: k },
       { name: 'lo', type: 'u32', value: lo },
       { name: 'hi', type: 'u32', value: hi },
+      { name: 'zero', type: 'u32', value: 0 },
     ]);
   }
 }
