@@ -225,6 +225,33 @@ export interface CocogenAddon {
     out: Float64Array,
     stats: Float64Array,
   ): Promise<void>;
+  /**
+   * Label histograms (native/data_kernels.h; contract in src/engine/reference/label-histograms.ts), multithreaded
+   * (per-thread private histograms, merged), off the main thread. Group of label i: owners[i], or the CSR group of
+   * offsets (groups + 1 boundaries, non-decreasing from 0 to labels.length), or 0 when both are null. out (groups ×
+   * classes) receives the counts; bad (2) the first index of a label ≥ classes and of an owner ≥ groups (−1: none).
+   */
+  labelHistograms(
+    labels: Uint8Array | Uint16Array | Uint32Array | Int32Array,
+    owners: Uint8Array | Uint16Array | Uint32Array | Int32Array | null,
+    offsets: Uint32Array | null,
+    groups: number,
+    classes: number,
+    out: Uint32Array,
+    bad: Float64Array,
+  ): Promise<void>;
+  /**
+   * L1 distances (contract in src/engine/reference/l1-distances.ts), float64, multithreaded, off the main thread:
+   * out[n] = Σ_c |counts[n·C + c]·(1/T_n) − target[c]|, C = target.length, T_n = totals[n] or the row sum, NaN when
+   * T_n = 0. bad (1) receives the first index of a negative or non-finite count (−1: none).
+   */
+  l1Distances(
+    counts: Float64Array | Uint32Array,
+    target: Float64Array,
+    totals: Float64Array | null,
+    out: Float64Array,
+    bad: Float64Array,
+  ): Promise<void>;
 }
 
 export type AddonLoad = { ok: true; addon: CocogenAddon; path: string } | { ok: false; reason: string };

@@ -13,6 +13,7 @@
 #include "arguments.h"
 #include "coalition_exports.h"
 #include "cpu_features.h"
+#include "data_exports.h"
 #include "errors.h"
 #include "fed_avg.h"
 #include "gemm_exports.h"
@@ -323,6 +324,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterMappedFileExports(env, exports);
   // serverOptimizerStep(...): signature in optimizer.cc
   RegisterOptimizerExports(env, exports);
+  // labelHistograms, l1Distances: signatures in data_exports.cc
+  RegisterDataExports(env, exports);
   exports.Set("widenToFloat32", Napi::Function::New(env, WidenToFloat32Export, "widenToFloat32"));
   return exports;
 }

@@ -15,6 +15,8 @@ import type {
   SoftmaxCrossEntropyOutput,
 } from './programs/gemm-contract.js';
 import type { CoalitionValuesInput, CoalitionValuesOutput } from './reference/coalition-values.js';
+import type { LabelHistogramsInput, LabelHistogramsOutput } from './reference/label-histograms.js';
+import type { L1DistancesInput, L1DistancesOutput } from './reference/l1-distances.js';
 
 export type { DenseRowSumsInput, PayoffMatrixInput, PayoffMatrixOutput };
 export type { CoalitionValuesInput, CoalitionValuesOutput };
@@ -101,6 +103,17 @@ export interface Backend {
   sgdMomentum(input: SgdMomentumInput): Promise<void>;
   /** Minibatch SGD steps of a dense network (in one native call on native); one mean loss per step. */
   denseTrainSteps(input: DenseTrainInput): Promise<Float64Array>;
+  /**
+   * The label-histogram kernel (contract: src/engine/reference/label-histograms.ts): groups × classes counts, exact on
+   * every backend, plus the first index of a bad label and of a bad owner (−1: none; the engine throws for them).
+   */
+  labelHistograms(input: LabelHistogramsInput): Promise<LabelHistogramsOutput>;
+  /**
+   * The L1-distance kernel (contract: src/engine/reference/l1-distances.ts): δ_n = Σ_c |x_nc/T_n − p*_c| per row,
+   * NaN for a row of total 0, plus the first index of a negative or non-finite count (−1: none). float64 on js and
+   * native (initialSkew's arithmetic); float32 on WebGPU (accuracy stated in kernels/l1-distances.wgsl).
+   */
+  l1Distances(input: L1DistancesInput): Promise<L1DistancesOutput>;
   info(): BackendInfo;
   /** Idempotent. Releases native memory / GPU resources held by the backend. */
   dispose(): void;

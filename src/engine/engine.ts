@@ -42,6 +42,12 @@ import {
   type CoalitionValuesInput,
   type CoalitionValuesOutput,
 } from './reference/coalition-values.js';
+import {
+  labelHistogramsError,
+  validateLabelHistograms,
+  type LabelHistogramsOptions,
+} from './reference/label-histograms.js';
+import { l1DistancesError, validateL1Distances, type L1DistancesOptions } from './reference/l1-distances.js';
 
 export type BackendChoice = 'auto' | BackendName;
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'webgpu', 'native', 'js'];
@@ -297,6 +303,47 @@ export class Engine {
   async trainDense(input: TrainDenseOptions): Promise<{ losses: Float64Array }> {
     this.#guard('trainDense');
     return { losses: await this.#backend.denseTrainSteps(validateTrainDense(input)) };
+  }
+
+  /**
+   * Label histograms (DESIGN §6, "data"; contract: src/engine/reference/label-histograms.ts): the counts of each class
+   * in each group, a Uint32Array of groups × classes (row-major), exact on every backend. Samples are assigned to groups
+   * by `owners` (a group id per sample) or `offsets` (CSR: group g owns labels[offsets[g] .. offsets[g + 1])), or all
+   * to group 0. A label outside [0, classes), an owner outside [0, groups), offsets that are not non-decreasing from 0
+   * to labels.length, mismatched lengths or other array types throw `CocogenError` (`INVALID_ARGUMENT`) naming the
+   * argument and index.
+   *
+   * @example
+   * const h = await engine.labelHistograms({ labels: Uint8Array.of(0, 2, 2, 1), offsets: [0, 1, 4], groups: 2, classes: 3 });
+   * // Uint32Array [1, 0, 0,  0, 1, 2]
+   */
+  async labelHistograms(options: LabelHistogramsOptions): Promise<Uint32Array> {
+    this.#guard('labelHistograms');
+    const input = validateLabelHistograms(options);
+    const out = await this.#backend.labelHistograms(input);
+    const error = labelHistogramsError(input, out.badLabel, out.badOwner);
+    if (error) throw error;
+    return out.counts;
+  }
+
+  /**
+   * L1 distances to a target distribution (DESIGN §3.2: δ⁰_n = ‖p_n − p*‖₁; contract:
+   * src/engine/reference/l1-distances.ts): for each row of `counts` (groups × classes, e.g. labelHistograms' output),
+   * δ_n = Σ_c |x_nc / T_n − p*_c| with T_n the row's total (or `totals[n]`). NaN for a row whose total is 0. float64
+   * on js and native (bit-identical to game/heterogeneity.ts's initialSkew); float32 on WebGPU, within
+   * (3·classes + 6)·2^-24 of the float64 value. A negative or non-finite count throws INVALID_ARGUMENT naming it.
+   *
+   * @example
+   * const d = await engine.l1Distances({ counts: Float64Array.of(3, 1, 0, 2), classes: 2, target: [0.5, 0.5] });
+   * // Float64Array [0.5, 1]
+   */
+  async l1Distances(options: L1DistancesOptions): Promise<Float64Array> {
+    this.#guard('l1Distances');
+    const input = validateL1Distances(options);
+    const out = await this.#backend.l1Distances(input);
+    const error = l1DistancesError(input, out.badCount);
+    if (error) throw error;
+    return out.distances;
   }
 
   /** Release the backend's resources. Idempotent; every other method throws DISPOSED afterwards. */

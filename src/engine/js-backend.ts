@@ -36,6 +36,12 @@ import {
   type CoalitionValuesInput,
   type CoalitionValuesOutput,
 } from './reference/coalition-values.js';
+import {
+  labelHistogramsReference,
+  type LabelHistogramsInput,
+  type LabelHistogramsOutput,
+} from './reference/label-histograms.js';
+import { l1DistancesReference, type L1DistancesInput, type L1DistancesOutput } from './reference/l1-distances.js';
 
 /** The `js` backend: the plain-TypeScript reference kernels, on the main thread. Needs nothing but Node. */
 export class JsBackend implements Backend {
@@ -123,6 +129,16 @@ export class JsBackend implements Backend {
   async denseTrainSteps(input: DenseTrainInput): Promise<Float64Array> {
     this.#guard();
     return denseTrainStepsWith(this, input);
+  }
+
+  async labelHistograms(input: LabelHistogramsInput): Promise<LabelHistogramsOutput> {
+    this.#guard();
+    return labelHistogramsReference(input);
+  }
+
+  async l1Distances(input: L1DistancesInput): Promise<L1DistancesOutput> {
+    this.#guard();
+    return l1DistancesReference(input);
   }
 
   info(): BackendInfo {

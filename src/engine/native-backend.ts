@@ -15,6 +15,8 @@ import {
 } from './programs/gemm-contract.js';
 import type { DenseRowSumsInput, PayoffMatrixInput, PayoffMatrixOutput } from './reference/payoff-matrix.js';
 import type { CoalitionValuesInput, CoalitionValuesOutput } from './reference/coalition-values.js';
+import type { LabelHistogramsInput, LabelHistogramsOutput } from './reference/label-histograms.js';
+import type { L1DistancesInput, L1DistancesOutput } from './reference/l1-distances.js';
 
 /** The `native` backend: C++ kernels in the addon, multithreaded and vectorized, run off the main thread. */
 export class NativeBackend implements Backend {
@@ -179,6 +181,30 @@ export class NativeBackend implements Backend {
       losses,
     );
     return losses;
+  }
+
+  async labelHistograms(input: LabelHistogramsInput): Promise<LabelHistogramsOutput> {
+    this.#guard();
+    const counts = new Uint32Array(input.groups * input.classes);
+    const bad = new Float64Array(2);
+    await this.#addon.labelHistograms(
+      input.labels,
+      input.owners,
+      input.offsets,
+      input.groups,
+      input.classes,
+      counts,
+      bad,
+    );
+    return { counts, badLabel: bad[0]!, badOwner: bad[1]! };
+  }
+
+  async l1Distances(input: L1DistancesInput): Promise<L1DistancesOutput> {
+    this.#guard();
+    const distances = new Float64Array(input.groups);
+    const bad = new Float64Array(1);
+    await this.#addon.l1Distances(input.counts, input.target, input.totals, distances, bad);
+    return { distances, badCount: bad[0]! };
   }
 
   info(): BackendInfo {

@@ -67,6 +67,14 @@ import {
   type CoalitionValuesOutput,
 } from './reference/coalition-values.js';
 import {
+  labelHistogramsReference,
+  type LabelHistogramsInput,
+  type LabelHistogramsOutput,
+} from './reference/label-histograms.js';
+import { l1DistancesReference, type L1DistancesInput, type L1DistancesOutput } from './reference/l1-distances.js';
+import { LabelHistogramsProgram, planLabelChunks, writePacked } from './programs/label-histograms.js';
+import { L1DistancesProgram, planL1Rows, roundCounts } from './programs/l1-distances.js';
+import {
   denseRowSumsShape,
   type DenseRowSumsInput,
   type PayoffMatrixInput,
@@ -720,6 +728,169 @@ export class WebGpuBackend implements Backend {
       releaseAll();
     }
     return { values, stats };
+  }
+
+  /**
+   * Label histograms (kernels/label-histograms.wgsl): the labels (and owners) stream up in chunks that fit the binding
+   * and dispatch limits, packed as they are (1, 2 or 4 bytes per value); each workgroup counts its tile in workgroup
+   * memory when the tile spans few groups, and the groups × classes histogram stays on the device until one readback.
+   * A histogram or CSR offsets larger than one binding run the JS reference instead.
+   */
+  async labelHistograms(input: LabelHistogramsInput): Promise<LabelHistogramsOutput> {
+    this.guard('labelHistograms');
+    const { labels, owners, groups, classes } = input;
+    const n = labels.length;
+    const bins = groups * classes;
+    if (n === 0) return { counts: new Uint32Array(bins), badLabel: -1, badOwner: -1 };
+    if (bins * 4 > this.chunkBytes || (groups + 1) * 4 > this.chunkBytes) return labelHistogramsReference(input);
+    const ownerBytes = owners ? owners.BYTES_PER_ELEMENT : 0;
+    const programKey = `${labels.BYTES_PER_ELEMENT}:${ownerBytes}`;
+    let program = this.histogramPrograms.get(programKey);
+    if (!program) {
+      program = new LabelHistogramsProgram(labels.BYTES_PER_ELEMENT, ownerBytes);
+      this.histogramPrograms.set(programKey, program);
+    }
+    const kernel = program.name;
+    const pipeline = await this.runner.pipeline(program);
+    this.guard('labelHistograms');
+    const maxPerDim = this.limits.maxComputeWorkgroupsPerDimension;
+    const bytesPerLabel = Math.max(labels.BYTES_PER_ELEMENT, ownerBytes);
+    const chunk = planLabelChunks(n, bytesPerLabel, this.chunkBytes, maxPerDim, program.tile);
+    const offsets = owners ? null : (input.offsets ?? Uint32Array.of(0, n));
+    const usage = GPU_BUFFER_USAGE;
+    const { acquire, releaseAll } = this.pool.scope(kernel);
+    try {
+      const params = acquire(32, usage.UNIFORM | usage.COPY_DST, 'params');
+      const labelsBuf = acquire(chunk * labels.BYTES_PER_ELEMENT, usage.STORAGE | usage.COPY_DST, 'labels');
+      const ownersBuf = acquire(owners ? chunk * ownerBytes : 4, usage.STORAGE | usage.COPY_DST, 'owners');
+      const offsetsBuf = acquire(offsets ? offsets.byteLength : 4, usage.STORAGE | usage.COPY_DST, 'offsets');
+      const histBuf = acquire(bins * 4, usage.STORAGE | usage.COPY_SRC | usage.COPY_DST, 'hist');
+      const badBuf = acquire(8, usage.STORAGE | usage.COPY_SRC | usage.COPY_DST, 'bad');
+      const histRead = acquire(bins * 4, usage.MAP_READ | usage.COPY_DST, 'hist readback');
+      const badRead = acquire(8, usage.MAP_READ | usage.COPY_DST, 'bad readback');
+      const { value: bindGroup, settled: bound } = this.runner.scoped(kernel, 'binding its buffers', () =>
+        this.device.createBindGroup({
+          label: `${kernel} bind group`,
+          layout: pipeline.getBindGroupLayout(0),
+          entries: [params, labelsBuf, ownersBuf, offsetsBuf, histBuf, badBuf].map((buffer, binding) => ({
+            binding,
+            resource: { buffer },
+          })),
+        }),
+      );
+      await bound;
+      const queue = this.device.queue;
+      const { settled: started } = this.runner.scoped(kernel, 'clearing its histogram', () => {
+        if (offsets) queue.writeBuffer(offsetsBuf, 0, offsets);
+        queue.writeBuffer(badBuf, 0, Uint32Array.of(0xffffffff, 0xffffffff));
+        const encoder = this.device.createCommandEncoder({ label: `${kernel} clear` });
+        encoder.clearBuffer(histBuf);
+        queue.submit([encoder.finish()]);
+      });
+      await started;
+      for (let start = 0; start < n; start += chunk) {
+        const count = Math.min(chunk, n - start);
+        const last = start + count >= n;
+        const { settled } = this.runner.scoped(kernel, `counting labels ${start}..${start + count - 1}`, () => {
+          writePacked(queue, labelsBuf, labels, start, count);
+          if (owners) writePacked(queue, ownersBuf, owners, start, count);
+          queue.writeBuffer(params, 0, program.uniforms(start, count, groups, classes));
+          const encoder = this.device.createCommandEncoder({ label: `${kernel} labels ${start}` });
+          this.runner.encodeDispatch(encoder, program, pipeline, bindGroup, program.dispatch(count, maxPerDim));
+          if (last) {
+            encoder.copyBufferToBuffer(histBuf, 0, histRead, 0, bins * 4);
+            encoder.copyBufferToBuffer(badBuf, 0, badRead, 0, 8);
+          }
+          queue.submit([encoder.finish()]);
+        });
+        // One chunk in flight: the next writeBuffer into the same buffers is ordered after this dispatch by the
+        // queue, but waiting bounds the staging memory Dawn holds for the uploads.
+        await settled;
+        this.guard('labelHistograms');
+      }
+      const counts = new Uint32Array(await readBytes(histRead, bins * 4));
+      const bad = new Uint32Array(await readBytes(badRead, 8));
+      const index = (v: number) => (v === 0xffffffff ? -1 : v);
+      return { counts, badLabel: index(bad[0]!), badOwner: index(bad[1]!) };
+    } catch (e) {
+      throw this.translate(e, kernel);
+    } finally {
+      releaseAll();
+    }
+  }
+
+  private readonly histogramPrograms = new Map<string, LabelHistogramsProgram>();
+  private readonly l1Programs = [new L1DistancesProgram(false), new L1DistancesProgram(true)] as const;
+
+  /**
+   * L1 distances in float32 (kernels/l1-distances.wgsl: one invocation per row; accuracy (3·classes + 6)·2^-24 stated
+   * there): rows in chunks that fit the binding and dispatch limits. Float64 counts are rounded to float32 (and checked)
+   * on the host; a row longer than one binding runs the JS reference instead.
+   */
+  async l1Distances(input: L1DistancesInput): Promise<L1DistancesOutput> {
+    this.guard('l1Distances');
+    const { counts, groups, classes, totals } = input;
+    const distances = new Float64Array(groups);
+    if (groups === 0) return { distances, badCount: -1 };
+    const maxPerDim = this.limits.maxComputeWorkgroupsPerDimension;
+    const chunkRows = planL1Rows(groups, classes, this.chunkBytes, maxPerDim);
+    if (chunkRows === 0 || classes * 4 > this.chunkBytes) return l1DistancesReference(input);
+    const u32 = counts instanceof Uint32Array;
+    const program = this.l1Programs[u32 ? 1 : 0];
+    const kernel = program.name;
+    const pipeline = await this.runner.pipeline(program);
+    this.guard('l1Distances');
+    const usage = GPU_BUFFER_USAGE;
+    const { acquire, releaseAll } = this.pool.scope(kernel);
+    const rounded = u32 ? undefined : new Float32Array(chunkRows * classes);
+    const totals32 = totals ? new Float32Array(totals) : undefined;
+    try {
+      const params = acquire(16, usage.UNIFORM | usage.COPY_DST, 'params');
+      const countsBuf = acquire(chunkRows * classes * 4, usage.STORAGE | usage.COPY_DST, 'counts');
+      const targetBuf = acquire(classes * 4, usage.STORAGE | usage.COPY_DST, 'target');
+      const totalsBuf = acquire(totals ? chunkRows * 4 : 4, usage.STORAGE | usage.COPY_DST, 'totals');
+      const outBuf = acquire(chunkRows * 4, usage.STORAGE | usage.COPY_SRC, 'out');
+      const readback = acquire(chunkRows * 4, usage.MAP_READ | usage.COPY_DST, 'readback');
+      const { value: bindGroup, settled: bound } = this.runner.scoped(kernel, 'binding its buffers', () =>
+        this.device.createBindGroup({
+          label: `${kernel} bind group`,
+          layout: pipeline.getBindGroupLayout(0),
+          entries: [params, countsBuf, targetBuf, totalsBuf, outBuf].map((buffer, binding) => ({
+            binding,
+            resource: { buffer },
+          })),
+        }),
+      );
+      await bound;
+      this.device.queue.writeBuffer(targetBuf, 0, new Float32Array(input.target));
+      for (let start = 0; start < groups; start += chunkRows) {
+        const rows = Math.min(chunkRows, groups - start);
+        if (rounded) {
+          const bad = roundCounts(counts as Float64Array, start * classes, rows * classes, rounded);
+          if (bad >= 0) return { distances, badCount: bad };
+        }
+        const { settled } = this.runner.scoped(kernel, `running rows ${start}..${start + rows - 1}`, () => {
+          const queue = this.device.queue;
+          if (rounded) queue.writeBuffer(countsBuf, 0, rounded, 0, rows * classes);
+          else queue.writeBuffer(countsBuf, 0, counts, start * classes, rows * classes);
+          if (totals32) queue.writeBuffer(totalsBuf, 0, totals32, start, rows);
+          queue.writeBuffer(params, 0, program.uniforms(rows, classes, totals32 !== undefined));
+          const encoder = this.device.createCommandEncoder({ label: `${kernel} rows ${start}` });
+          this.runner.encodeDispatch(encoder, program, pipeline, bindGroup, program.dispatch(rows, maxPerDim));
+          encoder.copyBufferToBuffer(outBuf, 0, readback, 0, rows * 4);
+          queue.submit([encoder.finish()]);
+        });
+        await settled;
+        this.guard('l1Distances');
+        const values = new Float32Array(await readBytes(readback, rows * 4));
+        for (let r = 0; r < rows; r++) distances[start + r] = values[r]! < 0 ? NaN : values[r]!;
+      }
+      return { distances, badCount: -1 };
+    } catch (e) {
+      throw this.translate(e, kernel);
+    } finally {
+      releaseAll();
+    }
   }
 
   /**
