@@ -3,6 +3,7 @@
  * partition, report each organization's label counts (what the game's scenario takes as h_n), and give an
  * organization synthetic samples from a generator so that its label mix moves toward a target p*.
  */
+import type { Engine } from '../engine/engine.js';
 import { invalidArgument } from '../errors.js';
 import type { Random } from '../util/random.js';
 import type { Generator } from './generator.js';
@@ -79,4 +80,34 @@ export async function withSynthetic(
   checkSamples('generated samples', synthetic, generator.features, generator.classes);
   if (synthetic.y.length !== amount) throw invalidArgument('generator output', `${amount} samples`, synthetic.y.length);
   return { real: org.real, synthetic, syntheticCounts: counts };
+}
+
+/**
+ * Each organization's label counts h_n (what {@link partitionFederation} reports as `labelCounts`) on an engine's
+ * label-histogram kernel: the labels of every shard gathered into one array, counted per shard (CSR offsets) in one
+ * call. Exact on every backend, so equal to `labelCounts` of the same partition.
+ *
+ * @example
+ * const counts = await labelCountsOn(engine, pool.y, fed.indices); // deep-equals fed.labelCounts
+ */
+export async function labelCountsOn(
+  engine: Engine,
+  labels: Uint8Array,
+  indices: readonly Int32Array[],
+  classes = 10,
+): Promise<number[][]> {
+  const offsets = new Array<number>(indices.length + 1).fill(0);
+  indices.forEach((idx, n) => (offsets[n + 1] = offsets[n]! + idx.length));
+  const gathered = new Uint8Array(offsets[indices.length]!);
+  indices.forEach((idx, n) => {
+    const at = offsets[n]!;
+    for (let j = 0; j < idx.length; j++) {
+      const i = idx[j]!;
+      if (!(i >= 0 && i < labels.length))
+        throw invalidArgument(`indices[${n}][${j}]`, `an index in [0, ${labels.length})`, i);
+      gathered[at + j] = labels[i]!;
+    }
+  });
+  const counts = await engine.labelHistograms({ labels: gathered, offsets, groups: indices.length, classes });
+  return indices.map((_, n) => Array.from(counts.subarray(n * classes, (n + 1) * classes)));
 }

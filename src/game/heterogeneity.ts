@@ -6,6 +6,7 @@
  * Q_S = Σ_{n∈S} s_n/(d_n + x_n), s_n = d_n²·(δ⁰_n)². Everything the learning curve needs from x is the pair of
  * aggregates (D_S, Q_S): the aggregative structure the solvers use.
  */
+import type { Engine } from '../engine/engine.js';
 import type { Scenario } from './scenario.js';
 
 /** δ⁰_n = ‖h_n/d_n − p*‖₁ for every organization. */
@@ -71,4 +72,22 @@ export function aggregatesAt(
 /** H_S = Q_S / D_S. */
 export function heterogeneity(agg: Aggregates): number {
   return agg.Q / agg.D;
+}
+
+/**
+ * {@link initialSkew} on an engine's L1-distance kernel (`engine.l1Distances` with the scenario's sample counts as
+ * totals): the same bits on the js and native backends, float32 on WebGPU (within (3·classes + 6)·2^-24). The
+ * game's own paths keep the plain-TS loop above, which is the reference.
+ *
+ * @example
+ * const delta0 = await initialSkewOn(engine, scenario); // = initialSkew(scenario) on js / native
+ */
+export async function initialSkewOn(engine: Engine, s: Scenario): Promise<Float64Array> {
+  return engine.l1Distances({
+    counts: s.labelCounts,
+    groups: s.n,
+    classes: s.classes,
+    target: s.targetDistribution,
+    totals: s.samples,
+  });
 }

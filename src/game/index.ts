@@ -17,7 +17,15 @@ export {
   type LearningCurveInput,
 } from './scenario.js';
 export { competitionEntry, uniformEntry, rowWeightedSums, columnSums } from './competition.js';
-export { initialSkew, skewAfter, skewMass, aggregatesAt, heterogeneity, type Aggregates } from './heterogeneity.js';
+export {
+  initialSkew,
+  initialSkewOn,
+  skewAfter,
+  skewMass,
+  aggregatesAt,
+  heterogeneity,
+  type Aggregates,
+} from './heterogeneity.js';
 export { loss, performance, commonMarginal, ownMarginal, marginalPerformance } from './learning-curve.js';
 export { privateGain, marginalPrivateGain } from './private-gain.js';
 export { createGameModel, nonPotentialMembers, type GameModel } from './model.js';
