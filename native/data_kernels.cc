@@ -130,6 +130,26 @@ void HistogramsContiguous(ThreadPool& pool, const LabelHistogramsArgs& a, size_t
   }
 }
 
+// Counts labels[lo, hi) into hist[owner * classes + label] until the first label >= classes or owner >= groups;
+// returns that index, or hi. Parameters by value: the loop keeps them in registers (a lambda's by-reference captures
+// would be reloaded after every increment, which may alias them).
+template <typename L, typename O, bool kAtomic>
+size_t CountOwners(const L* labels, const O* owners, size_t lo, size_t hi, uint32_t classes, uint32_t groups,
+                   uint32_t* hist) {
+  for (size_t i = lo; i < hi; ++i) {
+    const uint32_t c = labels[i];
+    const uint32_t g = owners[i];
+    if (c >= classes || g >= groups) return i;
+    uint32_t* bin = hist + static_cast<size_t>(g) * classes + c;
+    if (kAtomic) {
+      __atomic_fetch_add(bin, 1u, __ATOMIC_RELAXED);
+    } else {
+      ++*bin;
+    }
+  }
+  return hi;
+}
+
 // Owner mode: each block counts into a private full histogram (merged in parallel over bins), or into the output with
 // atomic increments when private copies would be too large.
 template <typename L, typename O>
@@ -152,25 +172,12 @@ void HistogramsOwners(ThreadPool& pool, const LabelHistogramsArgs& a, size_t blo
         priv[b].assign(bins, 0);
         hist = priv[b].data();
       }
-      for (size_t i = lo; i < hi; ++i) {
-        const uint32_t c = labels[i];
-        const uint32_t g = owners[i];
-        if (c >= classes || g >= groups) {
-          if (c >= classes) bad_label[b] = static_cast<int64_t>(i);
-          if (g >= groups) bad_owner[b] = static_cast<int64_t>(i);
-          // Past the first bad index only the other kind can still be reported earlier than in a later block.
-          for (size_t j = i + 1; j < hi && (bad_label[b] < 0 || bad_owner[b] < 0); ++j) {
-            if (bad_label[b] < 0 && static_cast<uint32_t>(labels[j]) >= classes) bad_label[b] = static_cast<int64_t>(j);
-            if (bad_owner[b] < 0 && static_cast<uint32_t>(owners[j]) >= groups) bad_owner[b] = static_cast<int64_t>(j);
-          }
-          break;
-        }
-        uint32_t* bin = hist + static_cast<size_t>(g) * classes + c;
-        if (shared) {
-          __atomic_fetch_add(bin, 1u, __ATOMIC_RELAXED);
-        } else {
-          ++*bin;
-        }
+      const size_t stop = shared ? CountOwners<L, O, true>(labels, owners, lo, hi, classes, groups, hist)
+                                 : CountOwners<L, O, false>(labels, owners, lo, hi, classes, groups, hist);
+      // Past the first bad index only the other kind can still be reported earlier than in a later block.
+      for (size_t j = stop; j < hi && (bad_label[b] < 0 || bad_owner[b] < 0); ++j) {
+        if (bad_label[b] < 0 && static_cast<uint32_t>(labels[j]) >= classes) bad_label[b] = static_cast<int64_t>(j);
+        if (bad_owner[b] < 0 && static_cast<uint32_t>(owners[j]) >= groups) bad_owner[b] = static_cast<int64_t>(j);
       }
     }
   });
