@@ -212,6 +212,16 @@ inline double CountAt(const void* counts, size_t i) {
   return static_cast<double>(static_cast<const C*>(counts)[i]);
 }
 
+// The first negative or non-finite count of rows [n, n + rows), in index order.
+template <typename C>
+int64_t FirstBad(const L1DistancesArgs& a, size_t n, size_t rows) {
+  for (size_t i = n * a.classes; i < (n + rows) * a.classes; ++i) {
+    const double v = CountAt<C>(a.counts, i);
+    if (!(v >= 0 && v < std::numeric_limits<double>::infinity())) return static_cast<int64_t>(i);
+  }
+  return -1;
+}
+
 // Rows [begin, end), kL1Interleave at a time. Returns the first bad index, or -1.
 template <typename C>
 int64_t L1Rows(const L1DistancesArgs& a, size_t begin, size_t end) {
@@ -221,14 +231,17 @@ int64_t L1Rows(const L1DistancesArgs& a, size_t begin, size_t end) {
   for (; n < end; n += kL1Interleave) {
     const size_t rows = std::min(kL1Interleave, end - n);
     double total[kL1Interleave] = {0, 0, 0, 0};
-    for (size_t r = 0; r < rows; ++r) {
-      const size_t row = (n + r) * classes;
-      for (size_t c = 0; c < classes; ++c) {
-        const double v = CountAt<C>(a.counts, row + c);
-        if (!(v >= 0 && v < std::numeric_limits<double>::infinity())) return static_cast<int64_t>(row + c);
+    // The rows' sums side by side (independent chains), each still in class order; checked as they are read.
+    for (size_t c = 0; c < classes; ++c) {
+      for (size_t r = 0; r < rows; ++r) {
+        const size_t i = (n + r) * classes + c;
+        const double v = CountAt<C>(a.counts, i);
+        if (!(v >= 0 && v < std::numeric_limits<double>::infinity())) return FirstBad<C>(a, n, rows);
         total[r] += v;
       }
-      if (a.totals != nullptr) total[r] = a.totals[n + r];
+    }
+    if (a.totals != nullptr) {
+      for (size_t r = 0; r < rows; ++r) total[r] = a.totals[n + r];
     }
     double inv[kL1Interleave], acc[kL1Interleave] = {0, 0, 0, 0};
     for (size_t r = 0; r < kL1Interleave; ++r) inv[r] = r < rows ? 1 / total[r] : 0;
