@@ -14,6 +14,7 @@ import { trainSuite } from './train-suite.js';
 import { optimizerSuite } from './optimizer-suite.js';
 import { outOfCoreSuite } from './out-of-core-suite.js';
 import { widenSuite } from './widen-suite.js';
+import { dataSuite } from './data-suite.js';
 import type { Suite } from './suite.js';
 import { table } from '../src/cli/output.js';
 
@@ -27,6 +28,7 @@ const SUITES: Suite[] = [
   optimizerSuite,
   outOfCoreSuite,
   widenSuite,
+  dataSuite,
 ];
 
 function usage(): string {
