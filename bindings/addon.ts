@@ -51,9 +51,9 @@ export interface CocogenAddon {
   /**
    * out[i] = Σ_k weights[k]·updates[k][i], float64 accumulation, multithreaded, off the main thread.
    * weights.length === updates.length; every update and out have the same length. Keeps its arguments alive
-   * until it settles.
+   * until it settles. Resolves to whether out now holds a NaN or ±Infinity (tested as each value is stored).
    */
-  fedAvg(updates: Float32Array[], weights: Float64Array, out: Float32Array): Promise<void>;
+  fedAvg(updates: Float32Array[], weights: Float64Array, out: Float32Array): Promise<boolean>;
   /** STREAM triad a[i] = b[i] + scalar·c[i], multithreaded, off the main thread: the bandwidth probe. */
   triad(a: Float32Array, b: Float32Array, c: Float32Array, scalar: number): Promise<void>;
 

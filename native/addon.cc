@@ -105,14 +105,17 @@ class FedAvgWorker : public PromiseWorker {
  protected:
   void Compute() override {
     std::shared_ptr<ThreadPool> pool = SharedPool();
-    FedAvg(*pool, updates_.data(), weights_.data(), updates_.size(), out_, length_);
+    non_finite_ = FedAvg(*pool, updates_.data(), weights_.data(), updates_.size(), out_, length_);
   }
+
+  Napi::Value Resolution(Napi::Env env) override { return Napi::Boolean::New(env, non_finite_); }
 
  private:
   std::vector<const float*> updates_;
   std::vector<double> weights_;
   float* out_;
   size_t length_;
+  bool non_finite_ = false;
 };
 
 class TriadWorker : public PromiseWorker {
@@ -212,7 +215,7 @@ Napi::Value AllocatedBytesExport(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(AllocatedBytes()));
 }
 
-// fedAvg(updates: Float32Array[], weights: Float64Array, out: Float32Array): Promise<void>
+// fedAvg(updates: Float32Array[], weights: Float64Array, out: Float32Array): Promise<boolean>
 Napi::Value FedAvgExport(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Array list = ExpectArray(Argument(info, 0), "updates");

@@ -1,7 +1,10 @@
 #include "fed_avg.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <new>
 
 #include "cpu_features.h"
@@ -24,6 +27,10 @@ namespace {
 constexpr size_t kBlock = 8192;
 // Updates streamed together over one block: fewer passes over the accumulator, four sequential streams per core.
 constexpr size_t kUpdatesPerPass = 4;
+// float32 exponent field: all ones means NaN or ±Infinity. Every stored result is tested on its bits, one AND and one
+// compare per vector beside the store, so the caller learns whether `out` holds a non-finite value without reading
+// it again.
+constexpr uint32_t kExponentBits = 0x7f800000u;
 
 // The accumulator of one thread, on the heap: 64 KiB is too much for small thread stacks (musl's default is 128 KiB).
 class Accumulator {
@@ -38,10 +45,18 @@ class Accumulator {
   double* data_;
 };
 
-void FedAvgRangeScalar(const float* const* updates, const double* weights, size_t k, float* out, size_t begin,
+// Whether a float32 is NaN or ±Infinity, from its exponent bits (all ones).
+inline bool IsNonFinite(float v) {
+  uint32_t bits;
+  std::memcpy(&bits, &v, 4);
+  return (bits & kExponentBits) == kExponentBits;
+}
+
+bool FedAvgRangeScalar(const float* const* updates, const double* weights, size_t k, float* out, size_t begin,
                        size_t end) {
   Accumulator scratch;
   double* acc = scratch.data();
+  bool non_finite = false;
   for (size_t block = begin; block < end; block += kBlock) {
     const size_t n = std::min(kBlock, end - block);
     std::fill(acc, acc + n, 0.0);
@@ -50,16 +65,24 @@ void FedAvgRangeScalar(const float* const* updates, const double* weights, size_
       const double w = weights[j];
       for (size_t i = 0; i < n; ++i) acc[i] += w * static_cast<double>(u[i]);
     }
-    for (size_t i = 0; i < n; ++i) out[block + i] = static_cast<float>(acc[i]);
+    for (size_t i = 0; i < n; ++i) {
+      const float v = static_cast<float>(acc[i]);
+      out[block + i] = v;
+      non_finite |= IsNonFinite(v);
+    }
   }
+  return non_finite;
 }
 
 #if COCOGEN_X86_DISPATCH
 
-COCOGEN_TARGET_AVX2 void FedAvgRangeAvx2(const float* const* updates, const double* weights, size_t k, float* out,
+COCOGEN_TARGET_AVX2 bool FedAvgRangeAvx2(const float* const* updates, const double* weights, size_t k, float* out,
                                          size_t begin, size_t end) {
   Accumulator scratch;
   double* acc = scratch.data();
+  const __m128i exponent = _mm_set1_epi32(static_cast<int>(kExponentBits));
+  __m128i non_finite = _mm_setzero_si128();  // lanes all ones where a stored value was NaN or ±Infinity
+  bool tail_non_finite = false;
   for (size_t block = begin; block < end; block += kBlock) {
     const size_t n = std::min(kBlock, end - block);
     const size_t vector_end = n & ~size_t{3};
@@ -100,9 +123,19 @@ COCOGEN_TARGET_AVX2 void FedAvgRangeAvx2(const float* const* updates, const doub
       for (size_t i = vector_end; i < n; ++i) acc[i] = std::fma(weights[j], static_cast<double>(u[i]), acc[i]);
     }
     float* o = out + block;
-    for (size_t i = 0; i < vector_end; i += 4) _mm_storeu_ps(o + i, _mm256_cvtpd_ps(_mm256_load_pd(acc + i)));
-    for (size_t i = vector_end; i < n; ++i) o[i] = static_cast<float>(acc[i]);
+    for (size_t i = 0; i < vector_end; i += 4) {
+      const __m128 rounded = _mm256_cvtpd_ps(_mm256_load_pd(acc + i));
+      _mm_storeu_ps(o + i, rounded);
+      const __m128i bits = _mm_and_si128(_mm_castps_si128(rounded), exponent);
+      non_finite = _mm_or_si128(non_finite, _mm_cmpeq_epi32(bits, exponent));
+    }
+    for (size_t i = vector_end; i < n; ++i) {
+      const float v = static_cast<float>(acc[i]);
+      o[i] = v;
+      tail_non_finite |= IsNonFinite(v);
+    }
   }
+  return tail_non_finite || !_mm_testz_si128(non_finite, non_finite);
 }
 
 // Masked loads and stores handle the last partial vector of a block, so every element takes the same vector path.
@@ -110,10 +143,12 @@ COCOGEN_TARGET_AVX512 inline __m512d LoadAsDouble(const float* p, __mmask16 mask
   return _mm512_cvtps_pd(_mm512_castps512_ps256(_mm512_maskz_loadu_ps(mask, p)));
 }
 
-COCOGEN_TARGET_AVX512 void FedAvgRangeAvx512(const float* const* updates, const double* weights, size_t k, float* out,
+COCOGEN_TARGET_AVX512 bool FedAvgRangeAvx512(const float* const* updates, const double* weights, size_t k, float* out,
                                              size_t begin, size_t end) {
   Accumulator scratch;
   double* acc = scratch.data();
+  const __m512i exponent = _mm512_set1_epi32(static_cast<int>(kExponentBits));
+  __mmask16 non_finite = 0;  // bit l set once a stored value in lane l was NaN or ±Infinity
   for (size_t block = begin; block < end; block += kBlock) {
     const size_t n = std::min(kBlock, end - block);
     const size_t vectors = (n + 7) / 8;  // the last one may be partial
@@ -153,15 +188,21 @@ COCOGEN_TARGET_AVX512 void FedAvgRangeAvx512(const float* const* updates, const 
     float* o = out + block;
     for (size_t v = 0; v < vectors; ++v) {
       const size_t i = 8 * v;
-      const __m256 rounded = _mm512_cvtpd_ps(_mm512_load_pd(acc + i));
-      _mm512_mask_storeu_ps(o + i, mask_at(i), _mm512_castps256_ps512(rounded));
+      const __mmask16 mask = mask_at(i);
+      const __m512 rounded = _mm512_castps256_ps512(_mm512_cvtpd_ps(_mm512_load_pd(acc + i)));
+      _mm512_mask_storeu_ps(o + i, mask, rounded);
+      // Only the stored lanes: the upper eight are undefined, and the accumulator past n holds 0·w, NaN for w = NaN.
+      const __m512i bits = _mm512_and_si512(_mm512_castps_si512(rounded), exponent);
+      non_finite = static_cast<__mmask16>(non_finite | _mm512_mask_cmpeq_epi32_mask(mask, bits, exponent));
     }
   }
+  return non_finite != 0;
 }
 
 #endif  // COCOGEN_X86_DISPATCH
 
-using RangeKernel = void (*)(const float* const*, const double*, size_t, float*, size_t, size_t);
+// Each range kernel returns whether it stored a non-finite value.
+using RangeKernel = bool (*)(const float* const*, const double*, size_t, float*, size_t, size_t);
 
 RangeKernel SelectKernel() {
 #if COCOGEN_X86_DISPATCH
@@ -179,10 +220,14 @@ RangeKernel SelectKernel() {
 
 }  // namespace
 
-void FedAvg(ThreadPool& pool, const float* const* updates, const double* weights, size_t k, float* out, size_t n) {
+bool FedAvg(ThreadPool& pool, const float* const* updates, const double* weights, size_t k, float* out, size_t n) {
   static const RangeKernel kernel = SelectKernel();
+  std::atomic<bool> non_finite{false};
   // Chunk boundaries on multiples of 16 floats: threads never write the same cache line of `out`.
-  pool.ParallelFor(n, 16, [&](size_t begin, size_t end) { kernel(updates, weights, k, out, begin, end); });
+  pool.ParallelFor(n, 16, [&](size_t begin, size_t end) {
+    if (kernel(updates, weights, k, out, begin, end)) non_finite.store(true);
+  });
+  return non_finite.load();
 }
 
 }  // namespace cocogen

@@ -16,7 +16,9 @@ namespace cocogen {
 
 // Preconditions: updates[0..k) and out each hold n floats; out may be one of the updates but must not partially
 // overlap one; no alignment is required. k == 0 writes zeros. NaN and infinities propagate as IEEE arithmetic does.
-void FedAvg(ThreadPool& pool, const float* const* updates, const double* weights, size_t k, float* out, size_t n);
+// Returns whether out now holds a non-finite value (NaN or ±Infinity: from a non-finite input or weight, or a sum
+// beyond the float32 range), tested on each value as it is stored, by every thread and on every instruction set.
+bool FedAvg(ThreadPool& pool, const float* const* updates, const double* weights, size_t k, float* out, size_t n);
 
 }  // namespace cocogen
 

@@ -32,7 +32,7 @@ describe.skipIf(!addon)('native fedAvg', () => {
     it(`matches the float64 reference for K = ${k}, P = ${p}`, async () => {
       const { updates, weights } = makeCase(k * 1000 + p, k, p);
       const out = new Float32Array(p);
-      await expect(native().fedAvg(updates, weights, out)).resolves.toBeUndefined();
+      await expect(native().fedAvg(updates, weights, out)).resolves.toBe(false);
       expectClose(out, fedAvgReference(updates, weights, p), { rtol: 1e-6 });
     });
   }
@@ -83,17 +83,19 @@ describe.skipIf(!addon)('native fedAvg', () => {
     const u = new Float32Array([1, Number.NaN, Infinity, Infinity, -Infinity, 2]);
     const v = new Float32Array([1, 1, 1, -Infinity, -Infinity, 3]);
     const out = new Float32Array(6);
-    await native().fedAvg([u, v], new Float64Array([0.5, 0.5]), out);
+    await expect(native().fedAvg([u, v], new Float64Array([0.5, 0.5]), out)).resolves.toBe(true);
     expect(Array.from(out)).toEqual([1, Number.NaN, Infinity, Number.NaN, -Infinity, 2.5]);
-    await native().fedAvg([u], new Float64Array([Number.NaN]), out);
+    await expect(native().fedAvg([u], new Float64Array([Number.NaN]), out)).resolves.toBe(true);
     expect(out.every(Number.isNaN)).toBe(true);
   });
 
   it('writes zeros for K = 0 and does nothing for P = 0', async () => {
     const out = new Float32Array(5).fill(9);
-    await native().fedAvg([], new Float64Array(0), out);
+    await expect(native().fedAvg([], new Float64Array(0), out)).resolves.toBe(false);
     expect(Array.from(out)).toEqual([0, 0, 0, 0, 0]);
-    await native().fedAvg([new Float32Array(0)], new Float64Array([1]), new Float32Array(0));
+    await expect(native().fedAvg([new Float32Array(0)], new Float64Array([1]), new Float32Array(0))).resolves.toBe(
+      false,
+    );
   });
 
   it('gives the same bits with 1 and with 2 threads, and with several calls in flight', async () => {
@@ -160,9 +162,66 @@ describe.skipIf(!addon)('native fedAvg', () => {
     expect(result.worst).toBeLessThan(1e-6);
   });
 
+  // The flag every thread ORs from the values it stores, on each instruction set the host runs: a NaN or ±Infinity
+  // input, or an overflow of float32 from finite inputs, at positions in the vector body, at accumulator-block and
+  // thread-chunk boundaries and in the last, partial vector (P = 2·8192 + 4·9 + 3: not a multiple of 4 or 8).
+  const FLAG_PROBE = `
+    const k = 5, p = 2 * 8192 + 4 * 9 + 3;
+    const updates = [];
+    for (let j = 0; j < k; j++) updates.push(Float32Array.from({ length: p }, (_, i) => Math.sin(i * 0.37 + j)));
+    const average = new Float64Array(k).fill(1 / k);
+    const sum = new Float64Array(k).fill(1); // finite inputs of 3e38 sum to 1.5e39: beyond the float32 range
+    const positions = new Set([0, 1, 2, 3, 4, 7, 8, 8191, 8192, 8193, p - 9, p - 8, p - 5, p - 4, p - 3, p - 2, p - 1]);
+    for (let i = 0; i < p; i += 97) positions.add(i);
+    for (const threads of [3, 8]) {
+      const chunk = Math.ceil(p / threads / 16) * 16;
+      for (let t = 1; t < threads; t++) [-1, 0, 1].forEach((d) => positions.add(t * chunk + d));
+    }
+    const kinds = [
+      ['NaN', () => { updates[3][at] = NaN; }, average],
+      ['Infinity', () => { updates[0][at] = Infinity; }, average],
+      ['-Infinity', () => { updates[4][at] = -Infinity; }, average],
+      ['overflow', () => { for (const u of updates) u[at] = 3e38; }, sum],
+      ['-overflow', () => { for (const u of updates) u[at] = -3e38; }, sum],
+    ];
+    let at = 0;
+    const out = new Float32Array(p);
+    const report = { simd: addon.buildInfo().simd, finiteFlags: [], misses: [], unwritten: [] };
+    for (const threads of [1, 2, 3, 8]) {
+      addon.setThreads(threads);
+      report.finiteFlags.push(await addon.fedAvg(updates, average, out), await addon.fedAvg(updates, sum, out));
+      for (const [kind, poison, weights] of kinds) {
+        for (at of positions) {
+          const saved = updates.map((u) => u[at]);
+          poison();
+          const flag = await addon.fedAvg(updates, weights, out);
+          if (flag !== true) report.misses.push(kind + ' at ' + at + ' on ' + threads + ' threads');
+          if (Number.isFinite(out[at])) report.unwritten.push(kind + ' at ' + at);
+          updates.forEach((u, j) => { u[at] = saved[j]; });
+        }
+      }
+    }
+    console.log(JSON.stringify(report));
+  `;
+
+  for (const isa of ['scalar', 'avx2', undefined]) {
+    it(`resolves to whether out holds a NaN or ±Infinity, on ${isa ?? 'the detected ISA'} and 1 to 8 threads`, () => {
+      const report = runInChild(FLAG_PROBE, isa ? { COCOGEN_NATIVE_ISA: isa } : {}) as {
+        simd: string[];
+        finiteFlags: boolean[];
+        misses: string[];
+        unwritten: string[];
+      };
+      if (isa === 'scalar') expect(report.simd).toEqual(['scalar']);
+      expect(report.finiteFlags).toEqual(new Array(8).fill(false));
+      expect(report.unwritten).toEqual([]);
+      expect(report.misses).toEqual([]);
+    });
+  }
+
   describe('argument checks (a direct call never crashes the process)', () => {
     const f32 = (n: number) => new Float32Array(n);
-    const cases: [string, () => Promise<void>, RegExp][] = [
+    const cases: [string, () => Promise<unknown>, RegExp][] = [
       [
         'updates not an array',
         () => native().fedAvg(f32(3) as never, new Float64Array(1), f32(3)),
@@ -208,7 +267,7 @@ describe.skipIf(!addon)('native fedAvg', () => {
       ],
       [
         'no arguments',
-        () => (native().fedAvg as unknown as () => Promise<void>)(),
+        () => (native().fedAvg as unknown as () => Promise<boolean>)(),
         /for updates but received undefined$/,
       ],
     ];
