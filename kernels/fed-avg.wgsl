@@ -15,7 +15,8 @@
 // non-finite u pass the split unchanged), s itself is the result, so non-finite values propagate IEEE-style
 // instead of turning into NaN through the error terms. Non-finiteness is tested on the bit pattern because
 // WGSL lets compilers assume finite math. Large K is processed in groups: (s, c) is carried between dispatches
-// in `partial`.
+// in `partial`. Every invocation that writes a non-finite result (a non-finite input, or a sum beyond the f32 range)
+// sets status[0], which the host reads back with the last chunk: it looks for the cause only when the bit is set.
 //
 // Buffer layout (group 0):
 //   @binding(0) params   uniform   Params (see below)
@@ -23,10 +24,12 @@
 //   @binding(2) updates  storage r  array<f32>, kCount × count: update k's slice at [k · count, (k + 1) · count)
 //   @binding(3) partial  storage rw array<vec2<f32>>, count entries: running (s, c) between groups of K
 //   @binding(4) result   storage rw array<f32>, count entries: the f32 result of this chunk of elements
+//   @binding(5) status   storage rw array<atomic<u32>>, 1 entry: bit 0 = a result written so far is NaN or ±Inf
 //
 // Preconditions: 1 ≤ kCount, 1 ≤ count; every buffer at least the size above (partial and result may be
-// smaller when the flags say they are not touched: still ≥ 8 and ≥ 4 bytes); the dispatch is a 2-D grid of
-// WORKGROUP_SIZE-wide workgroups (x fastest) covering at least `count` invocations.
+// smaller when the flags say they are not touched: still ≥ 8 and ≥ 4 bytes); status zeroed by the host before the
+// first chunk of a call; the dispatch is a 2-D grid of WORKGROUP_SIZE-wide workgroups (x fastest) covering at least
+// `count` invocations.
 
 override WORKGROUP_SIZE: u32 = 256u;
 
@@ -50,6 +53,7 @@ const FLAG_WRITE_RESULT: u32 = 2u;
 @group(0) @binding(2) var<storage, read> updates: array<f32>;
 @group(0) @binding(3) var<storage, read_write> partial: array<vec2<f32>>;
 @group(0) @binding(4) var<storage, read_write> result: array<f32>;
+@group(0) @binding(5) var<storage, read_write> status: array<atomic<u32>>;
 
 // f32 exponent field; all ones means ±Inf or NaN.
 const EXPONENT_BITS: u32 = 0x7f800000u;
@@ -96,7 +100,11 @@ fn main(
   }
 
   if ((params.flags & FLAG_WRITE_RESULT) != 0u) {
-    result[i] = select(s, s + c, is_finite_f32(s));
+    let r = select(s, s + c, is_finite_f32(s));
+    result[i] = r;
+    if (!is_finite_f32(r)) {
+      atomicOr(&status[0], 1u);
+    }
   } else {
     partial[i] = vec2<f32>(s, c);
   }

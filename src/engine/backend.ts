@@ -35,10 +35,12 @@ export interface Backend {
   readonly name: BackendName;
   /**
    * out[i] = Σ_k weights[k] · updates[k][i], accumulated in (at least emulated) float64 and rounded once to
-   * float32. Writes into `out` when given (length P), else allocates. Non-finite inputs propagate IEEE-style;
-   * the engine decides what to do with them.
+   * float32, into `out` (length P). Non-finite inputs propagate IEEE-style. Resolves to whether `out` now holds a
+   * non-finite value (NaN, ±Infinity: a non-finite input, or a sum beyond the float32 range), found where each
+   * value is produced (the native kernel's stores, a status word set by the WebGPU kernel, the reference loop), so
+   * that the engine reads the result again, to name the cause, only when this is true.
    */
-  fedAvg(updates: readonly Float32Array[], weights: Float64Array, out?: Float32Array): Promise<Float32Array>;
+  fedAvg(updates: readonly Float32Array[], weights: Float64Array, out: Float32Array): Promise<boolean>;
   /**
    * Robust rules (contracts: src/engine/reference/robust-rules.ts). Coordinate-wise median into `out`, bit-exact on
    * every backend; `scales` (one per update, from clipping) replaces each value u by f32(scale·u). Resolves to whether

@@ -170,18 +170,19 @@ export class Engine {
         const scores = krumScores(gram, k, v.f, scales);
         const selected = krumSelect(scores, v.m);
         const weights = krumAverageWeights(selected, v.weights, scales);
-        await backend.fedAvg(
+        const nonFinite = await backend.fedAvg(
           selected.map((i) => v.updates[i]!),
           weights,
           result,
         );
-        if (strict) checkFinite(result, v.updates);
+        if (strict && nonFinite) checkFinite(result, v.updates);
         return detail({ selected, scores });
       }
       default: {
         const weights = scales ? v.weights.map((w, i) => w * scales[i]!) : v.weights;
-        await backend.fedAvg(v.updates, weights, result);
-        if (strict) checkFinite(result, v.updates);
+        // The backend reports a non-finite result as it writes it; the pass that names the cause runs only then.
+        const nonFinite = await backend.fedAvg(v.updates, weights, result);
+        if (strict && nonFinite) checkFinite(result, v.updates);
         return detail();
       }
     }

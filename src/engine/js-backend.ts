@@ -52,9 +52,9 @@ export class JsBackend implements Backend {
     return this.#disposed;
   }
 
-  async fedAvg(updates: readonly Float32Array[], weights: Float64Array, out?: Float32Array): Promise<Float32Array> {
+  async fedAvg(updates: readonly Float32Array[], weights: Float64Array, out: Float32Array): Promise<boolean> {
     this.#guard();
-    return fedAvgReference(updates, weights, out ?? new Float32Array(updates[0]!.length));
+    return fedAvgReference(updates, weights, out);
   }
 
   async coordinateMedian(

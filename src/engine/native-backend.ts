@@ -34,11 +34,9 @@ export class NativeBackend implements Backend {
     return this.#disposed;
   }
 
-  async fedAvg(updates: readonly Float32Array[], weights: Float64Array, out?: Float32Array): Promise<Float32Array> {
+  async fedAvg(updates: readonly Float32Array[], weights: Float64Array, out: Float32Array): Promise<boolean> {
     this.#guard();
-    const result = out ?? new Float32Array(updates[0]!.length);
-    await this.#addon.fedAvg(updates as Float32Array[], weights, result);
-    return result;
+    return this.#addon.fedAvg(updates as Float32Array[], weights, out);
   }
 
   async coordinateMedian(

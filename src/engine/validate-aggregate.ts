@@ -242,9 +242,10 @@ export function validateAggregate(input: unknown, options: unknown): ValidatedAg
 }
 
 /**
- * After a kernel ran: if the result holds a non-finite value, name its cause — the first update that is
- * non-finite at that index, or an overflow of float32 when every input there is finite. One pass over P,
- * then K reads at one index: cheap next to the K·P the kernel read.
+ * After a FedAvg kernel reported a non-finite result: name its cause — the first update that is non-finite at the
+ * first non-finite index, or an overflow of float32 when every input there is finite. One pass over P, then K reads
+ * at one index. The engine runs it only when the backend said the result holds a non-finite value (found as the
+ * result was written), so a finite aggregation never reads its result again.
  */
 export function checkFinite(result: Float32Array, updates: readonly Float32Array[]): void {
   const p = result.length;

@@ -6,8 +6,9 @@
  * @example
  * const gpu = await WebGpuBackend.create();
  * try {
- *   const avg = await gpu.fedAvg([new Float32Array([1, 2]), new Float32Array([3, 4])], new Float64Array([0.5, 0.5]));
- *   console.log(avg); // Float32Array [2, 3]
+ *   const avg = new Float32Array(2);
+ *   const nonFinite = await gpu.fedAvg([Float32Array.of(1, 2), Float32Array.of(3, 4)], Float64Array.of(0.5, 0.5), avg);
+ *   console.log(avg, nonFinite); // Float32Array [2, 3] false
  * } finally {
  *   gpu.dispose();
  * }
@@ -35,7 +36,7 @@ import {
 import { GpuOptimizerState, type ServerOptimizerKind } from './programs/server-optimizer.js';
 import { medianReference, trimmedMeanReference } from './reference/robust-rules.js';
 import { DenseGpuKernels } from './programs/dense-gpu-kernels.js';
-import { readBytes, readFloat32Into } from './programs/readback.js';
+import { readBytes, readFloat32AndStatusInto, readFloat32Into } from './programs/readback.js';
 import type {
   DenseBackwardInput,
   DenseForwardInput,
@@ -193,13 +194,16 @@ export class WebGpuBackend implements Backend {
     };
   }
 
-  async fedAvg(updates: readonly Float32Array[], weights: Float64Array, out?: Float32Array): Promise<Float32Array> {
+  /**
+   * FedAvg (kernels/fed-avg.wgsl) into `out`. Resolves to whether `out` holds a NaN or ±Infinity: the kernel sets a
+   * status word as it writes one, and the word comes back behind the last chunk of results, in the same mapping.
+   */
+  async fedAvg(updates: readonly Float32Array[], weights: Float64Array, out: Float32Array): Promise<boolean> {
     this.guard('fedAvg');
     const k = updates.length;
     const p = updates[0]!.length;
-    if (out !== undefined && out.length !== p) throw invalidArgument('out', `a Float32Array of length ${p}`, out);
+    if (out.length !== p) throw invalidArgument('out', `a Float32Array of length ${p}`, out);
     if (weights.length !== k) throw invalidArgument('weights', `a Float64Array of length ${k}`, weights);
-    const result = out ?? new Float32Array(p);
     const program = this.program;
     const kernel = program.name;
 
@@ -214,22 +218,25 @@ export class WebGpuBackend implements Backend {
 
     const pending: Array<Promise<void> | undefined> = [undefined, undefined];
     const failures: unknown[] = [];
+    let status = 0;
     try {
       const params = acquire(16, usage.UNIFORM | usage.COPY_DST, 'params');
       const weightsBuf = acquire(kGroup * FLOATS_PER_WEIGHT * 4, usage.STORAGE | usage.COPY_DST, 'weights');
       const updatesBuf = acquire(kGroup * chunkP * 4, usage.STORAGE | usage.COPY_DST, 'updates');
       const partialBuf = acquire(plan.groups > 1 ? chunkP * 8 : 8, usage.STORAGE, 'partial');
       const resultBuf = acquire(chunkP * 4, usage.STORAGE | usage.COPY_SRC, 'result');
+      const statusBuf = acquire(4, usage.STORAGE | usage.COPY_DST | usage.COPY_SRC, 'status');
+      // One word more than a chunk of results: the last chunk brings the status word back behind its results.
       const readback = [
-        acquire(chunkP * 4, usage.MAP_READ | usage.COPY_DST, 'readback'),
-        plan.chunks > 1 ? acquire(chunkP * 4, usage.MAP_READ | usage.COPY_DST, 'readback') : undefined,
+        acquire(chunkP * 4 + 4, usage.MAP_READ | usage.COPY_DST, 'readback'),
+        plan.chunks > 1 ? acquire(chunkP * 4 + 4, usage.MAP_READ | usage.COPY_DST, 'readback') : undefined,
       ];
 
       const { value: bindGroup, settled: bound } = this.runner.scoped(kernel, 'binding its buffers', () =>
         this.device.createBindGroup({
           label: `${kernel} bind group`,
           layout: pipeline.getBindGroupLayout(0),
-          entries: [params, weightsBuf, updatesBuf, partialBuf, resultBuf].map((buffer, binding) => ({
+          entries: [params, weightsBuf, updatesBuf, partialBuf, resultBuf, statusBuf].map((buffer, binding) => ({
             binding,
             resource: { buffer },
           })),
@@ -237,11 +244,13 @@ export class WebGpuBackend implements Backend {
       );
       await bound;
       if (plan.groups === 1) this.device.queue.writeBuffer(weightsBuf, 0, split);
+      this.device.queue.writeBuffer(statusBuf, 0, new Uint32Array(1));
 
       for (let c = 0; c < plan.chunks; c++) {
         const start = c * chunkP;
         const count = Math.min(chunkP, p - start);
         const slot = c % 2;
+        const lastChunk = c === plan.chunks - 1;
         // Wait until this readback buffer's previous chunk has been copied out (two chunks in flight).
         await pending[slot];
         this.guard('fedAvg');
@@ -269,6 +278,8 @@ export class WebGpuBackend implements Backend {
                 program.dispatch(count, this.limits.maxComputeWorkgroupsPerDimension),
               );
               if (last) encoder.copyBufferToBuffer(resultBuf, 0, target, 0, count * 4);
+              // After every dispatch of the call (queue order): the word holds what all chunks reported.
+              if (last && lastChunk) encoder.copyBufferToBuffer(statusBuf, 0, target, count * 4, 4);
               queue.submit([encoder.finish()]);
             },
           );
@@ -276,7 +287,8 @@ export class WebGpuBackend implements Backend {
         }
         pending[slot] = (async () => {
           await Promise.all(submitted);
-          await readFloat32Into(target, count, result, start);
+          if (lastChunk) status = await readFloat32AndStatusInto(target, count, out, start);
+          else await readFloat32Into(target, count, out, start);
         })();
         // Keep the rejection for the final await; do not let it go unhandled meanwhile.
         pending[slot].catch((e: unknown) => failures.push(e));
@@ -289,7 +301,7 @@ export class WebGpuBackend implements Backend {
     } finally {
       releaseAll();
     }
-    return result;
+    return status !== 0;
   }
 
   /**

@@ -45,6 +45,18 @@ function makeWeights(k: number, seed: number): Float64Array {
   return w.map((x) => x / sum);
 }
 
+/** fedAvg into a new array; the flag it resolves to must say whether that array holds a NaN or ±Infinity. */
+async function average(
+  backend: WebGpuBackend,
+  updates: readonly Float32Array[],
+  weights: Float64Array,
+): Promise<Float32Array> {
+  const out = new Float32Array(updates[0]!.length);
+  const nonFinite = await backend.fedAvg(updates, weights, out);
+  expect(nonFinite).toBe(!out.every((v) => Number.isFinite(v)));
+  return out;
+}
+
 /** The float64 reference: Σ_k w_k·u_k[i] and the magnitude Σ_k |w_k·u_k[i]| (the scale of cancellation). */
 function reference(
   updates: readonly Float32Array[],
@@ -216,7 +228,7 @@ describe.skipIf(!probe.available)(`WebGPU backend${probe.available ? '' : ` — 
   });
 
   it('K = 1, P = 1', async () => {
-    const out = await gpu.fedAvg([new Float32Array([3.5])], new Float64Array([1]));
+    const out = await average(gpu, [new Float32Array([3.5])], new Float64Array([1]));
     expect(Array.from(out)).toEqual([3.5]);
   });
 
@@ -224,9 +236,8 @@ describe.skipIf(!probe.available)(`WebGPU backend${probe.available ? '' : ` — 
     const updates = makeUpdates(7, 1000, 1, true);
     const weights = makeWeights(7, 2);
     const out = new Float32Array(1000);
-    const got = await gpu.fedAvg(updates, weights, out);
-    expect(got).toBe(out);
-    expect(maxRelativeError(got, updates, weights, 1e-3)).toBeLessThan(1e-6);
+    await expect(gpu.fedAvg(updates, weights, out)).resolves.toBe(false);
+    expect(maxRelativeError(out, updates, weights, 1e-3)).toBeLessThan(1e-6);
   });
 
   it('streams many chunks of P (forced by maxChunkBytes)', async () => {
@@ -238,7 +249,7 @@ describe.skipIf(!probe.available)(`WebGPU backend${probe.available ? '' : ` — 
     try {
       const updates = makeUpdates(k, p, 3, true);
       const weights = makeWeights(k, 4);
-      expect(maxRelativeError(await small.fedAvg(updates, weights), updates, weights, 1e-3)).toBeLessThan(1e-6);
+      expect(maxRelativeError(await average(small, updates, weights), updates, weights, 1e-3)).toBeLessThan(1e-6);
     } finally {
       small.dispose();
     }
@@ -254,7 +265,7 @@ describe.skipIf(!probe.available)(`WebGPU backend${probe.available ? '' : ` — 
     try {
       const updates = makeUpdates(k, p, 5, true);
       const weights = makeWeights(k, 6);
-      expect(maxRelativeError(await small.fedAvg(updates, weights), updates, weights, 1e-3)).toBeLessThan(1e-6);
+      expect(maxRelativeError(await average(small, updates, weights), updates, weights, 1e-3)).toBeLessThan(1e-6);
     } finally {
       small.dispose();
     }
@@ -269,7 +280,7 @@ describe.skipIf(!probe.available)(`WebGPU backend${probe.available ? '' : ` — 
     try {
       const updates = makeUpdates(k, p, 7, false);
       const weights = makeWeights(k, 8);
-      expect(maxRelativeError(await small.fedAvg(updates, weights), updates, weights)).toBeLessThan(1e-6);
+      expect(maxRelativeError(await average(small, updates, weights), updates, weights)).toBeLessThan(1e-6);
     } finally {
       small.dispose();
     }
@@ -280,9 +291,9 @@ describe.skipIf(!probe.available)(`WebGPU backend${probe.available ? '' : ` — 
     const p = 4099;
     const weights = makeWeights(k, 10);
     const positive = makeUpdates(k, p, 11, false);
-    const positiveErr = maxRelativeError(await gpu.fedAvg(positive, weights), positive, weights);
+    const positiveErr = maxRelativeError(await average(gpu, positive, weights), positive, weights);
     const mixed = makeUpdates(k, p, 12, true);
-    const mixedOut = await gpu.fedAvg(mixed, weights);
+    const mixedOut = await average(gpu, mixed, weights);
     const mixedErr = maxRelativeError(mixedOut, mixed, weights, 1e-3);
     const mixedPlainErr = maxRelativeError(mixedOut, mixed, weights);
     console.info(
@@ -301,12 +312,48 @@ describe.skipIf(!probe.available)(`WebGPU backend${probe.available ? '' : ` — 
     updates[0]![9] = Infinity;
     updates[2]![11] = -Infinity;
     const weights = makeWeights(3, 14);
-    const out = await gpu.fedAvg(updates, weights);
+    const out = await average(gpu, updates, weights);
     expect(out[5]).toBeNaN();
     expect(out[7]).toBe(Infinity);
     expect(out[9]).toBeNaN();
     expect(out[11]).toBe(-Infinity);
     expect(maxRelativeError(out, updates, weights, 1e-3)).toBeLessThan(1e-6);
+  });
+
+  it('resolves to the status word: set by any chunk or group of K, read back behind the last chunk, zeroed per call', async () => {
+    const k = 37;
+    const p = 5003;
+    const plan = planFedAvg(k, p, 4096);
+    expect(plan.groups).toBeGreaterThan(1);
+    expect(plan.chunks).toBeGreaterThan(2);
+    const small = await WebGpuBackend.create({ maxChunkBytes: 4096 });
+    try {
+      const updates = makeUpdates(k, p, 21, true);
+      const weights = makeWeights(k, 22);
+      const out = new Float32Array(p);
+      // The first, a middle and the last element (in the first, a middle and the last chunk), from the first and the
+      // last group of K, then an overflow of f32 from finite inputs in the last element: each call sets the word,
+      // and the finite call after it finds it zeroed again.
+      const heavy = weights.map((w) => w * 1e10);
+      const poison: [number, number, number, Float64Array][] = [
+        [0, 0, NaN, weights],
+        [k - 1, plan.chunkP + 3, Infinity, weights],
+        [20, p - 1, -Infinity, weights],
+        [-1, p - 1, 3e38, heavy],
+      ];
+      for (const [j, i, value, w] of poison) {
+        const saved = updates.map((u) => u[i]!);
+        if (j >= 0) updates[j]![i] = value;
+        else for (const u of updates) u[i] = value;
+        await expect(small.fedAvg(updates, w, out)).resolves.toBe(true);
+        expect(Number.isFinite(out[i]!)).toBe(false);
+        updates.forEach((u, m) => (u[i] = saved[m]!));
+        await expect(small.fedAvg(updates, weights, out)).resolves.toBe(false);
+      }
+      expect(small.poolStats().bytesInUse).toBe(0);
+    } finally {
+      small.dispose();
+    }
   });
 
   it('runs P above the device binding limit: K = 2 (K·P·4 > limit) and K = 1 (one update > limit)', async () => {
@@ -323,7 +370,7 @@ describe.skipIf(!probe.available)(`WebGPU backend${probe.available ? '' : ` — 
       });
       const weights = k === 1 ? new Float64Array([1]) : new Float64Array([0.3, 0.7]);
       const t0 = performance.now();
-      const out = await gpu.fedAvg(updates, weights);
+      const out = await average(gpu, updates, weights);
       const seconds = (performance.now() - t0) / 1000;
       console.info(`fed-avg K=${k} P=${p}: ${seconds.toFixed(2)} s`);
       // Spot-check both ends and the chunk seams, then everything.
@@ -357,11 +404,11 @@ describe.skipIf(!probe.available)(`WebGPU backend${probe.available ? '' : ` — 
     });
     const updates = makeUpdates(4, 50_000, 15, true);
     const weights = makeWeights(4, 16);
-    await backend.fedAvg(updates, weights);
+    await average(backend, updates, weights);
     const after1 = backend.poolStats();
     expect(after1.bytesInUse).toBe(0);
     expect(after1.bytesAllocated).toBeGreaterThan(0);
-    await backend.fedAvg(updates, weights);
+    await average(backend, updates, weights);
     // The second call reuses the pooled buffers.
     expect(backend.poolStats()).toEqual(after1);
     backend.dispose();
@@ -396,14 +443,14 @@ describe.skipIf(!probe.available)(`WebGPU backend${probe.available ? '' : ` — 
     backend.dispose();
     backend.dispose();
     expect(backend.disposed).toBe(true);
-    await expectCode(backend.fedAvg([new Float32Array(1)], new Float64Array([1])), 'DISPOSED');
+    await expectCode(backend.fedAvg([new Float32Array(1)], new Float64Array([1]), new Float32Array(1)), 'DISPOSED');
     await expectCode(() => backend.info(), 'DISPOSED');
   });
 
   it('rejects an in-flight call with DISPOSED when disposed mid-run', async () => {
     const backend = await WebGpuBackend.create({ maxChunkBytes: 1 << 16 });
     const updates = makeUpdates(4, 400_000, 17, false);
-    const running = backend.fedAvg(updates, makeWeights(4, 18));
+    const running = backend.fedAvg(updates, makeWeights(4, 18), new Float32Array(400_000));
     await new Promise((resolve) => setTimeout(resolve, 5));
     backend.dispose();
     await expectCode(running, 'DISPOSED');
@@ -417,12 +464,15 @@ describe.skipIf(!probe.available)(`WebGPU backend${probe.available ? '' : ` — 
     });
     const backend = await WebGpuBackend.create({ fedAvgProgram: broken });
     try {
-      const e = await expectCode(backend.fedAvg([new Float32Array(4)], new Float64Array([1])), 'GPU_ERROR');
+      const e = await expectCode(
+        backend.fedAvg([new Float32Array(4)], new Float64Array([1]), new Float32Array(4)),
+        'GPU_ERROR',
+      );
       expect(e.message).toContain('"fed-avg-broken"');
       expect(e.message).toContain('creating its pipeline');
       expect(e.details).toMatchObject({ kernel: 'fed-avg-broken' });
       // Not cached: a second call reports it again.
-      await expectCode(backend.fedAvg([new Float32Array(4)], new Float64Array([1])), 'GPU_ERROR');
+      await expectCode(backend.fedAvg([new Float32Array(4)], new Float64Array([1]), new Float32Array(4)), 'GPU_ERROR');
     } finally {
       backend.dispose();
     }
@@ -438,7 +488,10 @@ describe.skipIf(!probe.available)(`WebGPU backend${probe.available ? '' : ` — 
     const mismatched = new FedAvgProgram({ name: 'fed-avg-mismatched', shaderSource: source });
     const backend = await WebGpuBackend.create({ fedAvgProgram: mismatched });
     try {
-      const e = await expectCode(backend.fedAvg([new Float32Array(4)], new Float64Array([1])), 'GPU_ERROR');
+      const e = await expectCode(
+        backend.fedAvg([new Float32Array(4)], new Float64Array([1]), new Float32Array(4)),
+        'GPU_ERROR',
+      );
       expect(e.message).toContain('"fed-avg-mismatched"');
       expect(backend.poolStats().bytesInUse).toBe(0);
     } finally {

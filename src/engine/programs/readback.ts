@@ -23,3 +23,24 @@ export async function readFloat32Into(buffer: GPUBuffer, count: number, dest: Fl
     buffer.unmap();
   }
 }
+
+/**
+ * Maps `buffer`, copies its first `count` float32 into `dest` at `start` and returns the u32 stored right after them
+ * (a kernel's status word, copied behind the last chunk of results so that it comes back in the same mapping), unmaps.
+ */
+export async function readFloat32AndStatusInto(
+  buffer: GPUBuffer,
+  count: number,
+  dest: Float32Array,
+  start = 0,
+): Promise<number> {
+  const bytes = (count + 1) * 4;
+  await buffer.mapAsync(GPU_MAP_MODE.READ, 0, bytes);
+  try {
+    const range = buffer.getMappedRange(0, bytes);
+    dest.set(new Float32Array(range, 0, count), start);
+    return new Uint32Array(range, count * 4, 1)[0]!;
+  } finally {
+    buffer.unmap();
+  }
+}
