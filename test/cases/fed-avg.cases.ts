@@ -130,6 +130,89 @@ export const FED_AVG_CASES: FedAvgCase[] = [
     },
     error: { code: 'INVALID_ARGUMENT', message: /finite values for updates\[2\] but received NaN at index 17/ },
   },
+  // Each backend reports a non-finite result as it writes it; the engine names the cause only then. These place the
+  // non-finite value where each kernel handles it differently: the vector body, the last partial vector (P not a
+  // multiple of 4 or 8), the last of several accumulator blocks and thread chunks, the first and the last of many
+  // WebGPU chunks, and an overflow of float32 from finite inputs (per-update scales beyond 1).
+  {
+    name: '+Infinity in an update is an error by default',
+    make: () => {
+      const u = randomUpdates(40, 4, 64);
+      u[1]![9] = Infinity;
+      u[3]![9] = NaN;
+      return { updates: u, weights: [1, 2, 3, 4] };
+    },
+    error: { code: 'INVALID_ARGUMENT', message: /finite values for updates\[1\] but received Infinity at index 9$/ },
+  },
+  {
+    name: '-Infinity in the last element, P not a multiple of the vector width (P = 1037)',
+    make: () => {
+      const u = randomUpdates(41, 5, 1037);
+      u[4]![1036] = -Infinity;
+      return { updates: u, weights: randomWeights(41, 5) };
+    },
+    error: {
+      code: 'INVALID_ARGUMENT',
+      message: /finite values for updates\[4\] but received -Infinity at index 1036$/,
+    },
+  },
+  {
+    name: 'NaN in the last element after several accumulator blocks and thread chunks (P = 3·8192 + 5)',
+    make: () => {
+      const u = randomUpdates(42, 3, 3 * 8192 + 5);
+      u[0]![3 * 8192 + 4] = NaN;
+      return { updates: u, weights: [3, 1, 1] };
+    },
+    error: { code: 'INVALID_ARGUMENT', message: /finite values for updates\[0\] but received NaN at index 24580$/ },
+  },
+  {
+    name: 'NaN in the first of many chunks (streamed)',
+    engine: TINY_CHUNK,
+    make: () => {
+      const u = randomUpdates(43, 7, 10_001);
+      u[6]![2] = NaN;
+      return { updates: u, weights: randomWeights(43, 7) };
+    },
+    error: { code: 'INVALID_ARGUMENT', message: /finite values for updates\[6\] but received NaN at index 2$/ },
+  },
+  {
+    name: 'overflow of float32 from finite inputs in the vector body',
+    make: () => {
+      const u = randomUpdates(44, 3, 64, 0, 1e-3);
+      for (const x of u) x[20] = 1e30;
+      return { updates: u, weights: [1, 1, 1], options: { scales: [1e10, 1e10, 1e10] } };
+    },
+    error: {
+      code: 'INVALID_ARGUMENT',
+      message:
+        /values whose weighted average fits in float32 for updates but received an overflow to Infinity at index 20$/,
+    },
+  },
+  {
+    name: 'overflow to -Infinity in the last element, P not a multiple of the vector width (P = 1037)',
+    make: () => {
+      const u = randomUpdates(45, 4, 1037, 0, 1e-3);
+      for (const x of u) x[1036] = -1e30;
+      return { updates: u, weights: [1, 2, 3, 4], options: { scales: [1e10, 1e10, 1e10, 1e10] } };
+    },
+    error: {
+      code: 'INVALID_ARGUMENT',
+      message: /fits in float32 for updates but received an overflow to -Infinity at index 1036$/,
+    },
+  },
+  {
+    name: 'overflow in the last of many chunks, K split in groups (streamed)',
+    engine: TINY_CHUNK,
+    make: () => {
+      const u = randomUpdates(46, 2000, 5, 0, 1e-3);
+      for (const x of u) x[4] = 1e30;
+      return { updates: u, weights: randomWeights(46, 2000), options: { scales: new Array<number>(2000).fill(1e10) } };
+    },
+    error: {
+      code: 'INVALID_ARGUMENT',
+      message: /fits in float32 for updates but received an overflow to Infinity at index 4$/,
+    },
+  },
   {
     name: 'all-zero weights',
     make: () => ({ updates: randomUpdates(15, 2, 8), weights: [0, 0] }),
@@ -257,6 +340,20 @@ export function runFedAvgTable(
       });
       expect(result).toBeInstanceOf(Float32Array);
       expect(result.length).toBe(0);
+    });
+
+    it("nonFinite: 'propagate' returns an overflow of float32 as ±Infinity, in the body and the last element", async () => {
+      const engine = await engineFor();
+      const updates = randomUpdates(31, 3, 37, 0, 1e-3);
+      for (const u of updates) {
+        u[5] = 1e30;
+        u[36] = -1e30;
+      }
+      const options = { rule: 'fedavg', scales: [1e10, 1e10, 1e10], nonFinite: 'propagate' } as const;
+      const result = await engine.aggregate(updates, options);
+      expect(result[5]).toBe(Infinity);
+      expect(result[36]).toBe(-Infinity);
+      expect(result.filter((v) => Number.isFinite(v)).length).toBe(35);
     });
 
     it('writes into options.out when given', async () => {

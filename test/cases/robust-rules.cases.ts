@@ -358,6 +358,15 @@ export const ROBUST_RULE_CASES: RobustCase[] = [
     },
     error: invalid(/finite values for updates\[4\] but received NaN at index 42/),
   },
+  {
+    name: 'multi-krum: an average beyond the float32 range (scales) is an error by default',
+    make: () => {
+      const u = randomUpdates(37, 5, 40, 0, 1e-3);
+      for (const x of u) x[13] = 2;
+      return { updates: u, options: { rule: 'multi-krum', f: 1, scales: [3e38, 3e38, 3e38, 3e38, 3e38] } };
+    },
+    error: invalid(/fits in float32 for updates but received an overflow to Infinity at index 13$/),
+  },
   // clipping with fedavg
   {
     name: 'fedavg with clipping: large, small and zero-norm updates',
