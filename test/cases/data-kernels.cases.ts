@@ -173,6 +173,18 @@ export function runDataKernelsTable(backend: BackendName, open: (extra: ExtraEng
         );
       });
 
+      it('a histogram or an L1 row larger than one WebGPU binding: same counts and distances (reference fallback)', async () => {
+        const e = await engine({ maxChunkBytes: 1024 });
+        const n = 50_000;
+        const labels = randomLabels(Uint16Array, n, 300, 11);
+        const owners = randomLabels(Uint8Array, n, 100, 12);
+        // 100 × 300 bins = 120 000 bytes, and one row of 300 classes = 1200 bytes, both above 1024.
+        const h = await e.labelHistograms({ labels, owners, groups: 100, classes: 300 });
+        expect(h).toEqual(expectedHistograms(labels, 100, 300, { owners }));
+        const d = await e.l1Distances({ counts: h, classes: 300, target: uniform(300) });
+        expectClose(d, expectedL1(h, 300, uniform(300)), { rtol: 0, atol: l1Tolerance(backend, 300, uniform(300)) });
+      });
+
       it('Fashion-MNIST subset partitioned non-IID (Dirichlet α = 0.3, 10 organizations): the shards’ label counts', async () => {
         const e = await engine(SMALL_CHUNKS);
         const train = loadFashionMnist(shippedSubsetDir(), 'train');
