@@ -21,18 +21,10 @@
 //   @binding(4) status   storage rw array<atomic<u32>>, 1 entry: bit 0 = a non-finite input was seen
 //
 // Preconditions: 1 ≤ k ≤ MAX_K, 1 ≤ count, lo < hi ≤ k; the dispatch is a 2-D grid of WORKGROUP_SIZE-wide workgroups
-// (x fastest) covering at least `count` invocations. The host falls back to the reference for K > MAX_K.
+// (x fastest) covering at least `count` invocations. The host runs median-wide.wgsl for MAX_K < K ≤ 4096.
 
+// #include column-keys
 // #include sorted-column
-
-// x/2 for finite x, exactly when |x| ≥ 2^-125 (one less in the exponent field); 0 below, where x/2 is far under half
-// an ulp of the other, large, half (so the sum rounds the same).
-fn halve_large(x: f32) -> f32 {
-  if (abs(x) < 0x1p-125f) {
-    return 0.0f;
-  }
-  return bitcast<f32>(bitcast<u32>(x) - 0x00800000u);
-}
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(
@@ -52,17 +44,5 @@ fn main(
     result[i] = from_key(keys[k / 2u]);
     return;
   }
-  let a = from_key(keys[k / 2u - 1u]);
-  let b = from_key(keys[k / 2u]);
-  // Branch on the inputs, not on whether a + b overflowed (the compiler may assume finite math), and halve large values
-  // on their bits (lavapipe's compiler turns a·0.5 + b·0.5 back into (a + b)·0.5, which overflows).
-  if (max(abs(a), abs(b)) >= 0x1p100f) {
-    if (!is_finite_f32(a) || !is_finite_f32(b)) {
-      result[i] = a + b;
-    } else {
-      result[i] = halve_large(a) + halve_large(b);
-    }
-  } else {
-    result[i] = (a + b) * 0.5f;
-  }
+  result[i] = mean_of_two(from_key(keys[k / 2u - 1u]), from_key(keys[k / 2u]));
 }

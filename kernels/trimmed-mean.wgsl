@@ -20,8 +20,9 @@
 //   @binding(4) status   storage rw array<atomic<u32>>, 1 entry: bit 0 = a non-finite input was seen
 //
 // Preconditions: 1 ≤ k ≤ MAX_K, 1 ≤ count, lo < hi ≤ k; the dispatch is a 2-D grid of WORKGROUP_SIZE-wide workgroups
-// (x fastest) covering at least `count` invocations. The host falls back to the reference for K > MAX_K.
+// (x fastest) covering at least `count` invocations. The host runs trimmed-mean-wide.wgsl for MAX_K < K ≤ 4096.
 
+// #include column-keys
 // #include sorted-column
 
 @compute @workgroup_size(WORKGROUP_SIZE)
@@ -37,20 +38,9 @@ fn main(
   if (!sort_column(i)) {
     return;
   }
-  let k = params.k;
-  var s = 0.0f;
-  var c = 0.0f;
+  var sc = vec2<f32>(0.0f, 0.0f);
   for (var j = params.lo; j < params.hi; j++) {
-    let x = from_key(keys[j]);
-    let t = opaque(s + x);
-    let bp = opaque(t - s);
-    c += (s - (t - bp)) + (x - bp);
-    s = t;
+    sc = two_sum_add(sc, from_key(keys[j]));
   }
-  let n = f32(params.hi - params.lo);
-  if (is_finite_f32(s)) {
-    result[i] = (s + c) / n;
-  } else {
-    result[i] = s / n;
-  }
+  result[i] = mean_of_pair(sc, f32(params.hi - params.lo));
 }
