@@ -24,7 +24,14 @@ import type { Backend, BackendInfo } from './backend.js';
 import { GpuBufferPool, type BufferPoolStats } from './programs/buffer-pool.js';
 import { FED_AVG_FLAGS, FedAvgProgram, FLOATS_PER_WEIGHT, planFedAvg, splitWeights } from './programs/fed-avg.js';
 import { gpuError, ProgramRunner, type GpuContext } from './programs/program-runner.js';
-import { CoordinateSelectProgram, MedianProgram, planCoordinateChunk, ROBUST_GPU_MAX_K } from './programs/median.js';
+import {
+  CoordinateSelectProgram,
+  MedianProgram,
+  planCoordinateChunk,
+  ROBUST_GPU_MAX_K,
+  ROBUST_GPU_WIDE_MAX_K,
+  WideCoordinateSelectProgram,
+} from './programs/median.js';
 import { TrimmedMeanProgram } from './programs/trimmed-mean.js';
 import {
   addPartials,
@@ -111,6 +118,8 @@ export class WebGpuBackend implements Backend {
   private readonly coalitionProgram = new CoalitionValuesProgram();
   private readonly medianProgram = new MedianProgram();
   private readonly trimmedMeanProgram = new TrimmedMeanProgram();
+  private readonly wideMedianProgram = new WideCoordinateSelectProgram('median');
+  private readonly wideTrimmedMeanProgram = new WideCoordinateSelectProgram('trimmed-mean');
   private readonly squaredNormsProgram = new SquaredNormsProgram();
   /** Bytes of updates bound per dispatch: min(maxStorageBufferBindingSize, maxBufferSize, maxChunkBytes), ×4. */
   readonly chunkBytes: number;
@@ -305,8 +314,9 @@ export class WebGpuBackend implements Backend {
   }
 
   /**
-   * Coordinate-wise median (kernels/median.wgsl), bit-exact with the reference. K above ROBUST_GPU_MAX_K (the
-   * shader's private sort array) runs the JS reference instead.
+   * Coordinate-wise median, bit-exact with the reference: kernels/median.wgsl (one invocation per coordinate) up to
+   * K = ROBUST_GPU_MAX_K (128, the shader's private sort array), kernels/median-wide.wgsl (one workgroup per
+   * coordinate) up to ROBUST_GPU_WIDE_MAX_K (4096, its workgroup-memory sort array), the JS reference above.
    */
   async coordinateMedian(
     updates: readonly Float32Array[],
@@ -315,12 +325,16 @@ export class WebGpuBackend implements Backend {
   ): Promise<boolean> {
     this.guard('coordinateMedian');
     const k = updates.length;
-    if (k > ROBUST_GPU_MAX_K) return medianReference(updates, scales, out);
+    if (k > ROBUST_GPU_WIDE_MAX_K) return medianReference(updates, scales, out);
     const lo = (k - 1) >> 1;
-    return this.coordinateSelect(this.medianProgram, updates, lo, k - lo, scales, out);
+    const program = k > ROBUST_GPU_MAX_K ? this.wideMedianProgram : this.medianProgram;
+    return this.coordinateSelect(program, updates, lo, k - lo, scales, out);
   }
 
-  /** Trimmed mean (kernels/trimmed-mean.wgsl); K above ROBUST_GPU_MAX_K runs the JS reference instead. */
+  /**
+   * Trimmed mean: kernels/trimmed-mean.wgsl up to K = ROBUST_GPU_MAX_K, kernels/trimmed-mean-wide.wgsl up to
+   * ROBUST_GPU_WIDE_MAX_K, the JS reference above (as coordinateMedian).
+   */
   async trimmedMean(
     updates: readonly Float32Array[],
     trimCount: number,
@@ -329,8 +343,9 @@ export class WebGpuBackend implements Backend {
   ): Promise<boolean> {
     this.guard('trimmedMean');
     const k = updates.length;
-    if (k > ROBUST_GPU_MAX_K) return trimmedMeanReference(updates, trimCount, scales, out);
-    return this.coordinateSelect(this.trimmedMeanProgram, updates, trimCount, k - trimCount, scales, out);
+    if (k > ROBUST_GPU_WIDE_MAX_K) return trimmedMeanReference(updates, trimCount, scales, out);
+    const program = k > ROBUST_GPU_MAX_K ? this.wideTrimmedMeanProgram : this.trimmedMeanProgram;
+    return this.coordinateSelect(program, updates, trimCount, k - trimCount, scales, out);
   }
 
   /**
