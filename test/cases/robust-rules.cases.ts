@@ -182,12 +182,85 @@ export const ROBUST_RULE_CASES: RobustCase[] = [
     make: () => ({ updates: randomUpdates(4, 64, 515), options: { rule: 'median' } }),
   },
   {
-    name: 'median: K = 130, P = 70 (above the native network and the WebGPU register limit)',
+    name: 'median: K = 130, P = 70 (above the native network and WebGPU private-sort limits: the wide kernel)',
     make: () => ({ updates: randomUpdates(12, 130, 70), options: { rule: 'median' } }),
   },
   {
-    name: 'trimmed-mean: K = 129, P = 45, trim 0.3 (above both limits)',
+    name: 'trimmed-mean: K = 129, P = 45, trim 0.3 (above both limits: the wide kernel on WebGPU)',
     make: () => ({ updates: randomUpdates(13, 129, 45), options: { rule: 'trimmed-mean', trim: 0.3 } }),
+  },
+  // K above 128: WebGPU's wide kernels (one workgroup per coordinate) up to 4096, the reference above
+  {
+    name: 'median: odd K = 257, P = 33',
+    make: () => ({ updates: randomUpdates(14, 257, 33), options: { rule: 'median' } }),
+  },
+  {
+    name: 'median: even K = 1000, P = 64, ties and signed zeros',
+    make: () => ({ updates: tiedUpdates(15, 1000, 64), options: { rule: 'median' } }),
+  },
+  {
+    name: 'median: even K = 1000, P = 40',
+    make: () => ({ updates: randomUpdates(16, 1000, 40), options: { rule: 'median' } }),
+  },
+  {
+    name: 'trimmed-mean: K = 600, P = 50, trim 0.2',
+    make: () => ({ updates: randomUpdates(17, 600, 50), options: { rule: 'trimmed-mean', trim: 0.2 } }),
+  },
+  {
+    name: 'median: K = 4096, P = 5 (the largest wide K)',
+    make: () => ({ updates: randomUpdates(18, 4096, 5), options: { rule: 'median' } }),
+  },
+  {
+    name: 'trimmed-mean: K = 4096, P = 3, trim 0.1, ties',
+    make: () => ({ updates: tiedUpdates(19, 4096, 3), options: { rule: 'trimmed-mean', trim: 0.1 } }),
+  },
+  {
+    name: 'median: K = 4097, P = 4 (the WebGPU reference fallback)',
+    make: () => ({ updates: randomUpdates(40, 4097, 4), options: { rule: 'median' } }),
+  },
+  {
+    name: 'median: K = 257 streamed in chunks of 3 coordinates',
+    engine: TINY_CHUNK,
+    make: () => ({ updates: randomUpdates(41, 257, 20), options: { rule: 'median' } }),
+  },
+  {
+    name: 'median: K = 300, NaN (either sign) propagates at its coordinate, ±Infinity is ordered',
+    make: () => {
+      const u = randomUpdates(42, 300, 24);
+      u[17]![3] = NaN;
+      new Uint32Array(u[250]!.buffer)[5] = 0xffc00000;
+      u[299]![6] = NaN;
+      u[0]![6] = -Infinity;
+      for (let j = 0; j < 160; j++) u[j]![7] = Infinity;
+      u[5]![9] = -Infinity;
+      return { updates: u, options: { rule: 'median', nonFinite: 'propagate' } };
+    },
+  },
+  {
+    name: 'trimmed-mean: K = 200, Infinity is an error by default even when trimmed away',
+    make: () => {
+      const u = randomUpdates(43, 200, 30);
+      u[123]![17] = Infinity;
+      return { updates: u, options: { rule: 'trimmed-mean', trim: 0.1 } };
+    },
+    error: invalid(/finite values for updates\[123\] but received Infinity at index 17/),
+  },
+  {
+    name: 'median with clipping, K = 301: large updates and a zero update',
+    make: () => {
+      const u = randomUpdates(44, 301, 40);
+      for (const j of [3, 77, 150, 151, 152]) u[j]!.forEach((v, i) => (u[j]![i] = v * 1000));
+      u[200]!.fill(0);
+      return { updates: u, options: { rule: 'median', clip: 5 } };
+    },
+  },
+  {
+    name: 'trimmed-mean with clipping, K = 400, trim 0.25',
+    make: () => {
+      const u = randomUpdates(45, 400, 30);
+      for (let j = 0; j < 400; j += 7) u[j]!.forEach((v, i) => (u[j]![i] = v * 100));
+      return { updates: u, options: { rule: 'trimmed-mean', trim: 0.25, clip: 3 } };
+    },
   },
   {
     name: 'median: K = 33, P = 1 (one coordinate)',
