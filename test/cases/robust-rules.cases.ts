@@ -352,6 +352,25 @@ export const ROBUST_RULE_CASES: RobustCase[] = [
     tolerance: { rtol: 2 ** -23, atol: 2 ** -40 },
   },
   {
+    // The same on WebGPU's wide kernel, with n = 4094 kept values: pairs ±a + r (r in [0, 1)), each pair its own
+    // a = (1 + u)·2^e, e uniform in 0…20, so the values carry bits far below the ulp of the partial sums (up to ~2^28), and
+    // a two-sum whose error term is a plain f32 sum loses ~n·2^-49 of mean |values| (measured: 3× this tolerance).
+    name: 'trimmed-mean: heavy cancellation is float64-grade on the wide kernel (K = 4096, P = 32, trim 1/4096)',
+    make: () => {
+      const rng = new Random(34);
+      const updates = Array.from({ length: 4096 }, () => new Float32Array(32));
+      for (let i = 0; i < 32; i++) {
+        for (let j = 0; j < 4096; j += 2) {
+          const a = (1 + rng.next()) * 2 ** Math.floor(21 * rng.next());
+          updates[j]![i] = -a + rng.next();
+          updates[j + 1]![i] = a + rng.next();
+        }
+      }
+      return { updates, options: { rule: 'trimmed-mean', trim: 1 / 4096 } };
+    },
+    tolerance: { rtol: 2 ** -23, atol: 2 ** -40 },
+  },
+  {
     name: 'trimmed-mean: K = 1, P = 1',
     make: () => ({ updates: [new Float32Array([7.75])], options: { rule: 'trimmed-mean', trim: 0.5 } }),
   },
