@@ -4,7 +4,14 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 #include <vector>
+
+#include "cpu_features.h"
+
+#if COCOGEN_X86_DISPATCH
+#include <immintrin.h>
+#endif
 
 namespace cocogen {
 namespace {
@@ -264,6 +271,165 @@ int64_t L1Rows(const L1DistancesArgs& a, size_t begin, size_t end) {
   return -1;
 }
 
+#if COCOGEN_X86_DISPATCH
+
+// The AVX2 L1 kernel vectorizes across rows: lane r of a __m256d holds row r of a 4-row tile, and every lane walks the
+// classes in order with the scalar path's operations (add for the total, then 1 / T, multiply, subtract, clear the
+// sign bit, add), each an explicit intrinsic and each rounded on its own (-ffp-contract=off, and no FMA is called), so
+// every row gets the bits of L1Rows and of initialSkew. Tiles of 4 classes are loaded as 4 row vectors and transposed;
+// the last classes % 4 are gathered one value per lane.
+
+// 4 rows x classes [c, c + 4) as 4 column vectors (col[k]: class c + k of the 4 rows).
+COCOGEN_TARGET_AVX2 inline void LoadTile(const double* p, size_t stride, size_t c, __m256d col[4]) {
+  const __m256d r0 = _mm256_loadu_pd(p + c);
+  const __m256d r1 = _mm256_loadu_pd(p + stride + c);
+  const __m256d r2 = _mm256_loadu_pd(p + 2 * stride + c);
+  const __m256d r3 = _mm256_loadu_pd(p + 3 * stride + c);
+  const __m256d t0 = _mm256_unpacklo_pd(r0, r1);
+  const __m256d t1 = _mm256_unpackhi_pd(r0, r1);
+  const __m256d t2 = _mm256_unpacklo_pd(r2, r3);
+  const __m256d t3 = _mm256_unpackhi_pd(r2, r3);
+  col[0] = _mm256_permute2f128_pd(t0, t2, 0x20);
+  col[1] = _mm256_permute2f128_pd(t1, t3, 0x20);
+  col[2] = _mm256_permute2f128_pd(t0, t2, 0x31);
+  col[3] = _mm256_permute2f128_pd(t1, t3, 0x31);
+}
+
+// uint32 -> double, exact: flip the top bit, convert as int32, add 2^31 back (the sum is an integer below 2^32).
+COCOGEN_TARGET_AVX2 inline __m256d U32ToF64(__m128i v) {
+  const __m128i flipped = _mm_xor_si128(v, _mm_set1_epi32(static_cast<int>(0x80000000u)));
+  return _mm256_add_pd(_mm256_cvtepi32_pd(flipped), _mm256_set1_pd(2147483648.0));
+}
+
+COCOGEN_TARGET_AVX2 inline void LoadTile(const uint32_t* p, size_t stride, size_t c, __m256d col[4]) {
+  const __m128i r0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + c));
+  const __m128i r1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + stride + c));
+  const __m128i r2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 2 * stride + c));
+  const __m128i r3 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 3 * stride + c));
+  const __m128i t0 = _mm_unpacklo_epi32(r0, r1);
+  const __m128i t1 = _mm_unpackhi_epi32(r0, r1);
+  const __m128i t2 = _mm_unpacklo_epi32(r2, r3);
+  const __m128i t3 = _mm_unpackhi_epi32(r2, r3);
+  col[0] = U32ToF64(_mm_unpacklo_epi64(t0, t2));
+  col[1] = U32ToF64(_mm_unpackhi_epi64(t0, t2));
+  col[2] = U32ToF64(_mm_unpacklo_epi64(t1, t3));
+  col[3] = U32ToF64(_mm_unpackhi_epi64(t1, t3));
+}
+
+// Class c of the 4 rows.
+template <typename C>
+COCOGEN_TARGET_AVX2 inline __m256d LoadColumn(const C* p, size_t stride, size_t c) {
+  return _mm256_set_pd(static_cast<double>(p[3 * stride + c]), static_cast<double>(p[2 * stride + c]),
+                       static_cast<double>(p[stride + c]), static_cast<double>(p[c]));
+}
+
+// Lanes whose value is >= 0 and finite (all ones), as the scalar test !(v >= 0 && v < inf) negated.
+COCOGEN_TARGET_AVX2 inline __m256d GoodCounts(__m256d v) {
+  return _mm256_and_pd(_mm256_cmp_pd(v, _mm256_setzero_pd(), _CMP_GE_OQ),
+                       _mm256_cmp_pd(v, _mm256_set1_pd(std::numeric_limits<double>::infinity()), _CMP_LT_OQ));
+}
+
+// Rows [n, n + 4 * G): G independent 4-row tiles side by side (independent dependency chains). Returns false when a
+// count is negative or not finite (nothing is then stored).
+template <typename C, int G>
+COCOGEN_TARGET_AVX2 bool L1TilesAvx2(const L1DistancesArgs& a, size_t n) {
+  const size_t classes = a.classes;
+  const size_t body = classes & ~size_t{3};
+  const C* base = static_cast<const C*>(a.counts) + n * classes;
+  const double* t = a.target;
+  const bool check = std::is_same<C, double>::value;  // uint32 counts are always >= 0 and finite
+  __m256d total[G], good[G];
+  for (int g = 0; g < G; ++g) {
+    total[g] = _mm256_setzero_pd();
+    good[g] = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
+  }
+  for (size_t c = 0; c < body; c += 4) {
+    for (int g = 0; g < G; ++g) {
+      __m256d col[4];
+      LoadTile(base + 4 * g * classes, classes, c, col);
+      for (int k = 0; k < 4; ++k) {
+        if (check) good[g] = _mm256_and_pd(good[g], GoodCounts(col[k]));
+        total[g] = _mm256_add_pd(total[g], col[k]);
+      }
+    }
+  }
+  for (size_t c = body; c < classes; ++c) {
+    for (int g = 0; g < G; ++g) {
+      const __m256d v = LoadColumn(base + 4 * g * classes, classes, c);
+      if (check) good[g] = _mm256_and_pd(good[g], GoodCounts(v));
+      total[g] = _mm256_add_pd(total[g], v);
+    }
+  }
+  if (check) {
+    for (int g = 0; g < G; ++g) {
+      if (_mm256_movemask_pd(good[g]) != 0xF) return false;
+    }
+  }
+  const __m256d one = _mm256_set1_pd(1.0);
+  const __m256d sign = _mm256_set1_pd(-0.0);
+  __m256d inv[G], acc[G];
+  for (int g = 0; g < G; ++g) {
+    if (a.totals != nullptr) total[g] = _mm256_loadu_pd(a.totals + n + 4 * g);
+    inv[g] = _mm256_div_pd(one, total[g]);
+    acc[g] = _mm256_setzero_pd();
+  }
+  for (size_t c = 0; c < body; c += 4) {
+    for (int g = 0; g < G; ++g) {
+      __m256d col[4];
+      LoadTile(base + 4 * g * classes, classes, c, col);
+      for (int k = 0; k < 4; ++k) {
+        const __m256d d = _mm256_sub_pd(_mm256_mul_pd(col[k], inv[g]), _mm256_set1_pd(t[c + k]));
+        acc[g] = _mm256_add_pd(acc[g], _mm256_andnot_pd(sign, d));
+      }
+    }
+  }
+  for (size_t c = body; c < classes; ++c) {
+    for (int g = 0; g < G; ++g) {
+      const __m256d v = LoadColumn(base + 4 * g * classes, classes, c);
+      const __m256d d = _mm256_sub_pd(_mm256_mul_pd(v, inv[g]), _mm256_set1_pd(t[c]));
+      acc[g] = _mm256_add_pd(acc[g], _mm256_andnot_pd(sign, d));
+    }
+  }
+  const __m256d nan = _mm256_set1_pd(std::numeric_limits<double>::quiet_NaN());
+  for (int g = 0; g < G; ++g) {
+    const __m256d empty = _mm256_cmp_pd(total[g], _mm256_setzero_pd(), _CMP_EQ_OQ);
+    _mm256_storeu_pd(a.out + n + 4 * g, _mm256_blendv_pd(acc[g], nan, empty));
+  }
+  return true;
+}
+
+// Rows [begin, end): 8 at a time, then 4, then the scalar kernel for the last rows % 4. Returns the first bad index,
+// or -1.
+template <typename C>
+COCOGEN_TARGET_AVX2 int64_t L1RowsAvx2(const L1DistancesArgs& a, size_t begin, size_t end) {
+  size_t n = begin;
+  for (; n + 8 <= end; n += 8) {
+    if (!L1TilesAvx2<C, 2>(a, n)) return FirstBad<C>(a, n, 8);
+  }
+  for (; n + 4 <= end; n += 4) {
+    if (!L1TilesAvx2<C, 1>(a, n)) return FirstBad<C>(a, n, 4);
+  }
+  return n < end ? L1Rows<C>(a, n, end) : -1;
+}
+
+#endif  // COCOGEN_X86_DISPATCH
+
+using L1Kernel = int64_t (*)(const L1DistancesArgs&, size_t, size_t);
+
+template <typename C>
+L1Kernel SelectL1Kernel() {
+#if COCOGEN_X86_DISPATCH
+  switch (ActiveIsa()) {
+    case Isa::kAvx512:  // AVX2 is as wide as the rows' tiles need; AVX-512 adds nothing to a 4-row transpose
+    case Isa::kAvx2:
+      return L1RowsAvx2<C>;
+    case Isa::kScalar:
+      break;
+  }
+#endif
+  return L1Rows<C>;
+}
+
 }  // namespace
 
 void LabelHistograms(ThreadPool& pool, const LabelHistogramsArgs& args, DataKernelReport* report) {
@@ -284,13 +450,16 @@ void LabelHistograms(ThreadPool& pool, const LabelHistogramsArgs& args, DataKern
 }
 
 int64_t L1Distances(ThreadPool& pool, const L1DistancesArgs& args) {
+  static const L1Kernel kernel_f64 = SelectL1Kernel<double>();
+  static const L1Kernel kernel_u32 = SelectL1Kernel<uint32_t>();
+  const L1Kernel kernel = args.counts_f64 ? kernel_f64 : kernel_u32;
   const size_t tasks = (args.groups + kL1RowsPerTask - 1) / kL1RowsPerTask;
   std::vector<int64_t> bad(tasks, -1);
   pool.ParallelFor(tasks, 1, [&](size_t t0, size_t t1) {
     for (size_t t = t0; t < t1; ++t) {
       const size_t begin = t * kL1RowsPerTask;
       const size_t end = std::min(args.groups, begin + kL1RowsPerTask);
-      bad[t] = args.counts_f64 ? L1Rows<double>(args, begin, end) : L1Rows<uint32_t>(args, begin, end);
+      bad[t] = kernel(args, begin, end);
       if (bad[t] >= 0) break;  // this thread's later tasks cannot hold an earlier bad index
     }
   });

@@ -6,10 +6,11 @@
 // of a bad value (a label >= classes, an owner >= groups, a negative or non-finite count), and the caller discards the
 // output and raises the error.
 //
-// ISA: no AVX2 / AVX-512 versions (native/cpu_features.h). A histogram is a scatter of increments (no SIMD form on
-// AVX2; AVX-512 conflict detection costs more than it saves at 10-1000 bins), and the L1 sum must add the classes in
-// order to return the reference's bits, so both are built for the baseline and rely on threads and on independent
-// dependency chains (interleaved sub-histograms, several rows at once) instead.
+// ISA (native/cpu_features.h): a histogram is a scatter of increments (no SIMD form on AVX2; AVX-512 conflict
+// detection costs more than it saves at 10-1000 bins), so it is built for the baseline only and relies on threads and
+// interleaved sub-histograms. The L1 sum must add the classes in order to return the reference's bits, so its AVX2
+// version vectorizes across rows instead (lane r of a 4-row tile adds row r's classes in order, with the scalar
+// operations and no FMA); the scalar version runs the last rows % 4 and under COCOGEN_NATIVE_ISA=scalar.
 #ifndef COCOGEN_NATIVE_DATA_KERNELS_H_
 #define COCOGEN_NATIVE_DATA_KERNELS_H_
 
