@@ -1,4 +1,5 @@
 import { describeValue, invalidArgument, invalidArgumentText } from '../errors.js';
+import { sharesMemory } from '../util/views.js';
 
 /** The aggregation rules `aggregate` knows (server optimizers such as FedAdam are classes of their own). */
 export const AGGREGATION_RULES = ['fedavg', 'median', 'trimmed-mean', 'krum', 'multi-krum'] as const;
@@ -75,12 +76,6 @@ export interface ValidatedAggregate {
   length: number;
   nonFinite: 'error' | 'propagate';
   out: Float32Array | undefined;
-}
-
-function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
-  return (
-    a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength
-  );
 }
 
 /** Checks a list of updates: a non-empty array of Float32Array, all of one length. */
@@ -232,7 +227,7 @@ export function validateAggregate(input: unknown, options: unknown): ValidatedAg
     if (!(o.out instanceof Float32Array)) throw invalidArgument('options.out', 'a Float32Array', o.out);
     if (o.out.length !== length) throw invalidArgument('options.out', `a Float32Array of length ${length}`, o.out);
     for (let k = 0; k < updates.length; k++) {
-      if (overlaps(o.out, updates[k] as Float32Array)) {
+      if (sharesMemory(o.out, updates[k] as Float32Array)) {
         throw invalidArgumentText('options.out', 'memory that no update shares', `memory shared with updates[${k}]`);
       }
     }

@@ -12,6 +12,7 @@
  */
 import { loadAddon, requireAddon } from '../../bindings/addon.js';
 import { describeValue, invalidArgument, invalidArgumentText } from '../errors.js';
+import { sharesMemory } from '../util/views.js';
 
 let halfTable: Uint32Array | undefined;
 
@@ -146,12 +147,7 @@ export function widenToFloat32(src: Uint8Array, dtype: WidenDtype, options: Wide
         describeValue(out),
       );
     }
-    if (
-      out.buffer === src.buffer &&
-      out.byteOffset < src.byteOffset + src.byteLength &&
-      src.byteOffset < out.byteOffset + out.byteLength &&
-      out.length > 0
-    ) {
+    if (sharesMemory(out, src)) {
       throw invalidArgumentText('out', 'a Float32Array that shares no memory with src', 'one that overlaps it');
     }
   }

@@ -3,6 +3,7 @@
  * `Expected X for name but received Y`, then one backend call). Each returns the backend input with defaults filled.
  */
 import { invalidArgument } from '../../errors.js';
+import { sharesMemory } from '../../util/views.js';
 import {
   denseParameterCount,
   type DenseBackwardInput,
@@ -54,16 +55,6 @@ function finite(name: string, v: unknown, fallback: number): number {
   return v;
 }
 
-function overlaps(x: ArrayBufferView, y: ArrayBufferView): boolean {
-  return (
-    x.buffer === y.buffer &&
-    x.byteLength > 0 &&
-    y.byteLength > 0 &&
-    x.byteOffset < y.byteOffset + y.byteLength &&
-    y.byteOffset < x.byteOffset + x.byteLength
-  );
-}
-
 function labelsOf(name: string, v: unknown, length: number, classes: number): Int32Array {
   if (!(v instanceof Int32Array || v instanceof Uint8Array || v instanceof Uint16Array || v instanceof Uint32Array)) {
     throw invalidArgument(name, 'an Int32Array (or Uint8/16/32Array) of class labels', v);
@@ -96,7 +87,7 @@ export function validateGemm(
   let c: Float32Array | undefined;
   if (options.c !== undefined) {
     c = floats('options.c', options.c, M * N, `${M}×${N}`);
-    if (overlaps(c, A) || overlaps(c, B)) {
+    if (sharesMemory(c, A) || sharesMemory(c, B)) {
       throw invalidArgument('options.c', 'a Float32Array that shares no memory with a or b', c);
     }
   } else if (beta !== 0) {
@@ -221,7 +212,7 @@ export function validateTrainDense(input: TrainDenseOptions): DenseTrainInput {
   const batchSize = dim('input.batchSize', input.batchSize, 1);
   const epochRows =
     input.epochRows === undefined ? Math.max(1, order.length) : dim('input.epochRows', input.epochRows, 1);
-  if (overlaps(params, velocity)) throw invalidArgument('input.velocity', 'an array apart from params', velocity);
+  if (sharesMemory(params, velocity)) throw invalidArgument('input.velocity', 'an array apart from params', velocity);
   return {
     dims: [...dims],
     params,
