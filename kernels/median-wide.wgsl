@@ -35,10 +35,5 @@ fn main(
   if (lid != 0u || !column_is_ordered(i)) {
     return;
   }
-  let k = params.k;
-  if ((k & 1u) == 1u) {
-    result[i] = from_key(keys[k / 2u]);
-    return;
-  }
-  result[i] = mean_of_two(from_key(keys[k / 2u - 1u]), from_key(keys[k / 2u]));
+  result[i] = median_of_sorted_keys();
 }

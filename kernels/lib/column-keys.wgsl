@@ -64,6 +64,16 @@ fn mean_of_two(a: f32, b: f32) -> f32 {
   return (a + b) * 0.5f;
 }
 
+// The median of the k = params.k sorted keys in `keys` (the including kernel's sorted-column or bitonic-column array;
+// WGSL resolves module-scope names in any order): the middle value for odd k, mean_of_two of the middle pair else.
+fn median_of_sorted_keys() -> f32 {
+  let k = params.k;
+  if ((k & 1u) == 1u) {
+    return from_key(keys[k / 2u]);
+  }
+  return mean_of_two(from_key(keys[k / 2u - 1u]), from_key(keys[k / 2u]));
+}
+
 // One step of Knuth's two-sum: x added to the unevaluated pair (sc.x, sc.y) = (s, c). Every intermediate passes
 // through opaque(), or the compiler may cancel the error term away.
 fn two_sum_add(sc: vec2<f32>, x: f32) -> vec2<f32> {
