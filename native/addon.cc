@@ -289,9 +289,7 @@ void WidenToFloat32Export(const Napi::CallbackInfo& info) {
                    DescribeValue(src));
   }
   if (n == 0) return;
-  const auto s = reinterpret_cast<uintptr_t>(src.Data());
-  const auto d = reinterpret_cast<uintptr_t>(dst.Data());
-  if (s < d + n * sizeof(float) && d < s + n * element_bytes) {
+  if (Overlaps(src.Data(), n * element_bytes, dst.Data(), n * sizeof(float))) {
     ThrowError(env, ErrorCode::kInvalidArgument,
                "Expected a Float32Array that shares no memory with src for dst but received one that overlaps it");
   }

@@ -1,6 +1,7 @@
 #include "arguments.h"
 
 #include <cmath>
+#include <cstdint>
 
 #include "errors.h"
 
@@ -52,6 +53,12 @@ size_t ExpectInteger(Napi::Value value, const std::string& name, size_t min, siz
 
 std::string LengthWording(const char* type, size_t length) {
   return std::string("a ") + type + " of length " + std::to_string(length);
+}
+
+bool Overlaps(const void* a, size_t a_bytes, const void* b, size_t b_bytes) {
+  const auto x = reinterpret_cast<uintptr_t>(a);
+  const auto y = reinterpret_cast<uintptr_t>(b);
+  return a_bytes != 0 && b_bytes != 0 && x < y + b_bytes && y < x + a_bytes;
 }
 
 }  // namespace cocogen

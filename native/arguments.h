@@ -21,6 +21,9 @@ double ExpectNumber(Napi::Value value, const std::string& name);
 // An integer number in [min, max].
 size_t ExpectInteger(Napi::Value value, const std::string& name, size_t min, size_t max);
 
+// Whether the byte ranges [a, a + a_bytes) and [b, b + b_bytes) share a byte (empty ranges share none).
+bool Overlaps(const void* a, size_t a_bytes, const void* b, size_t b_bytes);
+
 // "a Float32Array of length 12": wording for length rules.
 std::string LengthWording(const char* type, size_t length);
 

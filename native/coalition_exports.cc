@@ -26,12 +26,6 @@ void ExpectLength(Napi::TypedArray array, size_t length, const char* type, const
   }
 }
 
-bool Overlaps(const void* a, size_t a_bytes, const void* b, size_t b_bytes) {
-  const auto x = reinterpret_cast<uintptr_t>(a);
-  const auto y = reinterpret_cast<uintptr_t>(b);
-  return a_bytes != 0 && b_bytes != 0 && x < y + b_bytes && y < x + a_bytes;
-}
-
 class CoalitionValuesWorker : public PromiseWorker {
  public:
   CoalitionValuesWorker(Napi::Env env, CoalitionValuesArgs args, Napi::Float64Array members,

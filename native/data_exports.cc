@@ -36,12 +36,6 @@ Napi::TypedArray ExpectIntegerArray(Napi::Value value, const std::string& name) 
   return value.As<Napi::TypedArray>();
 }
 
-bool Overlaps(const void* a, size_t a_bytes, const void* b, size_t b_bytes) {
-  const auto x = reinterpret_cast<uintptr_t>(a);
-  const auto y = reinterpret_cast<uintptr_t>(b);
-  return a_bytes != 0 && b_bytes != 0 && x < y + b_bytes && y < x + a_bytes;
-}
-
 void* DataOf(Napi::TypedArray array) { return static_cast<uint8_t*>(array.ArrayBuffer().Data()) + array.ByteOffset(); }
 
 class LabelHistogramsWorker : public PromiseWorker {
