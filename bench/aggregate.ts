@@ -8,7 +8,7 @@ import { createEngine, type Engine } from '../src/engine/engine.js';
 import { loadAddon } from '../bindings/addon.js';
 import { systemInfo } from '../src/engine/system-info.js';
 import { Random } from '../src/util/random.js';
-import type { BenchCase } from './harness.js';
+import { triadCase, type BenchCase } from './harness.js';
 
 export interface AggregateBenchConfig {
   k: number;
@@ -45,11 +45,7 @@ export async function aggregateCases(config: AggregateBenchConfig): Promise<{ ca
 
   const addon = loadAddon();
   if (addon.ok) {
-    const n = config.triadLength;
-    const a = new Float32Array(n);
-    const b = new Float32Array(n).fill(1);
-    const c = new Float32Array(n).fill(2);
-    cases.push({ name: `triad::native:n=${n}`, bytes: 3 * n * 4, run: () => addon.addon.triad(a, b, c, 3) });
+    cases.push(triadCase(addon.addon, config.triadLength));
     // The kernel alone (its non-finite flag included, computed as it stores): what `fedavg::native` costs at best.
     cases.push({
       name: `fedavg::native-kernel:${size}`,

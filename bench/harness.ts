@@ -8,6 +8,7 @@ import os from 'node:os';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemInfo, type SystemInfo } from '../src/engine/system-info.js';
+import type { CocogenAddon } from '../bindings/addon.js';
 
 export interface BenchCase {
   /** `<op>::<impl>:<size>` */
@@ -138,4 +139,15 @@ export function triadTable(
       ...extra.map((c) => c.cell(r)),
     ]),
   };
+}
+
+/**
+ * The bandwidth probe: a STREAM-style triad a = b + 3·c over three arrays of `n` float32 in the addon, 3·n·4 bytes
+ * per run (STREAM's convention; n ≥ 4× the last-level cache, as STREAM asks).
+ */
+export function triadCase(addon: CocogenAddon, n: number): BenchCase {
+  const a = new Float32Array(n);
+  const b = new Float32Array(n).fill(1);
+  const c = new Float32Array(n).fill(2);
+  return { name: `triad::native:n=${n}`, bytes: 3 * n * 4, run: () => addon.triad(a, b, c, 3) };
 }

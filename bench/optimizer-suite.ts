@@ -2,7 +2,7 @@ import { loadAddon } from '../bindings/addon.js';
 import { probeGpu } from '../bindings/dawn.js';
 import { createEngine, type Engine } from '../src/engine/engine.js';
 import { FedAdam, FedYogi } from '../src/engine/server-optimizer.js';
-import { runCases, triadTable, type BenchCase } from './harness.js';
+import { runCases, triadCase, triadTable, type BenchCase } from './harness.js';
 import type { Suite } from './suite.js';
 
 /** Bytes one step moves: x, Δ, m, v read and x, m, v written (7 float32 streams), STREAM's convention. */
@@ -25,12 +25,7 @@ export const optimizerSuite: Suite = {
     const engine: Engine | undefined = gpu.available ? await createEngine({ backend: 'webgpu' }) : undefined;
     const x = new Float32Array(p).fill(0.5);
     const delta = new Float32Array(p).fill(1e-3);
-    if (addon.ok) {
-      const a = new Float32Array(p);
-      const b = new Float32Array(p).fill(1);
-      const c = new Float32Array(p).fill(2);
-      cases.push({ name: `triad::native:n=${p}`, bytes: 3 * p * 4, run: () => addon.addon.triad(a, b, c, 3) });
-    }
+    if (addon.ok) cases.push(triadCase(addon.addon, p));
     for (const [name, Ctor] of [
       ['fedadam', FedAdam],
       ['fedyogi', FedYogi],

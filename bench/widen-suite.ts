@@ -6,7 +6,7 @@
  */
 import { loadAddon } from '../bindings/addon.js';
 import { widenToFloat32, type WidenDtype } from '../src/interop/widen.js';
-import { runCases, triadTable, type BenchCase, type BenchResult } from './harness.js';
+import { runCases, triadCase, triadTable, type BenchCase, type BenchResult } from './harness.js';
 import type { Suite } from './suite.js';
 
 const BYTES: Record<WidenDtype, number> = { F16: 2, BF16: 2, F64: 8 };
@@ -44,15 +44,7 @@ export const widenSuite: Suite = {
     const threads = addon.ok ? addon.addon.buildInfo().threads : 1;
     const results: BenchResult[] = [];
     if (addon.ok) {
-      const p = 16 * 1024 * 1024;
-      const [a, b, c] = [new Float32Array(p), new Float32Array(p).fill(1), new Float32Array(p).fill(2)];
-      results.push(
-        ...(await runCases(
-          [{ name: `triad::native:n=${p}`, bytes: 3 * p * 4, run: () => addon.addon.triad(a, b, c, 3) }],
-          options,
-          log,
-        )),
-      );
+      results.push(...(await runCases([triadCase(addon.addon, 16 * 1024 * 1024)], options, log)));
     }
     const out = new Float32Array(n);
     for (const [d, dtype] of dtypes.entries()) {
