@@ -7,7 +7,7 @@
 import { invalidArgument } from '../errors.js';
 import { Random } from '../util/random.js';
 import { roundPreservingSum } from './partition.js';
-import { gemm, orthonormalizeColumns, symmetricEigen } from './linalg.js';
+import { gemm, orthonormalizeColumns, symmetricEigen } from '../numeric/linalg.js';
 import type { Engine } from '../engine/engine.js';
 import { createModel } from './models.js';
 import { checkSamples, type LabeledSamples } from './samples.js';

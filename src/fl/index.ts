@@ -7,7 +7,7 @@ export * from './fashion-mnist.js';
 export * from './partition.js';
 export * from './federation.js';
 export * from './samples.js';
-export * from './linalg.js';
+export * from '../numeric/linalg.js';
 export * from './models.js';
 export * from './generator.js';
 export * from './train.js';

@@ -11,7 +11,7 @@
  */
 import { invalidArgument } from '../errors.js';
 import type { Random } from '../util/random.js';
-import { gemm, type Floats } from './linalg.js';
+import { gemm, type Floats } from '../numeric/linalg.js';
 
 export type ModelKind = 'softmax' | 'mlp';
 

@@ -6,9 +6,9 @@
  *   φ(u) = α·P(D₋ + u, Q₋ + s/u) + m·ln(u/d) − e·(u − d),   u ∈ [d, d + X],
  * where (D₋, Q₋) are the aggregates without n (so n's effect on the pool is included exactly).
  */
-import { commonMarginal, ownMarginal, performance } from './learning-curve.js';
-import { aggregatesAt } from './heterogeneity.js';
-import { kktResidual, memberCount, type AggregativeObjective } from './objective.js';
+import { commonMarginal, ownMarginal, performance } from '../numeric/learning-curve.js';
+import { aggregatesAt } from '../numeric/aggregates.js';
+import { kktResidual, memberCount, type AggregativeObjective } from '../numeric/aggregative-objective.js';
 import type { LearningCurve } from './scenario.js';
 
 /** Grid points used to find every local maximum of a non-concave φ before refining each by bisection. */

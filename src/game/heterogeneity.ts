@@ -34,46 +34,6 @@ export function skewMass(d: Float64Array, delta0: Float64Array): Float64Array {
   return out;
 }
 
-/** The aggregates of a set S: pooled size D_S = Σ(d+x) and Q_S = Σ s/(d+x). */
-export interface Aggregates {
-  D: number;
-  Q: number;
-}
-
-/**
- * Aggregates (D_S, Q_S) at x for the members S (all organizations when `members` is omitted).
- * @example const { D, Q } = aggregatesAt(model.d, model.s, x); const H = Q / D;
- */
-export function aggregatesAt(
-  d: Float64Array,
-  s: Float64Array,
-  x: Float64Array,
-  members?: ArrayLike<number>,
-): Aggregates {
-  let D = 0;
-  let Q = 0;
-  if (members === undefined) {
-    for (let i = 0; i < d.length; i++) {
-      const u = d[i] + x[i];
-      D += u;
-      Q += s[i] / u;
-    }
-  } else {
-    for (let k = 0; k < members.length; k++) {
-      const i = members[k];
-      const u = d[i] + x[i];
-      D += u;
-      Q += s[i] / u;
-    }
-  }
-  return { D, Q };
-}
-
-/** H_S = Q_S / D_S. */
-export function heterogeneity(agg: Aggregates): number {
-  return agg.Q / agg.D;
-}
-
 /**
  * {@link initialSkew} on an engine's L1-distance kernel (`engine.l1Distances` with the scenario's sample counts as
  * totals): the same bits on the js and native backends, float32 on WebGPU (within (3·classes + 6)·2^-24). The

@@ -17,16 +17,9 @@ export {
   type LearningCurveInput,
 } from './scenario.js';
 export { competitionEntry, uniformEntry, rowWeightedSums, columnSums } from './competition.js';
-export {
-  initialSkew,
-  initialSkewOn,
-  skewAfter,
-  skewMass,
-  aggregatesAt,
-  heterogeneity,
-  type Aggregates,
-} from './heterogeneity.js';
-export { loss, performance, commonMarginal, ownMarginal, marginalPerformance } from './learning-curve.js';
+export { initialSkew, initialSkewOn, skewAfter, skewMass } from './heterogeneity.js';
+export { aggregatesAt, heterogeneity, type Aggregates } from '../numeric/aggregates.js';
+export { loss, performance, commonMarginal, ownMarginal, marginalPerformance } from '../numeric/learning-curve.js';
 export { privateGain, marginalPrivateGain } from './private-gain.js';
 export { createGameModel, nonPotentialMembers, type GameModel } from './model.js';
 export {
@@ -40,15 +33,13 @@ export {
   welfareGradient,
   ownUtilityGradient,
 } from './utility.js';
+export { potentialObjective, welfareObjective, bestResponseObjective } from './objective.js';
+export { isConcave, kktResidual, type AggregativeObjective } from '../numeric/aggregative-objective.js';
 export {
-  potentialObjective,
-  welfareObjective,
-  bestResponseObjective,
-  isConcave,
-  kktResidual,
-  type AggregativeObjective,
-} from './objective.js';
-export { maximizeAggregative, type AggregativeSolveOptions, type AggregativeSolution } from './aggregative-solver.js';
+  maximizeAggregative,
+  type AggregativeSolveOptions,
+  type AggregativeSolution,
+} from '../numeric/aggregative-solver.js';
 export {
   bestResponse1D,
   coordinateAscent,

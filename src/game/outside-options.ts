@@ -10,10 +10,10 @@
  * some weight is ≤ 0), warm-started from the full game's aggregates. Cost: one O(N) solve per organization, so
  * O(N²) in all.
  */
-import { maximizeAggregative } from './aggregative-solver.js';
+import { maximizeAggregative } from '../numeric/aggregative-solver.js';
 import { competitionEntry } from './competition.js';
-import { aggregatesAt } from './heterogeneity.js';
-import { performance } from './learning-curve.js';
+import { aggregatesAt } from '../numeric/aggregates.js';
+import { performance } from '../numeric/learning-curve.js';
 import type { GameModel } from './model.js';
 import { privateGain } from './private-gain.js';
 import { equilibriumAmounts, type EquilibriumOptions } from './solve-equilibrium.js';

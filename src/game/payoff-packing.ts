@@ -13,8 +13,9 @@
 import type { DenseRowSumsInput, PayoffMatrixInput } from '../engine/reference/payoff-matrix.js';
 import { PAYOFF_ROW_FIELDS, PAYOFF_SCENARIO_FIELDS, ROW, SCENARIO } from '../engine/reference/payoff-matrix.js';
 import { rowWeightedSums } from './competition.js';
-import { aggregatesAt, initialSkew, skewMass } from './heterogeneity.js';
-import { performance } from './learning-curve.js';
+import { aggregatesAt } from '../numeric/aggregates.js';
+import { initialSkew, skewMass } from './heterogeneity.js';
+import { performance } from '../numeric/learning-curve.js';
 import { privateGain } from './private-gain.js';
 import type { Scenario } from './scenario.js';
 

@@ -6,6 +6,7 @@
  * programs that already hold arrays (sweeps, N = 10⁶ instances). Either throws `CocogenError('INVALID_SCENARIO')`
  * naming the organization (index and id), the field and the rule broken; nothing is computed on invalid input.
  */
+import type { LearningCurve } from '../numeric/learning-curve.js';
 import { CocogenError, describeValue } from '../errors.js';
 
 /** Competition intensities Γ: uniform (γ_nm = g/(N−1) for every m ≠ n) or a dense row-major N×N matrix. */
@@ -13,19 +14,7 @@ export type Competition =
   | { readonly kind: 'uniform'; /** each organization's total exposure g */ readonly intensity: number }
   | { readonly kind: 'matrix'; /** γ_nm at [n·N + m], zero diagonal */ readonly gamma: Float64Array };
 
-/** The learning curve L_S = L∞ + A·D^(−β) + η·H, performance P = L_ref − L (DESIGN §3.2). */
-export interface LearningCurve {
-  /** L∞ */
-  readonly floor: number;
-  /** A */
-  readonly scale: number;
-  /** β */
-  readonly exponent: number;
-  /** η */
-  readonly heterogeneity: number;
-  /** L_ref, the loss of an uninformed model (default ln C) */
-  readonly reference: number;
-}
+export type { LearningCurve } from '../numeric/learning-curve.js';
 
 /** A validated scenario. Per-organization fields are Float64Arrays of length `n` (labelCounts is n × classes). */
 export interface Scenario {

@@ -8,7 +8,7 @@
  * maximization) whose convergence status is reported — a non-converged run is labelled as such, never passed off
  * as an equilibrium.
  */
-import { maximizeAggregative } from './aggregative-solver.js';
+import { maximizeAggregative } from '../numeric/aggregative-solver.js';
 import { coordinateAscent } from './coordinate-ascent.js';
 import { createGameModel, nonPotentialMembers, type GameModel } from './model.js';
 import { bestResponseObjective, potentialObjective } from './objective.js';

@@ -7,10 +7,11 @@
  * local optima, each reached by coordinate ascent (exact global 1-D steps) from a different start: x = 0, x = X,
  * x = X/2, the equilibrium when given, and seeded random points.
  */
-import { maximizeAggregative } from './aggregative-solver.js';
+import { maximizeAggregative } from '../numeric/aggregative-solver.js';
 import { coordinateAscent } from './coordinate-ascent.js';
 import { createGameModel, type GameModel } from './model.js';
-import { isConcave, welfareObjective } from './objective.js';
+import { isConcave } from '../numeric/aggregative-objective.js';
+import { welfareObjective } from './objective.js';
 import { Random } from '../util/random.js';
 import type { Scenario } from './scenario.js';
 import { socialWelfare, utilities } from './utility.js';

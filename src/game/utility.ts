@@ -6,8 +6,8 @@
  *   Φ    = P_N + Σ_n (a_n g_n − c_n x_n)/w_n                 (meaningful when every w_n > 0)
  */
 import { rowWeightedSums } from './competition.js';
-import { aggregatesAt } from './heterogeneity.js';
-import { commonMarginal, ownMarginal, performance } from './learning-curve.js';
+import { aggregatesAt } from '../numeric/aggregates.js';
+import { commonMarginal, ownMarginal, performance } from '../numeric/learning-curve.js';
 import type { GameModel } from './model.js';
 import { privateGain, marginalPrivateGain } from './private-gain.js';
 

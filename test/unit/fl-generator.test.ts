@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CocogenError } from '../../src/errors.js';
 import { SUBSET_PUBLIC_COUNT, loadFashionMnist, shippedSubsetDir, splitPublic } from '../../src/fl/fashion-mnist.js';
 import { PpcaGenerator, generatorQuality, syntheticClassCounts } from '../../src/fl/generator.js';
-import { symmetricEigen } from '../../src/fl/linalg.js';
+import { symmetricEigen } from '../../src/numeric/linalg.js';
 import { labelHistogram, samplesOf, type LabeledSamples } from '../../src/fl/samples.js';
 import { Random } from '../../src/util/random.js';
 import { expectClose } from '../support/expect-close.js';

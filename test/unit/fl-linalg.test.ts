@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CocogenError } from '../../src/errors.js';
-import { gemm, orthonormalizeColumns, symmetricEigen } from '../../src/fl/linalg.js';
+import { gemm, orthonormalizeColumns, symmetricEigen } from '../../src/numeric/linalg.js';
 import { Random } from '../../src/util/random.js';
 import { expectClose } from '../support/expect-close.js';
 

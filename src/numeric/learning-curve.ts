@@ -1,9 +1,22 @@
 /**
- * The learning curve as a function of the aggregates (DESIGN §3.2): L = L∞ + A·D^(−β) + η·Q/D, P = L_ref − L.
+ * The learning curve as a function of the aggregates (DESIGN §3.2), part of the numeric core that the game, the
+ * incentive layer and the engine's coalition-value kernel share: L = L∞ + A·D^(−β) + η·Q/D, P = L_ref − L.
  * Replaceable: the solvers use only `performance` and `marginalPerformance` below, and the structure that
  * P is concave in x (§3.4).
  */
-import type { LearningCurve } from './scenario.js';
+/** The learning curve L_S = L∞ + A·D^(−β) + η·H, performance P = L_ref − L (DESIGN §3.2). */
+export interface LearningCurve {
+  /** L∞ */
+  readonly floor: number;
+  /** A */
+  readonly scale: number;
+  /** β */
+  readonly exponent: number;
+  /** η */
+  readonly heterogeneity: number;
+  /** L_ref, the loss of an uninformed model (default ln C) */
+  readonly reference: number;
+}
 
 /** L_S from the aggregates. */
 export function loss(curve: LearningCurve, D: number, Q: number): number {
