@@ -8,7 +8,7 @@
 import { closeSync, mkdirSync, openSync, rmSync, statfsSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEngine } from '../src/engine/engine.js';
-import { aggregateFiles, peakRssBytes } from '../src/engine/out-of-core.js';
+import { aggregateFiles, peakRssBytes } from '../src/interop/out-of-core.js';
 import { npyHeader } from '../src/interop/npy.js';
 import { totalmem } from 'node:os';
 import type { BenchResult } from './harness.js';

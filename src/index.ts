@@ -37,7 +37,7 @@ export {
   DEFAULT_BLOCK_ELEMENTS,
   type AggregateFilesOptions,
   type AggregateFilesStats,
-} from './engine/out-of-core.js';
+} from './interop/out-of-core.js';
 export { MappedFile, type MapOptions } from './interop/mapped-file.js';
 export {
   TensorFile,

@@ -1,6 +1,7 @@
-import { closeSync, ftruncateSync, openSync, statSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync } from 'node:fs';
 import { requireAddon, type MappedFileHandle } from '../../bindings/addon.js';
 import { CocogenError } from '../errors.js';
+import { fileSize } from './file-bytes.js';
 import { ioError } from './tensor-file-error.js';
 
 export interface MapOptions {
@@ -114,22 +115,3 @@ export class MappedFile {
     this.#handle = undefined;
   }
 }
-
-/** Size of a file in bytes; IO_ERROR (reason 'not-found' for a path that is not a readable file) otherwise. */
-export function fileSize(path: string): number {
-  try {
-    const st = statSync(path);
-    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
-    return st.size;
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const reason = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'not a regular file' : err.message;
-    throw ioError(
-      path,
-      `Could not read ${JSON.stringify(path)}: ${reason}`,
-      BAD_PATH.has(err.code ?? '') ? 'not-found' : 'os',
-    );
-  }
-}
-
-const BAD_PATH = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'EACCES', 'EPERM', 'ENAMETOOLONG']);

@@ -4,9 +4,8 @@
  * data. Reads little-endian f4, f2 and f8; writes v1 '<f4'. One array per file: its tensor is named {@link NPY_TENSOR_NAME}.
  */
 import { ioError } from './tensor-file-error.js';
-import { fileSize } from './mapped-file.js';
-import { readBytes } from './safetensors.js';
-import type { TensorDtype, TensorFileLayout, TensorSpec } from './tensor-file.js';
+import { fileSize, readBytes } from './file-bytes.js';
+import type { TensorDtype, TensorFileLayout, TensorSpec } from './tensor-layout.js';
 
 /** The name under which a `.npy` file's one array is matched against other inputs. */
 export const NPY_TENSOR_NAME = 'array';

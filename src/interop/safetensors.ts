@@ -3,39 +3,18 @@
  * `{ name: { dtype, shape, data_offsets: [begin, end] }, "__metadata__"?: { string: string } }`, then the data,
  * offsets relative to its start. Reads F32, F16, BF16 and F64; writes F32.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
 import { ioError } from './tensor-file-error.js';
-import { fileSize } from './mapped-file.js';
+import { fileSize, readBytes } from './file-bytes.js';
 import {
   DTYPE_BYTES,
   type TensorDtype,
   type TensorFileLayout,
   type TensorInfo,
   type TensorSpec,
-} from './tensor-file.js';
+} from './tensor-layout.js';
 
 /** The reference implementation's cap on the header (100 MB): anything longer is corruption, not a header. */
 const MAX_HEADER_BYTES = 100_000_000;
-
-function readBytes(path: string, position: number, length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    let done = 0;
-    while (done < length) {
-      const n = readSync(fd, out, done, length - done, position + done);
-      if (n === 0) break;
-      done += n;
-    }
-    if (done < length) throw new Error(`end of file after ${position + done} bytes`);
-  } catch (e) {
-    throw ioError(path, `Could not read ${JSON.stringify(path)}: ${(e as Error).message}`, 'os');
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-  return out;
-}
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
@@ -134,5 +113,3 @@ export function safetensorsHeader(specs: readonly TensorSpec[], metadata?: Recor
   out.set(text, 8);
   return out;
 }
-
-export { readBytes };

@@ -10,37 +10,24 @@ import { MappedFile } from './mapped-file.js';
 import { NPY_TENSOR_NAME, npyHeader, readNpyLayout } from './npy.js';
 import { readSafetensorsLayout, safetensorsHeader } from './safetensors.js';
 import { ioError } from './tensor-file-error.js';
+import {
+  DTYPE_BYTES,
+  type TensorDtype,
+  type TensorFileFormat,
+  type TensorFileLayout,
+  type TensorInfo,
+  type TensorSpec,
+} from './tensor-layout.js';
 import { copyFloat32, widenToFloat32 } from './widen.js';
 
-export type TensorDtype = 'F32' | 'F16' | 'BF16' | 'F64';
-export const DTYPE_BYTES: Record<TensorDtype, number> = { F32: 4, F16: 2, BF16: 2, F64: 8 };
-export type TensorFileFormat = 'safetensors' | 'npy';
-
-/** One tensor of a file: where its bytes are (absolute offset in the file) and what they hold. */
-export interface TensorInfo {
-  name: string;
-  dtype: TensorDtype;
-  shape: readonly number[];
-  /** Elements: the product of the shape. */
-  length: number;
-  byteOffset: number;
-  byteLength: number;
-}
-
-export interface TensorFileLayout {
-  path: string;
-  format: TensorFileFormat;
-  /** File size in bytes. */
-  size: number;
-  tensors: TensorInfo[];
-  metadata?: Record<string, string>;
-}
-
-/** What a writer needs to know of a tensor before its data: name and shape (always written as F32). */
-export interface TensorSpec {
-  name: string;
-  shape: readonly number[];
-}
+export {
+  DTYPE_BYTES,
+  type TensorDtype,
+  type TensorFileFormat,
+  type TensorFileLayout,
+  type TensorInfo,
+  type TensorSpec,
+} from './tensor-layout.js';
 
 /** The format of a path, from its extension; INVALID_ARGUMENT for any other extension. */
 export function tensorFileFormat(path: string): TensorFileFormat {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/engine.js';
-import { aggregateFiles } from '../../src/engine/out-of-core.js';
+import { aggregateFiles } from '../../src/interop/out-of-core.js';
 import type { AggregateOptions } from '../../src/engine/validate-aggregate.js';
 import { TensorFile, writeTensorFile } from '../../src/interop/tensor-file.js';
 import { Random } from '../../src/util/random.js';

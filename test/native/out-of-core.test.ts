@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
-import { aggregateFiles } from '../../src/engine/out-of-core.js';
+import { aggregateFiles } from '../../src/interop/out-of-core.js';
 import { TensorFile, writeTensorFile } from '../../src/interop/tensor-file.js';
 import { fedAvgFloat64 } from '../cases/fed-avg.cases.js';
 import { expectClose } from '../support/expect-close.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createEngine, BACKEND_CHOICES, type BackendChoice } from '../../engine/engine.js';
-import { aggregateFiles, DEFAULT_BLOCK_ELEMENTS } from '../../engine/out-of-core.js';
+import { aggregateFiles, DEFAULT_BLOCK_ELEMENTS } from '../../interop/out-of-core.js';
 import { AGGREGATION_RULES } from '../../engine/validate-aggregate.js';
 import { CocogenError, invalidArgument, invalidArgumentText } from '../../errors.js';
 import { isBadTensorInput } from '../../interop/tensor-file-error.js';

@@ -10,18 +10,12 @@
  * the weighted average of the selected inputs.
  */
 import { readFileSync } from 'node:fs';
-import type { Engine } from './engine.js';
-import type { AggregateOptions } from './validate-aggregate.js';
-import { validateAggregate } from './validate-aggregate.js';
-import { clipScales, krumAverageWeights, krumScores, krumSelect } from './reference/robust-selection.js';
+import type { Engine } from '../engine/engine.js';
+import type { AggregateOptions } from '../engine/validate-aggregate.js';
+import { validateAggregate } from '../engine/validate-aggregate.js';
+import { clipScales, krumAverageWeights, krumScores, krumSelect } from '../engine/reference/robust-selection.js';
 import { CocogenError, invalidArgument } from '../errors.js';
-import {
-  matchTensorLayouts,
-  TensorFile,
-  TensorFileWriter,
-  type TensorBlock,
-  type TensorInfo,
-} from '../interop/tensor-file.js';
+import { matchTensorLayouts, TensorFile, TensorFileWriter, type TensorBlock, type TensorInfo } from './tensor-file.js';
 
 /** Default block: 4M float32 (16 MiB) per input. */
 export const DEFAULT_BLOCK_ELEMENTS = 4 * 1024 * 1024;

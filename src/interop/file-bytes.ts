@@ -1,0 +1,46 @@
+/**
+ * Plain reads of a file's size and of a byte range, with the folder's IO_ERROR wording: what the format readers need
+ * before (or instead of) mapping a file.
+ */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { ioError } from './tensor-file-error.js';
+
+/** Size of a file in bytes; IO_ERROR (reason 'not-found' for a path that is not a readable file) otherwise. */
+export function fileSize(path: string): number {
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
+    return st.size;
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const reason = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'not a regular file' : err.message;
+    throw ioError(
+      path,
+      `Could not read ${JSON.stringify(path)}: ${reason}`,
+      BAD_PATH.has(err.code ?? '') ? 'not-found' : 'os',
+    );
+  }
+}
+
+const BAD_PATH = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'EACCES', 'EPERM', 'ENAMETOOLONG']);
+
+/** `length` bytes at `position`; IO_ERROR naming the file when it is shorter or unreadable. */
+export function readBytes(path: string, position: number, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    let done = 0;
+    while (done < length) {
+      const n = readSync(fd, out, done, length - done, position + done);
+      if (n === 0) break;
+      done += n;
+    }
+    if (done < length) throw new Error(`end of file after ${position + done} bytes`);
+  } catch (e) {
+    throw ioError(path, `Could not read ${JSON.stringify(path)}: ${(e as Error).message}`, 'os');
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  return out;
+}
