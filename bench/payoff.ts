@@ -1,12 +1,12 @@
 /**
- * Payoff-matrix suite: the whole payoff-kernel path of `engine.payoffMatrix` (packing, the O(N²) dense row sums,
+ * Payoff-matrix suite: the whole payoff-kernel path of `payoffMatrix(scenario, x, { engine })` (packing, the O(N²) dense row sums,
  * the O(N·S) grid kernel, levels) on a dense-Γ scenario, per backend, measured in one run. Setup (the scenario,
  * its equilibrium, the engines and their pipelines) stays outside the timed region.
  * Target (issue 3): N = 4096 dense Γ, native ≥ 5× the JS reference. WebGPU (lavapipe on CPU-only machines) is
  * reported, not targeted.
  */
 import { createEngine, type Engine } from '../src/engine/engine.js';
-import { randomScenario, solveEquilibrium } from '../src/game/index.js';
+import { payoffMatrix, randomScenario, solveEquilibrium } from '../src/game/index.js';
 import { systemInfo } from '../src/engine/system-info.js';
 import { runCases, type BenchResult } from './harness.js';
 import type { BenchCase } from './harness.js';
@@ -36,7 +36,7 @@ export async function payoffCases(config: {
       // Dense row sums (2 vectors) + ~25 flops per grid point, for GFLOP/s.
       flops: batch * (4 * n * n + 25 * n * s),
       run: async () => {
-        await engine.payoffMatrix(scenarios, profiles, { gridSize: s });
+        await payoffMatrix(scenarios, profiles, { engine, gridSize: s });
       },
     });
   }
@@ -46,7 +46,7 @@ export async function payoffCases(config: {
 export const payoffSuite: Suite = {
   name: 'payoff',
   help: `payoff [--n 4096] [--s 64] [--batch 1] [--backends native,js,webgpu] [--quick]
-    engine.payoffMatrix on a dense-Γ scenario at its equilibrium (row sums + grid kernel), per backend, one run.`,
+    payoffMatrix on a dense-Γ scenario at its equilibrium (row sums + grid kernel), per backend, one run.`,
   options: {
     n: { type: 'string', default: '4096' },
     s: { type: 'string', default: '64' },

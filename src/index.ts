@@ -61,3 +61,4 @@ export * from './game/index.js';
 export { Random } from './util/random.js';
 export * from './fl/index.js';
 export * from './incentive/index.js';
+import './deprecated.js';

@@ -31,13 +31,6 @@ import {
 import { loadAddon } from '../../bindings/addon.js';
 import { probeGpu } from '../../bindings/dawn.js';
 import {
-  evaluatePayoffMatrix,
-  validatePayoffMatrix,
-  type PayoffMatrixOptions,
-  type PayoffMatrixResult,
-} from '../game/payoff-matrix.js';
-import type { Scenario } from '../game/scenario.js';
-import {
   validateCoalitionValues,
   type CoalitionValuesInput,
   type CoalitionValuesOutput,
@@ -78,6 +71,18 @@ const engineBackends = new WeakMap<Engine, Backend>();
  */
 export function engineBackend(engine: Engine): Backend | undefined {
   return engineBackends.get(engine);
+}
+
+/**
+ * @internal The backend of an `engine` option handed to domain code (the one form in which game, incentive and FL
+ * functions run on an engine: `fn(input, { engine })`): INVALID_ARGUMENT naming `argument` when it is not an Engine,
+ * DISPOSED when it has been disposed.
+ */
+export function backendOfOption(engine: unknown, method: string, argument = 'options.engine'): Backend {
+  const backend = engine instanceof Engine ? engineBackends.get(engine) : undefined;
+  if (backend === undefined) throw invalidArgument(argument, 'an Engine from createEngine()', engine);
+  if ((engine as Engine).disposed) throw new CocogenError('DISPOSED', `Cannot call ${method}() after dispose()`);
+  return backend;
 }
 
 /**
@@ -186,26 +191,6 @@ export class Engine {
         return detail();
       }
     }
-  }
-
-  /**
-   * The payoff matrix of a round: for every organization n and grid point s_j = X_n·t_j, U_n(s_j, x_−n) with the
-   * others held at x, and each organization's best grid response. Pass arrays of scenarios (same N) and profiles
-   * to evaluate a batch (a sweep) in one pass. A dense Γ costs O(B·N²) on the backend, the grid O(B·N·S).
-   * Bad input throws `CocogenError` (`INVALID_ARGUMENT`) naming the argument.
-   *
-   * @example
-   * const eq = solveEquilibrium(scenario);
-   * const pm = await engine.payoffMatrix(scenario, eq.x, { gridSize: 65 });
-   * pm.bestGain; // ≤ ~0 at an equilibrium: no grid deviation pays
-   */
-  async payoffMatrix(
-    scenario: Scenario | readonly Scenario[],
-    x: ArrayLike<number> | readonly ArrayLike<number>[],
-    options: PayoffMatrixOptions = {},
-  ): Promise<PayoffMatrixResult> {
-    this.#guard('payoffMatrix');
-    return evaluatePayoffMatrix(this.#backend, validatePayoffMatrix(scenario, x, options));
   }
 
   /**

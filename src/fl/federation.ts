@@ -3,7 +3,8 @@
  * partition, report each organization's label counts (what the game's scenario takes as h_n), and give an
  * organization synthetic samples from a generator so that its label mix moves toward a target p*.
  */
-import type { Engine } from '../engine/engine.js';
+import { backendOfOption, createEngine, type Engine } from '../engine/engine.js';
+import { checkOptions } from '../util/options.js';
 import { invalidArgument } from '../errors.js';
 import type { Random } from '../util/random.js';
 import type { Generator } from './generator.js';
@@ -82,20 +83,30 @@ export async function withSynthetic(
   return { real: org.real, synthetic, syntheticCounts: counts };
 }
 
+/** Options of {@link shardLabelCounts}. */
+export interface ShardLabelCountsOptions {
+  /** Classes C (default 10). */
+  classes?: number;
+  /** Count on this engine's label-histogram kernel (default: the JS reference kernel). */
+  engine?: Engine;
+}
+
 /**
- * Each organization's label counts h_n (what {@link partitionFederation} reports as `labelCounts`) on an engine's
+ * Each organization's label counts h_n (what {@link partitionFederation} reports as `labelCounts`) on a
  * label-histogram kernel: the labels of every shard gathered into one array, counted per shard (CSR offsets) in one
  * call. Exact on every backend, so equal to `labelCounts` of the same partition.
  *
  * @example
- * const counts = await labelCountsOn(engine, pool.y, fed.indices); // deep-equals fed.labelCounts
+ * const counts = await shardLabelCounts(pool.y, fed.indices, { engine }); // deep-equals fed.labelCounts
  */
-export async function labelCountsOn(
-  engine: Engine,
+export async function shardLabelCounts(
   labels: Uint8Array,
   indices: readonly Int32Array[],
-  classes = 10,
+  options: ShardLabelCountsOptions = {},
 ): Promise<number[][]> {
+  checkOptions(options, ['classes', 'engine'], 'options');
+  const { classes = 10, engine } = options;
+  if (engine !== undefined) backendOfOption(engine, 'shardLabelCounts');
   const offsets = new Array<number>(indices.length + 1).fill(0);
   indices.forEach((idx, n) => (offsets[n + 1] = offsets[n]! + idx.length));
   const gathered = new Uint8Array(offsets[indices.length]!);
@@ -108,6 +119,22 @@ export async function labelCountsOn(
       gathered[at + j] = labels[i]!;
     }
   });
-  const counts = await engine.labelHistograms({ labels: gathered, offsets, groups: indices.length, classes });
-  return indices.map((_, n) => Array.from(counts.subarray(n * classes, (n + 1) * classes)));
+  const input = { labels: gathered, offsets, groups: indices.length, classes };
+  const runner = engine ?? (await createEngine({ backend: 'js' }));
+  try {
+    const counts = await runner.labelHistograms(input);
+    return indices.map((_, n) => Array.from(counts.subarray(n * classes, (n + 1) * classes)));
+  } finally {
+    if (runner !== engine) runner.dispose();
+  }
+}
+
+/** @deprecated Use `shardLabelCounts(labels, indices, { engine, classes })`: the one form of domain code on an engine. */
+export function labelCountsOn(
+  engine: Engine,
+  labels: Uint8Array,
+  indices: readonly Int32Array[],
+  classes = 10,
+): Promise<number[][]> {
+  return shardLabelCounts(labels, indices, { engine, classes });
 }

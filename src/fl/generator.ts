@@ -8,7 +8,8 @@ import { invalidArgument } from '../errors.js';
 import { Random } from '../util/random.js';
 import { roundPreservingSum } from './partition.js';
 import { gemm, orthonormalizeColumns, symmetricEigen } from '../numeric/linalg.js';
-import type { Engine } from '../engine/engine.js';
+import { backendOfOption, type Engine } from '../engine/engine.js';
+import { checkOptions } from '../util/options.js';
 import { createModel } from './models.js';
 import { checkSamples, type LabeledSamples } from './samples.js';
 import { evaluate, trainLocal, type Evaluation } from './train.js';
@@ -26,9 +27,20 @@ export interface Generator {
   readonly costPerSample: number;
   /**
    * `classCounts[c]` samples of class c, rows grouped by class in class order, features in [0, 1].
-   * All randomness comes from `rng`, so the same state gives the same samples.
+   * All randomness comes from `rng`, so the same state gives the same samples. A generator that has numeric work an
+   * engine can run takes `options.engine` (the one form in which domain code runs on an engine); others ignore it.
    */
-  generate(classCounts: readonly number[], rng: Random): LabeledSamples | Promise<LabeledSamples>;
+  generate(
+    classCounts: readonly number[],
+    rng: Random,
+    options?: GenerateOptions,
+  ): LabeledSamples | Promise<LabeledSamples>;
+}
+
+/** Options of {@link Generator.generate}. */
+export interface GenerateOptions {
+  /** Run the sampling's numeric kernels (PPCA: the GEMM) on this engine. */
+  engine?: Engine;
 }
 
 export interface PpcaOptions {
@@ -115,33 +127,49 @@ export class PpcaGenerator implements Generator {
     return new PpcaGenerator(d, classes, q, perClass, noiseScale);
   }
 
-  generate(classCounts: readonly number[], rng: Random): LabeledSamples {
+  /**
+   * Samples through the reference GEMM, synchronously; with `options.engine`, through the engine's GEMM kernel
+   * (native or WebGPU) and as a Promise: the same random draws, so the samples differ only by the kernel's float32
+   * rounding.
+   *
+   * @example
+   * const fast = await gen.generate([100, 0, 0, 0, 0, 0, 0, 0, 0, 0], new Random(7), { engine });
+   */
+  generate(
+    classCounts: readonly number[],
+    rng: Random,
+    options: GenerateOptions & { engine: Engine },
+  ): Promise<LabeledSamples>;
+  generate(classCounts: readonly number[], rng: Random, options?: GenerateOptions): LabeledSamples;
+  generate(
+    classCounts: readonly number[],
+    rng: Random,
+    options: GenerateOptions = {},
+  ): LabeledSamples | Promise<LabeledSamples> {
+    checkOptions(options, ['engine'], 'options');
+    if (options.engine !== undefined) return this.#generateOn(options.engine, classCounts, rng);
     const draw = this.#draw(classCounts, rng);
     for (const p of draw.parts) gemm(p.n, this.features, this.components, p.z, p.loadings, p.out, GEMM_OPTIONS);
     return this.#finish(draw);
   }
 
-  /**
-   * The same generator sampling through an engine's GEMM kernel (native or WebGPU) instead of the reference loop: the
-   * same random draws, so the samples differ from {@link generate}'s only by the kernel's float32 rounding.
-   *
-   * @example
-   * const fast = gen.on(await createEngine({ backend: 'native' }));
-   * const { x, y } = await fast.generate([100, 0, 0, 0, 0, 0, 0, 0, 0, 0], new Random(7));
-   */
+  async #generateOn(engine: Engine, classCounts: readonly number[], rng: Random): Promise<LabeledSamples> {
+    backendOfOption(engine, 'generate');
+    const draw = this.#draw(classCounts, rng);
+    for (const p of draw.parts) {
+      await engine.gemm(p.n, this.features, this.components, p.z, p.loadings, { ...GEMM_OPTIONS, c: p.out });
+    }
+    return this.#finish(draw);
+  }
+
+  /** @deprecated Use `generate(classCounts, rng, { engine })`, the one form in which domain code runs on an engine. */
   on(engine: Engine): Generator {
     return {
       name: this.name,
       features: this.features,
       classes: this.classes,
       costPerSample: this.costPerSample,
-      generate: async (classCounts, rng) => {
-        const draw = this.#draw(classCounts, rng);
-        for (const p of draw.parts) {
-          await engine.gemm(p.n, this.features, this.components, p.z, p.loadings, { ...GEMM_OPTIONS, c: p.out });
-        }
-        return this.#finish(draw);
-      },
+      generate: (classCounts, rng) => this.generate(classCounts, rng, { engine }),
     };
   }
 

@@ -16,7 +16,7 @@ import { buildScenario, loss as curveLossAt, type LearningCurveInput, type Scena
 import { Random } from '../util/random.js';
 import { federationHeterogeneity } from './calibration.js';
 import { partitionFederation, type Federation } from './federation.js';
-import { PpcaGenerator, syntheticClassCounts, type Generator } from './generator.js';
+import { PpcaGenerator, syntheticClassCounts, type GenerateOptions, type Generator } from './generator.js';
 import { checkSamples, concatSamples, type LabeledSamples } from './samples.js';
 import { createModel, type Model, type ModelKind } from './models.js';
 import type { FederatedData } from './simulation-data.js';
@@ -215,6 +215,7 @@ class SyntheticDraws {
   constructor(
     private readonly generator: Generator,
     private readonly seed: number,
+    private readonly options: GenerateOptions,
   ) {}
 
   clear(): void {
@@ -232,7 +233,8 @@ class SyntheticDraws {
         if (!chunk) {
           const want = new Array<number>(classes).fill(0);
           want[c] = CHUNK;
-          chunk = await this.generator.generate(want, new Random(deriveSeed(this.seed, 4, round, org, c, i)));
+          const rng = new Random(deriveSeed(this.seed, 4, round, org, c, i));
+          chunk = await this.generator.generate(want, rng, this.options);
           checkSamples('generated samples', chunk, features, classes);
           if (chunk.y.length !== CHUNK) throw invalidArgument('generator output', `${CHUNK} samples`, chunk.y.length);
           this.#chunks.set(key, chunk);
@@ -294,8 +296,7 @@ export async function simulate(
   const total = config.rounds * config.strategies.length;
   let done = state.completedRounds * config.strategies.length;
   // Sampling is a GEMM: on the engine's kernel unless the engine is the JS reference.
-  const sampler = generator instanceof PpcaGenerator && engine.backend !== 'js' ? generator.on(engine) : generator;
-  const synthetic = new SyntheticDraws(sampler, config.seed);
+  const synthetic = new SyntheticDraws(generator, config.seed, engine.backend !== 'js' ? { engine } : {});
   for (let round = state.completedRounds; round < config.rounds; round++) {
     synthetic.clear();
     for (const name of config.strategies) {

@@ -6,11 +6,36 @@
  * Q_S = Σ_{n∈S} s_n/(d_n + x_n), s_n = d_n²·(δ⁰_n)². Everything the learning curve needs from x is the pair of
  * aggregates (D_S, Q_S): the aggregative structure the solvers use.
  */
-import type { Engine } from '../engine/engine.js';
+import { backendOfOption, type Engine } from '../engine/engine.js';
+import { checkOptions } from '../util/options.js';
 import type { Scenario } from './scenario.js';
 
-/** δ⁰_n = ‖h_n/d_n − p*‖₁ for every organization. */
-export function initialSkew(s: Scenario): Float64Array {
+/** Where {@link initialSkew} runs: without an engine, the plain-TS loop (the reference), synchronously. */
+export interface InitialSkewOptions {
+  /**
+   * Run on this engine's L1-distance kernel (`engine.l1Distances` with the sample counts as totals) and resolve: the
+   * same bits on the js and native backends, float32 on WebGPU (within (3·classes + 6)·2^-24).
+   */
+  engine?: Engine;
+}
+
+/**
+ * δ⁰_n = ‖h_n/d_n − p*‖₁ for every organization; a Promise when `options.engine` is given. The game's own paths use
+ * the synchronous reference.
+ *
+ * @example
+ * const delta0 = initialSkew(scenario);
+ * const same = await initialSkew(scenario, { engine }); // = delta0 on js / native
+ */
+export function initialSkew(s: Scenario, options: InitialSkewOptions & { engine: Engine }): Promise<Float64Array>;
+export function initialSkew(s: Scenario, options?: InitialSkewOptions): Float64Array;
+export function initialSkew(s: Scenario, options: InitialSkewOptions = {}): Float64Array | Promise<Float64Array> {
+  checkOptions(options, ['engine'], 'options');
+  if (options.engine !== undefined) return initialSkewOnEngine(options.engine, s);
+  return initialSkewReference(s);
+}
+
+function initialSkewReference(s: Scenario): Float64Array {
   const { n, classes, labelCounts, samples, targetDistribution } = s;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -34,15 +59,13 @@ export function skewMass(d: Float64Array, delta0: Float64Array): Float64Array {
   return out;
 }
 
-/**
- * {@link initialSkew} on an engine's L1-distance kernel (`engine.l1Distances` with the scenario's sample counts as
- * totals): the same bits on the js and native backends, float32 on WebGPU (within (3·classes + 6)·2^-24). The
- * game's own paths keep the plain-TS loop above, which is the reference.
- *
- * @example
- * const delta0 = await initialSkewOn(engine, scenario); // = initialSkew(scenario) on js / native
- */
-export async function initialSkewOn(engine: Engine, s: Scenario): Promise<Float64Array> {
+/** @deprecated Use `initialSkew(scenario, { engine })`, the one form in which domain code runs on an engine. */
+export function initialSkewOn(engine: Engine, s: Scenario): Promise<Float64Array> {
+  return initialSkew(s, { engine });
+}
+
+async function initialSkewOnEngine(engine: Engine, s: Scenario): Promise<Float64Array> {
+  backendOfOption(engine, 'initialSkew');
   return engine.l1Distances({
     counts: s.labelCounts,
     groups: s.n,

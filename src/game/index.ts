@@ -65,6 +65,7 @@ export {
 } from './solve-game.js';
 export { randomScenario, type RandomScenarioOptions } from './random-scenario.js';
 export {
+  payoffMatrix,
   validatePayoffMatrix,
   evaluatePayoffMatrix,
   MAX_PAYOFF_MATRIX_ENTRIES,

@@ -9,6 +9,8 @@
  * relative to x without cancellation (float64 on js/native, float32 on WebGPU).
  */
 import type { Backend } from '../engine/backend.js';
+import { backendOfOption, type Engine } from '../engine/engine.js';
+import { JsBackend } from '../engine/js-backend.js';
 import { invalidArgument, invalidArgumentText } from '../errors.js';
 import { packPayoffInput, planRivalSums, rivalSums } from './payoff-packing.js';
 import type { Scenario } from './scenario.js';
@@ -20,6 +22,8 @@ export interface PayoffMatrixOptions {
   grid?: ArrayLike<number>;
   /** Return the B·N·S matrix (default true); false returns only each row's best response (for huge N·S). */
   matrix?: boolean;
+  /** Run the kernels on this engine's backend (default: the JS reference kernels). */
+  engine?: Engine;
 }
 
 export interface PayoffMatrixResult {
@@ -85,8 +89,8 @@ function isNumberList(v: unknown): v is ArrayLike<number> {
 }
 
 /**
- * Checks every argument of `engine.payoffMatrix` (one message template, naming the argument) and normalizes a single
- * scenario to a batch of one.
+ * Checks every argument of {@link payoffMatrix} but the engine (one message template, naming the argument) and
+ * normalizes a single scenario to a batch of one.
  */
 export function validatePayoffMatrix(scenario: unknown, x: unknown, options: unknown): PayoffMatrixRequest {
   const batched = Array.isArray(scenario);
@@ -172,6 +176,29 @@ export function validatePayoffMatrix(scenario: unknown, x: unknown, options: unk
     );
   }
   return { scenarios: scenarios as Scenario[], profiles, grid, matrix };
+}
+
+/**
+ * The payoff matrix of a round: for every organization n and grid point s_j = X_n·t_j, U_n(s_j, x_−n) with the
+ * others held at x, and each organization's best grid response. Pass arrays of scenarios (same N) and profiles to
+ * evaluate a batch (a sweep) in one pass. A dense Γ costs O(B·N²) on the backend, the grid O(B·N·S). The kernels run on
+ * `options.engine`'s backend, or on the JS reference without one. Bad input throws `CocogenError`
+ * (`INVALID_ARGUMENT`) naming the argument; a disposed engine, `DISPOSED`.
+ *
+ * @example
+ * const eq = solveEquilibrium(scenario);
+ * const pm = await payoffMatrix(scenario, eq.x, { engine, gridSize: 65 });
+ * pm.bestGain; // ≤ ~0 at an equilibrium: no grid deviation pays
+ */
+export async function payoffMatrix(
+  scenario: Scenario | readonly Scenario[],
+  x: ArrayLike<number> | readonly ArrayLike<number>[],
+  options: PayoffMatrixOptions = {},
+): Promise<PayoffMatrixResult> {
+  const isObject = typeof options === 'object' && options !== null && !Array.isArray(options);
+  const { engine, ...rest } = isObject ? options : ({} as PayoffMatrixOptions);
+  const backend = engine === undefined ? new JsBackend() : backendOfOption(engine, 'payoffMatrix');
+  return evaluatePayoffMatrix(backend, validatePayoffMatrix(scenario, x, isObject ? rest : options));
 }
 
 /**

@@ -16,10 +16,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/engine.js';
 import { CocogenError } from '../../src/errors.js';
 import { loadFashionMnist, shippedSubsetDir } from '../../src/fl/fashion-mnist.js';
-import { labelCountsOn } from '../../src/fl/federation.js';
+import { shardLabelCounts } from '../../src/fl/federation.js';
 import { dirichletPartition } from '../../src/fl/partition.js';
 import { labelHistogram } from '../../src/fl/samples.js';
-import { initialSkew, initialSkewOn } from '../../src/game/heterogeneity.js';
+import { initialSkew } from '../../src/game/heterogeneity.js';
 import { randomScenario } from '../../src/game/random-scenario.js';
 import { engineCache, type ExtraEngineOptions } from '../support/engine-cache.js';
 import { expectClose } from '../support/expect-close.js';
@@ -195,7 +195,7 @@ export function runDataKernelsTable(backend: BackendName, open: (extra: ExtraEng
             10,
           ),
         );
-        expect(await labelCountsOn(e, train.labels, indices)).toEqual(expected);
+        expect(await shardLabelCounts(train.labels, indices, { engine: e })).toEqual(expected);
         // The same partition as owners over the pool.
         const owners = new Uint8Array(train.labels.length);
         indices.forEach((idx, n) => idx.forEach((i) => (owners[i] = n)));
@@ -291,14 +291,14 @@ export function runDataKernelsTable(backend: BackendName, open: (extra: ExtraEng
         }
       });
 
-      it('the game’s δ⁰: initialSkewOn equals initialSkew (bit for bit on js and native)', async () => {
+      it('the game’s δ⁰: initialSkew on the engine equals the reference (bit for bit on js and native)', async () => {
         const e = await engine();
         for (const [n, classes, seed] of [
           [12, 10, 3],
           [40, 256, 4],
         ] as const) {
           const s = randomScenario({ n, classes, seed });
-          const on = await initialSkewOn(e, s);
+          const on = await initialSkew(s, { engine: e });
           const ref = initialSkew(s);
           if (backend === 'webgpu')
             expectClose(on, ref, { rtol: 0, atol: l1Tolerance(backend, classes, s.targetDistribution) });

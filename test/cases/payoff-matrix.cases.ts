@@ -23,6 +23,7 @@ import {
   aggregatesAt,
   bestResponse1D,
   createGameModel,
+  payoffMatrix,
   performance,
   privateGain,
   randomScenario,
@@ -437,6 +438,12 @@ function checkResult(result: PayoffMatrixResult, input: PayoffInput, backend: Ba
   });
 }
 
+/** The case's options with the engine added; options that are not an object stay as they are (they are the error). */
+function onEngine(options: unknown, engine: Engine): PayoffMatrixOptions {
+  const isObject = typeof options === 'object' && options !== null && !Array.isArray(options);
+  return (isObject ? { ...options, engine } : options) as PayoffMatrixOptions;
+}
+
 /**
  * Run the whole table against one backend, plus (float64 backends) the agreement with the game layer's exact best
  * response and the equilibrium check of DESIGN §3.5.
@@ -452,7 +459,7 @@ export function runPayoffMatrixTable(backend: Backend, open: () => Promise<Engin
         expect(e.backend).toBe(backend);
         const input = c.make();
         if (c.error) {
-          const error = await e.payoffMatrix(input.scenario, input.x, input.options).then(
+          const error = await payoffMatrix(input.scenario, input.x, onEngine(input.options, e)).then(
             () => undefined,
             (err: unknown) => err,
           );
@@ -461,7 +468,7 @@ export function runPayoffMatrixTable(backend: Backend, open: () => Promise<Engin
           expect((error as CocogenError).message).toMatch(c.error.message);
           return;
         }
-        const result = await e.payoffMatrix(input.scenario, input.x, input.options);
+        const result = await payoffMatrix(input.scenario, input.x, onEngine(input.options, e));
         checkResult(result, input, backend);
       });
     }
@@ -473,7 +480,7 @@ export function runPayoffMatrixTable(backend: Backend, open: () => Promise<Engin
           const sc = randomScenario({ n: 30, seed: 50, competition, rivalry: 0.3, privateGain: 0.05 });
           const x = profile(sc, 50);
           const S = 1025;
-          const result = await e.payoffMatrix(sc, x, { gridSize: S, matrix: false });
+          const result = await payoffMatrix(sc, x, { engine: e, gridSize: S, matrix: false });
           const model = createGameModel(sc);
           const { D, Q } = aggregatesAt(model.d, model.s, x);
           for (let i = 0; i < sc.n; i++) {
@@ -499,7 +506,7 @@ export function runPayoffMatrixTable(backend: Backend, open: () => Promise<Engin
           const sc = randomScenario({ n: 25, seed: 51, competition, intensity: 0.5, privateGain: 0.05 });
           const eq = solveEquilibrium(sc);
           expect(eq.converged).toBe(true);
-          const result = await e.payoffMatrix(sc, eq.x, { gridSize: 513, matrix: false });
+          const result = await payoffMatrix(sc, eq.x, { engine: e, gridSize: 513, matrix: false });
           for (let i = 0; i < sc.n; i++) {
             expect(result.bestGain[i]!, `organization ${i}`).toBeLessThanOrEqual(1e-9 * Math.abs(eq.utilities[i]!));
           }
@@ -511,7 +518,7 @@ export function runPayoffMatrixTable(backend: Backend, open: () => Promise<Engin
       const e = await open();
       e.dispose();
       const sc = randomScenario({ n: 2 });
-      await expect(e.payoffMatrix(sc, [0, 0])).rejects.toMatchObject({ code: 'DISPOSED' });
+      await expect(payoffMatrix(sc, [0, 0], { engine: e })).rejects.toMatchObject({ code: 'DISPOSED' });
     });
 
     it('cleans up', async () => {

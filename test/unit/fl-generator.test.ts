@@ -170,7 +170,7 @@ describe('label histogram of generated data', () => {
   });
 });
 
-describe('PpcaGenerator.on(engine)', () => {
+describe('PpcaGenerator.generate(counts, rng, { engine })', () => {
   it('samples through the engine GEMM with the same draws as the reference path', async () => {
     const { createEngine } = await import('../../src/engine/engine.js');
     const gen = PpcaGenerator.fit(samplesOf(loadFashionMnist(shippedSubsetDir(), 'train')), 10, {
@@ -182,7 +182,7 @@ describe('PpcaGenerator.on(engine)', () => {
     for (const backend of ['js', 'native'] as const) {
       const engine = await createEngine({ backend });
       try {
-        const fast = await gen.on(engine).generate(counts, new Random(11));
+        const fast = await gen.generate(counts, new Random(11), { engine });
         expect(Array.from(fast.y)).toEqual(Array.from(reference.y));
         // float32 accumulation on native: within a few ulp of the pixel scale
         expectClose(fast.x, reference.x, { rtol: 1e-5, atol: 1e-5 });
