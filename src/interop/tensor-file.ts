@@ -12,13 +12,12 @@ import { readSafetensorsLayout, safetensorsHeader } from './safetensors.js';
 import { ioError } from './tensor-file-error.js';
 import {
   DTYPE_BYTES,
-  type TensorDtype,
   type TensorFileFormat,
   type TensorFileLayout,
   type TensorInfo,
   type TensorSpec,
 } from './tensor-layout.js';
-import { copyFloat32, widenToFloat32 } from './widen.js';
+import { widenToFloat32 } from './widen.js';
 
 export {
   DTYPE_BYTES,

@@ -13,7 +13,6 @@ import {
   restrictScenario,
   shapleyValues,
   symmetryClasses,
-  type CoalitionGame,
 } from '../../src/incentive/index.js';
 import { expectClose } from '../support/expect-close.js';
 import { COALITION_CASES } from '../cases/coalition-values.cases.js';
