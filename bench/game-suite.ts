@@ -1,5 +1,5 @@
 /**
- * The game solver at scale (issue 3's targets), measured in one run:
+ * The game solver at scale (targets in docs/benchmarks.md), measured in one run:
  * - `solve::equilibrium:N=10^6` — the aggregative solver on uniform competition, to KKT ≤ 1e-9;
  * - `solve::equilibrium:N=10^5` beside `solve::scipy-lbfgsb:N=10^5` (L-BFGS-B on −Φ with box bounds and the exact
  *   gradient, run when python3 with scipy is present) and the whole `cocogen solve` command on the same instance,

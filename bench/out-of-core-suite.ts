@@ -1,8 +1,8 @@
 /**
- * Out-of-core aggregation (issue 6): K updates of P float32 each, as .npy files on disk whose total exceeds what one
+ * Out-of-core aggregation: K updates of P float32 each, as .npy files on disk whose total exceeds what one
  * would hold in memory, aggregated by `aggregateFiles` in column blocks through memory maps. Reports time, GB/s
  * (bytes read + written) and the process's peak RSS, so that bounded resident memory can be seen. Setup (writing the
- * inputs) is outside the timed region; the files are removed afterwards. The default is the issue's 16 × 512M
+ * inputs) is outside the timed region; the files are removed afterwards. The default is the target's 16 × 512M
  * float32 = 32 GiB (needs that much free disk; --p scales it down).
  */
 import { closeSync, mkdirSync, openSync, rmSync, statfsSync, writeFileSync, writeSync } from 'node:fs';

@@ -2,7 +2,7 @@
  * Payoff-matrix suite: the whole payoff-kernel path of `payoffMatrix(scenario, x, { engine })` (packing, the O(N²) dense row sums,
  * the O(N·S) grid kernel, levels) on a dense-Γ scenario, per backend, measured in one run. Setup (the scenario,
  * its equilibrium, the engines and their pipelines) stays outside the timed region.
- * Target (issue 3): N = 4096 dense Γ, native ≥ 5× the JS reference. WebGPU (lavapipe on CPU-only machines) is
+ * Target: N = 4096 dense Γ, native ≥ 5× the JS reference. WebGPU (lavapipe on CPU-only machines) is
  * reported, not targeted.
  */
 import { createEngine, type Engine } from '../src/engine/engine.js';

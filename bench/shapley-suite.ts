@@ -1,10 +1,10 @@
 /**
- * Shapley values (issue 4's targets), measured in one run:
+ * Shapley values (targets in docs/benchmarks.md), measured in one run:
  * - `shapley::exact-js:n=20` — all 2^20 coalition optima (Gray-code order, warm-started aggregative solves) and the
  *   exact weighted sum, on the JS reference kernel (src/incentive/coalition-values.ts); coalition solves per second
  *   and Newton passes per solve beside it.
  * - `shapley::exact-native:n=20` — the same through `shapleyValues(model, { engine })` on the native backend (the
- *   coalition-value kernel on every core, Gray-code blocks with warm starts, off the main thread); the issue's target
+ *   coalition-value kernel on every core, Gray-code blocks with warm starts, off the main thread); the target
  *   is native ≥ 10× JS, reported as the ratio of best times, with the largest Shapley-value difference to JS.
  * - `shapley::exact-webgpu:n=20` — the same on the WebGPU backend (float32, one invocation per coalition), reported
  *   only, with its adapter; skipped when there is no adapter.

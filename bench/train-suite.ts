@@ -1,5 +1,5 @@
 /**
- * Centralized training benchmark (issue 5's accuracy target): the MLP 784-h-10 (ReLU, softmax cross-entropy) on
+ * Centralized training benchmark (its accuracy target, docs/benchmarks.md): the MLP 784-h-10 (ReLU, softmax cross-entropy) on
  * the full Fashion-MNIST (60k train / 10k test, or --data DIR) trained on the native engine's kernels
  * (`engine.trainDense`: one call into the addon per epoch, the velocity carried across epochs), minibatch SGD with
  * heavy-ball momentum and a cosine learning-rate decay per epoch. After every epoch the test set is evaluated

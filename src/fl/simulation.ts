@@ -1,5 +1,5 @@
 /**
- * The federated simulation of DESIGN §5.4 (issue 5, items 5 and 7): the game decides, from the calibrated learning
+ * The federated simulation of DESIGN §5.4: the game decides, from the calibrated learning
  * curve, how much synthetic data every organization generates; the organizations generate it with the PPCA generator
  * (fitted on the public split) so that their label mix moves toward p*, train locally, the server aggregates with
  * FedAvg on the engine, and the global model is tested. Every strategy runs on the same seeds — the same partition,

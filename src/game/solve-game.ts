@@ -1,6 +1,6 @@
 /**
  * Everything `cocogen solve` reports for one round: potential weights, outside options, the equilibrium, the
- * social optimum and the baselines (DESIGN §3.5, issue 3 item 5). `gameSolutionToJSON` gives the exact JSON
+ * social optimum and the baselines (DESIGN §3.5). `gameSolutionToJSON` gives the exact JSON
  * object the CLI prints.
  */
 import { radgBaseline, vcflBaseline, wcoBaseline, type BaselineResult } from './baselines.js';

@@ -1,5 +1,5 @@
 /**
- * The JSON form of a mechanism run: the `mechanism` block of `cocogen solve --json` (issue 4 item 5) with the
+ * The JSON form of a mechanism run: the `mechanism` block of `cocogen solve --json` (docs/incentive.md) with the
  * property report and the comparators beside it. Typed arrays become arrays, non-finite numbers null, indices ids.
  */
 import { compareSchemes, SCHEMES, type SchemeName, type SchemeOutcome } from './comparators.js';

@@ -1,5 +1,5 @@
 /**
- * The property report every mechanism run carries (DESIGN §4, issue 4 item 6). Each property is 'pass', 'fail', or
+ * The property report every mechanism run carries (DESIGN §4). Each property is 'pass', 'fail', or
  * 'infeasible' (no budget-balanced mechanism can have it on this instance: reported, never papered over):
  *
  * - budgetBalance: |Σ τ_n| / Σ |U_n| ≤ 1e-9;

@@ -1,5 +1,5 @@
 /**
- * Many rounds (DESIGN §4, issue 4 item 7): each round the organizations still in the federation play the round game
+ * Many rounds (DESIGN §4): each round the organizations still in the federation play the round game
  * among themselves (sub-scenario.ts: competition among members), are paid by a scheme (comparators.ts: none,
  * marginal, shapley, mechanism), and every organization whose payoff falls below its outside option leaves — for
  * good (it trains alone from then on). Each scheme runs its own history from the full federation.
