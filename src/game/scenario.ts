@@ -137,6 +137,21 @@ function isArrayLike(v: unknown): v is ArrayLike<unknown> {
   return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
 }
 
+/**
+ * The entries of a column as float64, refusing anything that is not a number: `Float64Array.from` would turn null,
+ * true, "0.1" and [0.1] into numbers silently. Range rules are checked afterwards, per field.
+ */
+function numbersOf(list: ArrayLike<unknown>, name: string): Float64Array {
+  if (list instanceof Float64Array) return Float64Array.from(list);
+  const out = new Float64Array(list.length);
+  for (let k = 0; k < list.length; k++) {
+    const v = list[k];
+    if (typeof v !== 'number') throw invalid(`${name}[${k}]`, 'a number', describeValue(v));
+    out[k] = v;
+  }
+  return out;
+}
+
 function rejectUnknownKeys(obj: Record<string, unknown>, allowed: Set<string>, path: string): void {
   for (const key of Object.keys(obj)) {
     if (!allowed.has(key)) {
@@ -289,7 +304,7 @@ function buildValidated(columns: ScenarioColumns, allowFlat: boolean): Scenario 
     const v = columns[name];
     if (v === undefined && optional) return new Float64Array(n);
     if (!isArrayLike(v) || v.length !== n) throw invalid(name, `an array of length ${n}`, describeValue(v));
-    return Float64Array.from(v as ArrayLike<number>);
+    return numbersOf(v, name);
   };
   const samples = column('samples');
   const marketValue = column('marketValue');
@@ -300,7 +315,7 @@ function buildValidated(columns: ScenarioColumns, allowFlat: boolean): Scenario 
   if (!isArrayLike(lc) || lc.length !== n * classes) {
     throw invalid('labelCounts', `an array of length ${n * classes} (N × C)`, describeValue(lc));
   }
-  const labelCounts = Float64Array.from(lc as ArrayLike<number>);
+  const labelCounts = numbersOf(lc, 'labelCounts');
 
   for (let i = 0; i < n; i++) {
     const id = ids[i];
@@ -391,17 +406,16 @@ function readCompetition(input: unknown, n: number, ids: readonly string[], allo
           { organization: { index: i, id: ids[i] }, field: 'competition' },
         );
       }
-      for (let j = 0; j < n; j++) gamma[i * n + j] = row[j] as number;
     }
-  } else {
-    for (let k = 0; k < n * n; k++) gamma[k] = input[k] as number;
   }
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
-      const v = gamma[i * n + j];
+      // Read from the input itself, not a Float64Array copy: storing null, true, "0.1" or [0.1] would coerce them.
+      const v: unknown = flat ? input[i * n + j] : (input[i] as ArrayLike<unknown>)[j];
       const path = `competition[${i}][${j}] (${JSON.stringify(ids[i])} vs ${JSON.stringify(ids[j])})`;
       const extra = { organization: { index: i, id: ids[i] }, field: 'competition', column: j };
       if (typeof v !== 'number' || !Number.isFinite(v)) throw invalid(path, 'a finite number', describeValue(v), extra);
+      gamma[i * n + j] = v;
       if (i === j && v !== 0) throw invalid(path, 'zero on the diagonal (γ_nn = 0)', describeValue(v), extra);
       if (v < 0) throw invalid(path, 'a number ≥ 0', describeValue(v), extra);
     }

@@ -215,3 +215,66 @@ describe('parseScenario', () => {
     expect(() => parseScenario([])).toThrow(/scenario/);
   });
 });
+
+describe('strict JSON types: no value is coerced into a number', () => {
+  const matrix = () => [
+    [0, 0.1, 0.2],
+    [0.1, 0, 0.3],
+    [0.2, 0.3, 0],
+  ];
+  for (const [label, bad] of [
+    ['null', null],
+    ['true', true],
+    ['the string "0.1"', '0.1'],
+    ['an empty array', []],
+    ['the array [0.1]', [0.1]],
+  ] as const) {
+    it(`a competition entry that is ${label} is refused, naming competition[i][j]`, () => {
+      const offDiagonal = errorOf((s) => {
+        s.competition = matrix();
+        s.competition[0][1] = bad;
+      });
+      expect(offDiagonal.message).toMatch(/^Expected a finite number for competition\[0\]\[1\] \("h-a" vs "h-b"\)/);
+      const diagonal = errorOf((s) => {
+        s.competition = matrix();
+        s.competition[2][2] = bad;
+      });
+      expect(diagonal.message).toMatch(/^Expected a finite number for competition\[2\]\[2\]/);
+    });
+  }
+
+  it('buildScenario refuses a column entry that is not a number, naming its index', () => {
+    const columns = {
+      ids: ['a', 'b'],
+      classes: 2,
+      samples: [10, 10],
+      labelCounts: [5, 5, 9, 1],
+      marketValue: [1, 1],
+      costPerSample: [0, 0],
+      maxSynthetic: [100, 100],
+      competition: { uniform: 0.2 },
+      learningCurve: { floor: 0.3, scale: 3, exponent: 0.3, heterogeneity: 0.4 },
+    };
+    expect(buildScenario(columns).n).toBe(2);
+    for (const [field, value] of [
+      ['samples', [10, '10']],
+      ['marketValue', [null, 1]],
+      ['maxSynthetic', [100, true]],
+      ['labelCounts', [5, 5, [9], 1]],
+    ] as const) {
+      let error: unknown;
+      try {
+        buildScenario({ ...columns, [field]: value } as never);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(CocogenError);
+      expect((error as CocogenError).code).toBe('INVALID_SCENARIO');
+      expect((error as CocogenError).message).toMatch(new RegExp(`^Expected a number for ${field}\\[\\d\\]`));
+    }
+    // A flat N×N competition array is read as strictly as rows are.
+    expect(() => buildScenario({ ...columns, competition: [0, null, 0.1, 0] } as never)).toThrow(
+      /competition\[0\]\[1\]/,
+    );
+  });
+});
