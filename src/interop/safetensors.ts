@@ -35,13 +35,18 @@ export function readSafetensorsLayout(path: string): TensorFileLayout {
   if (n > BigInt(MAX_HEADER_BYTES)) throw corrupt(`the header length ${n} exceeds ${MAX_HEADER_BYTES} bytes`);
   const headerBytes = Number(n);
   let header: unknown;
+  let headerText: string;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(readBytes(path, 8, headerBytes)));
+    headerText = new TextDecoder('utf-8', { fatal: true }).decode(readBytes(path, 8, headerBytes));
+    header = JSON.parse(headerText);
   } catch (e) {
     throw corrupt(`the header is not JSON (${(e as Error).message})`);
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header))
     throw corrupt('the header is not a JSON object');
+  // JSON.parse keeps the last of two equal keys: a duplicate tensor would silently hide the first one's data.
+  const duplicate = duplicateTopLevelKey(headerText);
+  if (duplicate !== undefined) throw corrupt('the header lists this name twice', duplicate);
   const dataStart = 8 + headerBytes;
   const dataBytes = size - dataStart;
   const tensors: TensorInfo[] = [];
@@ -50,7 +55,12 @@ export function readSafetensorsLayout(path: string): TensorFileLayout {
     if (name === '__metadata__') {
       if (entry === null || typeof entry !== 'object' || Array.isArray(entry))
         throw corrupt('__metadata__ is not an object');
-      metadata = Object.fromEntries(Object.entries(entry as object).map(([k, v]) => [k, String(v)]));
+      metadata = Object.create(null) as Record<string, string>;
+      for (const [k, v] of Object.entries(entry as object)) {
+        if (typeof v !== 'string')
+          throw corrupt(`__metadata__.${k} is not a string (the format maps strings to strings)`);
+        metadata[k] = v;
+      }
       continue;
     }
     if (entry === null || typeof entry !== 'object') throw corrupt('the entry is not an object', name);
@@ -85,7 +95,11 @@ export function readSafetensorsLayout(path: string): TensorFileLayout {
     }
     tensors.push({ name, dtype, shape, length, byteOffset: dataStart + begin, byteLength: end - begin });
   }
-  const sorted = [...tensors].sort((a, b) => a.byteOffset - b.byteOffset);
+  // By start, then end: an empty tensor sorts before a tensor that starts where it does, so whether a range is
+  // accepted does not depend on the order the header lists the tensors in.
+  const sorted = [...tensors].sort(
+    (a, b) => a.byteOffset - b.byteOffset || a.byteOffset + a.byteLength - (b.byteOffset + b.byteLength),
+  );
   for (let i = 1; i < sorted.length; i++) {
     const prev = sorted[i - 1]!;
     if (sorted[i]!.byteOffset < prev.byteOffset + prev.byteLength) {
@@ -97,7 +111,8 @@ export function readSafetensorsLayout(path: string): TensorFileLayout {
 
 /** The header bytes (length prefix, JSON padded with spaces to a multiple of 8) of an all-F32 file, in spec order. */
 export function safetensorsHeader(specs: readonly TensorSpec[], metadata?: Record<string, string>): Uint8Array {
-  const header: Record<string, unknown> = {};
+  // No prototype: a tensor named "__proto__" is then an ordinary key, written and read back like any other.
+  const header = Object.create(null) as Record<string, unknown>;
   if (metadata) header.__metadata__ = metadata;
   let offset = 0;
   for (const s of specs) {
@@ -112,4 +127,36 @@ export function safetensorsHeader(specs: readonly TensorSpec[], metadata?: Recor
   new DataView(out.buffer).setBigUint64(0, BigInt(text.length), true);
   out.set(text, 8);
   return out;
+}
+
+/**
+ * The first key that appears twice at the top level of a JSON object text, or undefined. A scan of strings and
+ * nesting only: the text has already parsed as JSON.
+ */
+function duplicateTopLevelKey(text: string): string | undefined {
+  const seen = new Set<string>();
+  let depth = 0;
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      if (depth === 1 && expectKey) {
+        const key = JSON.parse(text.slice(i, j + 1)) as string;
+        if (seen.has(key)) return key;
+        seen.add(key);
+        expectKey = false;
+      }
+      i = j;
+    } else if (c === '{' || c === '[') {
+      depth++;
+      if (depth === 1) expectKey = true;
+    } else if (c === '}' || c === ']') {
+      depth--;
+    } else if (c === ',' && depth === 1) {
+      expectKey = true;
+    }
+  }
+  return undefined;
 }

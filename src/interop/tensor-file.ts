@@ -5,7 +5,7 @@
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, extname } from 'node:path';
-import { CocogenError } from '../errors.js';
+import { CocogenError, describeValue, invalidArgument } from '../errors.js';
 import { MappedFile } from './mapped-file.js';
 import { NPY_TENSOR_NAME, npyHeader, readNpyLayout } from './npy.js';
 import { readSafetensorsLayout, safetensorsHeader } from './safetensors.js';
@@ -183,6 +183,7 @@ export class TensorFileWriter {
         { path },
       );
     }
+    checkSpecs(specs, metadata);
     this.path = path;
     this.specs = specs;
     this.#expected = specs.reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
@@ -255,18 +256,51 @@ export class TensorFileWriter {
   }
 }
 
+/**
+ * What every writer checks before a byte is written, so that what is written reads back as it was given: names are
+ * strings, unique, and not the format's `__metadata__` key; shapes are lists of safe non-negative integers; metadata
+ * maps strings to strings.
+ */
+function checkSpecs(specs: readonly TensorSpec[], metadata: Record<string, string> | undefined): void {
+  if (!Array.isArray(specs)) throw invalidArgument('tensors', 'an array of { name, shape }', specs);
+  const names = new Set<string>();
+  specs.forEach((spec, i) => {
+    const name: unknown = spec?.name;
+    if (typeof name !== 'string') throw invalidArgument(`tensors[${i}].name`, 'a string', name);
+    if (name === '__metadata__')
+      throw invalidArgument(
+        `tensors[${i}].name`,
+        'a name other than "__metadata__" (the header key of metadata)',
+        name,
+      );
+    if (names.has(name)) throw invalidArgument(`tensors[${i}].name`, 'a name no other tensor has', name);
+    names.add(name);
+    const shape: unknown = spec.shape;
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+      throw invalidArgument(`tensors[${i}].shape`, 'an array of integers ≥ 0', shape);
+  });
+  if (metadata === undefined) return;
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))
+    throw invalidArgument('metadata', 'an object of strings', metadata);
+  for (const [key, value] of Object.entries(metadata)) {
+    if (typeof value !== 'string') throw invalidArgument(`metadata.${key}`, 'a string', value);
+  }
+}
+
 /** Writes float32 tensors to a safetensors or `.npy` file (by extension), atomically. */
 export function writeTensorFile(
   path: string,
   tensors: readonly (TensorSpec & { data: Float32Array })[],
   metadata?: Record<string, string>,
 ): void {
+  checkSpecs(tensors, metadata);
   for (const t of tensors) {
     const length = t.shape.reduce((a, b) => a * b, 1);
-    if (!t.shape.every((d) => Number.isSafeInteger(d) && d >= 0) || t.data.length !== length) {
+    if (!(t.data instanceof Float32Array) || t.data.length !== length) {
+      const received = t.data instanceof Float32Array ? `one of length ${t.data.length}` : describeValue(t.data);
       throw new CocogenError(
         'INVALID_ARGUMENT',
-        `Expected a Float32Array of length ${length} (shape [${t.shape.join(', ')}]) for tensor "${t.name}" but received one of length ${t.data.length}`,
+        `Expected a Float32Array of length ${length} (shape [${t.shape.join(', ')}]) for tensor "${t.name}" but received ${received}`,
         { tensor: t.name },
       );
     }

@@ -1,12 +1,18 @@
 /** safetensors / .npy headers: layouts read without mapping, and every kind of bad file → IO_ERROR naming file and tensor. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CocogenError } from '../../src/errors.js';
 import { npyHeader } from '../../src/interop/npy.js';
 import { safetensorsHeader } from '../../src/interop/safetensors.js';
-import { matchTensorLayouts, readTensorFileLayout } from '../../src/interop/tensor-file.js';
+import {
+  matchTensorLayouts,
+  readTensorFileLayout,
+  TensorFile,
+  TensorFileWriter,
+  writeTensorFile,
+} from '../../src/interop/tensor-file.js';
 import { widenBfloat16, widenFloat16 } from '../../src/interop/widen.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cocogen-interop-'));
@@ -245,5 +251,122 @@ describe('widening', () => {
     expect(Array.from(widenBfloat16(bf, new Float32Array(3)))).toEqual([1, -2, 6.28125]);
     const nan = widenFloat16(new Uint8Array([0x01, 0x7e]), new Float32Array(1));
     expect(Number.isNaN(nan[0])).toBe(true);
+  });
+});
+
+describe('names and metadata round-trip exactly or are refused', () => {
+  const data = (n: number, at = 0) => Float32Array.from({ length: n }, (_, i) => at + i);
+
+  it('a tensor named "__proto__" (or "constructor") is written and read back like any other', () => {
+    const path = join(dir, 'proto.safetensors');
+    writeTensorFile(path, [
+      { name: '__proto__', shape: [2], data: data(2) },
+      { name: 'constructor', shape: [3], data: data(3, 10) },
+    ]);
+    const layout = readTensorFileLayout(path);
+    expect(layout.tensors.map((t) => t.name)).toEqual(['__proto__', 'constructor']);
+    const file = TensorFile.open(path);
+    try {
+      expect(Array.from(file.tensor('__proto__'))).toEqual([0, 1]);
+      expect(Array.from(file.tensor('constructor'))).toEqual([10, 11, 12]);
+    } finally {
+      file.dispose();
+    }
+  });
+
+  it('metadata with a "__proto__" key round-trips', () => {
+    const path = join(dir, 'meta-proto.safetensors');
+    const metadata = JSON.parse('{"__proto__": "x", "format": "pt"}') as Record<string, string>;
+    writeTensorFile(path, [{ name: 'w', shape: [1], data: data(1) }], metadata);
+    expect({ ...readTensorFileLayout(path).metadata }).toEqual(metadata);
+  });
+
+  const refused: [string, () => void, RegExp][] = [
+    [
+      'a tensor named "__metadata__"',
+      () => writeTensorFile(join(dir, 'm.safetensors'), [{ name: '__metadata__', shape: [1], data: data(1) }]),
+      /tensors\[0\]\.name/,
+    ],
+    [
+      'two tensors of one name',
+      () =>
+        writeTensorFile(join(dir, 'dup.safetensors'), [
+          { name: 'w', shape: [1], data: data(1) },
+          { name: 'w', shape: [2], data: data(2) },
+        ]),
+      /a name no other tensor has for tensors\[1\]\.name/,
+    ],
+    [
+      'a name that is not a string',
+      () => new TensorFileWriter(join(dir, 'n.safetensors'), [{ name: 7 as never, shape: [1] }]),
+      /a string for tensors\[0\]\.name/,
+    ],
+    [
+      'a metadata value that is not a string',
+      () =>
+        writeTensorFile(join(dir, 'mv.safetensors'), [{ name: 'w', shape: [1], data: data(1) }], {
+          step: 3 as never,
+        }),
+      /a string for metadata\.step but received 3/,
+    ],
+    [
+      'data that is not a Float32Array',
+      () => writeTensorFile(join(dir, 'd.safetensors'), [{ name: 'w', shape: [2], data: [1, 2] as never }]),
+      /Float32Array of length 2 .* but received an array of length 2/,
+    ],
+  ];
+  for (const [what, write, message] of refused) {
+    it(`refuses ${what} with INVALID_ARGUMENT, writing nothing`, () => {
+      const before = readdirSync(dir).length;
+      expect(write).toThrow(CocogenError);
+      try {
+        write();
+      } catch (e) {
+        expect((e as CocogenError).code).toBe('INVALID_ARGUMENT');
+        expect((e as CocogenError).message).toMatch(message);
+      }
+      expect(readdirSync(dir).length).toBe(before);
+    });
+  }
+
+  it('a header that lists one name twice is corrupt, naming it', () => {
+    const text =
+      '{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}';
+    const path = rawSafetensors('dup-read.safetensors', text, new Uint8Array(8));
+    expectIoError(() => readTensorFileLayout(path), 'corrupt', /tensor "w".*lists this name twice/);
+    // Equal keys inside a tensor's entry or inside metadata strings are not top-level names.
+    const nested =
+      '{"__metadata__":{"k":"\\"w\\":"},"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"v":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}';
+    const ok = rawSafetensors('nested.safetensors', nested, new Uint8Array(8));
+    expect(readTensorFileLayout(ok).tensors.map((t) => t.name)).toEqual(['w', 'v']);
+  });
+
+  it('metadata that is not string to string is corrupt', () => {
+    const path = rawSafetensors(
+      'meta-num.safetensors',
+      { __metadata__: { step: 3 }, w: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } },
+      new Uint8Array(4),
+    );
+    expectIoError(() => readTensorFileLayout(path), 'corrupt', /__metadata__\.step is not a string/);
+  });
+
+  it('whether an empty tensor overlaps does not depend on the order of the header', () => {
+    const a = { dtype: 'F32', shape: [2], data_offsets: [0, 8] };
+    const inside = { dtype: 'F32', shape: [0], data_offsets: [4, 4] };
+    const atStart = { dtype: 'F32', shape: [0], data_offsets: [0, 0] };
+    for (const [name, header] of [
+      ['before', { e: inside, a }],
+      ['after', { a, e: inside }],
+    ] as const) {
+      const path = rawSafetensors(`empty-inside-${name}.safetensors`, header, new Uint8Array(8));
+      expectIoError(() => readTensorFileLayout(path), 'corrupt', /overlaps/);
+    }
+    for (const [name, header] of [
+      ['before', { e: atStart, a }],
+      ['after', { a, e: atStart }],
+    ] as const) {
+      const path = rawSafetensors(`empty-start-${name}.safetensors`, header, new Uint8Array(8));
+      expect(readTensorFileLayout(path).tensors).toHaveLength(2);
+    }
   });
 });
