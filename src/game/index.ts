@@ -21,7 +21,7 @@ export { initialSkew, initialSkewOn, skewAfter, skewMass } from './heterogeneity
 export { aggregatesAt, heterogeneity, type Aggregates } from '../numeric/aggregates.js';
 export { loss, performance, commonMarginal, ownMarginal, marginalPerformance } from '../numeric/learning-curve.js';
 export { privateGain, marginalPrivateGain } from './private-gain.js';
-export { createGameModel, nonPotentialMembers, type GameModel } from './model.js';
+export { createGameModel, modelOf, nonPotentialMembers, type GameModel } from './model.js';
 export {
   performanceAt,
   qualities,

@@ -10,7 +10,8 @@
  */
 import { columnSums, rowWeightedSums } from './competition.js';
 import { initialSkew, skewMass } from './heterogeneity.js';
-import type { LearningCurve, Scenario } from './scenario.js';
+import { invalidArgument } from '../errors.js';
+import { isScenario, SCENARIO_RULE, type LearningCurve, type Scenario } from './scenario.js';
 
 export interface GameModel {
   readonly scenario: Scenario;
@@ -45,6 +46,7 @@ export interface GameModel {
  * @example const model = createGameModel(parseScenario(json)); model.w; // potential weights
  */
 export function createGameModel(scenario: Scenario): GameModel {
+  if (!isScenario(scenario)) throw invalidArgument('scenario', SCENARIO_RULE, scenario);
   const { n, rivalry: lambda } = scenario;
   const rho = scenario.marketValue;
   const harm = rowWeightedSums(scenario.competition, rho);
@@ -81,4 +83,11 @@ export function nonPotentialMembers(model: GameModel): number[] {
   const out: number[] = [];
   for (let i = 0; i < model.n; i++) if (!(model.w[i] > 0)) out.push(i);
   return out;
+}
+
+/** @internal A scenario's model, or the model itself when one is given (the solvers take either). */
+export function modelOf(scenario: Scenario | GameModel): GameModel {
+  return typeof scenario === 'object' && scenario !== null && 'scenario' in scenario
+    ? scenario
+    : createGameModel(scenario);
 }

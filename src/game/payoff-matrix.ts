@@ -13,7 +13,7 @@ import { backendOfOption, type Engine } from '../engine/engine.js';
 import { JsBackend } from '../engine/js-backend.js';
 import { invalidArgument, invalidArgumentText } from '../errors.js';
 import { packPayoffInput, planRivalSums, rivalSums } from './payoff-packing.js';
-import type { Scenario } from './scenario.js';
+import { isScenario, SCENARIO_RULE, type Scenario } from './scenario.js';
 
 export interface PayoffMatrixOptions {
   /** Grid points S per organization, s_j = X_n·j/(S−1) (S = 1: the single point s = 0). Default 33. */
@@ -61,23 +61,6 @@ export const MAX_PAYOFF_MATRIX_ENTRIES = 2 ** 28;
 const MAX_GRID_SIZE = 1 << 20;
 const DEFAULT_GRID_SIZE = 33;
 
-function isScenario(v: unknown): v is Scenario {
-  if (typeof v !== 'object' || v === null) return false;
-  const s = v as Partial<Scenario>;
-  const n = s.n;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) return false;
-  const fields = [s.samples, s.marketValue, s.costPerSample, s.maxSynthetic, s.privateGain];
-  if (!fields.every((f) => f instanceof Float64Array && f.length === n)) return false;
-  const c = s.competition;
-  if (
-    !c ||
-    (c.kind !== 'uniform' && !(c.kind === 'matrix' && c.gamma instanceof Float64Array && c.gamma.length === n * n))
-  ) {
-    return false;
-  }
-  return typeof s.learningCurve === 'object' && s.learningCurve !== null && typeof s.rivalry === 'number';
-}
-
 function isNumberList(v: unknown): v is ArrayLike<number> {
   return (
     Array.isArray(v) ||
@@ -99,7 +82,7 @@ export function validatePayoffMatrix(scenario: unknown, x: unknown, options: unk
     throw invalidArgument('scenario', 'a Scenario or a non-empty array of Scenarios', scenario);
   const scenarioName = (b: number) => (batched ? `scenario[${b}]` : 'scenario');
   scenarios.forEach((s, b) => {
-    if (!isScenario(s)) throw invalidArgument(scenarioName(b), 'a Scenario (from parseScenario or buildScenario)', s);
+    if (!isScenario(s)) throw invalidArgument(scenarioName(b), SCENARIO_RULE, s);
   });
   const n = (scenarios[0] as Scenario).n;
   scenarios.forEach((s, b) => {

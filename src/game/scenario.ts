@@ -533,3 +533,27 @@ export function scenarioToJSON(s: Scenario): ScenarioInput {
 export function withCompetition(s: Scenario, competition: Competition, rivalry: number = s.rivalry): Scenario {
   return { ...s, competition, rivalry };
 }
+
+/** What a function taking a validated Scenario says it expects. */
+export const SCENARIO_RULE = 'a Scenario (from parseScenario or buildScenario)';
+
+/**
+ * Whether `v` has the shape of a validated Scenario: the cheap structural test the library's entry points run before
+ * reading one (a full re-validation would cost O(N²) for a dense Γ).
+ */
+export function isScenario(v: unknown): v is Scenario {
+  if (typeof v !== 'object' || v === null) return false;
+  const s = v as Partial<Scenario>;
+  const n = s.n;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) return false;
+  const fields = [s.samples, s.marketValue, s.costPerSample, s.maxSynthetic, s.privateGain];
+  if (!fields.every((f) => f instanceof Float64Array && f.length === n)) return false;
+  const c = s.competition;
+  if (
+    !c ||
+    (c.kind !== 'uniform' && !(c.kind === 'matrix' && c.gamma instanceof Float64Array && c.gamma.length === n * n))
+  ) {
+    return false;
+  }
+  return typeof s.learningCurve === 'object' && s.learningCurve !== null && typeof s.rivalry === 'number';
+}

@@ -10,10 +10,11 @@
  */
 import { maximizeAggregative } from '../numeric/aggregative-solver.js';
 import { coordinateAscent } from './coordinate-ascent.js';
-import { createGameModel, nonPotentialMembers, type GameModel } from './model.js';
+import { modelOf, nonPotentialMembers, type GameModel } from './model.js';
 import { bestResponseObjective, potentialObjective } from './objective.js';
 import type { Scenario } from './scenario.js';
 import { potential, socialWelfare, utilities } from './utility.js';
+import { checkOptions, integerOption, isTolerance, numberOption, seedOption, TOLERANCE_RULE } from '../util/options.js';
 
 export interface EquilibriumOptions {
   /** KKT residual to reach (objective.ts `kktResidual`). Default 1e-9. */
@@ -104,6 +105,16 @@ export function equilibriumAmounts(
   };
 }
 
+/** The options of the equilibrium solvers, checked by type and range (INVALID_ARGUMENT naming the key). */
+export function equilibriumOptions(options: EquilibriumOptions, name = 'options'): Required<EquilibriumOptions> {
+  checkOptions(options, ['tolerance', 'maxIterations', 'maxSweeps'], name);
+  return {
+    tolerance: numberOption(options, 'tolerance', 1e-9, isTolerance, TOLERANCE_RULE, name),
+    maxIterations: integerOption(options, 'maxIterations', 200, 1, Number.MAX_SAFE_INTEGER, name),
+    maxSweeps: integerOption(options, 'maxSweeps', 10_000, 1, Number.MAX_SAFE_INTEGER, name),
+  };
+}
+
 /**
  * Solves for the round's equilibrium.
  *
@@ -112,9 +123,10 @@ export function equilibriumAmounts(
  * if (eq.converged) console.log(eq.x, eq.utilities, eq.kktResidual);
  */
 export function solveEquilibrium(scenario: Scenario | GameModel, options: EquilibriumOptions = {}): EquilibriumResult {
-  const model = 'scenario' in scenario ? scenario : createGameModel(scenario);
+  const model = modelOf(scenario);
+  const checked = equilibriumOptions(options);
   const t0 = performance.now();
-  const sol = equilibriumAmounts(model, options);
+  const sol = equilibriumAmounts(model, checked);
   const seconds = (performance.now() - t0) / 1000;
   return {
     x: sol.x,

@@ -9,6 +9,15 @@ import { outsideOptions } from './outside-options.js';
 import type { Scenario } from './scenario.js';
 import { solveEquilibrium, type EquilibriumResult } from './solve-equilibrium.js';
 import { solveOptimum, type OptimumResult } from './solve-optimum.js';
+import {
+  booleanOption,
+  checkOptions,
+  integerOption,
+  isTolerance,
+  numberOption,
+  seedOption,
+  TOLERANCE_RULE,
+} from '../util/options.js';
 
 export interface SolveGameOptions {
   /** KKT residual every solve must reach. Default 1e-9. */
@@ -47,13 +56,15 @@ export interface GameSolution {
  * console.log(JSON.stringify(gameSolutionToJSON(sol)));
  */
 export function solveGame(scenario: Scenario, options: SolveGameOptions = {}): GameSolution {
+  checkOptions(options, ['tolerance', 'seed', 'outsideOptions', 'maxSweeps'], 'options');
+  const tolerance = numberOption(options, 'tolerance', 1e-9, isTolerance, TOLERANCE_RULE);
+  const seed = seedOption(options, 'seed', 1);
+  const maxSweeps = integerOption(options, 'maxSweeps', 10_000, 1, Number.MAX_SAFE_INTEGER);
   const model = createGameModel(scenario);
-  const tolerance = options.tolerance ?? 1e-9;
-  const seed = options.seed ?? 1;
-  const eqOptions = { tolerance, ...(options.maxSweeps !== undefined ? { maxSweeps: options.maxSweeps } : {}) };
+  const eqOptions = { tolerance, maxSweeps };
   const equilibrium = solveEquilibrium(model, eqOptions);
   const optimum = solveOptimum(model, { tolerance, seed, start: equilibrium.x });
-  const wantOutside = options.outsideOptions ?? model.n <= 2000;
+  const wantOutside = booleanOption(options, 'outsideOptions', model.n <= 2000);
   const outside = wantOutside ? outsideOptions(model, equilibrium.x, eqOptions) : null;
   const wco = wcoBaseline(model, eqOptions);
   return {

@@ -9,9 +9,11 @@
  */
 import { maximizeAggregative } from '../numeric/aggregative-solver.js';
 import { coordinateAscent } from './coordinate-ascent.js';
-import { createGameModel, type GameModel } from './model.js';
+import { modelOf, type GameModel } from './model.js';
 import { isConcave } from '../numeric/aggregative-objective.js';
 import { welfareObjective } from './objective.js';
+import { invalidArgument } from '../errors.js';
+import { checkOptions, integerOption, isTolerance, numberOption, seedOption, TOLERANCE_RULE } from '../util/options.js';
 import { Random } from '../util/random.js';
 import type { Scenario } from './scenario.js';
 import { socialWelfare, utilities } from './utility.js';
@@ -53,8 +55,15 @@ export interface OptimumResult {
  * opt.socialWelfare >= solveEquilibrium(parseScenario(json)).socialWelfare; // true
  */
 export function solveOptimum(scenario: Scenario | GameModel, options: OptimumOptions = {}): OptimumResult {
-  const model = 'scenario' in scenario ? scenario : createGameModel(scenario);
-  const tol = options.tolerance ?? 1e-9;
+  const model = modelOf(scenario);
+  checkOptions(options, ['tolerance', 'start', 'randomStarts', 'seed', 'maxSweeps'], 'options');
+  const tol = numberOption(options, 'tolerance', 1e-9, isTolerance, TOLERANCE_RULE);
+  const randomStarts = integerOption(options, 'randomStarts', 3, 0, 1_000_000);
+  const seed = seedOption(options, 'seed', 1);
+  const maxSweeps = integerOption(options, 'maxSweeps', 10_000, 1, Number.MAX_SAFE_INTEGER);
+  const start = options.start;
+  if (start !== undefined && !(start instanceof Float64Array && start.length === model.n))
+    throw invalidArgument('options.start', `a Float64Array of ${model.n} amounts`, start);
   const t0 = performance.now();
   const obj = welfareObjective(model);
   if (isConcave(obj)) {
@@ -75,12 +84,12 @@ export function solveOptimum(scenario: Scenario | GameModel, options: OptimumOpt
   }
   const n = model.n;
   const starts: Float64Array[] = [new Float64Array(n), Float64Array.from(model.X), model.X.map((v) => v / 2)];
-  if (options.start) starts.push(Float64Array.from(options.start));
-  const rng = new Random(options.seed ?? 1);
-  for (let r = 0; r < (options.randomStarts ?? 3); r++) starts.push(model.X.map((v) => v * rng.next()));
+  if (start) starts.push(Float64Array.from(start));
+  const rng = new Random(seed);
+  for (let r = 0; r < randomStarts; r++) starts.push(model.X.map((v) => v * rng.next()));
   const found: { x: Float64Array; sw: number; kkt: number; sweeps: number; settled: boolean }[] = [];
   for (const x0 of starts) {
-    const res = coordinateAscent(obj, x0, { maxSweeps: options.maxSweeps ?? 10_000 });
+    const res = coordinateAscent(obj, x0, { maxSweeps });
     found.push({
       x: res.x,
       sw: socialWelfare(model, res.x),

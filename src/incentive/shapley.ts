@@ -18,7 +18,7 @@
  * (native: all cores, off the main thread; WebGPU: float32, see kernels/coalition-values.wgsl) and the result is a
  * promise; Monte-Carlo stays on the JS reference (its coalitions are sequential prefixes of one order).
  */
-import { createGameModel, type GameModel, type Scenario } from '../game/index.js';
+import { modelOf, type GameModel, type Scenario } from '../game/index.js';
 import { invalidArgument } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
 import { Random } from '../util/random.js';
@@ -127,7 +127,7 @@ export function shapleyValues(
   input: Scenario | GameModel,
   options: ShapleyOptions & { engine?: Engine } = {},
 ): ShapleyResult | Promise<ShapleyResult> {
-  const model = 'scenario' in input ? input : createGameModel(input);
+  const model = modelOf(input);
   const game = coalitionGame(model);
   const exactLimit = options.exactLimit ?? 20;
   if (!(Number.isInteger(exactLimit) && exactLimit >= 0 && exactLimit <= 26)) {

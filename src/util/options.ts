@@ -19,3 +19,61 @@ export function checkOptions(options: unknown, known: readonly string[], name: s
     }
   }
 }
+
+/**
+ * `options[key]` when it is a number that passes `ok`, `fallback` when it is undefined; INVALID_ARGUMENT naming
+ * `name.key` and `rule` otherwise (null, a string, NaN included). Call after {@link checkOptions}.
+ */
+export function numberOption<T extends object>(
+  options: T,
+  key: keyof T & string,
+  fallback: number,
+  ok: (v: number) => boolean,
+  rule: string,
+  name = 'options',
+): number {
+  const v = (options as Record<string, unknown>)[key];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || !ok(v)) throw invalidArgument(`${name}.${key}`, rule, v);
+  return v;
+}
+
+/** An integer option in [min, max] (as {@link numberOption}). */
+export function integerOption<T extends object>(
+  options: T,
+  key: keyof T & string,
+  fallback: number,
+  min: number,
+  max: number,
+  name = 'options',
+): number {
+  const rule = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer in [${min}, ${max}]`;
+  return numberOption(options, key, fallback, (v) => Number.isSafeInteger(v) && v >= min && v <= max, rule, name);
+}
+
+/** A boolean option (as {@link numberOption}). */
+export function booleanOption<T extends object>(
+  options: T,
+  key: keyof T & string,
+  fallback: boolean,
+  name = 'options',
+): boolean {
+  const v = (options as Record<string, unknown>)[key];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'boolean') throw invalidArgument(`${name}.${key}`, 'true or false', v);
+  return v;
+}
+
+/** KKT tolerances: what every solver accepts. */
+export const isTolerance = (v: number): boolean => v > 0 && v < 1;
+export const TOLERANCE_RULE = 'a tolerance in (0, 1)';
+
+/** A seed option: any safe integer (as {@link numberOption}). */
+export function seedOption<T extends object>(
+  options: T,
+  key: keyof T & string,
+  fallback: number,
+  name = 'options',
+): number {
+  return numberOption(options, key, fallback, Number.isSafeInteger, 'a safe integer', name);
+}

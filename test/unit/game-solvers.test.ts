@@ -1,6 +1,7 @@
 // Solvers (DESIGN §3.4–3.5): KKT, brute-force deviation checks on small instances, welfare ordering, baselines,
 // non-potential games, non-concave welfare, and an N = 10⁵ instance.
 import { describe, expect, it } from 'vitest';
+import { CocogenError } from '../../src/errors.js';
 import { Random } from '../../src/util/random.js';
 import {
   nonPotentialMembers,
@@ -315,5 +316,59 @@ describe('aggregative solver on a calibrated curve with kinks', () => {
       expect(total).toBeLessThanOrEqual(previous);
       previous = total;
     }
+  });
+});
+
+describe('solver options are checked by key, type and range', () => {
+  const sc = randomScenario({ n: 4, classes: 3, seed: 5 });
+  const solvers: [string, (options: object) => unknown][] = [
+    ['solveGame', (o) => solveGame(sc, o)],
+    ['solveEquilibrium', (o) => solveEquilibrium(sc, o)],
+    ['solveOptimum', (o) => solveOptimum(sc, o)],
+  ];
+  const bad: [string, object, RegExp][] = [
+    ['a misspelt key', { tolernce: 1e-6 }, /for options\.tolernce but received an unknown option/],
+    ['a null tolerance', { tolerance: null }, /a tolerance in \(0, 1\) for options\.tolerance but received null/],
+    ['a string tolerance', { tolerance: '1e-9' }, /options\.tolerance but received "1e-9"/],
+    ['a zero tolerance', { tolerance: 0 }, /options\.tolerance but received 0/],
+    ['a NaN tolerance', { tolerance: NaN }, /options\.tolerance but received NaN/],
+    ['a fractional maxSweeps', { maxSweeps: 2.5 }, /an integer ≥ 1 for options\.maxSweeps/],
+    ['a null maxSweeps', { maxSweeps: null }, /options\.maxSweeps but received null/],
+  ];
+  for (const [solver, run] of solvers) {
+    for (const [what, options, message] of bad) {
+      it(`${solver} refuses ${what} with INVALID_ARGUMENT`, () => {
+        expect(() => run(options)).toThrow(CocogenError);
+        expect(() => run(options)).toThrow(message);
+      });
+    }
+  }
+
+  it('seeds, outsideOptions and start are checked too', () => {
+    expect(() => solveGame(sc, { seed: 1.5 })).toThrow(/a safe integer for options\.seed but received 1\.5/);
+    expect(() => solveGame(sc, { seed: null as never })).toThrow(/options\.seed but received null/);
+    expect(() => solveGame(sc, { outsideOptions: 'yes' as never })).toThrow(
+      /true or false for options\.outsideOptions/,
+    );
+    expect(() => solveOptimum(sc, { start: [1, 2] as never })).toThrow(
+      /a Float64Array of 4 amounts for options\.start/,
+    );
+    expect(() => solveOptimum(sc, { randomStarts: -1 })).toThrow(/options\.randomStarts/);
+  });
+
+  it('a value that is not a Scenario is INVALID_ARGUMENT, not a TypeError', () => {
+    for (const value of [undefined, null, {}, { n: 2 }]) {
+      expect(() => solveGame(value as never)).toThrow(
+        /a Scenario \(from parseScenario or buildScenario\) for scenario/,
+      );
+      expect(() => solveEquilibrium(value as never)).toThrow(CocogenError);
+    }
+  });
+
+  it('valid options give the same solution as the defaults they spell out', () => {
+    const a = solveGame(sc);
+    const b = solveGame(sc, { tolerance: 1e-9, seed: 1, maxSweeps: 10_000, outsideOptions: true });
+    expect(gameSolutionToJSON(b).equilibrium.x).toEqual(gameSolutionToJSON(a).equilibrium.x);
+    expect(b.baselines.radg.x).toEqual(a.baselines.radg.x);
   });
 });
