@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { CocogenError } from '../errors.js';
+import { CocogenError, invalidArgument } from '../errors.js';
 
 /** An IDX tensor of unsigned bytes. */
 export interface IdxTensor {
@@ -29,6 +29,10 @@ function ioError(path: string, what: string): CocogenError {
  * `path` only names the file in error messages.
  */
 export function parseIdx(bytes: Uint8Array, path: string, ndim?: number): IdxTensor {
+  if (!(bytes instanceof Uint8Array)) throw invalidArgument('bytes', 'a Uint8Array (the file contents)', bytes);
+  if (typeof path !== 'string') throw invalidArgument('path', 'a string (the file name, for messages)', path);
+  if (ndim !== undefined && !(Number.isInteger(ndim) && ndim >= 1 && ndim <= 255))
+    throw invalidArgument('ndim', 'an integer in [1, 255]', ndim);
   if (bytes.length < 4) throw ioError(path, `${bytes.length} bytes is shorter than the 4-byte IDX header`);
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     throw ioError(path, `bad magic number 0x${hex(bytes, 0, 4)} (expected 0x0000 then type and rank)`);
@@ -60,6 +64,7 @@ export function parseIdx(bytes: Uint8Array, path: string, ndim?: number): IdxTen
 
 /** Read an IDX file, gunzipping it when it starts with the gzip magic (1f 8b). */
 export function readIdx(path: string, ndim?: number): IdxTensor {
+  if (typeof path !== 'string' || path.length === 0) throw invalidArgument('path', 'a file path', path);
   let raw: Uint8Array;
   try {
     raw = readFileSync(path);

@@ -3,10 +3,12 @@
  * before (or instead of) mapping a file.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { invalidArgument } from '../errors.js';
 import { ioError } from './tensor-file-error.js';
 
 /** Size of a file in bytes; IO_ERROR (reason 'not-found' for a path that is not a readable file) otherwise. */
 export function fileSize(path: string): number {
+  checkPath(path);
   try {
     const st = statSync(path);
     if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
@@ -43,4 +45,13 @@ export function readBytes(path: string, position: number, length: number): Uint8
     if (fd !== undefined) closeSync(fd);
   }
   return out;
+}
+
+/**
+ * Throws INVALID_ARGUMENT naming `name` unless `path` is a non-empty string without NUL bytes: what every function
+ * taking a path checks first, so that `undefined` or a number is a typed error rather than a TypeError from node:fs.
+ */
+export function checkPath(path: unknown, name = 'path'): asserts path is string {
+  if (typeof path !== 'string' || path.length === 0 || path.includes('\0'))
+    throw invalidArgument(name, 'a file path (a non-empty string without NUL bytes)', path);
 }

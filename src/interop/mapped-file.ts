@@ -1,6 +1,7 @@
 import { closeSync, ftruncateSync, openSync } from 'node:fs';
 import { requireAddon, type MappedFileHandle } from '../../bindings/addon.js';
 import { CocogenError } from '../errors.js';
+import { booleanOption, checkOptions } from '../util/options.js';
 import { fileSize } from './file-bytes.js';
 import { ioError } from './tensor-file-error.js';
 
@@ -48,6 +49,8 @@ export class MappedFile {
 
   /** Map `[offset, offset + length)` of an existing file. Throws IO_ERROR naming the file when it cannot. */
   static open(path: string, options: MapOptions = {}): MappedFile {
+    checkOptions(options, ['offset', 'length', 'writable'], 'options');
+    booleanOption(options, 'writable', false);
     const size = fileSize(path);
     const offset = options.offset ?? 0;
     const length = options.length ?? Math.max(0, size - offset);

@@ -9,6 +9,7 @@ import { CocogenError, describeValue, invalidArgument } from '../errors.js';
 import { MappedFile } from './mapped-file.js';
 import { NPY_TENSOR_NAME, npyHeader, readNpyLayout } from './npy.js';
 import { readSafetensorsLayout, safetensorsHeader } from './safetensors.js';
+import { checkPath } from './file-bytes.js';
 import { ioError } from './tensor-file-error.js';
 import {
   DTYPE_BYTES,
@@ -30,6 +31,7 @@ export {
 
 /** The format of a path, from its extension; INVALID_ARGUMENT for any other extension. */
 export function tensorFileFormat(path: string): TensorFileFormat {
+  checkPath(path);
   const ext = extname(path).toLowerCase();
   if (ext === '.safetensors') return 'safetensors';
   if (ext === '.npy') return 'npy';

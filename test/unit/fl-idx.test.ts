@@ -182,3 +182,26 @@ describe('shipped subset', () => {
     },
   );
 });
+
+describe('IDX entry points refuse what is not their input', () => {
+  it('parseIdx and readIdx give INVALID_ARGUMENT naming the argument, never a TypeError', () => {
+    const ok = encodeIdx([2], Uint8Array.of(1, 2), false);
+    for (const [call, name] of [
+      [() => parseIdx(undefined as never, 'x'), 'bytes'],
+      [() => parseIdx([0, 0, 8, 1] as never, 'x'), 'bytes'],
+      [() => parseIdx(ok, undefined as never), 'path'],
+      [() => parseIdx(ok, 'x', 0), 'ndim'],
+      [() => readIdx(undefined as never), 'path'],
+    ] as const) {
+      let error: unknown;
+      try {
+        call();
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(CocogenError);
+      expect((error as CocogenError).code).toBe('INVALID_ARGUMENT');
+      expect((error as CocogenError).message).toMatch(new RegExp(` for ${name} but received`));
+    }
+  });
+});

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CocogenError } from '../../src/errors.js';
+import { MappedFile } from '../../src/interop/mapped-file.js';
 import { npyHeader } from '../../src/interop/npy.js';
 import { safetensorsHeader } from '../../src/interop/safetensors.js';
 import {
@@ -369,4 +370,38 @@ describe('names and metadata round-trip exactly or are refused', () => {
       expect(readTensorFileLayout(path).tensors).toHaveLength(2);
     }
   });
+});
+
+describe('file entry points refuse what is not a path or an options object', () => {
+  const calls: [string, () => unknown, RegExp][] = [
+    ['TensorFile.open(undefined)', () => TensorFile.open(undefined as never), / for path but received undefined/],
+    ['TensorFile.open(7)', () => TensorFile.open(7 as never), / for path but received 7/],
+    ['readTensorFileLayout("")', () => readTensorFileLayout(''), / for path but received ""/],
+    ['a path with a NUL byte', () => readTensorFileLayout('a\0.npy'), / for path but received/],
+    ['writeTensorFile(null, …)', () => writeTensorFile(null as never, []), / for path but received null/],
+    ['MappedFile.open(undefined)', () => MappedFile.open(undefined as never), / for path but received undefined/],
+    [
+      'a misspelt map option',
+      () => MappedFile.open(join(dir, 'x.bin'), { ofset: 4 } as never),
+      /options\.ofset but received an unknown option/,
+    ],
+    [
+      'a writable option that is not a boolean',
+      () => MappedFile.open(join(dir, 'x.bin'), { writable: 'yes' } as never),
+      /true or false for options\.writable/,
+    ],
+  ];
+  for (const [what, call, message] of calls) {
+    it(`${what} is INVALID_ARGUMENT`, () => {
+      let error: unknown;
+      try {
+        call();
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(CocogenError);
+      expect((error as CocogenError).code).toBe('INVALID_ARGUMENT');
+      expect((error as CocogenError).message).toMatch(message);
+    });
+  }
 });
