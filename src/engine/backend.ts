@@ -3,7 +3,7 @@
  * backend may assume: at least one update, all of the same length P ≥ 1, every update a Float32Array, and
  * `weights` finite, non-negative, of the same count, already normalized to sum 1 (computed in float64).
  */
-import type { DenseRowSumsInput, PayoffMatrixInput, PayoffMatrixOutput } from './reference/payoff-matrix.js';
+import type { CoalitionValuesInput, CoalitionValuesOutput } from './kernels/coalition-values/contract.js';
 import type {
   DenseBackwardInput,
   DenseForwardInput,
@@ -13,10 +13,10 @@ import type {
   SgdMomentumInput,
   SoftmaxCrossEntropyInput,
   SoftmaxCrossEntropyOutput,
-} from './programs/gemm-contract.js';
-import type { CoalitionValuesInput, CoalitionValuesOutput } from './reference/coalition-values.js';
-import type { LabelHistogramsInput, LabelHistogramsOutput } from './reference/label-histograms.js';
-import type { L1DistancesInput, L1DistancesOutput } from './reference/l1-distances.js';
+} from './kernels/gemm/contract.js';
+import type { L1DistancesInput, L1DistancesOutput } from './kernels/l1-distances/contract.js';
+import type { LabelHistogramsInput, LabelHistogramsOutput } from './kernels/label-histograms/contract.js';
+import type { DenseRowSumsInput, PayoffMatrixInput, PayoffMatrixOutput } from './kernels/payoff-matrix/contract.js';
 
 export type { DenseRowSumsInput, PayoffMatrixInput, PayoffMatrixOutput };
 export type { CoalitionValuesInput, CoalitionValuesOutput };
@@ -42,7 +42,7 @@ export interface Backend {
    */
   fedAvg(updates: readonly Float32Array[], weights: Float64Array, out: Float32Array): Promise<boolean>;
   /**
-   * Robust rules (contracts: src/engine/reference/robust-rules.ts). Coordinate-wise median into `out`, bit-exact on
+   * Robust rules (contracts: src/engine/kernels/robust-rules/contract.ts). Coordinate-wise median into `out`, bit-exact on
    * every backend; `scales` (one per update, from clipping) replaces each value u by f32(scale·u). Resolves to whether
    * any input was non-finite (NaN, ±Infinity); a NaN among a coordinate's values makes the result NaN there.
    */
@@ -72,7 +72,7 @@ export interface Backend {
    */
   gram(updates: readonly Float32Array[]): Promise<Float64Array>;
   /**
-   * The payoff-matrix kernel (src/engine/reference/payoff-matrix.ts states the contract): for every row and grid
+   * The payoff-matrix kernel (src/engine/kernels/payoff-matrix/contract.ts states the contract): for every row and grid
    * fraction, the gain Δ of moving the row's amount from x to X·t_j, and each row's argmax. float64 on js and
    * native; float32 on WebGPU (gains computed relative to the current amount, without cancellation). The caller
    * has checked the preconditions stated on PayoffMatrixInput.
@@ -84,14 +84,14 @@ export interface Backend {
    */
   denseRowSums(input: DenseRowSumsInput): Promise<Float64Array>;
   /**
-   * The coalition-value kernel (src/engine/reference/coalition-values.ts states the contract): v(S) for a list of
+   * The coalition-value kernel (src/engine/kernels/coalition-values/contract.ts states the contract): v(S) for a list of
    * masks or a range of masks, NaN where the coalition's objective is not concave. float64 to the input's KKT
    * tolerance on js and native; float32 on WebGPU (accuracy stated in kernels/coalition-values.wgsl). The caller has
    * checked the preconditions stated on CoalitionValuesInput.
    */
   coalitionValues(input: CoalitionValuesInput): Promise<CoalitionValuesOutput>;
   /**
-   * SGEMM (src/engine/programs/gemm-contract.ts states the contracts of this and the four kernels below): float64
+   * SGEMM (src/engine/kernels/gemm/contract.ts states the contracts of this and the four kernels below): float64
    * accumulation on js; float32 with FMA on native (tiled, packed, multithreaded) and WebGPU (shared-memory tiles).
    */
   gemm(input: GemmInput): Promise<Float32Array>;
@@ -106,12 +106,12 @@ export interface Backend {
   /** Minibatch SGD steps of a dense network (in one native call on native); one mean loss per step. */
   denseTrainSteps(input: DenseTrainInput): Promise<Float64Array>;
   /**
-   * The label-histogram kernel (contract: src/engine/reference/label-histograms.ts): groups × classes counts, exact on
+   * The label-histogram kernel (contract: src/engine/kernels/label-histograms/contract.ts): groups × classes counts, exact on
    * every backend, plus the first index of a bad label and of a bad owner (−1: none; the engine throws for them).
    */
   labelHistograms(input: LabelHistogramsInput): Promise<LabelHistogramsOutput>;
   /**
-   * The L1-distance kernel (contract: src/engine/reference/l1-distances.ts): δ_n = Σ_c |x_nc/T_n − p*_c| per row,
+   * The L1-distance kernel (contract: src/engine/kernels/l1-distances/contract.ts): δ_n = Σ_c |x_nc/T_n − p*_c| per row,
    * NaN for a row of total 0, plus the first index of a negative or non-finite count (−1: none). float64 on js and
    * native (initialSkew's arithmetic); float32 on WebGPU (accuracy stated in kernels/l1-distances.wgsl).
    */

@@ -1,15 +1,11 @@
 import type { Backend, BackendInfo, BackendName } from './backend.js';
 import { JsBackend } from './js-backend.js';
 import { NativeBackend } from './native-backend.js';
-import {
-  checkFinite,
-  throwFirstNonFinite,
-  validateAggregate,
-  validateUpdates,
-  type AggregateOptions,
-  type AggregateResult,
-} from './validate-aggregate.js';
-import { clipScales, krumAverageWeights, krumScores, krumSelect } from './reference/robust-selection.js';
+import { validateAggregate, type AggregateOptions, type AggregateResult } from './validate-aggregate.js';
+import { validateUpdates } from './kernels/updates.js';
+import { checkFinite } from './kernels/fed-avg/contract.js';
+import { throwFirstNonFinite } from './kernels/robust-rules/contract.js';
+import { clipScales, krumAverageWeights, krumScores, krumSelect } from './kernels/robust-rules/selection.js';
 import { CocogenError, invalidArgument } from '../errors.js';
 import type {
   DenseBackwardInput,
@@ -17,7 +13,7 @@ import type {
   DenseGradients,
   SgdMomentumInput,
   SoftmaxCrossEntropyOutput,
-} from './programs/gemm-contract.js';
+} from './kernels/gemm/contract.js';
 import {
   validateDenseBackward,
   validateDenseForward,
@@ -27,20 +23,20 @@ import {
   validateTrainDense,
   type GemmOptions,
   type TrainDenseOptions,
-} from './programs/gemm-validate.js';
+} from './kernels/gemm/contract.js';
 import { loadAddon } from '../../bindings/addon.js';
 import { probeGpu } from '../../bindings/dawn.js';
 import {
   validateCoalitionValues,
   type CoalitionValuesInput,
   type CoalitionValuesOutput,
-} from './reference/coalition-values.js';
+} from './kernels/coalition-values/contract.js';
 import {
   labelHistogramsError,
   validateLabelHistograms,
   type LabelHistogramsOptions,
-} from './reference/label-histograms.js';
-import { l1DistancesError, validateL1Distances, type L1DistancesOptions } from './reference/l1-distances.js';
+} from './kernels/label-histograms/contract.js';
+import { l1DistancesError, validateL1Distances, type L1DistancesOptions } from './kernels/l1-distances/contract.js';
 
 export type BackendChoice = 'auto' | BackendName;
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'webgpu', 'native', 'js'];

@@ -1,12 +1,19 @@
 import os from 'node:os';
 import type { Backend, BackendInfo } from './backend.js';
-import { fedAvgReference } from './reference/fed-avg.js';
-import {
-  gramReference,
-  medianReference,
-  squaredNormsReference,
-  trimmedMeanReference,
-} from './reference/robust-rules.js';
+import { CocogenError } from '../errors.js';
+import type { CoalitionValuesInput, CoalitionValuesOutput } from './kernels/coalition-values/contract.js';
+import { coalitionValuesReference } from './kernels/coalition-values/reference.js';
+import { fedAvgReference } from './kernels/fed-avg/reference.js';
+import type {
+  DenseBackwardInput,
+  DenseForwardInput,
+  DenseGradients,
+  DenseTrainInput,
+  GemmInput,
+  SgdMomentumInput,
+  SoftmaxCrossEntropyInput,
+  SoftmaxCrossEntropyOutput,
+} from './kernels/gemm/contract.js';
 import {
   denseBackwardJs,
   denseForwardJs,
@@ -14,36 +21,21 @@ import {
   gemmJs,
   sgdMomentumJs,
   softmaxCrossEntropyJs,
-  type DenseBackwardInput,
-  type DenseForwardInput,
-  type DenseGradients,
-  type DenseTrainInput,
-  type GemmInput,
-  type SgdMomentumInput,
-  type SoftmaxCrossEntropyInput,
-  type SoftmaxCrossEntropyOutput,
-} from './programs/gemm-contract.js';
-import {
-  denseRowSumsReference,
-  payoffMatrixReference,
-  type DenseRowSumsInput,
-  type PayoffMatrixInput,
-  type PayoffMatrixOutput,
-} from './reference/payoff-matrix.js';
-import { CocogenError } from '../errors.js';
-import {
-  coalitionValuesReference,
-  type CoalitionValuesInput,
-  type CoalitionValuesOutput,
-} from './reference/coalition-values.js';
-import {
-  labelHistogramsReference,
-  type LabelHistogramsInput,
-  type LabelHistogramsOutput,
-} from './reference/label-histograms.js';
-import { l1DistancesReference, type L1DistancesInput, type L1DistancesOutput } from './reference/l1-distances.js';
+} from './kernels/gemm/reference.js';
+import { gramReference } from './kernels/gram/reference.js';
+import type { L1DistancesInput, L1DistancesOutput } from './kernels/l1-distances/contract.js';
+import { l1DistancesReference } from './kernels/l1-distances/reference.js';
+import type { LabelHistogramsInput, LabelHistogramsOutput } from './kernels/label-histograms/contract.js';
+import { labelHistogramsReference } from './kernels/label-histograms/reference.js';
+import type { DenseRowSumsInput, PayoffMatrixInput, PayoffMatrixOutput } from './kernels/payoff-matrix/contract.js';
+import { denseRowSumsReference, payoffMatrixReference } from './kernels/payoff-matrix/reference.js';
+import { medianReference, trimmedMeanReference } from './kernels/robust-rules/reference.js';
+import { squaredNormsReference } from './kernels/squared-norms/reference.js';
 
-/** The `js` backend: the plain-TypeScript reference kernels, on the main thread. Needs nothing but Node. */
+/**
+ * The `js` backend: the plain-TypeScript reference kernels (kernels/<kernel>/reference.ts), on the main thread. Needs
+ * nothing but Node. Each method guards dispose and calls its kernel's reference.
+ */
 export class JsBackend implements Backend {
   readonly name = 'js' as const;
   #disposed = false;

@@ -7,15 +7,27 @@
  *   x ← x + η·m / (√v + τ)   (FedAvgM: x ← x + η·m)
  * Each optimizer is a stateful object whose state tensors live in the engine that runs it, for its whole life:
  * native memory ({@link NativeTensor}, one fused native kernel per step) on `native`, GPU storage buffers on `webgpu`
- * (a step uploads x and Δ and reads back only x), JS arrays on `js` (the plain-TS reference below). `readState()` and
- * `writeState()` copy the state out and in, for checkpoints, and move it between backends.
+ * (a step uploads x and Δ and reads back only x), JS arrays on `js` (the plain-TS reference). `readState()` and
+ * `writeState()` copy the state out and in, for checkpoints, and move it between backends. The step itself (contract,
+ * reference, native glue) lives in kernels/server-optimizer/, like every kernel.
  */
 import { loadAddon } from '../../bindings/addon.js';
-import { CocogenError, invalidArgument, invalidArgumentText } from '../errors.js';
+import { CocogenError, invalidArgument } from '../errors.js';
 import { engineBackend, type Engine } from './engine.js';
+import {
+  SERVER_OPTIMIZER_NAMES,
+  validateServerOptimizerParams,
+  validateServerOptimizerState,
+  validateServerOptimizerStep,
+  type ServerOptimizerKind,
+} from './kernels/server-optimizer/contract.js';
+import { serverOptimizerStepNative } from './kernels/server-optimizer/native.js';
+import { serverOptimizerStepReference } from './kernels/server-optimizer/reference.js';
 import type { GpuOptimizerState } from './programs/server-optimizer.js';
-import { createTensor, MAX_TENSOR_LENGTH, type NativeTensor } from './tensor.js';
+import { createTensor, type NativeTensor } from './tensor.js';
 import type { WebGpuBackend } from './webgpu-backend.js';
+
+export { serverOptimizerStepReference };
 
 export interface ServerOptimizerOptions {
   /** Parameters of the global model. */
@@ -54,51 +66,9 @@ export interface ServerOptimizerState {
   steps?: number;
 }
 
-type Kind = 0 | 1 | 2;
+type Kind = ServerOptimizerKind;
 
-/** The plain-TS reference of one step, in float32 arithmetic order as the native kernel (Math.fround per op). */
-export function serverOptimizerStepReference(
-  kind: Kind,
-  x: Float32Array,
-  delta: Float32Array,
-  m: Float32Array,
-  v: Float32Array | null,
-  params: { beta1: number; beta2: number; eta: number; tau: number },
-): void {
-  const f = Math.fround;
-  const beta1 = f(params.beta1);
-  const beta2 = f(params.beta2);
-  const eta = f(params.eta);
-  const tau = f(params.tau);
-  const n = x.length;
-  if (kind === 0) {
-    for (let i = 0; i < n; i++) {
-      const mi = f(f(beta1 * m[i]!) + delta[i]!);
-      m[i] = mi;
-      x[i] = x[i]! + f(eta * mi);
-    }
-    return;
-  }
-  const b1 = f(1 - beta1);
-  const b2 = f(1 - beta2);
-  const vv = v!;
-  for (let i = 0; i < n; i++) {
-    const d = delta[i]!;
-    const mi = f(f(beta1 * m[i]!) + f(b1 * d));
-    const d2 = f(d * d);
-    let vi: number;
-    if (kind === 1) vi = f(f(beta2 * vv[i]!) + f(b2 * d2));
-    else {
-      const diff = f(vv[i]! - d2);
-      vi = f(vv[i]! - f(f(b2 * d2) * Math.sign(diff || 0)));
-    }
-    m[i] = mi;
-    vv[i] = vi;
-    x[i] = x[i]! + f(f(eta * mi) / f(f(Math.sqrt(vi)) + tau));
-  }
-}
-
-const KIND_NAMES = ['FedAvgM', 'FedAdam', 'FedYogi'] as const;
+const KIND_NAMES = SERVER_OPTIMIZER_NAMES;
 
 abstract class ServerOptimizerBase {
   readonly length: number;
@@ -125,27 +95,13 @@ abstract class ServerOptimizerBase {
 
   protected constructor(kind: Kind, options: ServerOptimizerOptions, defaultEta: number) {
     if (options === null || typeof options !== 'object') throw invalidArgument('options', 'an object', options);
-    const { length } = options;
-    if (!(Number.isInteger(length) && length >= 0 && length <= MAX_TENSOR_LENGTH)) {
-      throw invalidArgument('options.length', `an integer from 0 to ${MAX_TENSOR_LENGTH}`, length);
-    }
-    const num = (
-      name: string,
-      value: number | undefined,
-      fallback: number,
-      ok: (v: number) => boolean,
-      rule: string,
-    ) => {
-      const v = value ?? fallback;
-      if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw invalidArgument(`options.${name}`, rule, v);
-      return v;
-    };
+    const { length, eta, beta1, beta2, tau } = validateServerOptimizerParams(options, defaultEta);
     this.#kind = kind;
     this.length = length;
-    this.eta = num('eta', options.eta, defaultEta, (v) => v > 0, 'a finite number > 0');
-    this.beta1 = num('beta1', options.beta1, 0.9, (v) => v >= 0 && v < 1, 'a number in [0, 1)');
-    this.beta2 = num('beta2', options.beta2, 0.99, (v) => v >= 0 && v < 1, 'a number in [0, 1)');
-    this.tau = num('tau', options.tau, 1e-3, (v) => v > 0, 'a finite number > 0');
+    this.eta = eta;
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.tau = tau;
     const { engine } = options;
     let backend = options.backend;
     if (engine !== undefined) {
@@ -200,14 +156,7 @@ abstract class ServerOptimizerBase {
    */
   async step(global: Float32Array, delta: Float32Array): Promise<void> {
     this.#check('step');
-    for (const [name, a] of [
-      ['global', global],
-      ['delta', delta],
-    ] as const) {
-      if (!(a instanceof Float32Array) || a.length !== this.length) {
-        throw invalidArgument(name, `a Float32Array of length ${this.length}`, a);
-      }
-    }
+    validateServerOptimizerStep(this.length, global, delta);
     this.#checkIdle('step');
     const params = { beta1: this.beta1, beta2: this.beta2, eta: this.eta, tau: this.tau };
     if (this.backend === 'js') {
@@ -222,16 +171,13 @@ abstract class ServerOptimizerBase {
         this.#check('step');
         await state.step(global, delta, params);
       } else {
-        await loadAddonOrThrow().serverOptimizerStep(
+        await serverOptimizerStepNative(
           this.#kind,
           global,
           delta,
           view(this.#m!),
           this.#v ? view(this.#v) : null,
-          params.beta1,
-          params.beta2,
-          params.eta,
-          params.tau,
+          params,
         );
       }
       this.#steps++;
@@ -335,25 +281,7 @@ abstract class ServerOptimizerBase {
   }
 
   #validateState(state: ServerOptimizerState): { m: Float32Array; v: Float32Array | undefined; steps?: number } {
-    if (state === null || typeof state !== 'object') throw invalidArgument('state', 'an object', state);
-    const { m, v, steps } = state;
-    const array = `a Float32Array of length ${this.length}`;
-    if (!(m instanceof Float32Array) || m.length !== this.length) throw invalidArgument('state.m', array, m);
-    if (this.#kind === 0) {
-      if (v !== undefined) throw invalidArgument('state.v', 'undefined (FedAvgM keeps no second moment)', v);
-    } else {
-      if (!(v instanceof Float32Array) || v.length !== this.length) {
-        throw invalidArgument('state.v', `${array} (${this.#name} needs its second moment)`, v);
-      }
-      for (let i = 0; i < v.length; i++) {
-        // v ≥ 0 always holds for Adam and Yogi; a negative (or NaN) entry would make √v NaN.
-        if (!(v[i]! >= 0)) throw invalidArgumentText('state.v', 'entries ≥ 0', `${v[i]} at index ${i}`);
-      }
-    }
-    if (steps !== undefined && !(Number.isSafeInteger(steps) && steps >= 0)) {
-      throw invalidArgument('state.steps', 'undefined or an integer ≥ 0', steps);
-    }
-    return { m, v: this.#kind === 0 ? undefined : v, ...(steps !== undefined ? { steps } : {}) };
+    return validateServerOptimizerState(this.#kind, this.length, state);
   }
 
   /** The device state (webgpu): created on the engine's device, or on one opened here, on first use. */
@@ -401,12 +329,6 @@ abstract class ServerOptimizerBase {
 
 function view(s: NativeTensor | Float32Array): Float32Array {
   return s instanceof Float32Array ? s : s.data;
-}
-
-function loadAddonOrThrow() {
-  const load = loadAddon();
-  if (!load.ok) throw new CocogenError('BACKEND_UNAVAILABLE', load.reason);
-  return load.addon;
 }
 
 /**

@@ -1,5 +1,16 @@
+/**
+ * The options of `aggregate` (every rule: fedavg, median, trimmed mean, krum, multi-krum) and their check. What each
+ * kernel takes, and how its non-finite reports are named, lives with the kernel: kernels/updates.ts (the update list),
+ * kernels/fed-avg/contract.ts (checkFinite), kernels/robust-rules/contract.ts (throwFirstNonFinite).
+ */
 import { describeValue, invalidArgument, invalidArgumentText } from '../errors.js';
 import { sharesMemory } from '../util/views.js';
+import { validateUpdates } from './kernels/updates.js';
+
+// Moved to the kernels' homes; re-exported here until every importer uses the new paths.
+export { validateUpdates } from './kernels/updates.js';
+export { checkFinite } from './kernels/fed-avg/contract.js';
+export { throwFirstNonFinite } from './kernels/robust-rules/contract.js';
 
 /** The aggregation rules `aggregate` knows (server optimizers such as FedAdam are classes of their own). */
 export const AGGREGATION_RULES = ['fedavg', 'median', 'trimmed-mean', 'krum', 'multi-krum'] as const;
@@ -76,23 +87,6 @@ export interface ValidatedAggregate {
   length: number;
   nonFinite: 'error' | 'propagate';
   out: Float32Array | undefined;
-}
-
-/** Checks a list of updates: a non-empty array of Float32Array, all of one length. */
-export function validateUpdates(updates: unknown): Float32Array[] {
-  if (!Array.isArray(updates)) throw invalidArgument('updates', 'an array of Float32Array', updates);
-  if (updates.length === 0) throw invalidArgument('updates', 'a non-empty array of Float32Array', updates);
-  for (let k = 0; k < updates.length; k++) {
-    if (!(updates[k] instanceof Float32Array)) throw invalidArgument(`updates[${k}]`, 'a Float32Array', updates[k]);
-  }
-  const length = (updates[0] as Float32Array).length;
-  for (let k = 1; k < updates.length; k++) {
-    const u = updates[k] as Float32Array;
-    if (u.length !== length) {
-      throw invalidArgument(`updates[${k}]`, `a Float32Array of length ${length} (the length of updates[0])`, u);
-    }
-  }
-  return updates as Float32Array[];
 }
 
 /** Checks every argument of `aggregate` (sharp's pattern: all validation in TS, one message template). */
@@ -234,46 +228,4 @@ export function validateAggregate(input: unknown, options: unknown): ValidatedAg
     out = o.out;
   }
   return { updates: updates as Float32Array[], rule, weights, trimCount, f, m, clip, scales, length, nonFinite, out };
-}
-
-/**
- * After a FedAvg kernel reported a non-finite result: name its cause — the first update that is non-finite at the
- * first non-finite index, or an overflow of float32 when every input there is finite. One pass over P, then K reads
- * at one index. The engine runs it only when the backend said the result holds a non-finite value (found as the
- * result was written), so a finite aggregation never reads its result again.
- */
-export function checkFinite(result: Float32Array, updates: readonly Float32Array[]): void {
-  const p = result.length;
-  for (let i = 0; i < p; i++) {
-    const v = result[i]!;
-    if (v - v === 0) continue; // finite
-    for (let k = 0; k < updates.length; k++) {
-      const u = updates[k]![i]!;
-      if (u - u !== 0) {
-        throw invalidArgumentText(`updates[${k}]`, 'finite values', `${Number.isNaN(u) ? 'NaN' : u} at index ${i}`);
-      }
-    }
-    throw invalidArgumentText(
-      'updates',
-      'values whose weighted average fits in float32',
-      `an overflow to ${v} at index ${i}`,
-    );
-  }
-}
-
-/**
- * With `nonFinite: 'error'`, after a robust kernel reported a non-finite input: name the first (update, index). The
- * robust rules can hide a non-finite input from the result (a median skips an Infinity), so the kernels report that
- * they saw one and this pass, which runs only then, names it.
- */
-export function throwFirstNonFinite(updates: readonly Float32Array[]): void {
-  const p = updates[0]?.length ?? 0;
-  for (let i = 0; i < p; i++) {
-    for (let k = 0; k < updates.length; k++) {
-      const u = updates[k]![i]!;
-      if (u - u !== 0) {
-        throw invalidArgumentText(`updates[${k}]`, 'finite values', `${Number.isNaN(u) ? 'NaN' : u} at index ${i}`);
-      }
-    }
-  }
 }

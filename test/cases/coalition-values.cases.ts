@@ -31,7 +31,10 @@ import {
   type CoalitionGame,
 } from '../../src/incentive/coalition-values.js';
 import { shapleyValues } from '../../src/incentive/shapley.js';
-import { COALITION_MEMBER_FIELDS, type CoalitionValuesInput } from '../../src/engine/reference/coalition-values.js';
+import {
+  COALITION_MEMBER_FIELDS,
+  type CoalitionValuesInput,
+} from '../../src/engine/kernels/coalition-values/contract.js';
 import { CocogenError } from '../../src/errors.js';
 import { expectClose } from '../support/expect-close.js';
 

@@ -1,7 +1,6 @@
 /**
  * The one table of cases for the "data" kernels (DESIGN §6): engine.labelHistograms and engine.l1Distances, run on the
- * js backend (test/unit/data-kernels-js.test.ts), native (test/native/data-kernels-native.test.ts) and webgpu
- * (test/gpu/data-kernels-webgpu.test.ts) by `runDataKernelsTable`.
+ * js, native and webgpu backends by `runDataKernelsTable` (listed in tables.ts).
  *
  * Expectations are computed here, independently of the kernels' reference modules: histograms by a plain loop (and,
  * for the Fashion-MNIST partition, by src/fl/samples.ts's labelHistogram per organization) and compared exactly on

@@ -1,8 +1,8 @@
 /**
  * The robust rules over files, streamed by tiny column blocks: each input file is one update (all its tensors), so the
  * result must equal the in-memory rule on the concatenated tensors — median bit for bit, Krum's selection exactly —
- * and clipping and Krum must look at whole updates, not tensor by tensor. Run by test/native/out-of-core-robust.test.ts
- * (js, native) and test/gpu/out-of-core-webgpu.test.ts.
+ * and clipping and Krum must look at whole updates, not tensor by tensor. Run on js and native in the native tier and
+ * on webgpu in the gpu tier (tables.ts).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -7,7 +7,7 @@
  * another, writeState's validation, and DISPOSED after the optimizer's or the engine's dispose().
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../../src/engine/engine.js';
+import { engineBackend, type Engine } from '../../src/engine/engine.js';
 import {
   FedAdam,
   FedAvgM,
@@ -19,6 +19,8 @@ import { CocogenError } from '../../src/errors.js';
 import { Random } from '../../src/util/random.js';
 import { engineCache, type ExtraEngineOptions } from '../support/engine-cache.js';
 import { expectClose } from '../support/expect-close.js';
+import type { WebGpuBackend } from '../../src/engine/webgpu-backend.js';
+import { seeded } from '../support/xorshift.js';
 
 type KindName = 'FedAvgM' | 'FedAdam' | 'FedYogi';
 type Backend = 'js' | 'native' | 'webgpu';
@@ -433,6 +435,65 @@ export function runServerOptimizerTable(backend: Backend, open: (extra: ExtraEng
 
     it('cleans up', async () => {
       await engines.disposeAll();
+    });
+  });
+}
+
+/**
+ * What is WebGPU's own, run after the table on a WebGPU engine: m and v resident in the device's buffers for the
+ * optimizer's life (counted by the buffer pool, freed by dispose), and a device the optimizer opens itself without an
+ * engine.
+ */
+export function runServerOptimizerWebGpuChecks(open: (extra: ExtraEngineOptions) => Promise<Engine>): void {
+  describe('server optimizer state resident on webgpu', () => {
+    it('holds m and v in pool buffers across steps and reads, chunked or not, and frees them on dispose', async () => {
+      for (const extra of [{}, { maxChunkBytes: 256 }]) {
+        const engine = await open(extra);
+        const gpu = engineBackend(engine) as WebGpuBackend;
+        try {
+          const base = gpu.poolStats().bytesInUse;
+          for (const [Ctor, stateBytes] of [
+            [FedAdam, 8000],
+            [FedYogi, 8000],
+            [FedAvgM, 4000 + 4], // m, and the 4-byte placeholder bound as v
+          ] as const) {
+            const opt = new Ctor({ length: 1000, engine });
+            const x = seeded(1, 1000);
+            for (let r = 0; r < 3; r++) {
+              await opt.step(x, seeded(2 + r, 1000, -0.01, 0.01));
+              // Between calls only the state is held: the step's x, Δ, params and readback went back to the pool.
+              expect(gpu.poolStats().bytesInUse - base).toBe(stateBytes);
+            }
+            await opt.readState();
+            expect(gpu.poolStats().bytesInUse - base).toBe(stateBytes);
+            opt.dispose();
+            expect(gpu.poolStats().bytesInUse).toBe(base);
+          }
+        } finally {
+          engine.dispose();
+        }
+      }
+    });
+
+    it('opens and closes a device of its own without an engine', async () => {
+      const params = { eta: 0.05, beta1: 0.9, beta2: 0.99, tau: 1e-3 };
+      const opt = new FedYogi({ length: 1037, backend: 'webgpu', ...params });
+      expect(() => opt.momentum).toThrow(/readState/);
+      const x = seeded(3, 1037);
+      const rx = Float32Array.from(x);
+      const rm = new Float32Array(1037);
+      const rv = new Float32Array(1037);
+      for (let r = 0; r < 3; r++) {
+        const delta = seeded(10 + r, 1037, -0.01, 0.01);
+        serverOptimizerStepReference(2, rx, delta, rm, rv, params);
+        await opt.step(x, delta);
+      }
+      const { m, v } = await opt.readState();
+      expectClose(x, rx, { rtol: 3 * 2 ** -23, atol: 1e-5 * 3 * 0.05 });
+      expectClose(m, rm, { rtol: 1e-6 });
+      expectClose(v!, rv, { rtol: 1e-6 });
+      opt.dispose();
+      await expect(opt.readState()).rejects.toThrow(/after dispose/);
     });
   });
 }

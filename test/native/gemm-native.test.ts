@@ -2,19 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEngine } from '../../src/engine/engine.js';
-import { gemmFloat64, runGemmTable, uniform } from '../cases/gemm.cases.js';
+import { gemmFloat64, uniform } from '../cases/gemm.cases.js';
 import { expectClose } from '../support/expect-close.js';
 import { addon, native, runInChild } from './native-addon.js';
 
-if (addon) {
-  runGemmTable('native', () => createEngine({ backend: 'native' }));
-} else {
-  describe.skip('GEMM shared table on native (addon not built)', () => {
-    it('skipped', () => {});
-  });
-}
-
+// The GEMM shared table runs on native with the others (test/native/kernels-native.test.ts).
 describe.skipIf(!addon)('native gemm: paths and threads', () => {
   const threads = addon?.buildInfo().threads ?? 1;
   afterEach(() => native().setThreads(threads));

@@ -5,7 +5,7 @@
  * not, zero rows (NaN), and the first bad count (negative, NaN, ±Infinity) reported as the reference reports it.
  */
 import { describe, expect, it } from 'vitest';
-import { l1DistancesReference } from '../../src/engine/reference/l1-distances.js';
+import { l1DistancesReference } from '../../src/engine/kernels/l1-distances/reference.js';
 import { initialSkew } from '../../src/game/heterogeneity.js';
 import type { Scenario } from '../../src/game/scenario.js';
 import { addon, runInChild } from './native-addon.js';

@@ -6,7 +6,6 @@ import { spawnSync } from 'node:child_process';
 import { expect } from 'vitest';
 import { loadAddon, type CocogenAddon } from '../../bindings/addon.js';
 import { CocogenError } from '../../src/errors.js';
-import { xorshift32 } from '../support/xorshift.js';
 
 const load = loadAddon();
 if (!load.ok) console.warn(`native tests skipped: ${load.reason}`);
@@ -14,6 +13,8 @@ if (!load.ok) console.warn(`native tests skipped: ${load.reason}`);
 /** The addon, or undefined when it is not built (suites use `describe.skipIf(!addon)`). */
 export const addon: CocogenAddon | undefined = load.ok ? load.addon : undefined;
 export const addonPath: string | undefined = load.ok ? load.path : undefined;
+/** Why the addon is missing (undefined when it loaded), for the skip messages. */
+export const addonMissingReason: string | undefined = load.ok ? undefined : load.reason;
 
 /** The addon inside a suite that is skipped when it is missing. */
 export function native(): CocogenAddon {
@@ -21,13 +22,8 @@ export function native(): CocogenAddon {
   return addon;
 }
 
-/** Deterministic uniform values in [lo, hi) (xorshift32), so that failures reproduce. */
-export function seeded(seed: number, length: number, lo = -1, hi = 1): Float32Array {
-  const out = new Float32Array(length);
-  const next = xorshift32(seed);
-  for (let i = 0; i < length; i++) out[i] = lo + ((next() >>> 8) / 2 ** 24) * (hi - lo);
-  return out;
-}
+/** Deterministic uniform test data (test/support/xorshift.ts), shared with the other tiers. */
+export { seeded } from '../support/xorshift.js';
 
 /** Asserts that `fn` throws (or rejects with) a CocogenError with `code` whose message matches `message`. */
 export async function expectCocogenError(fn: () => unknown, code: string, message?: RegExp): Promise<void> {

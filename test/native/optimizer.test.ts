@@ -1,15 +1,12 @@
 /**
- * Server optimizers: the shared table on the native backend (the fused kernel equals the plain-TS reference bit for
- * bit), the reference vs float64 formulas, and what is native's own (threads, addon memory, the export's checks).
+ * Server optimizers: the reference vs float64 formulas, and what is native's own (threads, addon memory, the export's
+ * checks). The shared table, where the fused kernel equals the plain-TS reference bit for bit, runs with the others
+ * (test/native/kernels-native.test.ts).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/engine.js';
 import { FedAdam, FedAvgM, FedYogi, serverOptimizerStepReference } from '../../src/engine/server-optimizer.js';
-import {
-  runServerOptimizerTable,
-  serverOptimizerCases,
-  type ServerOptimizerCase,
-} from '../cases/server-optimizer.cases.js';
+import { serverOptimizerCases, type ServerOptimizerCase } from '../cases/server-optimizer.cases.js';
 import { expectClose } from '../support/expect-close.js';
 import { addon, expectCocogenError, native, seeded } from './native-addon.js';
 
@@ -61,8 +58,7 @@ describe('server optimizer reference', () => {
   });
 });
 
-if (addon) runServerOptimizerTable('native', (extra) => createEngine({ ...extra, backend: 'native' }));
-
+// The shared table runs on native with the others (test/native/kernels-native.test.ts).
 describe.skipIf(!addon)('native server optimizer kernel', () => {
   const threads = addon?.buildInfo().threads ?? 1;
   afterEach(() => native().setThreads(threads));

@@ -7,12 +7,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   PAYOFF_ROW_FIELDS,
   PAYOFF_SCENARIO_FIELDS,
+  scenarioConstants,
+  type PayoffMatrixInput,
+} from '../../src/engine/kernels/payoff-matrix/contract.js';
+import {
   denseRowSumsReference,
   payoffMatrixReference,
   rowGainTerms,
-  scenarioConstants,
-  type PayoffMatrixInput,
-} from '../../src/engine/reference/payoff-matrix.js';
+} from '../../src/engine/kernels/payoff-matrix/reference.js';
 import { addon, expectCocogenError, native, runInChild, seeded } from './native-addon.js';
 
 /** Rows with amounts from 1e-3 to 1e7, some at 0 and at X, over two items; S not a multiple of 4. */

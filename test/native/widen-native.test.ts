@@ -1,6 +1,7 @@
 /**
- * The widening table on the native kernel (native/widen.cc), then what only the addon has: the thread split, the
- * portable scalar path (COCOGEN_NATIVE_ISA=scalar), F16C detection, and the checks of a direct call.
+ * What only the addon's widening kernel (native/widen.cc) has: the thread split, the portable scalar path
+ * (COCOGEN_NATIVE_ISA=scalar), F16C detection, and the checks of a direct call. The widening table runs on native with
+ * the other shared tables (test/native/kernels-native.test.ts).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,17 +15,8 @@ import {
   bitMismatches,
   expectedBits,
   randomBytes,
-  runWidenTable,
 } from '../cases/widen.cases.js';
 import { addon, expectCocogenError, native, runInChild } from './native-addon.js';
-
-if (addon) {
-  runWidenTable('native');
-} else {
-  describe.skip('widen shared table on native (addon not built)', () => {
-    it('skipped', () => {});
-  });
-}
 
 const DTYPE_CODE = { F16: 0, BF16: 1, F64: 2 } as const;
 

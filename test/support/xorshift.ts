@@ -10,3 +10,11 @@ export function xorshift32(seed: number): () => number {
     return s;
   };
 }
+
+/** Deterministic uniform values in [lo, hi) (xorshift32), so that failures reproduce. */
+export function seeded(seed: number, length: number, lo = -1, hi = 1): Float32Array {
+  const out = new Float32Array(length);
+  const next = xorshift32(seed);
+  for (let i = 0; i < length; i++) out[i] = lo + ((next() >>> 8) / 2 ** 24) * (hi - lo);
+  return out;
+}

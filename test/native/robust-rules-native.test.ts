@@ -1,4 +1,0 @@
-import { createEngine } from '../../src/engine/engine.js';
-import { runRobustRulesTable } from '../cases/robust-rules.cases.js';
-
-runRobustRulesTable('native', (extra) => createEngine({ ...extra, backend: 'native' }));

@@ -1,4 +1,0 @@
-import { createEngine } from '../../src/engine/engine.js';
-import { runGemmTable } from '../cases/gemm.cases.js';
-
-runGemmTable('js', () => createEngine({ backend: 'js' }));
