@@ -11,8 +11,6 @@
 import type { GameModel } from './model.js';
 import type { AggregativeObjective } from '../numeric/aggregative-objective.js';
 
-export type { AggregativeObjective } from '../numeric/aggregative-objective.js'; // removed at the merge
-
 /** The objective whose maximizer is the equilibrium when every w_n > 0: the potential Φ. */
 export function potentialObjective(
   model: GameModel,

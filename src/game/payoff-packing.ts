@@ -10,8 +10,8 @@
  * the kernel is (d, x, X, k = d²δ⁰², w, m = a·μ, c) and each item (D, Q, A, β, η) at x. The two row sums r and h
  * are the O(N²) part for a dense Γ: one `denseRowSums` call with the vectors ρ and ρ∘g(x) (O(N) when uniform).
  */
-import type { DenseRowSumsInput, PayoffMatrixInput } from '../engine/reference/payoff-matrix.js';
-import { PAYOFF_ROW_FIELDS, PAYOFF_SCENARIO_FIELDS, ROW, SCENARIO } from '../engine/reference/payoff-matrix.js';
+import type { DenseRowSumsInput, PayoffMatrixInput } from '../engine/kernels/payoff-matrix/contract.js';
+import { PAYOFF_ROW_FIELDS, PAYOFF_SCENARIO_FIELDS, ROW, SCENARIO } from '../engine/kernels/payoff-matrix/contract.js';
 import { rowWeightedSums } from './competition.js';
 import { aggregatesAt } from '../numeric/aggregates.js';
 import { initialSkew, skewMass } from './heterogeneity.js';

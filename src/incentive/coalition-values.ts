@@ -36,7 +36,7 @@ import {
 } from '../game/index.js';
 import { invalidArgument } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
-import type { CoalitionValuesInput } from '../engine/reference/coalition-values.js';
+import type { CoalitionValuesInput } from '../engine/kernels/coalition-values/contract.js';
 
 /** Everything a coalition value depends on, as plain arrays (the kernel's inputs). */
 export interface CoalitionGame {

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import type { Engine } from '../engine/engine.js';
 import type { AggregateOptions } from '../engine/validate-aggregate.js';
 import { validateAggregate } from '../engine/validate-aggregate.js';
-import { clipScales, krumAverageWeights, krumScores, krumSelect } from '../engine/reference/robust-selection.js';
+import { clipScales, krumAverageWeights, krumScores, krumSelect } from '../engine/kernels/robust-rules/selection.js';
 import { CocogenError, invalidArgument } from '../errors.js';
 import { matchTensorLayouts, TensorFile, TensorFileWriter, type TensorBlock, type TensorInfo } from './tensor-file.js';
 

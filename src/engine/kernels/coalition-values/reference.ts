@@ -8,7 +8,7 @@
  *   k_i(S) = k0_i + Σ_{j∈S, j≠i} W_ij,   m_i = k_i(S)·μ_i,   K_S = Σ_{i∈S} k_i(S)
  *
  * v(∅) = 0. The objective is concave when K_S ≥ 0 and every m_i ≥ 0; each such coalition is solved by the game
- * layer's aggregative solver (game/aggregative-solver.ts) to a relative KKT residual ≤ `tolerance`. A coalition whose
+ * numeric core's aggregative solver (numeric/aggregative-solver.ts) to a relative KKT residual ≤ `tolerance`. A coalition whose
  * objective is not concave gets NaN on every backend: the caller solves it by other means (the incentive layer runs
  * coordinate ascent from several starts) and counts it in `nonConcave`.
  *
@@ -18,9 +18,9 @@
  * previous coalition's aggregates (D, Q) corrected for the member that joined or left. Warm starts change the
  * iterations, not the answer (within the tolerance).
  */
-import { maximizeAggregative } from '../../../game/aggregative-solver.js';
-import type { AggregativeObjective } from '../../../game/objective.js';
-import type { LearningCurve } from '../../../game/scenario.js';
+import type { AggregativeObjective } from '../../../numeric/aggregative-objective.js';
+import { maximizeAggregative } from '../../../numeric/aggregative-solver.js';
+import type { LearningCurve } from '../../../numeric/learning-curve.js';
 import {
   COALITION_BLOCK_BITS,
   COALITION_MEMBER_FIELDS,

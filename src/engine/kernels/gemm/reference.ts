@@ -4,8 +4,8 @@
  * bit-identical to `trainLocal`'s own path. Also the backend-generic training loop that the `js` and `webgpu` backends
  * run over their kernels (the native addon runs the same sequence in one call).
  */
-import { gemm as gemmReference } from '../../../fl/linalg.js';
-import { sgdMomentumStep, softmaxCrossEntropy as softmaxCrossEntropyReference } from '../../../fl/models.js';
+import { gemm as gemmReference } from '../../../numeric/linalg.js';
+import { sgdMomentumStep, softmaxCrossEntropy as softmaxCrossEntropyReference } from '../../../numeric/training.js';
 import {
   denseTrainStepCount,
   type DenseBackwardInput,

@@ -1,1 +1,0 @@
-export * from '../numeric/aggregative-solver.js'; // moved; removed at the merge
