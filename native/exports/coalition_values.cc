@@ -18,15 +18,6 @@ namespace {
 // Values in the `stats` output: solves, passes, notConverged, nonConcave, worstKkt.
 constexpr size_t kCoalitionStatsFields = 5;
 
-void ExpectLength(Napi::TypedArray array, size_t length, const char* type, const std::string& name,
-                  const std::string& why) {
-  if (array.ElementLength() != length) {
-    ThrowError(array.Env(), ErrorCode::kInvalidArgument,
-               "Expected " + LengthWording(type, length) + " (" + why + ") for " + name + " but received " +
-                   DescribeValue(array));
-  }
-}
-
 class CoalitionValuesWorker : public PromiseWorker {
  public:
   CoalitionValuesWorker(Napi::Env env, CoalitionValuesArgs args, Napi::Float64Array members,

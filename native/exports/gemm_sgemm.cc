@@ -17,11 +17,6 @@ namespace {
 // Dimensions are 32-bit on the GPU path; the same cap here keeps products of two within 2^64.
 constexpr size_t kMaxDim = size_t{1} << 31;
 
-bool ExpectBoolean(Napi::Value value, const std::string& name) {
-  if (!value.IsBoolean()) ThrowInvalidArgument(value.Env(), name, "a boolean", value);
-  return value.As<Napi::Boolean>().Value();
-}
-
 bool Overlaps(const Napi::TypedArray& a, const Napi::TypedArray& b) {
   const auto x = reinterpret_cast<uintptr_t>(static_cast<const char*>(a.ArrayBuffer().Data()) + a.ByteOffset());
   const auto y = reinterpret_cast<uintptr_t>(static_cast<const char*>(b.ArrayBuffer().Data()) + b.ByteOffset());

@@ -19,22 +19,6 @@ namespace {
 // Rows, items and grid points are addressed with 32-bit indices by the TS layer and the GPU kernel.
 constexpr size_t kMaxCount = size_t{1} << 32;
 
-Napi::Int32Array ExpectInt32Array(Napi::Value value, const std::string& name) {
-  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
-    ThrowInvalidArgument(value.Env(), name, "an Int32Array", value);
-  }
-  return value.As<Napi::Int32Array>();
-}
-
-void ExpectLength(Napi::TypedArray array, size_t length, const char* type, const std::string& name,
-                  const std::string& why) {
-  if (array.ElementLength() != length) {
-    ThrowError(array.Env(), ErrorCode::kInvalidArgument,
-               "Expected " + LengthWording(type, length) + " (" + why + ") for " + name + " but received " +
-                   DescribeValue(array));
-  }
-}
-
 class PayoffMatrixWorker : public PromiseWorker {
  public:
   PayoffMatrixWorker(Napi::Env env, PayoffMatrixArgs args, Napi::Float64Array rows, Napi::Float64Array scenarios,
@@ -93,12 +77,6 @@ class DenseRowSumsWorker : public PromiseWorker {
   size_t k_;
   bool shared_;
 };
-
-bool Overlaps(const void* a, size_t a_bytes, const void* b, size_t b_bytes) {
-  const auto x = reinterpret_cast<uintptr_t>(a);
-  const auto y = reinterpret_cast<uintptr_t>(b);
-  return a_bytes != 0 && b_bytes != 0 && x < y + b_bytes && y < x + a_bytes;
-}
 
 // Float64Array `value` of `length` elements, or nullptr for null / undefined.
 double* OptionalFloat64Array(Napi::Value value, size_t length, const std::string& name, const std::string& why) {

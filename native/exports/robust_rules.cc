@@ -17,12 +17,6 @@ namespace {
 
 constexpr size_t kMaxUpdates = size_t{1} << 24;
 
-bool Overlaps(const void* a, size_t a_bytes, const void* b, size_t b_bytes) {
-  const auto x = reinterpret_cast<uintptr_t>(a);
-  const auto y = reinterpret_cast<uintptr_t>(b);
-  return a_bytes != 0 && b_bytes != 0 && x < y + b_bytes && y < x + a_bytes;
-}
-
 // The updates argument: a non-empty list of Float32Array of one length; each one pinned on `worker` later.
 struct Updates {
   std::vector<Napi::Float32Array> arrays;

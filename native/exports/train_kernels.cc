@@ -18,26 +18,6 @@ namespace {
 
 constexpr size_t kMaxDim = size_t{1} << 31;
 
-bool ExpectBoolean(Napi::Value value, const std::string& name) {
-  if (!value.IsBoolean()) ThrowInvalidArgument(value.Env(), name, "a boolean", value);
-  return value.As<Napi::Boolean>().Value();
-}
-
-Napi::Int32Array ExpectInt32Array(Napi::Value value, const std::string& name) {
-  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
-    ThrowInvalidArgument(value.Env(), name, "an Int32Array", value);
-  }
-  return value.As<Napi::Int32Array>();
-}
-
-template <typename Array>
-void ExpectLength(const Array& array, size_t length, const char* type, const std::string& name) {
-  if (array.ElementLength() != length) {
-    ThrowError(array.Env(), ErrorCode::kInvalidArgument,
-               "Expected " + LengthWording(type, length) + " for " + name + " but received " + DescribeValue(array));
-  }
-}
-
 void ExpectLabels(const Napi::Int32Array& labels, size_t count, size_t classes, const std::string& name) {
   for (size_t i = 0; i < count; ++i) {
     const int32_t y = labels[i];

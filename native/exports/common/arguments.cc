@@ -35,6 +35,18 @@ Napi::Float64Array ExpectFloat64Array(Napi::Value value, const std::string& name
   return value.As<Napi::Float64Array>();
 }
 
+Napi::Int32Array ExpectInt32Array(Napi::Value value, const std::string& name) {
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+    ThrowInvalidArgument(value.Env(), name, "an Int32Array", value);
+  }
+  return value.As<Napi::Int32Array>();
+}
+
+bool ExpectBoolean(Napi::Value value, const std::string& name) {
+  if (!value.IsBoolean()) ThrowInvalidArgument(value.Env(), name, "a boolean", value);
+  return value.As<Napi::Boolean>().Value();
+}
+
 double ExpectNumber(Napi::Value value, const std::string& name) {
   if (!value.IsNumber()) ThrowInvalidArgument(value.Env(), name, "a number", value);
   return value.As<Napi::Number>().DoubleValue();
@@ -49,6 +61,22 @@ size_t ExpectInteger(Napi::Value value, const std::string& name, size_t min, siz
     ThrowInvalidArgument(value.Env(), name, rule, value);
   }
   return static_cast<size_t>(number);
+}
+
+void ExpectLength(Napi::TypedArray array, size_t length, const char* type, const std::string& name) {
+  if (array.ElementLength() != length) {
+    ThrowError(array.Env(), ErrorCode::kInvalidArgument,
+               "Expected " + LengthWording(type, length) + " for " + name + " but received " + DescribeValue(array));
+  }
+}
+
+void ExpectLength(Napi::TypedArray array, size_t length, const char* type, const std::string& name,
+                  const std::string& why) {
+  if (array.ElementLength() != length) {
+    ThrowError(array.Env(), ErrorCode::kInvalidArgument,
+               "Expected " + LengthWording(type, length) + " (" + why + ") for " + name + " but received " +
+                   DescribeValue(array));
+  }
 }
 
 std::string LengthWording(const char* type, size_t length) {
