@@ -7,7 +7,9 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CocogenError } from '../src/errors.js';
+import { bindingsError, configuredErrorClass, setBindingsErrorClass, type BindingsErrorClass } from './error-class.js';
+
+export type { BindingsErrorClass, BindingsErrorCode } from './error-class.js';
 
 /** Opaque, type-tagged handle of a native aligned allocation (checked on the way back into C++). */
 export interface NativeBufferHandle {
@@ -33,8 +35,8 @@ export interface AddonBuildInfo {
 }
 
 export interface CocogenAddon {
-  /** Called once by the loader: native errors are thrown as `new ctor(code, message)`. */
-  setErrorClass(ctor: typeof CocogenError): void;
+  /** Called by the loader with the configured class (configureBindings): native errors are `new ctor(code, message)`. */
+  setErrorClass(ctor: BindingsErrorClass): void;
   buildInfo(): AddonBuildInfo;
   /** Resize the thread pool (≥ 1). */
   setThreads(n: number): void;
@@ -258,7 +260,22 @@ export interface CocogenAddon {
 
 export type AddonLoad = { ok: true; addon: CocogenAddon; path: string } | { ok: false; reason: string };
 
+export interface BindingsOptions {
+  /** The project's error class: thrown by the addon, by requireAddon() and by bindings/dawn.ts. */
+  ErrorClass: BindingsErrorClass;
+}
+
 let cached: AddonLoad | undefined;
+
+/**
+ * Hands bindings/ the project's error class (better-sqlite3's pattern: src/ calls this once, as it loads). May come
+ * before or after the addon loads: a loaded addon is handed the class at once, a later load as it loads. Until then
+ * errors are plain Errors named and coded as the class would name and code them.
+ */
+export function configureBindings(options: BindingsOptions): void {
+  setBindingsErrorClass(options.ErrorClass);
+  if (cached?.ok) cached.addon.setErrorClass(options.ErrorClass);
+}
 
 function packageRoot(): string {
   // Works from bindings/ (sources under vitest) and from dist/bindings/ (compiled).
@@ -292,7 +309,8 @@ export function loadAddon(): AddonLoad {
     }
     try {
       const addon = require(path) as CocogenAddon;
-      addon.setErrorClass(CocogenError);
+      const ErrorClass = configuredErrorClass();
+      if (ErrorClass) addon.setErrorClass(ErrorClass);
       cached = { ok: true, addon, path };
       return cached;
     } catch (e) {
@@ -306,9 +324,9 @@ export function loadAddon(): AddonLoad {
   return cached;
 }
 
-/** The addon, or a BACKEND_UNAVAILABLE error saying what was tried. */
+/** The addon, or a BACKEND_UNAVAILABLE error (of the configured class) saying what was tried. */
 export function requireAddon(): CocogenAddon {
   const load = loadAddon();
-  if (!load.ok) throw new CocogenError('BACKEND_UNAVAILABLE', load.reason);
+  if (!load.ok) throw bindingsError('BACKEND_UNAVAILABLE', load.reason);
   return load.addon;
 }

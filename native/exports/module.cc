@@ -35,7 +35,7 @@ std::string CompilerName() {
 #endif
 }
 
-// setErrorClass(ctor: typeof CocogenError): void
+// setErrorClass(ctor: BindingsErrorClass): void
 void SetErrorClassExport(const Napi::CallbackInfo& info) {
   SetErrorClass(info.Env(), ExpectFunction(Argument(info, 0), "ctor"));
 }

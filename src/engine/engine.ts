@@ -28,7 +28,7 @@ import {
   type GemmOptions,
   type TrainDenseOptions,
 } from './programs/gemm-validate.js';
-import { loadAddon } from '../../bindings/addon.js';
+import { loadAddon } from '../addon.js';
 import { probeGpu } from '../../bindings/dawn.js';
 import {
   evaluatePayoffMatrix,

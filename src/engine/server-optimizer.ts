@@ -10,7 +10,7 @@
  * (a step uploads x and Δ and reads back only x), JS arrays on `js` (the plain-TS reference below). `readState()` and
  * `writeState()` copy the state out and in, for checkpoints, and move it between backends.
  */
-import { loadAddon } from '../../bindings/addon.js';
+import { loadAddon } from '../addon.js';
 import { CocogenError, invalidArgument, invalidArgumentText } from '../errors.js';
 import { engineBackend, type Engine } from './engine.js';
 import type { GpuOptimizerState } from './programs/server-optimizer.js';

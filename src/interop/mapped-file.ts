@@ -1,5 +1,5 @@
 import { closeSync, ftruncateSync, openSync, statSync } from 'node:fs';
-import { requireAddon, type MappedFileHandle } from '../../bindings/addon.js';
+import { requireAddon, type MappedFileHandle } from '../addon.js';
 import { CocogenError } from '../errors.js';
 import { ioError } from './tensor-file-error.js';
 

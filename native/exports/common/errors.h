@@ -1,8 +1,9 @@
 // Errors crossing into JS as the project's own error class.
 //
-// The loader hands the addon `CocogenError` once (setErrorClass, better-sqlite3's pattern); every error raised here is
-// then `new CocogenError(code, message)`, a real JS error with a JS stack. Messages follow the project's template
-// `Expected <rule> for <name> but received <value>`.
+// src/ hands the loader `CocogenError` (configureBindings in bindings/addon.ts, better-sqlite3's pattern) and the
+// loader hands it to the addon (setErrorClass); every error raised here is then `new CocogenError(code, message)`, a
+// real JS error with a JS stack. Messages follow the project's template `Expected <rule> for <name> but received
+// <value>`.
 #ifndef COCOGEN_NATIVE_EXPORTS_COMMON_ERRORS_H_
 #define COCOGEN_NATIVE_EXPORTS_COMMON_ERRORS_H_
 
