@@ -1,6 +1,6 @@
 /**
  * Plain-TypeScript reference of the L1-distance kernel (DESIGN §3.2 and §6, "data"), with its validation and the
- * contract that native/data_kernels.h and kernels/l1-distances.wgsl share:
+ * contract that native/kernels/data_kernels.h and kernels/l1-distances.wgsl share:
  *
  *   δ_n = Σ_c |x_nc · (1 / T_n) − p*_c|,   T_n = totals[n] when given, else Σ_c x_nc
  *

@@ -1,6 +1,6 @@
 /**
  * Plain-TypeScript reference of the label-histogram kernel (DESIGN §6, "data"), with its validation and the contract
- * that native/data_kernels.h and kernels/label-histograms.wgsl share:
+ * that native/kernels/data_kernels.h and kernels/label-histograms.wgsl share:
  *
  *   out[g·classes + c] = #{ i : group(i) = g and labels[i] = c },   out a Uint32Array of groups × classes (row-major)
  *
