@@ -1,9 +1,10 @@
 // How an export reaches the module: one static registration beside its definition (the only registration pattern).
 //
-// Each file of native/exports/ is the N-API glue of one kernel family: it includes its kernel's header from
-// native/kernels/, defines its exports as free functions in an anonymous namespace, puts before each one a comment
-// carrying its TS signature exactly as bindings/addon.ts declares it (duckdb-node-neo's pattern), and registers each
-// one right after its definition:
+// Each file of native/exports/ is the N-API glue of one kernel family and is named after its kernel's header
+// (exports/widen.cc glues kernels/widen.h; exports/module.cc holds the module-wide exports). It has no header of its
+// own: it includes its kernel's header and exports/common/, defines its exports as free functions in an anonymous
+// namespace, puts before each one a comment carrying its TS signature exactly as bindings/addon.ts declares it
+// (duckdb-node-neo's pattern), and registers each one right after its definition:
 //
 //   // triad(a: Float32Array, b: Float32Array, c: Float32Array, scalar: number): Promise<void>
 //   Napi::Value TriadExport(const Napi::CallbackInfo& info) { ... }
@@ -14,6 +15,10 @@
 // RegisterExports, called by addon.cc's Init for every Node environment, sets each listed export on that
 // environment's exports object, in name order. Adding a kernel thus touches its kernel (native/kernels/), its export
 // file (native/exports/) and bindings/addon.ts: neither addon.cc nor CMakeLists.txt (which globs the sources) changes.
+//
+// The registrations rely on every export file being linked into the module itself, as CMakeLists.txt does (the globbed
+// sources go straight into the shared library): through a static library, the linker would drop a file that nothing
+// references, and its exports with it. test/native/exports.test.ts checks that the built addon has every export.
 #ifndef COCOGEN_NATIVE_EXPORTS_COMMON_EXPORT_REGISTRY_H_
 #define COCOGEN_NATIVE_EXPORTS_COMMON_EXPORT_REGISTRY_H_
 
