@@ -1,8 +1,9 @@
 /**
  * Widening to float32 (what a tensor file's F16 / BF16 / F64 data goes through on load): the native kernel
- * (native/widen.cc: F16C / AVX2, split over the pool) beside the plain-TS reference loops, per dtype, in GB/s counted as
- * the source bytes read plus the float32 bytes written, with the triad bandwidth probe for scale. Inputs are random bit
- * patterns (every value class), built outside the timed region; `out` is reused, so page faults stay out of it too.
+ * (native/kernels/widen.cc: F16C / AVX2, split over the pool) beside the plain-TS reference loops, per dtype, in GB/s
+ * counted as the source bytes read plus the float32 bytes written, with the triad bandwidth probe for scale. Inputs are
+ * random bit patterns (every value class), built outside the timed region; `out` is reused, so page faults stay out of
+ * it too.
  */
 import { loadAddon } from '../bindings/addon.js';
 import { widenToFloat32, type WidenDtype } from '../src/interop/widen.js';

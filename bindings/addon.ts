@@ -1,13 +1,15 @@
 /**
  * The C++ addon's exact surface, mirrored 1:1 by hand (duckdb-node-neo's pattern), and its loader.
- * Each export here has its twin in native/ with this signature in a comment.
+ * Each export here has its twin in native/exports/ with this signature in a comment.
  * No policy lives here: validation and error wording belong to src/.
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CocogenError } from '../src/errors.js';
+import { bindingsError, configuredErrorClass, setBindingsErrorClass, type BindingsErrorClass } from './error-class.js';
+
+export type { BindingsErrorClass, BindingsErrorCode } from './error-class.js';
 
 /** Opaque, type-tagged handle of a native aligned allocation (checked on the way back into C++). */
 export interface NativeBufferHandle {
@@ -33,8 +35,8 @@ export interface AddonBuildInfo {
 }
 
 export interface CocogenAddon {
-  /** Called once by the loader: native errors are thrown as `new ctor(code, message)`. */
-  setErrorClass(ctor: typeof CocogenError): void;
+  /** Called by the loader with the configured class (configureBindings): native errors are `new ctor(code, message)`. */
+  setErrorClass(ctor: BindingsErrorClass): void;
   buildInfo(): AddonBuildInfo;
   /** Resize the thread pool (≥ 1). */
   setThreads(n: number): void;
@@ -58,9 +60,9 @@ export interface CocogenAddon {
   triad(a: Float32Array, b: Float32Array, c: Float32Array, scalar: number): Promise<void>;
 
   /**
-   * Robust rules (native/robust_rules.h; contracts in src/engine/reference/robust-rules.ts), multithreaded, off the
-   * main thread: coordinate-wise median / trimmed mean of the updates (f32(scale·u) when scales is given) into out.
-   * Resolve to 1 when an input was NaN or ±Infinity, else 0. out shares no memory with an update.
+   * Robust rules (native/kernels/robust_rules.h; contracts in src/engine/reference/robust-rules.ts), multithreaded,
+   * off the main thread: coordinate-wise median / trimmed mean of the updates (f32(scale·u) when scales is given) into
+   * out. Resolve to 1 when an input was NaN or ±Infinity, else 0. out shares no memory with an update.
    */
   coordinateMedian(updates: Float32Array[], scales: Float32Array | null, out: Float32Array): Promise<number>;
   trimmedMean(
@@ -88,14 +90,15 @@ export interface CocogenAddon {
   /** Bytes currently mapped by the addon (for leak tests). */
   mappedBytes(): number;
   /**
-   * dst[i] = element i of src as float32 (native/widen.h): dtype 0 binary16 and 1 bfloat16, exact; 2 float64, rounded
-   * to nearest even as Math.fround. src holds little-endian elements at any byte offset, exactly dst.length of them
-   * (2, 2 or 8 bytes each); src and dst share no memory. Synchronous (F16C / AVX2, split over the pool when large).
+   * dst[i] = element i of src as float32 (native/kernels/widen.h): dtype 0 binary16 and 1 bfloat16, exact; 2 float64,
+   * rounded to nearest even as Math.fround. src holds little-endian elements at any byte offset, exactly dst.length of
+   * them (2, 2 or 8 bytes each); src and dst share no memory. Synchronous (F16C / AVX2, split over the pool when
+   * large).
    */
   widenToFloat32(src: Uint8Array, dtype: 0 | 1 | 2, dst: Float32Array): void;
   /**
-   * One fused server-optimizer step in place (Reddi et al. 2021; native/optimizer.h), float32, multithreaded, off
-   * the main thread. kind 0 FedAvgM (v ignored), 1 FedAdam, 2 FedYogi. Arrays of one length, sharing no memory.
+   * One fused server-optimizer step in place (Reddi et al. 2021; native/kernels/optimizer.h), float32, multithreaded,
+   * off the main thread. kind 0 FedAvgM (v ignored), 1 FedAdam, 2 FedYogi. Arrays of one length, sharing no memory.
    */
   serverOptimizerStep(
     kind: 0 | 1 | 2,
@@ -226,10 +229,11 @@ export interface CocogenAddon {
     stats: Float64Array,
   ): Promise<void>;
   /**
-   * Label histograms (native/data_kernels.h; contract in src/engine/reference/label-histograms.ts), multithreaded
-   * (per-thread private histograms, merged), off the main thread. Group of label i: owners[i], or the CSR group of
-   * offsets (groups + 1 boundaries, non-decreasing from 0 to labels.length), or 0 when both are null. out (groups ×
-   * classes) receives the counts; bad (2) the first index of a label ≥ classes and of an owner ≥ groups (−1: none).
+   * Label histograms (native/kernels/data_kernels.h; contract in src/engine/reference/label-histograms.ts),
+   * multithreaded (per-thread private histograms, merged), off the main thread. Group of label i: owners[i], or the CSR
+   * group of offsets (groups + 1 boundaries, non-decreasing from 0 to labels.length), or 0 when both are null. out
+   * (groups × classes) receives the counts; bad (2) the first index of a label ≥ classes and of an owner ≥ groups (−1:
+   * none).
    */
   labelHistograms(
     labels: Uint8Array | Uint16Array | Uint32Array | Int32Array,
@@ -256,7 +260,22 @@ export interface CocogenAddon {
 
 export type AddonLoad = { ok: true; addon: CocogenAddon; path: string } | { ok: false; reason: string };
 
+export interface BindingsOptions {
+  /** The project's error class: thrown by the addon, by requireAddon() and by bindings/dawn.ts. */
+  ErrorClass: BindingsErrorClass;
+}
+
 let cached: AddonLoad | undefined;
+
+/**
+ * Hands bindings/ the project's error class (better-sqlite3's pattern: src/ calls this once, as it loads). May come
+ * before or after the addon loads: a loaded addon is handed the class at once, a later load as it loads. Until then
+ * errors are plain Errors named and coded as the class would name and code them.
+ */
+export function configureBindings(options: BindingsOptions): void {
+  setBindingsErrorClass(options.ErrorClass);
+  if (cached?.ok) cached.addon.setErrorClass(options.ErrorClass);
+}
 
 function packageRoot(): string {
   // Works from bindings/ (sources under vitest) and from dist/bindings/ (compiled).
@@ -290,7 +309,8 @@ export function loadAddon(): AddonLoad {
     }
     try {
       const addon = require(path) as CocogenAddon;
-      addon.setErrorClass(CocogenError);
+      const ErrorClass = configuredErrorClass();
+      if (ErrorClass) addon.setErrorClass(ErrorClass);
       cached = { ok: true, addon, path };
       return cached;
     } catch (e) {
@@ -304,9 +324,9 @@ export function loadAddon(): AddonLoad {
   return cached;
 }
 
-/** The addon, or a BACKEND_UNAVAILABLE error saying what was tried. */
+/** The addon, or a BACKEND_UNAVAILABLE error (of the configured class) saying what was tried. */
 export function requireAddon(): CocogenAddon {
   const load = loadAddon();
-  if (!load.ok) throw new CocogenError('BACKEND_UNAVAILABLE', load.reason);
+  if (!load.ok) throw bindingsError('BACKEND_UNAVAILABLE', load.reason);
   return load.addon;
 }

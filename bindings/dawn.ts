@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CocogenError } from '../src/errors.js';
+import { bindingsError } from './error-class.js';
 
 /** GPUBufferUsage flags (WebGPU spec values), so that callers need not install Dawn's globals on globalThis. */
 export const GPU_BUFFER_USAGE = {
@@ -147,13 +147,14 @@ export function probeGpu(): Promise<GpuProbe> {
 
 /**
  * A new device on the default (or preferred) adapter, with the adapter's largest storage-binding and buffer sizes.
- * @throws CocogenError BACKEND_UNAVAILABLE when there is no adapter or the device cannot be created.
+ * @throws BACKEND_UNAVAILABLE (of the class configureBindings() was given: CocogenError) when there is no adapter or
+ * the device cannot be created.
  */
 export async function requestGpuDevice(
   options: { powerPreference?: GPUPowerPreference; label?: string } = {},
 ): Promise<GpuDeviceHandle> {
   const got = await requestAdapter(options.powerPreference);
-  if (!got.ok) throw new CocogenError('BACKEND_UNAVAILABLE', got.reason);
+  if (!got.ok) throw bindingsError('BACKEND_UNAVAILABLE', got.reason);
   const adapter = got.adapter;
   const a = adapter.limits;
   let device: GPUDevice;
@@ -169,7 +170,7 @@ export async function requestGpuDevice(
       },
     });
   } catch (e) {
-    throw new CocogenError(
+    throw bindingsError(
       'BACKEND_UNAVAILABLE',
       `the WebGPU adapter refused to create a device: ${(e as Error).message}`,
     );

@@ -1,5 +1,5 @@
 // server-optimizer — one step of FedAvgM / FedAdam / FedYogi (Reddi et al. 2021) in place, element-wise in f32,
-// the same expressions in the same order as native/optimizer.cc (StepScalar) and serverOptimizerStepReference:
+// the same expressions in the same order as native/kernels/optimizer.cc (StepScalar) and serverOptimizerStepReference:
 //   FedAvgM (kind 0): m ← β1·m + Δ;                    x ← x + η·m
 //   FedAdam (kind 1): m ← β1·m + (1−β1)·Δ;  v ← β2·v + (1−β2)·Δ²
 //   FedYogi (kind 2): m as FedAdam;         v ← v − (1−β2)·Δ²·sign(v − Δ²)

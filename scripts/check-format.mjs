@@ -2,11 +2,38 @@
 // Formatting check (STYLE.md: 2 spaces, 120 columns, in both languages): prettier for TypeScript and scripts,
 // clang-format for C++. Without clang-format on PATH the C++ half is skipped with a note, except under CI=true,
 // where a missing formatter fails the check (CI installs it).
+//
+// The C++ sources are every .cc and .h under native/, subfolders included (native/kernels/, native/exports/,
+// native/exports/common/). `--fix-cpp` formats them in place instead (the C++ half of `npm run format`), so that the
+// check and the formatter always see the same files.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
+
+/** Paths relative to the repository root of every C++ source under `dir`, sorted. */
+function cppSources(dir) {
+  return readdirSync(join(root, dir), { withFileTypes: true })
+    .flatMap((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return cppSources(path);
+      return /\.(cc|h)$/.test(entry.name) ? [path] : [];
+    })
+    .sort();
+}
+
+const sources = cppSources('native');
+
+if (process.argv.includes('--fix-cpp')) {
+  const fix = spawnSync('clang-format', ['-i', ...sources], { cwd: root, stdio: 'inherit' });
+  if (fix.error) {
+    console.error('clang-format not found: install clang-format to format the C++ sources');
+    process.exit(1);
+  }
+  process.exit(fix.status ?? 1);
+}
+
 let failed = false;
 
 const prettier = spawnSync(
@@ -26,9 +53,6 @@ const prettier = spawnSync(
 );
 if (prettier.status !== 0) failed = true;
 
-const sources = readdirSync(join(root, 'native'))
-  .filter((f) => /\.(cc|h)$/.test(f))
-  .map((f) => join('native', f));
 const clang = spawnSync('clang-format', ['--dry-run', '-Werror', ...sources], { cwd: root, stdio: 'inherit' });
 if (clang.error) {
   if (process.env.CI === 'true') {

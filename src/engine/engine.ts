@@ -24,7 +24,7 @@ import {
   type GemmOptions,
   type TrainDenseOptions,
 } from './kernels/gemm/contract.js';
-import { loadAddon } from '../../bindings/addon.js';
+import { loadAddon } from '../addon.js';
 import { probeGpu } from '../../bindings/dawn.js';
 import {
   validateCoalitionValues,

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Backend, BackendInfo } from './backend.js';
-import { requireAddon, type CocogenAddon } from '../../bindings/addon.js';
+import { requireAddon, type CocogenAddon } from '../addon.js';
 import { CocogenError } from '../errors.js';
 import type { CoalitionValuesInput, CoalitionValuesOutput } from './kernels/coalition-values/contract.js';
 import { coalitionValuesNative } from './kernels/coalition-values/native.js';

@@ -11,7 +11,7 @@
  * `writeState()` copy the state out and in, for checkpoints, and move it between backends. The step itself (contract,
  * reference, native glue) lives in kernels/server-optimizer/, like every kernel.
  */
-import { loadAddon } from '../../bindings/addon.js';
+import { loadAddon } from '../addon.js';
 import { CocogenError, invalidArgument } from '../errors.js';
 import { engineBackend, type Engine } from './engine.js';
 import {

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { loadAddon, type AddonBuildInfo } from '../../bindings/addon.js';
+import { loadAddon, type AddonBuildInfo } from '../addon.js';
 import { probeGpu } from '../../bindings/dawn.js';
 import { VERSION } from '../version.js';
 

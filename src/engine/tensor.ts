@@ -1,4 +1,4 @@
-import { requireAddon, type NativeBufferHandle } from '../../bindings/addon.js';
+import { requireAddon, type NativeBufferHandle } from '../addon.js';
 import { CocogenError, invalidArgument } from '../errors.js';
 
 /** Most float32 elements one native tensor may hold (2^32 − 1: typed-array lengths and the allocator's bound). */

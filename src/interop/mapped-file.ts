@@ -1,5 +1,5 @@
 import { closeSync, ftruncateSync, openSync } from 'node:fs';
-import { requireAddon, type MappedFileHandle } from '../../bindings/addon.js';
+import { requireAddon, type MappedFileHandle } from '../addon.js';
 import { CocogenError } from '../errors.js';
 import { booleanOption, checkOptions } from '../util/options.js';
 import { fileSize } from './file-bytes.js';

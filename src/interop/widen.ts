@@ -3,14 +3,14 @@
  * (rounded to nearest, ties to even, as Math.fround). Sources are little-endian bytes at any alignment.
  *
  * `widenToFloat32` is the entry point: it validates its arguments and runs the native addon's kernel
- * (native/widen.cc: F16C / AVX2, multithreaded) when the addon loads, else the plain TS loops below, which are the
- * reference the native kernel matches bit for bit (test/cases/widen.cases.ts).
+ * (native/kernels/widen.cc: F16C / AVX2, multithreaded) when the addon loads, else the plain TS loops below, which are
+ * the reference the native kernel matches bit for bit (test/cases/widen.cases.ts).
  *
  * NaN: F16 NaN keeps its sign and payload (mantissa << 13) and comes out quiet, as the F16C instruction makes it; BF16
  * bits are copied unchanged; F64 NaN keeps its sign and the top 22 bits of its payload, quiet (the hardware
  * conversion, as a Float32Array store does it).
  */
-import { loadAddon, requireAddon } from '../../bindings/addon.js';
+import { loadAddon, requireAddon } from '../addon.js';
 import { describeValue, invalidArgument, invalidArgumentText } from '../errors.js';
 import { sharesMemory } from '../util/views.js';
 

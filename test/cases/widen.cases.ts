@@ -25,7 +25,10 @@ export interface WidenCase {
 
 export const BYTES: Record<WidenDtype, number> = { F16: 2, BF16: 2, F64: 8 };
 
-/** Above native/widen.h's kWidenParallelMinElements (262144): split over the thread pool. Odd: every path has a tail. */
+/**
+ * Above native/kernels/widen.h's kWidenParallelMinElements (262144): split over the thread pool. Odd: every path has a
+ * tail.
+ */
 export const LARGE_LENGTH = 300_001;
 
 const scratch = new DataView(new ArrayBuffer(8));

@@ -1,4 +1,7 @@
-/** Memory-mapped files (native/mapped_file.cc) and the tensor files read through them: zero-copy, detach on dispose. */
+/**
+ * Memory-mapped files (native/exports/mapped_file.cc) and the tensor files read through them: zero-copy, detach on
+ * dispose.
+ */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { expect } from 'vitest';
-import { loadAddon, type CocogenAddon } from '../../bindings/addon.js';
+import { loadAddon, type CocogenAddon } from '../../src/addon.js';
 import { CocogenError } from '../../src/errors.js';
 
 const load = loadAddon();

@@ -1,5 +1,5 @@
 /**
- * What only the addon's widening kernel (native/widen.cc) has: the thread split, the portable scalar path
+ * What only the addon's widening kernel (native/kernels/widen.cc) has: the thread split, the portable scalar path
  * (COCOGEN_NATIVE_ISA=scalar), F16C detection, and the checks of a direct call. The widening table runs on native with
  * the other shared tables (test/native/kernels-native.test.ts).
  */
@@ -42,7 +42,7 @@ describe.skipIf(!addon)('native widenToFloat32: paths and threads', () => {
   });
 
   it('streams large destinations (non-temporal stores from 32 MiB) to the same bits, dst at any 4-byte offset', () => {
-    const n = (32 << 20) / 4 + 9; // just above native/widen.h's kWidenStreamMinBytes
+    const n = (32 << 20) / 4 + 9; // just above native/kernels/widen.h's kWidenStreamMinBytes
     for (const [d, dtype] of (['F16', 'BF16', 'F64'] as const).entries()) {
       const src = atOffset(randomBytes(31 + d, BYTES[dtype] * n), 3 + d);
       const want = expectedBits(dtype, src);

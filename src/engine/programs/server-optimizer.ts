@@ -15,7 +15,7 @@ import type { GpuProgram } from './program.js';
 
 export const DEFAULT_SERVER_OPTIMIZER_WORKGROUP_SIZE = 256;
 
-/** 0 FedAvgM, 1 FedAdam, 2 FedYogi (as native/optimizer.h). */
+/** 0 FedAvgM, 1 FedAdam, 2 FedYogi (as native/kernels/optimizer.h). */
 export type ServerOptimizerKind = 0 | 1 | 2;
 
 export interface ServerOptimizerParams {
