@@ -256,12 +256,13 @@ export const gemmSuite: Suite = {
       if (engines.js)
         roundCases.push({
           name: `round::js:${label}`,
-          run: async () => void (await federatedRound(engines.js!, init, orgs, recipe)),
+          run: async () => void (await federatedRound(init, orgs, { ...recipe, engine: engines.js! })),
         });
       if (engines.native) {
         roundCases.push({
           name: `round::native:${label}`,
-          run: async () => void (await federatedRound(engines.native!, init, orgs, { ...recipe, trainOnEngine: true })),
+          run: async () =>
+            void (await federatedRound(init, orgs, { ...recipe, trainOnEngine: true, engine: engines.native! })),
         });
       }
       results.push(

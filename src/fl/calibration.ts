@@ -412,7 +412,8 @@ export async function calibrate(
       const fed = partitionFederation(subset, { organizations, alpha, seed: deriveSeed(seed, 2, si, ai) });
       let params = init;
       for (let round = 0; round < recipe.rounds; round++) {
-        ({ params } = await federatedRound(engine, params, fed.organizations, {
+        ({ params } = await federatedRound(params, fed.organizations, {
+          engine,
           model,
           epochs: recipe.epochs,
           batchSize: recipe.batchSize,

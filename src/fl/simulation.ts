@@ -318,7 +318,8 @@ export async function simulate(
         }
         counts.push(h);
       }
-      const r = await federatedRound(engine, run.params, orgs, {
+      const r = await federatedRound(run.params, orgs, {
+        engine,
         model,
         epochs: config.epochs,
         batchSize: config.batchSize,

@@ -6,7 +6,7 @@
  * its real + synthetic samples, and the server aggregates the local models with FedAvg weighted by sample counts
  * (`engine.aggregate`, on whichever backend the engine runs).
  */
-import type { Engine } from '../engine/engine.js';
+import { backendOfOption, createEngine, Engine } from '../engine/engine.js';
 import { invalidArgument } from '../errors.js';
 import { Random } from '../util/random.js';
 import type { Model } from './models.js';
@@ -25,6 +25,12 @@ export interface LocalTrainingOptions {
   weightDecay?: number;
   /** seeds the minibatch order */
   seed: number;
+  /**
+   * Train on this engine's kernels (`engine.trainDense`: one call into the addon on native) and resolve: the same
+   * seeded minibatch order and steps; bit-identical to the reference on the `js` engine, within float32 accumulation
+   * on native and WebGPU.
+   */
+  engine?: Engine;
 }
 
 export interface LocalTrainingResult {
@@ -68,9 +74,20 @@ function checkLocalOptions(o: LocalTrainingOptions): void {
 export function trainLocal(
   initial: Float32Array,
   data: LabeledSamples,
+  options: LocalTrainingOptions & { engine: Engine },
+): Promise<LocalTrainingResult>;
+export function trainLocal(
+  initial: Float32Array,
+  data: LabeledSamples,
   options: LocalTrainingOptions,
-): LocalTrainingResult {
+): LocalTrainingResult;
+export function trainLocal(
+  initial: Float32Array,
+  data: LabeledSamples,
+  options: LocalTrainingOptions,
+): LocalTrainingResult | Promise<LocalTrainingResult> {
   checkLocalOptions(options);
+  if (options.engine !== undefined) return trainLocalOnEngine(options.engine, initial, data, options);
   const { model, epochs, batchSize } = options;
   if (!(initial instanceof Float32Array) || initial.length !== model.parameterCount) {
     throw invalidArgument('initial', `a Float32Array of ${model.parameterCount} parameters`, initial);
@@ -117,22 +134,23 @@ function denseDims(model: Model): number[] {
   return model.kind === 'mlp' ? [model.inputs, model.hidden, model.classes] : [model.inputs, model.classes];
 }
 
-/**
- * {@link trainLocal} run on an engine's kernels (`engine.trainDense`: one call into the addon on native, the
- * tiled float32 GEMM inside): the same seeded minibatch order, the same steps, the same result type. On the `js`
- * engine the result is bit-identical to `trainLocal`; on native and WebGPU it agrees to float32 accumulation.
- *
- * @example
- * const engine = await createEngine({ backend: 'native' });
- * const r = await trainLocalOn(engine, model.init(new Random(0)), data, { model, epochs: 1, batchSize: 32, learningRate: 0.05, seed: 1 });
- */
-export async function trainLocalOn(
+/** @deprecated Use `trainLocal(initial, data, { ...options, engine })`: the one form of domain code on an engine. */
+export function trainLocalOn(
   engine: Engine,
   initial: Float32Array,
   data: LabeledSamples,
   options: LocalTrainingOptions,
 ): Promise<LocalTrainingResult> {
-  checkLocalOptions(options);
+  return trainLocal(initial, data, { ...options, engine });
+}
+
+async function trainLocalOnEngine(
+  engine: Engine,
+  initial: Float32Array,
+  data: LabeledSamples,
+  options: LocalTrainingOptions,
+): Promise<LocalTrainingResult> {
+  backendOfOption(engine, 'trainLocal');
   const { model, epochs, batchSize } = options;
   if (!(initial instanceof Float32Array) || initial.length !== model.parameterCount) {
     throw invalidArgument('initial', `a Float32Array of ${model.parameterCount} parameters`, initial);
@@ -211,8 +229,8 @@ export interface FederatedRoundOptions extends LocalTrainingOptions {
   /** round index, mixed into each organization's seed (default 0) */
   round?: number;
   /**
-   * Run local training on the engine's kernels ({@link trainLocalOn}) instead of the plain-JS reference
-   * ({@link trainLocal}, the default).
+   * Run local training on the engine's kernels (`trainLocal` with the engine) instead of the plain-JS reference
+   * (the default); the average always runs on the engine.
    */
   trainOnEngine?: boolean;
 }
@@ -225,24 +243,65 @@ export interface FederatedRoundResult {
 }
 
 /**
- * One federated round: local training at every organization from `globalParams`, then FedAvg on the engine
- * weighted by each organization's sample count (real + synthetic). Organizations without data take no part in the
- * average; when none has data the global parameters come back unchanged (a copy).
+ * One federated round: local training at every organization from `globalParams`, then FedAvg on `options.engine`
+ * (the JS reference engine without one) weighted by each organization's sample count (real + synthetic).
+ * Organizations without data take no part in the average; when none has data the global parameters come back
+ * unchanged (a copy).
  *
  * @example
- * const engine = await createEngine({ backend: 'js' });
+ * const engine = await createEngine({ backend: 'native' });
  * let params = model.init(new Random(seed));
  * for (let round = 0; round < 3; round++) {
- *   ({ params } = await federatedRound(engine, params, orgs, { model, epochs: 1, batchSize: 32, learningRate: 0.05, seed, round }));
+ *   const recipe = { model, epochs: 1, batchSize: 32, learningRate: 0.05, seed, round };
+ *   ({ params } = await federatedRound(params, orgs, { ...recipe, engine }));
  * }
  */
-export async function federatedRound(
+export function federatedRound(
+  globalParams: Float32Array,
+  orgs: readonly Organization[],
+  options: FederatedRoundOptions,
+): Promise<FederatedRoundResult>;
+/** @deprecated Use `federatedRound(globalParams, orgs, { ...options, engine })`: the one form of domain code on an engine. */
+export function federatedRound(
   engine: Engine,
+  globalParams: Float32Array,
+  orgs: readonly Organization[],
+  options: FederatedRoundOptions,
+): Promise<FederatedRoundResult>;
+export function federatedRound(
+  ...args:
+    | [Float32Array, readonly Organization[], FederatedRoundOptions]
+    | [Engine, Float32Array, readonly Organization[], FederatedRoundOptions]
+): Promise<FederatedRoundResult> {
+  if (args[0] instanceof Engine) {
+    const [engine, globalParams, orgs, options] = args as [Engine, Float32Array, Organization[], FederatedRoundOptions];
+    return federatedRoundWith(globalParams, orgs, { ...options, engine });
+  }
+  const [globalParams, orgs, options] = args as [Float32Array, Organization[], FederatedRoundOptions];
+  return federatedRoundWith(globalParams, orgs, options);
+}
+
+async function federatedRoundWith(
   globalParams: Float32Array,
   orgs: readonly Organization[],
   options: FederatedRoundOptions,
 ): Promise<FederatedRoundResult> {
   checkLocalOptions(options);
+  if (options.engine !== undefined) backendOfOption(options.engine, 'federatedRound');
+  const engine = options.engine ?? (await createEngine({ backend: 'js' }));
+  try {
+    return await federatedRoundOn(engine, globalParams, orgs, options);
+  } finally {
+    if (engine !== options.engine) engine.dispose();
+  }
+}
+
+async function federatedRoundOn(
+  engine: Engine,
+  globalParams: Float32Array,
+  orgs: readonly Organization[],
+  options: FederatedRoundOptions,
+): Promise<FederatedRoundResult> {
   if (!Array.isArray(orgs) || orgs.length === 0)
     throw invalidArgument('orgs', 'a non-empty array of organizations', orgs);
   const round = options.round ?? 0;
@@ -252,9 +311,10 @@ export async function federatedRound(
   const trained = orgs.map((org, k) => {
     if (org === null || typeof org !== 'object') throw invalidArgument(`orgs[${k}]`, '{ real, synthetic? }', org);
     const data = org.synthetic && org.synthetic.y.length > 0 ? concatSamples([org.real, org.synthetic]) : org.real;
-    const local = { ...options, seed: deriveSeed(options.seed, round, k) };
+    // The engine is the round's; local training runs on it only with trainOnEngine.
+    const { engine: _engine, ...local } = { ...options, seed: deriveSeed(options.seed, round, k) };
     return options.trainOnEngine
-      ? trainLocalOn(engine, globalParams, data, local)
+      ? trainLocal(globalParams, data, { ...local, engine })
       : trainLocal(globalParams, data, local);
   });
   const organizations: { samples: number; loss: number }[] = [];

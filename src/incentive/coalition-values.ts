@@ -35,7 +35,8 @@ import {
   type LearningCurve,
 } from '../game/index.js';
 import { invalidArgument } from '../errors.js';
-import type { Engine } from '../engine/engine.js';
+import { backendOfOption, type Engine } from '../engine/engine.js';
+import { checkOptions } from '../util/options.js';
 import type { CoalitionValuesInput } from '../engine/kernels/coalition-values/contract.js';
 
 /** Everything a coalition value depends on, as plain arrays (the kernel's inputs). */
@@ -79,6 +80,15 @@ export interface CoalitionStats {
 export interface CoalitionOptions {
   /** KKT residual each coalition optimum must reach. Default 1e-9. */
   tolerance?: number;
+}
+
+/** Options of {@link coalitionValues}: where it runs as well as how exactly. */
+export interface CoalitionValuesOptions extends CoalitionOptions {
+  /**
+   * Run on this engine's coalition-value kernel and resolve; coalitions whose welfare is not concave come back from
+   * the kernel as NaN and are solved here (coordinate ascent from three starts), as without an engine.
+   */
+  engine?: Engine;
 }
 
 /**
@@ -319,16 +329,53 @@ function checkMaskGame(game: CoalitionGame, what: string): void {
 }
 
 /**
- * v(S) for each coalition mask, each solved from scratch (no state shared between masks): the kernel's reference.
- * @example coalitionValues(game, Uint32Array.of(0b011, 0b111)) // v({0,1}), v({0,1,2})
+ * v(S) for each coalition mask (or for all 2^N masks with `'all'`), each solved from scratch (no state shared between
+ * masks): the kernel's reference, synchronously; with `options.engine`, the engine's kernel, as a Promise.
+ * @example
+ * coalitionValues(game, Uint32Array.of(0b011, 0b111)) // v({0,1}), v({0,1,2})
+ * const v = await coalitionValues(coalitionGame(model), 'all', { engine }); v[(1 << model.n) - 1] // SW(x^opt)
  */
 export function coalitionValues(
   game: CoalitionGame,
+  masks: ArrayLike<number> | 'all',
+  options: CoalitionValuesOptions & { engine: Engine },
+  stats?: CoalitionStats,
+): Promise<Float64Array>;
+export function coalitionValues(
+  game: CoalitionGame,
+  masks: ArrayLike<number> | 'all',
+  options?: CoalitionValuesOptions,
+  stats?: CoalitionStats,
+): Float64Array;
+export function coalitionValues(
+  game: CoalitionGame,
+  masks: ArrayLike<number> | 'all',
+  options: CoalitionValuesOptions = {},
+  stats?: CoalitionStats,
+): Float64Array | Promise<Float64Array> {
+  checkOptions(options, ['tolerance', 'engine'], 'options');
+  const { engine, ...exact } = options;
+  if (engine !== undefined) {
+    backendOfOption(engine, 'coalitionValues');
+    return coalitionValuesOnEngine(engine, game, masks, exact, stats);
+  }
+  checkMaskGame(game, 'game.n');
+  if (masks === 'all') masks = allMasks(game.n);
+  return coalitionValuesReference(game, masks, exact, stats);
+}
+
+/** Every mask of N ≤ 26 members, in order. */
+function allMasks(n: number): Uint32Array {
+  if (n > 26) throw invalidArgument('game.n', 'at most 26 organizations for all 2^N coalitions', n);
+  return Uint32Array.from({ length: 2 ** n }, (_, k) => k);
+}
+
+function coalitionValuesReference(
+  game: CoalitionGame,
   masks: ArrayLike<number>,
-  options: CoalitionOptions = {},
+  options: CoalitionOptions,
   stats?: CoalitionStats,
 ): Float64Array {
-  checkMaskGame(game, 'game.n');
   const out = new Float64Array(masks.length);
   const full = game.n === 32 ? 0xffffffff : (1 << game.n) >>> 0;
   for (let k = 0; k < masks.length; k++) {
@@ -432,16 +479,27 @@ export function packCoalitionGame(
 }
 
 /**
- * v(S) on an engine's backend: for each mask of `masks`, or for all 2^N coalitions by mask when `masks` is 'all'.
- * Coalitions whose welfare is not concave come back from the kernel as NaN and are solved here (coordinate ascent from
- * three starts, as `coalitionValues` does); `stats` receives the kernel's and these solves' diagnostics.
- * @example const v = await coalitionValuesOn(engine, coalitionGame(model), 'all'); v[(1 << model.n) - 1] // SW(x^opt)
+ * @deprecated Use `coalitionValues(game, masks, { engine, ...options }, stats)`, the one form in which domain code runs
+ * on an engine.
  */
-export async function coalitionValuesOn(
+export function coalitionValuesOn(
   engine: Engine,
   game: CoalitionGame,
   masks: ArrayLike<number> | 'all',
   options: CoalitionOptions = {},
+  stats?: CoalitionStats,
+): Promise<Float64Array> {
+  return coalitionValues(game, masks, { ...options, engine }, stats);
+}
+
+/**
+ * v(S) on an engine's backend. `stats` receives the kernel's diagnostics and those of the solves that fill its NaN.
+ */
+async function coalitionValuesOnEngine(
+  engine: Engine,
+  game: CoalitionGame,
+  masks: ArrayLike<number> | 'all',
+  options: CoalitionOptions,
   stats?: CoalitionStats,
 ): Promise<Float64Array> {
   checkMaskGame(game, 'game.n');
@@ -466,7 +524,7 @@ export async function coalitionValuesOn(
   const values = out.values;
   const fill = emptyStats();
   for (let k = 0; k < values.length; k++) {
-    if (Number.isNaN(values[k])) values[k] = coalitionValues(game, [list ? list[k] : k], options, fill)[0];
+    if (Number.isNaN(values[k])) values[k] = coalitionValuesReference(game, [list ? list[k] : k], options, fill)[0];
   }
   if (stats) {
     const ks = out.stats;

@@ -26,7 +26,7 @@ import {
   addStats,
   allCoalitionValues,
   coalitionGame,
-  coalitionValuesOn,
+  coalitionValues,
   CoalitionSolver,
   emptyStats,
   prefixValues,
@@ -139,9 +139,7 @@ export function shapleyValues(
   if (model.n <= exactLimit) {
     if (engine) {
       const stats = emptyStats();
-      return coalitionValuesOn(engine, game, 'all', { tolerance }, stats).then((v) =>
-        exactResult(v, model.n, stats, t0),
-      );
+      return coalitionValues(game, 'all', { tolerance, engine }, stats).then((v) => exactResult(v, model.n, stats, t0));
     }
     const stats = emptyStats();
     return exactResult(allCoalitionValues(game, { tolerance }, stats), model.n, stats, t0);

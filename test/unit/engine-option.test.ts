@@ -5,11 +5,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createEngine, Engine, payoffMatrix as rootPayoffMatrix } from '../../src/index.js';
 import { labelCountsOn, shardLabelCounts } from '../../src/fl/federation.js';
 import { PpcaGenerator } from '../../src/fl/generator.js';
+import { createModel } from '../../src/fl/models.js';
+import { federatedRound, trainLocal, trainLocalOn } from '../../src/fl/train.js';
+import { createGameModel } from '../../src/game/model.js';
+import { coalitionGame, coalitionValues, coalitionValuesOn } from '../../src/incentive/coalition-values.js';
 import { initialSkew, initialSkewOn } from '../../src/game/heterogeneity.js';
 import { payoffMatrix } from '../../src/game/payoff-matrix.js';
 import { randomScenario } from '../../src/game/random-scenario.js';
 import { solveEquilibrium } from '../../src/game/solve-equilibrium.js';
 import { Random } from '../../src/util/random.js';
+import { expectClose } from '../support/expect-close.js';
 
 const engine = await createEngine({ backend: 'js' });
 afterAll(() => engine.dispose());
@@ -105,5 +110,54 @@ describe('PpcaGenerator.generate(counts, rng, { engine })', () => {
     await expect(gen.generate([1, 1], new Random(5), { engine: await disposedEngine() })).rejects.toMatchObject({
       code: 'DISPOSED',
     });
+  });
+});
+
+describe('trainLocal and federatedRound with { engine }', () => {
+  const model = createModel({ kind: 'softmax', inputs: 4, classes: 2 });
+  const rng = new Random(8);
+  const y = Uint8Array.from({ length: 40 }, (_, i) => i % 2);
+  const x = Float32Array.from({ length: 160 }, (_, k) => (y[Math.floor(k / 4)] ? 1 : -1) + 0.3 * rng.normal());
+  const data = { x, y };
+  const recipe = { model, epochs: 2, batchSize: 8, learningRate: 0.1, seed: 4 };
+  const init = model.init(new Random(1));
+
+  it('train the same on the js engine as the reference, and through the deprecated trainLocalOn', async () => {
+    const reference = trainLocal(init, data, recipe);
+    const onEngine = await trainLocal(init, data, { ...recipe, engine });
+    expect(onEngine.params).toEqual(reference.params);
+    expect((await trainLocalOn(engine, init, data, recipe)).params).toEqual(reference.params);
+  });
+
+  it('average the same with the engine as an option, without one, and in the deprecated positional form', async () => {
+    const orgs = [{ real: data }, { real: { x: x.subarray(0, 40), y: y.subarray(0, 10) } }];
+    const a = await federatedRound(init, orgs, { ...recipe, engine, trainOnEngine: true });
+    const b = await federatedRound(init, orgs, recipe);
+    const c = await federatedRound(engine, init, orgs, recipe);
+    expect(a.params).toEqual(b.params);
+    expect(c.params).toEqual(b.params);
+    await expect(federatedRound(init, orgs, { ...recipe, engine: await disposedEngine() })).rejects.toMatchObject({
+      code: 'DISPOSED',
+    });
+  });
+});
+
+describe('coalitionValues(game, masks, { engine })', () => {
+  const game = coalitionGame(createGameModel(randomScenario({ n: 4, classes: 3, seed: 2 })));
+
+  it('gives the reference values for listed masks and for all masks, as the deprecated coalitionValuesOn does', async () => {
+    const all = coalitionValues(game, 'all');
+    expect(all).toHaveLength(16);
+    expect(coalitionValues(game, [3, 15])).toEqual(Float64Array.of(all[3]!, all[15]!));
+    // The kernel walks the range in Gray-code order with warm starts: the same optima to the KKT tolerance.
+    expectClose(await coalitionValues(game, 'all', { engine }), all, { rtol: 1e-12, atol: 0 });
+    expectClose(await coalitionValuesOn(engine, game, [3, 15]), Float64Array.of(all[3]!, all[15]!), {
+      rtol: 1e-12,
+      atol: 0,
+    });
+  });
+
+  it('refuses unknown keys, naming them', () => {
+    expect(() => coalitionValues(game, [1], { tolerence: 1e-9 } as never)).toThrow(/options\.tolerence/);
   });
 });

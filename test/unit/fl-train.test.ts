@@ -98,7 +98,7 @@ describe('federatedRound on the shipped subset (5 organizations, Dirichlet α = 
       let params = softmax.init(new Random(1));
       const history = [];
       for (let round = 0; round < rounds; round++) {
-        const r = await federatedRound(engine, params, orgs, { ...recipe, seed: 7, round });
+        const r = await federatedRound(params, orgs, { ...recipe, seed: 7, round, engine });
         params = r.params;
         history.push({ ...evaluate(softmax, params, test), organizations: r.organizations });
       }
@@ -137,7 +137,7 @@ describe('federatedRound on the shipped subset (5 organizations, Dirichlet α = 
     const synthetic = selectSamples(pool, parts[1]!.subarray(0, 20));
     const empty = { x: new Float32Array(0), y: new Uint8Array(0) };
     const options = { ...recipe, seed: 5, round: 2 };
-    const r = await federatedRound(engine, init, [{ real, synthetic }, { real: empty }], options);
+    const r = await federatedRound(init, [{ real, synthetic }, { real: empty }], { ...options, engine });
     expect(r.organizations.map((o) => o.samples)).toEqual([60, 0]);
     // with one contributing organization, FedAvg returns its local model
     const alone = trainLocal(
@@ -146,9 +146,9 @@ describe('federatedRound on the shipped subset (5 organizations, Dirichlet α = 
       { ...recipe, seed: deriveSeed(5, 2, 0) },
     );
     expect(r.params).toEqual(alone.params);
-    const none = await federatedRound(engine, init, [{ real: empty }], options);
+    const none = await federatedRound(init, [{ real: empty }], { ...options, engine });
     expect(none.params).toEqual(init);
-    await expect(federatedRound(engine, init, [], options)).rejects.toThrow(/orgs/);
+    await expect(federatedRound(init, [], { ...options, engine })).rejects.toThrow(/orgs/);
     engine.dispose();
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Local training through an engine (trainLocalOn, federatedRound's trainOnEngine) against the plain-JS reference
+ * Local training through an engine (trainLocal with { engine }, federatedRound's trainOnEngine) against the plain-JS reference
  * path: bit-identical on the js engine, within float32 accumulation on native (and reaching the same accuracy).
  */
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { SUBSET_PUBLIC_COUNT, loadFashionMnist, shippedSubsetDir, splitPublic } 
 import { createModel } from '../../src/fl/models.js';
 import { dirichletPartition } from '../../src/fl/partition.js';
 import { samplesOf, selectSamples, type LabeledSamples } from '../../src/fl/samples.js';
-import { evaluate, federatedRound, trainLocal, trainLocalOn, type Organization } from '../../src/fl/train.js';
+import { evaluate, federatedRound, trainLocal, type Organization } from '../../src/fl/train.js';
 import { Random } from '../../src/util/random.js';
 import { expectClose } from '../support/expect-close.js';
 
@@ -26,7 +26,7 @@ function blobs(n: number, seed: number): LabeledSamples {
   return { x, y };
 }
 
-describe('trainLocalOn', () => {
+describe('trainLocal(initial, data, { engine })', () => {
   const mlp = createModel({ kind: 'mlp', inputs: 6, hidden: 7, classes: 3 });
   const data = blobs(90, 2);
   const options = { model: mlp, epochs: 3, batchSize: 16, learningRate: 0.05, weightDecay: 1e-4, seed: 4 };
@@ -35,7 +35,7 @@ describe('trainLocalOn', () => {
     const engine = await createEngine({ backend: 'js' });
     const init = mlp.init(new Random(1));
     const a = trainLocal(init, data, options);
-    const b = await trainLocalOn(engine, init, data, options);
+    const b = await trainLocal(init, data, { ...options, engine });
     expect(b.params).toEqual(a.params);
     expect(b.loss).toBe(a.loss);
     expect(b.steps).toBe(a.steps);
@@ -48,7 +48,7 @@ describe('trainLocalOn', () => {
     for (const model of [mlp, createModel({ kind: 'softmax', inputs: 6, classes: 3 })]) {
       const init = model.init(new Random(1));
       const a = trainLocal(init, data, { ...options, model });
-      const b = await trainLocalOn(engine, init, data, { ...options, model });
+      const b = await trainLocal(init, data, { ...options, model, engine });
       expectClose(b.params, a.params, { rtol: 1e-4, atol: 1e-5 });
       expect(Math.abs(b.loss - a.loss)).toBeLessThan(1e-5);
     }
@@ -58,11 +58,11 @@ describe('trainLocalOn', () => {
   it('returns the initial parameters (a copy) with no data or no epochs', async () => {
     const engine = await createEngine({ backend: 'js' });
     const init = mlp.init(new Random(1));
-    const empty = await trainLocalOn(engine, init, { x: new Float32Array(0), y: new Uint8Array(0) }, options);
+    const empty = await trainLocal(init, { x: new Float32Array(0), y: new Uint8Array(0) }, { ...options, engine });
     expect(empty.params).toEqual(init);
     expect(empty.params).not.toBe(init);
     expect(Number.isNaN(empty.loss)).toBe(true);
-    const none = await trainLocalOn(engine, init, data, { ...options, epochs: 0 });
+    const none = await trainLocal(init, data, { ...options, epochs: 0, engine });
     expect(none.steps).toBe(0);
     engine.dispose();
   });
@@ -79,7 +79,7 @@ describe('federatedRound with trainOnEngine (shipped subset, 5 organizations, so
     try {
       let params = softmax.init(new Random(1));
       for (let round = 0; round < 2; round++) {
-        ({ params } = await federatedRound(engine, params, orgs, { ...recipe, seed: 7, round, trainOnEngine }));
+        ({ params } = await federatedRound(params, orgs, { ...recipe, seed: 7, round, trainOnEngine, engine }));
       }
       return { params, accuracy: evaluate(softmax, params, test).accuracy };
     } finally {

@@ -1,5 +1,5 @@
 /**
- * Plain-TypeScript reference of the coalition-value kernel, in float64 (native/coalition_values.h and
+ * Plain-TypeScript reference of the coalition-value kernel, in float64 (native/kernels/coalition_values.h and
  * kernels/coalition-values.wgsl compute the same thing; src/incentive/coalition-values.ts packs a coalition game into
  * this numeric input). For a coalition S, a bit mask over n ≤ 30 members,
  *
