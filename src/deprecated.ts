@@ -10,6 +10,7 @@
 import {
   bestResponse1D as bestResponse1DImpl,
   evaluatePayoffMatrix as evaluatePayoffMatrixImpl,
+  type PayoffMatrixRequest as PayoffMatrixRequestImpl,
 } from './game/index.js';
 import {
   CoalitionSolver as CoalitionSolverImpl,
@@ -40,6 +41,12 @@ export const bestResponse1D: typeof bestResponse1DImpl = bestResponse1DImpl;
  * @internal
  */
 export const evaluatePayoffMatrix: typeof evaluatePayoffMatrixImpl = evaluatePayoffMatrixImpl;
+
+/**
+ * @deprecated The checked request `evaluatePayoffMatrix` takes; use `engine.payoffMatrix`.
+ * @internal
+ */
+export type PayoffMatrixRequest = PayoffMatrixRequestImpl;
 
 /**
  * @deprecated The coalition solver behind `coalitionValues` and the Shapley sampler; use `coalitionValues` or

@@ -12,6 +12,16 @@
  * engine.dispose();
  *
  * @packageDocumentation
+ * @document ../docs/design.md
+ * @document ../docs/architecture.md
+ * @document ../docs/cli.md
+ * @document ../docs/engine.md
+ * @document ../docs/aggregation.md
+ * @document ../docs/game.md
+ * @document ../docs/incentive.md
+ * @document ../docs/training.md
+ * @document ../docs/interop.md
+ * @document ../docs/benchmarks.md
  */
 
 // Errors and version.
@@ -167,7 +177,6 @@ export {
   type GameSolutionJSON,
   type PayoffMatrixOptions,
   type PayoffMatrixResult,
-  type PayoffMatrixRequest,
 } from './game/index.js';
 
 // The incentive mechanism (docs/design.md §4, docs/incentive.md).
@@ -334,4 +343,5 @@ export {
   planStrategies,
   strategyAmounts,
   mechanismPayoffs,
+  type PayoffMatrixRequest,
 } from './deprecated.js';
