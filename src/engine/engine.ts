@@ -218,6 +218,7 @@ export class Engine {
    * for a list of masks or a range of masks, NaN where not concave. The incentive layer packs a coalition game into
    * this input (`packCoalitionGame`) and fills the NaN; `shapleyValues(model, { engine })` is the usual entry point.
    * Bad input throws `CocogenError` (`INVALID_ARGUMENT`) naming the field.
+   * @internal
    */
   async coalitionValues(input: CoalitionValuesInput): Promise<CoalitionValuesOutput> {
     this.#guard('coalitionValues');

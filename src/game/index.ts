@@ -17,7 +17,7 @@ export {
   type LearningCurveInput,
 } from './scenario.js';
 export { competitionEntry, uniformEntry, rowWeightedSums, columnSums } from './competition.js';
-export { initialSkew, initialSkewOn, skewAfter, skewMass } from './heterogeneity.js';
+export { initialSkew, initialSkewOn, skewAfter, skewMass, type InitialSkewOptions } from './heterogeneity.js';
 export { aggregatesAt, heterogeneity, type Aggregates } from '../numeric/aggregates.js';
 export { loss, performance, commonMarginal, ownMarginal, marginalPerformance } from '../numeric/learning-curve.js';
 export { privateGain, marginalPrivateGain } from './private-gain.js';

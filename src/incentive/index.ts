@@ -15,6 +15,7 @@ export {
   type CoalitionGame,
   type CoalitionStats,
   type CoalitionOptions,
+  type CoalitionValuesOptions,
 } from './coalition-values.js';
 export {
   shapleyValues,
