@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { createEngine, BACKEND_CHOICES, type BackendChoice } from '../../engine/engine.js';
+import { createEngine } from '../../engine/engine.js';
 import { aggregateFiles, DEFAULT_BLOCK_ELEMENTS } from '../../engine/out-of-core.js';
 import { AGGREGATION_RULES } from '../../engine/validate-aggregate.js';
 import { CocogenError, invalidArgument, invalidArgumentText } from '../../errors.js';
 import { isBadTensorInput } from '../../interop/tensor-file-error.js';
 import { tensorFileFormat } from '../../interop/tensor-file.js';
-import { integerFlag } from '../flags.js';
+import { backendFlag, integerFlag } from '../flags.js';
 import { formatBytes, formatNumber, type Io } from '../output.js';
 
 export const AGGREGATE_HELP = `cocogen aggregate --rule R [--weights w1,w2,…] [--trim t] [--f F --m M] [--clip C] IN... --out OUT [--json]
@@ -62,10 +62,7 @@ export async function aggregateCommand(io: Io, values: Record<string, unknown>, 
   if (weights !== undefined && weights.length !== inputs.length) {
     throw invalidArgumentText('--weights', `one weight per input (${inputs.length})`, `${weights.length}`);
   }
-  const backend = (values.backend as string | undefined) ?? 'auto';
-  if (!BACKEND_CHOICES.includes(backend as BackendChoice)) {
-    throw invalidArgument('--backend', `one of ${BACKEND_CHOICES.join(', ')}`, backend);
-  }
+  const backend = backendFlag(values.backend, 'auto', 'described');
   const blockElements = integerFlag(values.block, '--block', 1, 2 ** 32 - 1, DEFAULT_BLOCK_ELEMENTS);
   const options: Record<string, unknown> = { rule, blockElements };
   if (weights !== undefined) options.weights = weights;
@@ -79,7 +76,7 @@ export async function aggregateCommand(io: Io, values: Record<string, unknown>, 
     if (v !== undefined) options[key] = v;
   }
 
-  const engine = await createEngine({ backend: backend as BackendChoice });
+  const engine = await createEngine({ backend });
   let stats;
   try {
     stats = await aggregateFiles(engine, inputs, out, options as Parameters<typeof aggregateFiles>[3]);

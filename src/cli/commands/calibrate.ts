@@ -1,14 +1,20 @@
-import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { BACKEND_CHOICES, createEngine, type BackendChoice } from '../../engine/engine.js';
+import { createEngine } from '../../engine/engine.js';
 import { invalidArgumentText } from '../../errors.js';
 import { calibrate, curveInputOf, curveLoss, DEFAULT_RECIPE, type CalibrationResult } from '../../fl/calibration.js';
-import { fashionMnistFiles } from '../../fl/fashion-mnist.js';
-import type { ModelKind } from '../../fl/models.js';
 import { loadFederatedData } from '../../fl/simulation-data.js';
 import { panelsSvg, PALETTE, type Series } from '../../plot/line-chart.js';
 import { toCsv, writeFileAtomic } from '../../util/atomic-write.js';
-import { integerFlag, numberListFlag, seedFlag } from '../flags.js';
+import {
+  backendFlag,
+  dataDirFlag,
+  integerFlag,
+  modelFlag,
+  noPositionals,
+  numberListFlag,
+  outDirFlag,
+  seedFlag,
+} from '../flags.js';
 import { formatNumber, table, type Io } from '../output.js';
 import { createProgress } from '../progress.js';
 
@@ -31,60 +37,13 @@ export const CALIBRATE_DEFAULTS = {
   organizations: 5,
 };
 
-/** --out DIR: a directory, existing or to be created. */
-export function outDirFlag(value: unknown, what: string): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw invalidArgumentText('--out', `a directory for ${what}`, value === undefined ? 'none' : JSON.stringify(value));
-  }
-  if (existsSync(value) && !statSync(value).isDirectory()) {
-    throw invalidArgumentText(
-      '--out',
-      'a directory (existing or to be created)',
-      `${JSON.stringify(value)}, which is a file`,
-    );
-  }
-  return value;
-}
-
-/** --data DIR: a folder with the four Fashion-MNIST files; undefined for the shipped subset. */
-export function dataDirFlag(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.trim() === '')
-    throw invalidArgumentText('--data', 'a folder with the four Fashion-MNIST .gz files', JSON.stringify(value));
-  const missing = [...Object.values(fashionMnistFiles('train')), ...Object.values(fashionMnistFiles('test'))].filter(
-    (f) => !existsSync(join(value, f)),
-  );
-  if (missing.length > 0)
-    throw invalidArgumentText(
-      '--data',
-      'a folder with the four Fashion-MNIST .gz files',
-      `${JSON.stringify(value)}, which lacks ${missing.join(', ')}`,
-    );
-  return value;
-}
-
-export function modelFlag(value: unknown): ModelKind {
-  if (value === undefined) return 'softmax';
-  if (value !== 'softmax' && value !== 'mlp')
-    throw invalidArgumentText('--model', 'softmax or mlp', JSON.stringify(value));
-  return value;
-}
-
-export function backendFlag(value: unknown, fallback: BackendChoice): BackendChoice {
-  if (value === undefined) return fallback;
-  if (!BACKEND_CHOICES.includes(value as BackendChoice))
-    throw invalidArgumentText('--backend', `one of ${BACKEND_CHOICES.join(', ')}`, JSON.stringify(value));
-  return value as BackendChoice;
-}
-
 export async function calibrateCommand(
   io: Io,
   values: Record<string, unknown>,
   positionals: string[],
 ): Promise<number> {
   const json = Boolean(values.json);
-  if (positionals.length > 0)
-    throw invalidArgumentText('arguments', 'flags only (see cocogen calibrate --help)', JSON.stringify(positionals));
+  noPositionals(positionals, 'calibrate');
   const out = outDirFlag(values.out, 'calibration.json, calibration.csv and calibration.svg');
   const data = dataDirFlag(values.data);
   const sizes = numberListFlag(

@@ -1,8 +1,7 @@
-import { createEngine, BACKEND_CHOICES, type BackendChoice } from '../../engine/engine.js';
+import { createEngine } from '../../engine/engine.js';
 import { systemInfo } from '../../engine/system-info.js';
 import type { BackendName } from '../../engine/backend.js';
 import { Random } from '../../util/random.js';
-import { invalidArgument } from '../../errors.js';
 import { loadFederatedData } from '../../fl/simulation-data.js';
 import {
   SIMULATION_DEFAULTS,
@@ -12,7 +11,7 @@ import {
   type SimulationConfig,
   type SimulationState,
 } from '../../fl/simulation.js';
-import { seedFlag } from '../flags.js';
+import { backendFlag, seedFlag } from '../flags.js';
 import { formatNumber, table, type Io } from '../output.js';
 import { createProgress } from '../progress.js';
 import { resultJSON, simulationReport } from './simulate.js';
@@ -40,10 +39,7 @@ interface DemoRow {
 
 export async function demoCommand(io: Io, values: Record<string, unknown>): Promise<number> {
   const json = Boolean(values.json);
-  const requested = (values.backend as string | undefined) ?? undefined;
-  if (requested !== undefined && !BACKEND_CHOICES.includes(requested as BackendChoice)) {
-    throw invalidArgument('--backend', `one of ${BACKEND_CHOICES.join(', ')}`, requested);
-  }
+  const requested = backendFlag(values.backend, 'auto', 'described');
   const seed = seedFlag(values.seed, '--seed', 1);
   const t0 = performance.now();
 
@@ -59,7 +55,7 @@ export async function demoCommand(io: Io, values: Record<string, unknown>): Prom
   const data = loadFederatedData(undefined, { pool: config.pool!, seed });
   const setup = setUpSimulation(data, config);
   // Local training and aggregation run on the chosen engine (auto: WebGPU on a hardware GPU, else native).
-  const simEngine = await createEngine({ backend: (requested ?? 'auto') as BackendChoice });
+  const simEngine = await createEngine({ backend: requested });
   const simBackend = simEngine.backend;
   const progress = createProgress(io, 'demo', config.rounds * config.strategies.length);
   let state: SimulationState;
@@ -112,8 +108,8 @@ export async function demoCommand(io: Io, values: Record<string, unknown>): Prom
 
   const info = await systemInfo();
   const backends: BackendName[] =
-    requested && requested !== 'auto'
-      ? [requested as BackendName]
+    requested !== 'auto'
+      ? [requested]
       : (['js', 'native', 'webgpu'] as const).filter((b) => info.backends[b].available);
   const rows: DemoRow[] = [];
   for (const name of backends) {

@@ -1,10 +1,9 @@
-import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { invalidArgument, invalidArgumentText } from '../../errors.js';
 import { SCHEMES, simulateRounds, type RoundsResult, type SchemeName } from '../../incentive/index.js';
 import { panelsSvg, type Series } from '../../plot/line-chart.js';
 import { toCsv, writeFileAtomic } from '../../util/atomic-write.js';
-import { integerFlag, seedFlag } from '../flags.js';
+import { integerFlag, outDirFlag, seedFlag } from '../flags.js';
 import { formatNumber, table, type Io } from '../output.js';
 import { readScenarioFile } from '../read-scenario.js';
 
@@ -42,24 +41,7 @@ export async function roundsCommand(io: Io, values: Record<string, unknown>, pos
   if (values.rounds === undefined) throw invalidArgumentText('--rounds', 'a number of rounds T', 'none');
   const rounds = integerFlag(values.rounds, '--rounds', 1, 1000, 1);
   const seed = seedFlag(values.seed, '--seed', 1);
-  const out = values.out;
-  if (out !== undefined) {
-    if (typeof out !== 'string' || out.trim() === '') {
-      throw invalidArgumentText('--out', 'a directory for rounds.csv and rounds.svg', JSON.stringify(out));
-    }
-    let isFile = false;
-    try {
-      isFile = !statSync(out).isDirectory();
-    } catch {
-      // created on write
-    }
-    if (isFile)
-      throw invalidArgumentText(
-        '--out',
-        'a directory (existing or to be created)',
-        `${JSON.stringify(out)}, which is a file`,
-      );
-  }
+  const out = values.out === undefined ? undefined : outDirFlag(values.out, 'rounds.csv and rounds.svg');
   const file = positionals[0]!;
   const scenario = readScenarioFile(file, 'FILE');
   const t0 = performance.now();

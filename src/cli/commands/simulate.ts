@@ -17,10 +17,19 @@ import { STRATEGIES, STRATEGY_LABELS, type StrategyName } from '../../fl/strateg
 import type { LearningCurveInput } from '../../game/index.js';
 import { panelsSvg, type Series } from '../../plot/line-chart.js';
 import { toCsv, writeFileAtomic } from '../../util/atomic-write.js';
-import { integerFlag, seedFlag } from '../flags.js';
+import {
+  backendFlag,
+  dataDirFlag,
+  integerFlag,
+  modelFlag,
+  noPositionals,
+  numberFlag,
+  outDirFlag,
+  seedFlag,
+  strategiesFlag,
+} from '../flags.js';
 import { formatNumber, table, type Io } from '../output.js';
 import { createProgress } from '../progress.js';
-import { backendFlag, dataDirFlag, modelFlag, outDirFlag } from './calibrate.js';
 
 export const SIMULATE_HELP = `cocogen simulate --out DIR [--orgs N] [--rounds T] [--alpha A] [--competition G] [--seed S]
                  [--data DIR] [--backend B] [--model softmax|mlp] [--strategies LIST] [--curve FILE]
@@ -46,30 +55,6 @@ cocogen simulate --resume DIR [--rounds T] [--out DIR] [--backend B] [--json]
   … }], final: { accuracy, loss } } }, files }. Progress goes to stderr on a terminal only.`;
 
 const FILES = ['checkpoint.json', 'simulation.json', 'simulation.csv', 'accuracy.svg', 'gain.svg'] as const;
-
-function numberFlag(value: unknown, flag: string, ok: (v: number) => boolean, rule: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const text = String(value).trim();
-  const v = text === '' ? NaN : Number(text);
-  if (!(Number.isFinite(v) && ok(v))) throw invalidArgumentText(flag, rule, JSON.stringify(value));
-  return v;
-}
-
-function strategiesFlag(value: unknown, fallback: StrategyName[]): StrategyName[] {
-  if (value === undefined) return fallback.slice();
-  const parts = String(value)
-    .split(',')
-    .map((p) => p.trim());
-  const rule = `a comma-separated list of ${STRATEGIES.join(', ')}, without repeats`;
-  for (const p of parts) {
-    if (!STRATEGIES.includes(p as StrategyName))
-      throw invalidArgumentText('--strategies', rule, `${JSON.stringify(String(value))} (entry ${JSON.stringify(p)})`);
-  }
-  if (new Set(parts).size !== parts.length)
-    throw invalidArgumentText('--strategies', rule, JSON.stringify(String(value)));
-  // Keep the table order, whatever the order given.
-  return STRATEGIES.filter((s) => parts.includes(s));
-}
 
 function curveFlag(value: unknown): { curve: LearningCurveInput; source: string } {
   const { rSquared: _r, ...shipped } = SUBSET_SOFTMAX_CURVE;
@@ -155,8 +140,7 @@ const CONFIG_FLAGS: [keyof SimulationConfig, string][] = [
 
 export async function simulateCommand(io: Io, values: Record<string, unknown>, positionals: string[]): Promise<number> {
   const json = Boolean(values.json);
-  if (positionals.length > 0)
-    throw invalidArgumentText('arguments', 'flags only (see cocogen simulate --help)', JSON.stringify(positionals));
+  noPositionals(positionals, 'simulate');
   const stopAfter =
     values['stop-after-round'] === undefined
       ? null

@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { invalidArgument, invalidArgumentText } from '../../errors.js';
 import { labelCountsFromDirichlet, powerLawSizes } from '../../fl/partition.js';
@@ -6,7 +5,7 @@ import { buildScenario, initialSkew, solveGame, withCompetition, type Scenario }
 import { DASHES, lineChartSvg, panelsSvg, type Series } from '../../plot/line-chart.js';
 import { toCsv, writeFileAtomic } from '../../util/atomic-write.js';
 import { Random } from '../../util/random.js';
-import { integerFlag, numberListFlag, seedFlag } from '../flags.js';
+import { integerFlag, numberListFlag, outDirFlag, seedFlag } from '../flags.js';
 import { formatNumber, table, type Io } from '../output.js';
 import { readScenarioFile } from '../read-scenario.js';
 
@@ -89,27 +88,7 @@ const FILES = ['sweep.csv', 'generation-vs-competition.svg', 'generation-vs-skew
 export async function sweepCommand(io: Io, values: Record<string, unknown>, positionals: string[]): Promise<number> {
   const json = Boolean(values.json);
   if (positionals.length > 0) throw invalidArgument('arguments', 'none (every input is a flag)', positionals);
-  const out = values.out;
-  if (typeof out !== 'string' || out.trim() === '') {
-    throw invalidArgumentText(
-      '--out',
-      'a directory for sweep.csv and the plots',
-      out === undefined ? 'none' : JSON.stringify(out),
-    );
-  }
-  let outStat: ReturnType<typeof statSync> | undefined;
-  try {
-    outStat = statSync(out);
-  } catch {
-    outStat = undefined; // created on write
-  }
-  if (outStat && !outStat.isDirectory()) {
-    throw invalidArgumentText(
-      '--out',
-      'a directory (existing or to be created)',
-      `${JSON.stringify(out)}, which is a file`,
-    );
-  }
+  const out = outDirFlag(values.out, 'sweep.csv and the plots');
   if (values.base !== undefined && values.orgs !== undefined) {
     throw invalidArgumentText(
       '--orgs',
