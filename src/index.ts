@@ -61,3 +61,26 @@ export * from './game/index.js';
 export { Random } from './util/random.js';
 export * from './fl/index.js';
 export * from './incentive/index.js';
+export {
+  sweepGame,
+  builtInSweepBase,
+  sweepBaseFromScenario,
+  sweepCsv,
+  sweepSummary,
+  DEFAULT_SWEEP_GRID,
+  MAX_SWEEP_POINTS,
+  MAX_SWEEP_ORGANIZATIONS,
+  type SweepBase,
+  type SweepGrid,
+  type SweepOptions,
+  type SweepPoint,
+} from './fl/sweep.js';
+export {
+  generationVsCompetitionSvg,
+  generationVsSkewSvg,
+  welfareSvg,
+  sweepHold,
+  sweepCostLabel,
+  type SweepHold,
+  type SweepFigureSetting,
+} from './plot/sweep-figures.js';
