@@ -84,3 +84,6 @@ export {
   type SweepHold,
   type SweepFigureSetting,
 } from './plot/sweep-figures.js';
+export { simulationResultJSON, simulationCsv, simulationGameSummary } from './fl/simulation-results.js';
+export { shippedCurve, curveFromCalibration, SHIPPED_CURVE_SOURCE } from './fl/simulation-curve.js';
+export { simulationAccuracySvg, simulationGainSvg } from './plot/simulation-figures.js';

@@ -2,10 +2,11 @@ import { createEngine } from '../../engine/engine.js';
 import { systemInfo } from '../../engine/system-info.js';
 import type { BackendName } from '../../engine/backend.js';
 import { Random } from '../../util/random.js';
+import { shippedCurve } from '../../fl/simulation-curve.js';
 import { loadFederatedData } from '../../fl/simulation-data.js';
+import { simulationResultJSON } from '../../fl/simulation-results.js';
 import {
   SIMULATION_DEFAULTS,
-  SUBSET_SOFTMAX_CURVE,
   setUpSimulation,
   simulate,
   type SimulationConfig,
@@ -14,7 +15,7 @@ import {
 import { backendFlag, seedFlag } from '../flags.js';
 import { formatNumber, table, type Io } from '../output.js';
 import { createProgress } from '../progress.js';
-import { resultJSON, simulationReport } from './simulate.js';
+import { simulationReport } from '../simulation-report.js';
 
 export const DEMO_HELP = `cocogen demo [--backend auto|webgpu|native|js] [--seed S] [--json]
   A small end-to-end run on the shipped Fashion-MNIST subset (no download): 3 organizations with Dirichlet(0.5)
@@ -44,14 +45,8 @@ export async function demoCommand(io: Io, values: Record<string, unknown>): Prom
   const t0 = performance.now();
 
   // The simulation: the game decides, training measures (DESIGN §5).
-  const { rSquared: _r, ...curve } = SUBSET_SOFTMAX_CURVE;
-  const config: SimulationConfig = {
-    ...SIMULATION_DEFAULTS,
-    ...DEMO_SIMULATION,
-    seed,
-    curve,
-    curveSource: 'built-in (shipped subset, softmax)',
-  };
+  const { curve, source } = shippedCurve();
+  const config: SimulationConfig = { ...SIMULATION_DEFAULTS, ...DEMO_SIMULATION, seed, curve, curveSource: source };
   const data = loadFederatedData(undefined, { pool: config.pool!, seed });
   const setup = setUpSimulation(data, config);
   // Local training and aggregation run on the chosen engine (auto: WebGPU on a hardware GPU, else native).
@@ -136,7 +131,7 @@ export async function demoCommand(io: Io, values: Record<string, unknown>): Prom
   }
 
   const auto = info.auto;
-  const sim = resultJSON(state, { generatorSeconds: setup.generatorSeconds, seconds: simulationSeconds });
+  const sim = simulationResultJSON(state, { generatorSeconds: setup.generatorSeconds, seconds: simulationSeconds });
   const result = {
     what: 'a small simulation (the game decides, training measures), then the FedAvg server step on every backend',
     simulation: sim,
