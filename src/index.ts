@@ -87,3 +87,5 @@ export {
 export { simulationResultJSON, simulationCsv, simulationGameSummary } from './fl/simulation-results.js';
 export { shippedCurve, curveFromCalibration, SHIPPED_CURVE_SOURCE } from './fl/simulation-curve.js';
 export { simulationAccuracySvg, simulationGainSvg } from './plot/simulation-figures.js';
+export { serverStepCase, checkServerStep, type ServerStepCase, type ServerStepCheck } from './fl/server-step-check.js';
+export { strategyTotals, type StrategyTotal } from './game/strategy-totals.js';
