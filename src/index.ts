@@ -89,3 +89,10 @@ export { shippedCurve, curveFromCalibration, SHIPPED_CURVE_SOURCE } from './fl/s
 export { simulationAccuracySvg, simulationGainSvg } from './plot/simulation-figures.js';
 export { serverStepCase, checkServerStep, type ServerStepCase, type ServerStepCheck } from './fl/server-step-check.js';
 export { strategyTotals, type StrategyTotal } from './game/strategy-totals.js';
+export {
+  calibrationFitJSON,
+  fittedCalibrationPoints,
+  calibrationCsv,
+  type FittedCalibrationPoint,
+} from './fl/calibration-results.js';
+export { calibrationSvg } from './plot/calibration-figure.js';
