@@ -96,3 +96,5 @@ export {
   type FittedCalibrationPoint,
 } from './fl/calibration-results.js';
 export { calibrationSvg } from './plot/calibration-figure.js';
+export { SCHEME_LABELS, roundsCsv, roundsRecordsJSON, roundsStandaloneJSON } from './incentive/rounds-results.js';
+export { roundsSvg } from './plot/rounds-figure.js';
