@@ -87,7 +87,7 @@ describe('cocogen rounds', () => {
 });
 
 describe('cocogen solve --json: mechanism', () => {
-  it('has the fields of issue 4 and a property report that holds on every example', () => {
+  it('has the mechanism fields of docs/design.md §4 and a property report that holds on every example', () => {
     for (const name of ['hospitals-uniform', 'banks-dense', 'retailers-arms-race']) {
       const r = runCli(['solve', `examples/${name}.json`, '--json']);
       expect(r.status, r.stderr).toBe(0);

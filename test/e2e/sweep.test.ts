@@ -205,7 +205,7 @@ describe('cocogen sweep with its defaults', () => {
     for (const f of FILES) expect(existsSync(join(out, f)), f).toBe(true);
     const rows = parseCsv(readFileSync(join(out, 'sweep.csv'), 'utf8'));
     expect(rows).toHaveLength(1 + 528);
-    // DESIGN §3.3: as an externality (λ = 0) competition discourages generation; as relative standing (λ = 1)
+    // docs/design.md §3.3: as an externality (λ = 0) competition discourages generation; as relative standing (λ = 1)
     // it encourages it (through the private gains). Read at the slice the plots show (α = 0.5, c = 0.004).
     const [header, ...body] = rows;
     const col = (name: string) => header!.findIndex((h) => h.startsWith(`${name} [`));

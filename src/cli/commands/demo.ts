@@ -34,7 +34,7 @@ export const DEMO_HELP = `cocogen demo [--backend auto|webgpu|native|js] [--seed
   gain and welfare. Then the server step on each available backend: updates of an MLP 784-256-10 (203,530
   parameters) weighted by the organizations' real + synthetic samples, checked against the float64 reference.`;
 
-/** The server-step check: an MLP 784-256-10 as in DESIGN §5.4. */
+/** The server-step check: an MLP 784-256-10 as in docs/design.md §5.4. */
 const MODEL_PARAMETERS = 784 * 256 + 256 + 256 * 10 + 10;
 const DEMO_SIMULATION = { organizations: 3, pool: 1200, cost: 2e-4, competition: 0.3, rounds: 5 };
 
@@ -104,7 +104,7 @@ export async function demoCommand(io: Io, values: Record<string, unknown>): Prom
   return 0;
 }
 
-/** The demo's simulation: the game decides, training measures (DESIGN §5), on the shipped subset. */
+/** The demo's simulation: the game decides, training measures (docs/design.md §5), on the shipped subset. */
 async function runSimulation(
   io: Io,
   backend: BackendChoice,
