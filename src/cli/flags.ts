@@ -169,3 +169,28 @@ export function noPositionals(positionals: readonly string[], command: string): 
   if (positionals.length > 0)
     throw invalidArgumentText('arguments', `flags only (see cocogen ${command} --help)`, JSON.stringify(positionals));
 }
+
+/** --weights LIST: comma-separated finite numbers, repeats allowed (weights often coincide); undefined when absent. */
+export function weightsFlag(value: unknown): number[] | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  const parts = text.split(',').map((p) => p.trim());
+  const values = parts.map((p) => (p === '' ? NaN : Number(p)));
+  const bad = values.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    throw invalidArgumentText(
+      '--weights',
+      'a comma-separated list of finite numbers',
+      `${JSON.stringify(text)} (entry ${JSON.stringify(parts[bad])})`,
+    );
+  }
+  return values;
+}
+
+/** A finite number, or undefined when the flag is absent (the library applies its own default). */
+export function finiteNumberFlag(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const v = Number(String(value).trim());
+  if (String(value).trim() === '' || !Number.isFinite(v)) throw invalidArgument(flag, 'a finite number', value);
+  return v;
+}

@@ -28,7 +28,9 @@ export interface SweepFigureSetting {
 /**
  * The middle value of each held axis (the lower of the two middle ones for an even count, in sorted order).
  *
- * @example sweepHold({ g: [0, 0.5, 1], rivalry: [0, 1], alpha: [0.1, 1], cost: [0.004] }) // { alpha: 0.1, cost: 0.004, g: 0.5 }
+ * @example
+ * sweepHold({ g: [0, 0.5, 1], rivalry: [0, 1], alpha: [0.1, 1], cost: [0.004] });
+ * // { alpha: 0.1, cost: 0.004, g: 0.5 }
  */
 export function sweepHold(grid: SweepGrid): SweepHold {
   return { alpha: middle(grid.alpha), cost: middle(grid.cost), g: middle(grid.g) };
