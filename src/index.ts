@@ -332,6 +332,45 @@ export {
   type SimulateOptions,
 } from './fl/index.js';
 
+// Library forms of what the CLI writes: the sweep, result tables, CSV and figures (docs/cli.md).
+export {
+  sweepGame,
+  builtInSweepBase,
+  sweepBaseFromScenario,
+  sweepCsv,
+  sweepSummary,
+  DEFAULT_SWEEP_GRID,
+  MAX_SWEEP_POINTS,
+  MAX_SWEEP_ORGANIZATIONS,
+  type SweepBase,
+  type SweepGrid,
+  type SweepOptions,
+  type SweepPoint,
+} from './fl/sweep.js';
+export {
+  generationVsCompetitionSvg,
+  generationVsSkewSvg,
+  welfareSvg,
+  sweepHold,
+  sweepCostLabel,
+  type SweepHold,
+  type SweepFigureSetting,
+} from './plot/sweep-figures.js';
+export { simulationResultJSON, simulationCsv, simulationGameSummary } from './fl/simulation-results.js';
+export { shippedCurve, curveFromCalibration, SHIPPED_CURVE_SOURCE } from './fl/simulation-curve.js';
+export { simulationAccuracySvg, simulationGainSvg } from './plot/simulation-figures.js';
+export { serverStepCase, checkServerStep, type ServerStepCase, type ServerStepCheck } from './fl/server-step-check.js';
+export { strategyTotals, type StrategyTotal } from './game/strategy-totals.js';
+export {
+  calibrationFitJSON,
+  fittedCalibrationPoints,
+  calibrationCsv,
+  type FittedCalibrationPoint,
+} from './fl/calibration-results.js';
+export { calibrationSvg } from './plot/calibration-figure.js';
+export { SCHEME_LABELS, roundsCsv, roundsRecordsJSON, roundsStandaloneJSON } from './incentive/rounds-results.js';
+export { roundsSvg } from './plot/rounds-figure.js';
+
 // Kept for compatibility with the earlier `export *` surface; not part of the API reference.
 export {
   bestResponse1D,

@@ -2,7 +2,13 @@
  * Typed reading of command-line flag values (parseArgs hands over strings). Every rule broken is an
  * INVALID_ARGUMENT naming the flag and the rule, in the project's one template.
  */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { BACKEND_CHOICES, type BackendChoice } from '../engine/engine.js';
 import { invalidArgument, invalidArgumentText } from '../errors.js';
+import { fashionMnistFiles } from '../fl/fashion-mnist.js';
+import type { ModelKind } from '../fl/models.js';
+import { STRATEGIES, type StrategyName } from '../fl/strategies.js';
 
 /** A seed: a non-negative safe integer; `fallback` when the flag is absent. */
 export function seedFlag(value: unknown, flag: string, fallback: number): number {
@@ -53,4 +59,138 @@ export function numberListFlag(
     out.push(v);
   }
   return out;
+}
+
+/**
+ * A number passing `ok` (the rule stated as `rule`); `fallback` when the flag is absent.
+ *
+ * @example numberFlag('0.3', '--competition', (v) => v >= 0, 'a number ≥ 0', 0) // 0.3
+ */
+export function numberFlag(
+  value: unknown,
+  flag: string,
+  ok: (v: number) => boolean,
+  rule: string,
+  fallback: number,
+): number {
+  if (value === undefined) return fallback;
+  const text = String(value).trim();
+  const v = text === '' ? NaN : Number(text);
+  if (!(Number.isFinite(v) && ok(v))) throw invalidArgumentText(flag, rule, JSON.stringify(value));
+  return v;
+}
+
+/**
+ * --out DIR: a directory, existing or to be created (the command creates it when it writes). `what` names the
+ * files it is for, in the message for a missing flag.
+ */
+export function outDirFlag(value: unknown, what: string): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw invalidArgumentText('--out', `a directory for ${what}`, value === undefined ? 'none' : JSON.stringify(value));
+  }
+  let isFile = false;
+  try {
+    isFile = !statSync(value).isDirectory();
+  } catch {
+    // Not there (or not readable yet): created on write, which reports any real failure.
+  }
+  if (isFile) {
+    throw invalidArgumentText(
+      '--out',
+      'a directory (existing or to be created)',
+      `${JSON.stringify(value)}, which is a file`,
+    );
+  }
+  return value;
+}
+
+/** --data DIR: a folder with the four Fashion-MNIST files; undefined for the shipped subset. */
+export function dataDirFlag(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '')
+    throw invalidArgumentText('--data', 'a folder with the four Fashion-MNIST .gz files', JSON.stringify(value));
+  const missing = [...Object.values(fashionMnistFiles('train')), ...Object.values(fashionMnistFiles('test'))].filter(
+    (f) => !existsSync(join(value, f)),
+  );
+  if (missing.length > 0)
+    throw invalidArgumentText(
+      '--data',
+      'a folder with the four Fashion-MNIST .gz files',
+      `${JSON.stringify(value)}, which lacks ${missing.join(', ')}`,
+    );
+  return value;
+}
+
+/** --model softmax|mlp; softmax when absent. */
+export function modelFlag(value: unknown): ModelKind {
+  if (value === undefined) return 'softmax';
+  if (value !== 'softmax' && value !== 'mlp')
+    throw invalidArgumentText('--model', 'softmax or mlp', JSON.stringify(value));
+  return value;
+}
+
+/**
+ * --backend B: one of BACKEND_CHOICES; `fallback` when absent. With `described`, a bad value is worded as
+ * `describeValue` words it (a long one as "a string of length N"), as demo and aggregate have always reported it.
+ */
+export function backendFlag(
+  value: unknown,
+  fallback: BackendChoice,
+  received: 'quoted' | 'described' = 'quoted',
+): BackendChoice {
+  if (value === undefined) return fallback;
+  if (!BACKEND_CHOICES.includes(value as BackendChoice)) {
+    const expected = `one of ${BACKEND_CHOICES.join(', ')}`;
+    throw received === 'described'
+      ? invalidArgument('--backend', expected, value)
+      : invalidArgumentText('--backend', expected, JSON.stringify(value));
+  }
+  return value as BackendChoice;
+}
+
+/** --strategies LIST: names from STRATEGIES without repeats, returned in STRATEGIES' order (the tables' order). */
+export function strategiesFlag(value: unknown, fallback: readonly StrategyName[]): StrategyName[] {
+  if (value === undefined) return fallback.slice();
+  const parts = String(value)
+    .split(',')
+    .map((p) => p.trim());
+  const rule = `a comma-separated list of ${STRATEGIES.join(', ')}, without repeats`;
+  for (const p of parts) {
+    if (!STRATEGIES.includes(p as StrategyName))
+      throw invalidArgumentText('--strategies', rule, `${JSON.stringify(String(value))} (entry ${JSON.stringify(p)})`);
+  }
+  if (new Set(parts).size !== parts.length)
+    throw invalidArgumentText('--strategies', rule, JSON.stringify(String(value)));
+  return STRATEGIES.filter((s) => parts.includes(s));
+}
+
+/** No positional arguments: every input of the command is a flag. */
+export function noPositionals(positionals: readonly string[], command: string): void {
+  if (positionals.length > 0)
+    throw invalidArgumentText('arguments', `flags only (see cocogen ${command} --help)`, JSON.stringify(positionals));
+}
+
+/** --weights LIST: comma-separated finite numbers, repeats allowed (weights often coincide); undefined when absent. */
+export function weightsFlag(value: unknown): number[] | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  const parts = text.split(',').map((p) => p.trim());
+  const values = parts.map((p) => (p === '' ? NaN : Number(p)));
+  const bad = values.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    throw invalidArgumentText(
+      '--weights',
+      'a comma-separated list of finite numbers',
+      `${JSON.stringify(text)} (entry ${JSON.stringify(parts[bad])})`,
+    );
+  }
+  return values;
+}
+
+/** A finite number, or undefined when the flag is absent (the library applies its own default). */
+export function finiteNumberFlag(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const v = Number(String(value).trim());
+  if (String(value).trim() === '' || !Number.isFinite(v)) throw invalidArgument(flag, 'a finite number', value);
+  return v;
 }

@@ -1,4 +1,8 @@
 import { CocogenError } from '../errors.js';
+import { formatNumber } from '../util/format-number.js';
+
+// Re-exported: the commands format numbers through this module, the figures through src/util.
+export { formatNumber };
 
 /** Where a command writes: stdout for results, stderr for diagnostics. Injected so tests can capture them. */
 export interface Io {
@@ -44,17 +48,6 @@ export function table(headers: string[], rows: (string | number)[][]): string {
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map((r, i) => line(r, rows[i]))].join(
     '\n',
   );
-}
-
-export function formatNumber(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
-  const a = Math.abs(x);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return x.toExponential(3);
-  return x
-    .toPrecision(6)
-    .replace(/(\.\d*?)0+$/, '$1')
-    .replace(/\.$/, '');
 }
 
 export function formatBytes(bytes: number): string {

@@ -1,5 +1,5 @@
 /**
- * A progress bar for long runs (DESIGN §7): drawn on stderr, and only when stderr is a terminal, so that piped or
+ * A progress bar for long runs (docs/design.md §7): drawn on stderr, and only when stderr is a terminal, so that piped or
  * captured output (and --json) stays clean. Redraws at most ten times a second.
  */
 import type { Io } from './output.js';

@@ -9,7 +9,7 @@ import { parseScenario, type Scenario } from '../game/index.js';
 const BAD_PATH_CODES = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'EACCES', 'EPERM', 'ENAMETOOLONG']);
 
 /**
- * Reads and validates a scenario file (DESIGN §3.1) for a CLI command. Every error names the file:
+ * Reads and validates a scenario file (docs/design.md §3.1) for a CLI command. Every error names the file:
  * - a path that is not a readable file → INVALID_ARGUMENT naming `flag` (exit 2);
  * - text that is not JSON, or JSON that breaks a rule of the format → INVALID_SCENARIO (exit 2);
  * - any other read failure → IO_ERROR (exit 1).

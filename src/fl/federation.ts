@@ -4,7 +4,7 @@
  * organization synthetic samples from a generator so that its label mix moves toward a target p*.
  */
 import { backendOfOption, createEngine, type Engine } from '../engine/engine.js';
-import { checkOptions } from '../util/options.js';
+import { optionsRecord } from '../util/options.js';
 import { invalidArgument } from '../errors.js';
 import type { Random } from '../util/random.js';
 import type { Generator } from './generator.js';
@@ -104,7 +104,7 @@ export async function shardLabelCounts(
   indices: readonly Int32Array[],
   options: ShardLabelCountsOptions = {},
 ): Promise<number[][]> {
-  checkOptions(options, ['classes', 'engine'], 'options');
+  optionsRecord(options, ['classes', 'engine'], 'options');
   const { classes = 10, engine } = options;
   if (engine !== undefined) backendOfOption(engine, 'shardLabelCounts');
   const offsets = new Array<number>(indices.length + 1).fill(0);

@@ -9,7 +9,7 @@ import { Random } from '../util/random.js';
 import { roundPreservingSum } from './partition.js';
 import { gemm, orthonormalizeColumns, symmetricEigen } from '../numeric/linalg.js';
 import { backendOfOption, type Engine } from '../engine/engine.js';
-import { checkOptions } from '../util/options.js';
+import { optionsRecord } from '../util/options.js';
 import { createModel } from './models.js';
 import { checkSamples, type LabeledSamples } from './samples.js';
 import { evaluate, trainLocal, type Evaluation } from './train.js';
@@ -146,7 +146,7 @@ export class PpcaGenerator implements Generator {
     rng: Random,
     options: GenerateOptions = {},
   ): LabeledSamples | Promise<LabeledSamples> {
-    checkOptions(options, ['engine'], 'options');
+    optionsRecord(options, ['engine'], 'options');
     if (options.engine !== undefined) return this.#generateOn(options.engine, classCounts, rng);
     const draw = this.#draw(classCounts, rng);
     for (const p of draw.parts) gemm(p.n, this.features, this.components, p.z, p.loadings, p.out, GEMM_OPTIONS);

@@ -7,7 +7,7 @@
  * aggregates (D_S, Q_S): the aggregative structure the solvers use.
  */
 import { backendOfOption, type Engine } from '../engine/engine.js';
-import { checkOptions } from '../util/options.js';
+import { optionsRecord } from '../util/options.js';
 import type { Scenario } from './scenario.js';
 
 /** Where {@link initialSkew} runs: without an engine, the plain-TS loop (the reference), synchronously. */
@@ -30,7 +30,7 @@ export interface InitialSkewOptions {
 export function initialSkew(s: Scenario, options: InitialSkewOptions & { engine: Engine }): Promise<Float64Array>;
 export function initialSkew(s: Scenario, options?: InitialSkewOptions): Float64Array;
 export function initialSkew(s: Scenario, options: InitialSkewOptions = {}): Float64Array | Promise<Float64Array> {
-  checkOptions(options, ['engine'], 'options');
+  optionsRecord(options, ['engine'], 'options');
   if (options.engine !== undefined) return initialSkewOnEngine(options.engine, s);
   return initialSkewReference(s);
 }

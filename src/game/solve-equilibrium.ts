@@ -14,7 +14,14 @@ import { modelOf, nonPotentialMembers, type GameModel } from './model.js';
 import { bestResponseObjective, potentialObjective } from './objective.js';
 import type { Scenario } from './scenario.js';
 import { potential, socialWelfare, utilities } from './utility.js';
-import { checkOptions, integerOption, isTolerance, numberOption, seedOption, TOLERANCE_RULE } from '../util/options.js';
+import {
+  optionsRecord,
+  integerOption,
+  isTolerance,
+  numberOption,
+  seedOption,
+  TOLERANCE_RULE,
+} from '../util/options.js';
 
 export interface EquilibriumOptions {
   /** KKT residual to reach (objective.ts `kktResidual`). Default 1e-9. */
@@ -107,7 +114,7 @@ export function equilibriumAmounts(
 
 /** The options of the equilibrium solvers, checked by type and range (INVALID_ARGUMENT naming the key). */
 export function equilibriumOptions(options: EquilibriumOptions, name = 'options'): Required<EquilibriumOptions> {
-  checkOptions(options, ['tolerance', 'maxIterations', 'maxSweeps'], name);
+  optionsRecord(options, ['tolerance', 'maxIterations', 'maxSweeps'], name);
   return {
     tolerance: numberOption(options, 'tolerance', 1e-9, isTolerance, TOLERANCE_RULE, name),
     maxIterations: integerOption(options, 'maxIterations', 200, 1, Number.MAX_SAFE_INTEGER, name),

@@ -11,7 +11,7 @@ import { solveEquilibrium, type EquilibriumResult } from './solve-equilibrium.js
 import { solveOptimum, type OptimumResult } from './solve-optimum.js';
 import {
   booleanOption,
-  checkOptions,
+  optionsRecord,
   integerOption,
   isTolerance,
   numberOption,
@@ -56,7 +56,7 @@ export interface GameSolution {
  * console.log(JSON.stringify(gameSolutionToJSON(sol)));
  */
 export function solveGame(scenario: Scenario, options: SolveGameOptions = {}): GameSolution {
-  checkOptions(options, ['tolerance', 'seed', 'outsideOptions', 'maxSweeps'], 'options');
+  optionsRecord(options, ['tolerance', 'seed', 'outsideOptions', 'maxSweeps'], 'options');
   const tolerance = numberOption(options, 'tolerance', 1e-9, isTolerance, TOLERANCE_RULE);
   const seed = seedOption(options, 'seed', 1);
   const maxSweeps = integerOption(options, 'maxSweeps', 10_000, 1, Number.MAX_SAFE_INTEGER);

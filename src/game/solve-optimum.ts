@@ -13,7 +13,14 @@ import { modelOf, type GameModel } from './model.js';
 import { isConcave } from '../numeric/aggregative-objective.js';
 import { welfareObjective } from './objective.js';
 import { invalidArgument } from '../errors.js';
-import { checkOptions, integerOption, isTolerance, numberOption, seedOption, TOLERANCE_RULE } from '../util/options.js';
+import {
+  optionsRecord,
+  integerOption,
+  isTolerance,
+  numberOption,
+  seedOption,
+  TOLERANCE_RULE,
+} from '../util/options.js';
 import { Random } from '../util/random.js';
 import type { Scenario } from './scenario.js';
 import { socialWelfare, utilities } from './utility.js';
@@ -56,7 +63,7 @@ export interface OptimumResult {
  */
 export function solveOptimum(scenario: Scenario | GameModel, options: OptimumOptions = {}): OptimumResult {
   const model = modelOf(scenario);
-  checkOptions(options, ['tolerance', 'start', 'randomStarts', 'seed', 'maxSweeps'], 'options');
+  optionsRecord(options, ['tolerance', 'start', 'randomStarts', 'seed', 'maxSweeps'], 'options');
   const tol = numberOption(options, 'tolerance', 1e-9, isTolerance, TOLERANCE_RULE);
   const randomStarts = integerOption(options, 'randomStarts', 3, 0, 1_000_000);
   const seed = seedOption(options, 'seed', 1);

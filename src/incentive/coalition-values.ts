@@ -36,7 +36,7 @@ import {
 } from '../game/index.js';
 import { invalidArgument } from '../errors.js';
 import { backendOfOption, type Engine } from '../engine/engine.js';
-import { checkOptions } from '../util/options.js';
+import { optionsRecord } from '../util/options.js';
 import type { CoalitionValuesInput } from '../engine/kernels/coalition-values/contract.js';
 
 /** Everything a coalition value depends on, as plain arrays (the kernel's inputs). */
@@ -353,7 +353,7 @@ export function coalitionValues(
   options: CoalitionValuesOptions = {},
   stats?: CoalitionStats,
 ): Float64Array | Promise<Float64Array> {
-  checkOptions(options, ['tolerance', 'engine'], 'options');
+  optionsRecord(options, ['tolerance', 'engine'], 'options');
   const { engine, ...exact } = options;
   if (engine !== undefined) {
     backendOfOption(engine, 'coalitionValues');

@@ -1,7 +1,7 @@
 import { closeSync, ftruncateSync, openSync } from 'node:fs';
 import { requireAddon, type MappedFileHandle } from '../addon.js';
 import { CocogenError } from '../errors.js';
-import { booleanOption, checkOptions } from '../util/options.js';
+import { booleanOption, optionsRecord } from '../util/options.js';
 import { fileSize } from './file-bytes.js';
 import { ioError } from './tensor-file-error.js';
 
@@ -49,7 +49,7 @@ export class MappedFile {
 
   /** Map `[offset, offset + length)` of an existing file. Throws IO_ERROR naming the file when it cannot. */
   static open(path: string, options: MapOptions = {}): MappedFile {
-    checkOptions(options, ['offset', 'length', 'writable'], 'options');
+    optionsRecord(options, ['offset', 'length', 'writable'], 'options');
     booleanOption(options, 'writable', false);
     const size = fileSize(path);
     const offset = options.offset ?? 0;

@@ -5,24 +5,25 @@
 import { invalidArgument, invalidArgumentText } from '../errors.js';
 
 /**
- * Throws INVALID_ARGUMENT naming `name` when `options` is not a plain object, or naming the key (`name.key`) when it
- * holds a key outside `known`. Undefined passes (every option at its default).
+ * `options` as a record (`{}` when undefined), after checking that it is a plain object whose every key is in
+ * `allowed`. The error names the offending key as `<name>.<key>`.
+ *
+ * @example const o = optionsRecord(options, ['seed', 'onPoint'], 'options'); // throws on { sede: 1 }
  */
-export function checkOptions(options: unknown, known: readonly string[], name: string): void {
-  if (options === undefined) return;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw invalidArgument(name, `an options object with keys among ${known.join(', ')}`, options);
-  }
+export function optionsRecord(options: unknown, allowed: readonly string[], name: string): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options) || ArrayBuffer.isView(options))
+    throw invalidArgument(name, 'an options object', options);
   for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw invalidArgumentText(`${name}.${key}`, `one of the options ${known.join(', ')}`, 'an unknown option');
-    }
+    if (!allowed.includes(key))
+      throw invalidArgumentText(`${name}.${key}`, `one of the options ${allowed.join(', ')}`, 'an unknown option');
   }
+  return options as Record<string, unknown>;
 }
 
 /**
  * `options[key]` when it is a number that passes `ok`, `fallback` when it is undefined; INVALID_ARGUMENT naming
- * `name.key` and `rule` otherwise (null, a string, NaN included). Call after {@link checkOptions}.
+ * `name.key` and `rule` otherwise (null, a string, NaN included). Call after {@link optionsRecord}.
  */
 export function numberOption<T extends object>(
   options: T,

@@ -4,6 +4,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseScenario } from '../../src/game/index.js';
+import { simulateRounds } from '../../src/incentive/index.js';
+import { roundsCsv, roundsRecordsJSON } from '../../src/incentive/rounds-results.js';
+import { roundsSvg } from '../../src/plot/rounds-figure.js';
 import { runCli } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cocogen-rounds-'));
@@ -44,6 +48,18 @@ describe('cocogen rounds', () => {
     expect(svg).toContain('welfare sharing (mechanism)');
   });
 
+  it('writes what simulateRounds, roundsCsv and roundsSvg give from the API', () => {
+    const file = 'examples/retailers-arms-race.json';
+    const out = join(dir, 'api');
+    const r = runCli(['rounds', file, '--rounds', '3', '--seed', '2', '--out', out, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const scenario = parseScenario(JSON.parse(readFileSync(file, 'utf8')));
+    const result = simulateRounds(scenario, { rounds: 3, seed: 2, shapley: { seed: 2 } });
+    expect(JSON.parse(r.stdout).schemes).toEqual(roundsRecordsJSON(result));
+    expect(readFileSync(join(out, 'rounds.csv'), 'utf8')).toBe(roundsCsv(result));
+    expect(readFileSync(join(out, 'rounds.svg'), 'utf8')).toBe(roundsSvg(result, scenario.name ?? file));
+  });
+
   it('prints a readable table without --json', () => {
     const r = runCli(['rounds', 'examples/retailers-arms-race.json', '--rounds', '3']);
     expect(r.status, r.stderr).toBe(0);
@@ -71,7 +87,7 @@ describe('cocogen rounds', () => {
 });
 
 describe('cocogen solve --json: mechanism', () => {
-  it('has the documented fields (docs/incentive.md) and a property report that holds on every example', () => {
+  it('has the mechanism fields of docs/design.md §4 and a property report that holds on every example', () => {
     for (const name of ['hospitals-uniform', 'banks-dense', 'retailers-arms-race']) {
       const r = runCli(['solve', `examples/${name}.json`, '--json']);
       expect(r.status, r.stderr).toBe(0);

@@ -3,6 +3,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { builtInSweepBase, sweepBaseFromScenario, sweepCsv, sweepGame, type SweepGrid } from '../../src/fl/sweep.js';
+import { parseScenario } from '../../src/game/index.js';
+import {
+  generationVsCompetitionSvg,
+  generationVsSkewSvg,
+  sweepHold,
+  welfareSvg,
+} from '../../src/plot/sweep-figures.js';
 import { ROOT, runCli } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cocogen-sweep-'));
@@ -158,6 +166,23 @@ describe('cocogen sweep on a small grid', () => {
     expect(welfare).toContain('λ = 1');
   });
 
+  it('gives the points, sweep.csv and figures that sweepGame and the figure builders give from the API', () => {
+    const grid: SweepGrid = { g: [0, 0.5, 1], rivalry: [0, 1], alpha: [0.1, 1], cost: [0.004] };
+    const base = builtInSweepBase(6, 3);
+    const points = sweepGame(base, grid, { seed: 3 });
+    expect(JSON.parse(JSON.stringify(points))).toEqual(json.points);
+    expect(sweepCsv(points)).toBe(readFileSync(join(out, 'sweep.csv'), 'utf8'));
+    const hold = sweepHold(grid);
+    expect(hold).toEqual(json.config.plotsHold);
+    const setting = { organizations: 6, base: null, seed: 3, cap: base.maxSynthetic.reduce((a, b) => a + b, 0) };
+    const figures: [string, string][] = [
+      ['generation-vs-competition.svg', generationVsCompetitionSvg(points, grid.rivalry, hold, setting)],
+      ['generation-vs-skew.svg', generationVsSkewSvg(points, grid.rivalry, hold, setting)],
+      ['welfare.svg', welfareSvg(points, grid.rivalry, hold, setting)],
+    ];
+    for (const [file, svg] of figures) expect(svg, file).toBe(readFileSync(join(out, file), 'utf8'));
+  });
+
   it('is reproducible from the seed, and another seed gives other rows', () => {
     sweep(join(dir, 'again'), ...SMALL, '--seed', '3');
     sweep(join(dir, 'other'), ...SMALL, '--seed', '4');
@@ -180,7 +205,7 @@ describe('cocogen sweep with its defaults', () => {
     for (const f of FILES) expect(existsSync(join(out, f)), f).toBe(true);
     const rows = parseCsv(readFileSync(join(out, 'sweep.csv'), 'utf8'));
     expect(rows).toHaveLength(1 + 528);
-    // DESIGN §3.3: as an externality (λ = 0) competition discourages generation; as relative standing (λ = 1)
+    // docs/design.md §3.3: as an externality (λ = 0) competition discourages generation; as relative standing (λ = 1)
     // it encourages it (through the private gains). Read at the slice the plots show (α = 0.5, c = 0.004).
     const [header, ...body] = rows;
     const col = (name: string) => header!.findIndex((h) => h.startsWith(`${name} [`));
@@ -210,6 +235,12 @@ describe('cocogen sweep --base', () => {
     const [header, row] = parseCsv(readFileSync(join(out, 'sweep.csv'), 'utf8'));
     expect(row![header!.findIndex((h) => h.startsWith('cost_per_sample'))]).toBe('');
     expectSvg(join(out, 'generation-vs-competition.svg'), ['each organization’s own cost']);
+    const api = sweepGame(
+      sweepBaseFromScenario(parseScenario(JSON.parse(readFileSync(base, 'utf8')))),
+      { g: [0, 1], rivalry: [0], alpha: [0.5], cost: [null] },
+      { seed: 1 },
+    );
+    expect(sweepCsv(api)).toBe(readFileSync(join(out, 'sweep.csv'), 'utf8'));
   });
 });
 

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { createEngine, BACKEND_CHOICES, type BackendChoice } from '../../engine/engine.js';
+import { createEngine } from '../../engine/engine.js';
 import { aggregateFiles, DEFAULT_BLOCK_ELEMENTS } from '../../interop/out-of-core.js';
 import { AGGREGATION_RULES } from '../../engine/validate-aggregate.js';
 import { CocogenError, invalidArgument, invalidArgumentText } from '../../errors.js';
 import { isBadTensorInput } from '../../interop/tensor-file-error.js';
 import { tensorFileFormat } from '../../interop/tensor-file.js';
-import { integerFlag } from '../flags.js';
+import { backendFlag, finiteNumberFlag, integerFlag, weightsFlag } from '../flags.js';
 import { formatBytes, formatNumber, type Io } from '../output.js';
 
 export const AGGREGATE_HELP = `cocogen aggregate --rule R [--weights w1,w2,…] [--trim t] [--f F --m M] [--clip C] IN... --out OUT [--json]
@@ -20,30 +20,6 @@ export const AGGREGATE_HELP = `cocogen aggregate --rule R [--weights w1,w2,…] 
   --backend auto|webgpu|native|js picks the engine (default auto).
   --json prints { rule, inputs, out, backend, tensors, parameters, bytes, seconds, gbPerSecond, peakRssBytes },
   with selected and scores (krum, multi-krum: input indices, best first) and scales (--clip).`;
-
-/** A comma-separated list of finite numbers (repeats allowed: weights often coincide). */
-function weightsFlag(value: unknown): number[] | undefined {
-  if (value === undefined) return undefined;
-  const text = String(value);
-  const parts = text.split(',').map((p) => p.trim());
-  const values = parts.map((p) => (p === '' ? NaN : Number(p)));
-  const bad = values.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) {
-    throw invalidArgumentText(
-      '--weights',
-      'a comma-separated list of finite numbers',
-      `${JSON.stringify(text)} (entry ${JSON.stringify(parts[bad])})`,
-    );
-  }
-  return values;
-}
-
-function numberFlag(value: unknown, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const v = Number(String(value).trim());
-  if (String(value).trim() === '' || !Number.isFinite(v)) throw invalidArgument(flag, 'a finite number', value);
-  return v;
-}
 
 export async function aggregateCommand(io: Io, values: Record<string, unknown>, inputs: string[]): Promise<number> {
   const json = Boolean(values.json);
@@ -62,10 +38,7 @@ export async function aggregateCommand(io: Io, values: Record<string, unknown>, 
   if (weights !== undefined && weights.length !== inputs.length) {
     throw invalidArgumentText('--weights', `one weight per input (${inputs.length})`, `${weights.length}`);
   }
-  const backend = (values.backend as string | undefined) ?? 'auto';
-  if (!BACKEND_CHOICES.includes(backend as BackendChoice)) {
-    throw invalidArgument('--backend', `one of ${BACKEND_CHOICES.join(', ')}`, backend);
-  }
+  const backend = backendFlag(values.backend, 'auto', 'described');
   const blockElements = integerFlag(values.block, '--block', 1, 2 ** 32 - 1, DEFAULT_BLOCK_ELEMENTS);
   const options: Record<string, unknown> = { rule, blockElements };
   if (weights !== undefined) options.weights = weights;
@@ -75,11 +48,11 @@ export async function aggregateCommand(io: Io, values: Record<string, unknown>, 
     ['m', 'm'],
     ['clip', 'clip'],
   ] as const) {
-    const v = numberFlag(values[flag], `--${flag}`);
+    const v = finiteNumberFlag(values[flag], `--${flag}`);
     if (v !== undefined) options[key] = v;
   }
 
-  const engine = await createEngine({ backend: backend as BackendChoice });
+  const engine = await createEngine({ backend });
   let stats;
   try {
     stats = await aggregateFiles(engine, inputs, out, options as Parameters<typeof aggregateFiles>[3]);

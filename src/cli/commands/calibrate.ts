@@ -1,14 +1,27 @@
-import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { BACKEND_CHOICES, createEngine, type BackendChoice } from '../../engine/engine.js';
+import { createEngine, type BackendChoice } from '../../engine/engine.js';
 import { invalidArgumentText } from '../../errors.js';
-import { calibrate, curveInputOf, curveLoss, DEFAULT_RECIPE, type CalibrationResult } from '../../fl/calibration.js';
-import { fashionMnistFiles } from '../../fl/fashion-mnist.js';
+import { calibrate, curveInputOf, DEFAULT_RECIPE, type CalibrationResult } from '../../fl/calibration.js';
+import {
+  calibrationCsv,
+  calibrationFitJSON,
+  fittedCalibrationPoints,
+  type FittedCalibrationPoint,
+} from '../../fl/calibration-results.js';
 import type { ModelKind } from '../../fl/models.js';
 import { loadFederatedData } from '../../fl/simulation-data.js';
-import { panelsSvg, PALETTE, type Series } from '../../plot/line-chart.js';
-import { toCsv, writeFileAtomic } from '../../util/atomic-write.js';
-import { integerFlag, numberListFlag, seedFlag } from '../flags.js';
+import { calibrationSvg } from '../../plot/calibration-figure.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
+import {
+  backendFlag,
+  dataDirFlag,
+  integerFlag,
+  modelFlag,
+  noPositionals,
+  numberListFlag,
+  outDirFlag,
+  seedFlag,
+} from '../flags.js';
 import { formatNumber, table, type Io } from '../output.js';
 import { createProgress } from '../progress.js';
 
@@ -31,60 +44,22 @@ export const CALIBRATE_DEFAULTS = {
   organizations: 5,
 };
 
-/** --out DIR: a directory, existing or to be created. */
-export function outDirFlag(value: unknown, what: string): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw invalidArgumentText('--out', `a directory for ${what}`, value === undefined ? 'none' : JSON.stringify(value));
-  }
-  if (existsSync(value) && !statSync(value).isDirectory()) {
-    throw invalidArgumentText(
-      '--out',
-      'a directory (existing or to be created)',
-      `${JSON.stringify(value)}, which is a file`,
-    );
-  }
-  return value;
+/** What the flags ask for, checked. */
+interface CalibrateRequest {
+  out: string;
+  data: string | undefined;
+  sizes: number[];
+  alphas: number[];
+  organizations: number;
+  rounds: number;
+  epochs: number;
+  model: ModelKind;
+  backend: BackendChoice;
+  seed: number;
 }
 
-/** --data DIR: a folder with the four Fashion-MNIST files; undefined for the shipped subset. */
-export function dataDirFlag(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.trim() === '')
-    throw invalidArgumentText('--data', 'a folder with the four Fashion-MNIST .gz files', JSON.stringify(value));
-  const missing = [...Object.values(fashionMnistFiles('train')), ...Object.values(fashionMnistFiles('test'))].filter(
-    (f) => !existsSync(join(value, f)),
-  );
-  if (missing.length > 0)
-    throw invalidArgumentText(
-      '--data',
-      'a folder with the four Fashion-MNIST .gz files',
-      `${JSON.stringify(value)}, which lacks ${missing.join(', ')}`,
-    );
-  return value;
-}
-
-export function modelFlag(value: unknown): ModelKind {
-  if (value === undefined) return 'softmax';
-  if (value !== 'softmax' && value !== 'mlp')
-    throw invalidArgumentText('--model', 'softmax or mlp', JSON.stringify(value));
-  return value;
-}
-
-export function backendFlag(value: unknown, fallback: BackendChoice): BackendChoice {
-  if (value === undefined) return fallback;
-  if (!BACKEND_CHOICES.includes(value as BackendChoice))
-    throw invalidArgumentText('--backend', `one of ${BACKEND_CHOICES.join(', ')}`, JSON.stringify(value));
-  return value as BackendChoice;
-}
-
-export async function calibrateCommand(
-  io: Io,
-  values: Record<string, unknown>,
-  positionals: string[],
-): Promise<number> {
-  const json = Boolean(values.json);
-  if (positionals.length > 0)
-    throw invalidArgumentText('arguments', 'flags only (see cocogen calibrate --help)', JSON.stringify(positionals));
+function calibrateRequest(values: Record<string, unknown>, positionals: string[]): CalibrateRequest {
+  noPositionals(positionals, 'calibrate');
   const out = outDirFlag(values.out, 'calibration.json, calibration.csv and calibration.svg');
   const data = dataDirFlag(values.data);
   const sizes = numberListFlag(
@@ -113,8 +88,18 @@ export async function calibrateCommand(
       'with --alphas, a grid of at least 4 points (4 parameters are fitted)',
       `${sizes.length * alphas.length} points`,
     );
+  return { out, data, sizes, alphas, organizations, rounds, epochs, model, backend, seed };
+}
 
-  const fm = loadFederatedData(data);
+export async function calibrateCommand(
+  io: Io,
+  values: Record<string, unknown>,
+  positionals: string[],
+): Promise<number> {
+  const json = Boolean(values.json);
+  const r = calibrateRequest(values, positionals);
+  const { sizes, alphas, organizations, seed } = r;
+  const fm = loadFederatedData(r.data);
   const largest = sizes[sizes.length - 1]!;
   if (largest > fm.owned.y.length)
     throw invalidArgumentText(
@@ -125,7 +110,7 @@ export async function calibrateCommand(
   if (sizes[0]! < organizations)
     throw invalidArgumentText('--sizes', `sizes of at least --orgs (${organizations})`, String(sizes[0]));
 
-  const engine = await createEngine({ backend });
+  const engine = await createEngine({ backend: r.backend });
   const progress = createProgress(io, 'calibrate', sizes.length * alphas.length);
   const t0 = performance.now();
   let result: CalibrationResult;
@@ -135,7 +120,7 @@ export async function calibrateCommand(
       alphas,
       organizations,
       seed,
-      recipe: { model, rounds, epochs },
+      recipe: { model: r.model, rounds: r.rounds, epochs: r.epochs },
       onPoint: (done, total, p) => progress.update(done, `D=${p.size} α=${p.alpha} loss ${p.loss.toFixed(3)}`),
     });
   } finally {
@@ -143,8 +128,7 @@ export async function calibrateCommand(
     engine.dispose();
   }
   const seconds = (performance.now() - t0) / 1000;
-  const { fit } = result;
-  const learningCurve = curveInputOf(fit);
+  const learningCurve = curveInputOf(result.fit);
   const config = {
     data: fm.dir,
     sizes,
@@ -155,128 +139,54 @@ export async function calibrateCommand(
     recipe: result.recipe,
     test: fm.test.y.length,
   };
-  const fitJson = {
-    floor: fit.floor,
-    scale: fit.scale,
-    exponent: fit.exponent,
-    heterogeneity: fit.heterogeneity,
-    rSquared: fit.rSquared,
-    rmse: fit.rmse,
-    standardErrors: fit.standardErrors,
-    atBound: fit.atBound,
-    iterations: fit.iterations,
-    converged: fit.converged,
-  };
-  const points = result.points.map((p, i) => ({ ...p, fitted: fit.fitted[i]! }));
+  const fit = calibrationFitJSON(result.fit);
+  const points = fittedCalibrationPoints(result);
   const files = {
-    json: join(out, 'calibration.json'),
-    csv: join(out, 'calibration.csv'),
-    svg: join(out, 'calibration.svg'),
+    json: join(r.out, 'calibration.json'),
+    csv: join(r.out, 'calibration.csv'),
+    svg: join(r.out, 'calibration.svg'),
   };
-  writeFileAtomic(files.json, JSON.stringify({ config, fit: fitJson, learningCurve, points, seconds }, null, 1) + '\n');
-  writeFileAtomic(
-    files.csv,
-    toCsv(
-      [
-        'size D (samples)',
-        'alpha',
-        'heterogeneity H',
-        'measured loss (nats)',
-        'fitted loss (nats)',
-        'accuracy',
-        'shard sizes',
-        'seconds',
-      ],
-      points.map((p) => [
-        p.size,
-        p.alpha,
-        p.heterogeneity,
-        p.loss,
-        p.fitted,
-        p.accuracy,
-        p.shardSizes.join(';'),
-        p.seconds,
-      ]),
-    ),
-  );
-  writeFileAtomic(files.svg, calibrationSvg(result, model));
+  writeFileAtomic(files.json, JSON.stringify({ config, fit, learningCurve, points, seconds }, null, 1) + '\n');
+  writeFileAtomic(files.csv, calibrationCsv(points));
+  writeFileAtomic(files.svg, calibrationSvg(result, r.model));
   if (json) {
-    io.out(JSON.stringify({ config, fit: fitJson, learningCurve, points, files, seconds }));
+    io.out(JSON.stringify({ config, fit, learningCurve, points, files, seconds }));
     return 0;
   }
-  io.out(
-    [
-      `Calibrated on ${fm.dir}: ${points.length} points (D × α), ${organizations} organizations, ${rounds} FedAvg rounds × ${epochs} epoch(s), ${model}`,
-      '',
-      table(
-        ['parameter', 'value', 'std. error'],
-        [
-          ['L∞ (floor)', fit.floor, fit.standardErrors.floor],
-          ['A (scale)', fit.scale, fit.standardErrors.scale],
-          ['β (exponent)', fit.exponent, fit.standardErrors.exponent],
-          ['η (heterogeneity)', fit.heterogeneity, fit.standardErrors.heterogeneity],
-        ],
-      ),
-      '',
-      `R² = ${formatNumber(fit.rSquared)}, RMSE ${formatNumber(fit.rmse)} nats${fit.atBound.length ? `; held at 0: ${fit.atBound.join(', ')}` : ''}`,
-      '',
-      table(
-        ['D', 'α', 'H', 'measured loss', 'fitted loss', 'accuracy'],
-        points.map((p) => [p.size, p.alpha, p.heterogeneity, p.loss, p.fitted, p.accuracy]),
-      ),
-      '',
-      `Wrote ${files.json}, ${files.csv} and ${files.svg} in ${formatNumber(seconds)} s. Use the curve with cocogen simulate --curve ${files.json}.`,
-    ].join('\n'),
-  );
+  io.out(calibrationReport(fm.dir, r, result, points, files, seconds));
   return 0;
 }
 
-function calibrationSvg(r: CalibrationResult, model: string): string {
-  const { fit } = r;
-  const alphas = [...new Set(r.points.map((p) => p.alpha))];
-  const series: Series[] = [];
-  alphas.forEach((a, i) => {
-    const pts = r.points.filter((p) => p.alpha === a);
-    const color = PALETTE[i % PALETTE.length]!;
-    series.push({
-      label: `α = ${a}: measured`,
-      x: pts.map((p) => p.size),
-      y: pts.map((p) => p.loss),
-      pointsOnly: true,
-      color,
-    });
-    series.push({
-      label: `α = ${a}: fitted at the points' H`,
-      x: pts.map((p) => p.size),
-      y: pts.map((p) => curveLoss(fit, p.size, p.heterogeneity)),
-      markers: false,
-      color,
-    });
-  });
-  const lo = Math.min(...r.points.map((p) => Math.min(p.loss, fit.fitted[r.points.indexOf(p)]!)));
-  const hi = Math.max(...r.points.map((p) => Math.max(p.loss, fit.fitted[r.points.indexOf(p)]!)));
-  const sub = `L∞ = ${formatNumber(fit.floor)}, A = ${formatNumber(fit.scale)}, β = ${formatNumber(fit.exponent)}, η = ${formatNumber(fit.heterogeneity)}; R² = ${formatNumber(fit.rSquared)}`;
-  return panelsSvg({
-    title: `Learning-curve calibration (${model}, ${r.organizations} organizations, ${r.recipe.rounds} FedAvg rounds)`,
-    subtitle: sub,
-    panels: [
-      {
-        title: 'Test loss vs pooled size',
-        xLabel: 'pooled size D (samples, log scale)',
-        yLabel: 'test loss (nats)',
-        xLog: true,
-        series,
-        legendColumns: 2,
-      },
-      {
-        title: 'Fitted vs measured',
-        xLabel: 'measured test loss (nats)',
-        yLabel: 'fitted test loss (nats)',
-        series: [
-          { label: 'y = x', x: [lo, hi], y: [lo, hi], markers: false, reference: true },
-          { label: 'grid points', x: r.points.map((p) => p.loss), y: fit.fitted, pointsOnly: true },
-        ],
-      },
-    ],
-  });
+/** The readable report: the fitted parameters with their standard errors, R², and every point measured and fitted. */
+function calibrationReport(
+  dir: string,
+  r: CalibrateRequest,
+  result: CalibrationResult,
+  points: readonly FittedCalibrationPoint[],
+  files: { json: string; csv: string; svg: string },
+  seconds: number,
+): string {
+  const { fit } = result;
+  return [
+    `Calibrated on ${dir}: ${points.length} points (D × α), ${r.organizations} organizations, ${r.rounds} FedAvg rounds × ${r.epochs} epoch(s), ${r.model}`,
+    '',
+    table(
+      ['parameter', 'value', 'std. error'],
+      [
+        ['L∞ (floor)', fit.floor, fit.standardErrors.floor],
+        ['A (scale)', fit.scale, fit.standardErrors.scale],
+        ['β (exponent)', fit.exponent, fit.standardErrors.exponent],
+        ['η (heterogeneity)', fit.heterogeneity, fit.standardErrors.heterogeneity],
+      ],
+    ),
+    '',
+    `R² = ${formatNumber(fit.rSquared)}, RMSE ${formatNumber(fit.rmse)} nats${fit.atBound.length ? `; held at 0: ${fit.atBound.join(', ')}` : ''}`,
+    '',
+    table(
+      ['D', 'α', 'H', 'measured loss', 'fitted loss', 'accuracy'],
+      points.map((p) => [p.size, p.alpha, p.heterogeneity, p.loss, p.fitted, p.accuracy]),
+    ),
+    '',
+    `Wrote ${files.json}, ${files.csv} and ${files.svg} in ${formatNumber(seconds)} s. Use the curve with cocogen simulate --curve ${files.json}.`,
+  ].join('\n');
 }

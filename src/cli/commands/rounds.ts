@@ -1,10 +1,10 @@
-import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { invalidArgument, invalidArgumentText } from '../../errors.js';
-import { SCHEMES, simulateRounds, type RoundsResult, type SchemeName } from '../../incentive/index.js';
-import { panelsSvg, type Series } from '../../plot/line-chart.js';
-import { toCsv, writeFileAtomic } from '../../util/atomic-write.js';
-import { integerFlag, seedFlag } from '../flags.js';
+import { SCHEMES, simulateRounds } from '../../incentive/index.js';
+import { roundsCsv, roundsRecordsJSON, roundsStandaloneJSON, SCHEME_LABELS } from '../../incentive/rounds-results.js';
+import { roundsSvg } from '../../plot/rounds-figure.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
+import { integerFlag, outDirFlag, seedFlag } from '../flags.js';
 import { formatNumber, table, type Io } from '../output.js';
 import { readScenarioFile } from '../read-scenario.js';
 
@@ -21,17 +21,6 @@ export const ROUNDS_HELP = `cocogen rounds FILE --rounds T [--out DIR] [--seed S
   --seed S seeds Monte-Carlo Shapley sampling (used above 20 organizations). Default 1.
   --json prints { scenario, rounds, schemes: { <scheme>: [ per-round records ] }, files }.`;
 
-const SCHEME_LABEL: Record<SchemeName, string> = {
-  none: 'no incentive',
-  marginal: 'marginal (leave-one-out)',
-  shapley: 'plain Shapley',
-  mechanism: 'welfare sharing (mechanism)',
-};
-
-function num(v: number): number | null {
-  return Number.isFinite(v) ? v : null;
-}
-
 export async function roundsCommand(io: Io, values: Record<string, unknown>, positionals: string[]): Promise<number> {
   const json = Boolean(values.json);
   if (positionals.length !== 1) {
@@ -42,24 +31,7 @@ export async function roundsCommand(io: Io, values: Record<string, unknown>, pos
   if (values.rounds === undefined) throw invalidArgumentText('--rounds', 'a number of rounds T', 'none');
   const rounds = integerFlag(values.rounds, '--rounds', 1, 1000, 1);
   const seed = seedFlag(values.seed, '--seed', 1);
-  const out = values.out;
-  if (out !== undefined) {
-    if (typeof out !== 'string' || out.trim() === '') {
-      throw invalidArgumentText('--out', 'a directory for rounds.csv and rounds.svg', JSON.stringify(out));
-    }
-    let isFile = false;
-    try {
-      isFile = !statSync(out).isDirectory();
-    } catch {
-      // created on write
-    }
-    if (isFile)
-      throw invalidArgumentText(
-        '--out',
-        'a directory (existing or to be created)',
-        `${JSON.stringify(out)}, which is a file`,
-      );
-  }
+  const out = values.out === undefined ? undefined : outDirFlag(values.out, 'rounds.csv and rounds.svg');
   const file = positionals[0]!;
   const scenario = readScenarioFile(file, 'FILE');
   const t0 = performance.now();
@@ -74,28 +46,14 @@ export async function roundsCommand(io: Io, values: Record<string, unknown>, pos
     writeFileAtomic(files.svg, roundsSvg(result, scenario.name ?? file));
   }
   if (json) {
-    const schemes = {} as Record<SchemeName, unknown[]>;
-    for (const s of SCHEMES) {
-      schemes[s] = result.records[s].map((r) => ({
-        round: r.round,
-        members: r.members.map((i) => result.ids[i]),
-        leavers: r.leavers.map((i) => result.ids[i]),
-        retention: r.retention,
-        welfare: num(r.welfare),
-        cumulativeWelfare: num(r.cumulativeWelfare),
-        sustainable: r.sustainable,
-        payoffs: Array.from(r.payoffs, num),
-        transfers: Array.from(r.transfers, num),
-      }));
-    }
     io.out(
       JSON.stringify({
         scenario: { file, name: scenario.name ?? null, organizations: scenario.n },
         ids: result.ids,
         rounds,
         seed,
-        standaloneAmounts: Array.from(result.standaloneAmounts, num),
-        schemes,
+        standaloneAmounts: roundsStandaloneJSON(result),
+        schemes: roundsRecordsJSON(result),
         files: typeof out === 'string' ? files : null,
         seconds,
       }),
@@ -107,7 +65,7 @@ export async function roundsCommand(io: Io, values: Record<string, unknown>, pos
     const last = recs[recs.length - 1]!;
     const left = recs.flatMap((r) => r.leavers.map((i) => `${result.ids[i]} (round ${r.round})`));
     return [
-      SCHEME_LABEL[s],
+      SCHEME_LABELS[s],
       last.retention,
       last.cumulativeWelfare,
       recs[0]!.welfare,
@@ -126,64 +84,4 @@ export async function roundsCommand(io: Io, values: Record<string, unknown>, pos
   lines.push(`${formatNumber(seconds * 1000)} ms, ${result.analyses} distinct member sets analyzed.`);
   io.out(lines.join('\n'));
   return 0;
-}
-
-function roundsCsv(r: RoundsResult): string {
-  const rows: (string | number | boolean | null)[][] = [];
-  for (const s of SCHEMES) {
-    for (const rec of r.records[s]) {
-      rows.push([
-        rec.round,
-        s,
-        rec.members.length,
-        rec.leavers.map((i) => r.ids[i]).join(';'),
-        rec.retention,
-        rec.welfare,
-        rec.cumulativeWelfare,
-        rec.sustainable,
-      ]);
-    }
-  }
-  return toCsv(
-    [
-      'round',
-      'scheme',
-      'members',
-      'leavers',
-      'retention (fraction of N)',
-      'welfare (value units)',
-      'cumulative welfare (value units)',
-      'mechanism sustainable',
-    ],
-    rows,
-  );
-}
-
-function roundsSvg(r: RoundsResult, name: string): string {
-  const series = (pick: (rec: RoundsResult['records'][SchemeName][number]) => number): Series[] =>
-    SCHEMES.map((s) => ({
-      label: SCHEME_LABEL[s],
-      x: r.records[s].map((rec) => rec.round),
-      y: r.records[s].map(pick),
-    }));
-  return panelsSvg({
-    title: `Retention and welfare over ${r.rounds} rounds`,
-    subtitle: `${name}: ${r.ids.length} organizations; an organization paid less than its outside option leaves`,
-    panels: [
-      {
-        title: 'Retention',
-        xLabel: 'round',
-        yLabel: 'organizations in the federation (fraction of N)',
-        series: series((rec) => rec.retention),
-        yInclude: [0, 1],
-      },
-      {
-        title: 'Cumulative welfare',
-        xLabel: 'round',
-        yLabel: 'cumulative welfare (value units)',
-        series: series((rec) => rec.cumulativeWelfare),
-        legend: false,
-      },
-    ],
-  });
 }

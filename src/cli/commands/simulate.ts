@@ -2,10 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createEngine, type BackendChoice } from '../../engine/engine.js';
 import { invalidArgumentText } from '../../errors.js';
+import { curveFromCalibration, shippedCurve } from '../../fl/simulation-curve.js';
 import { loadFederatedData } from '../../fl/simulation-data.js';
+import { simulationCsv, simulationGameSummary, simulationResultJSON } from '../../fl/simulation-results.js';
 import {
   SIMULATION_DEFAULTS,
-  SUBSET_SOFTMAX_CURVE,
   setUpSimulation,
   simulate,
   stateFromJSON,
@@ -13,14 +14,24 @@ import {
   type SimulationConfig,
   type SimulationState,
 } from '../../fl/simulation.js';
-import { STRATEGIES, STRATEGY_LABELS, type StrategyName } from '../../fl/strategies.js';
+import { STRATEGIES } from '../../fl/strategies.js';
 import type { LearningCurveInput } from '../../game/index.js';
-import { panelsSvg, type Series } from '../../plot/line-chart.js';
-import { toCsv, writeFileAtomic } from '../../util/atomic-write.js';
-import { integerFlag, seedFlag } from '../flags.js';
-import { formatNumber, table, type Io } from '../output.js';
+import { simulationAccuracySvg, simulationGainSvg } from '../../plot/simulation-figures.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
+import {
+  backendFlag,
+  dataDirFlag,
+  integerFlag,
+  modelFlag,
+  noPositionals,
+  numberFlag,
+  outDirFlag,
+  seedFlag,
+  strategiesFlag,
+} from '../flags.js';
+import { formatNumber, type Io } from '../output.js';
 import { createProgress } from '../progress.js';
-import { backendFlag, dataDirFlag, modelFlag, outDirFlag } from './calibrate.js';
+import { simulationReport } from '../simulation-report.js';
 
 export const SIMULATE_HELP = `cocogen simulate --out DIR [--orgs N] [--rounds T] [--alpha A] [--competition G] [--seed S]
                  [--data DIR] [--backend B] [--model softmax|mlp] [--strategies LIST] [--curve FILE]
@@ -46,56 +57,21 @@ cocogen simulate --resume DIR [--rounds T] [--out DIR] [--backend B] [--json]
   … }], final: { accuracy, loss } } }, files }. Progress goes to stderr on a terminal only.`;
 
 const FILES = ['checkpoint.json', 'simulation.json', 'simulation.csv', 'accuracy.svg', 'gain.svg'] as const;
+type Files = Record<(typeof FILES)[number], string>;
 
-function numberFlag(value: unknown, flag: string, ok: (v: number) => boolean, rule: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const text = String(value).trim();
-  const v = text === '' ? NaN : Number(text);
-  if (!(Number.isFinite(v) && ok(v))) throw invalidArgumentText(flag, rule, JSON.stringify(value));
-  return v;
-}
-
-function strategiesFlag(value: unknown, fallback: StrategyName[]): StrategyName[] {
-  if (value === undefined) return fallback.slice();
-  const parts = String(value)
-    .split(',')
-    .map((p) => p.trim());
-  const rule = `a comma-separated list of ${STRATEGIES.join(', ')}, without repeats`;
-  for (const p of parts) {
-    if (!STRATEGIES.includes(p as StrategyName))
-      throw invalidArgumentText('--strategies', rule, `${JSON.stringify(String(value))} (entry ${JSON.stringify(p)})`);
-  }
-  if (new Set(parts).size !== parts.length)
-    throw invalidArgumentText('--strategies', rule, JSON.stringify(String(value)));
-  // Keep the table order, whatever the order given.
-  return STRATEGIES.filter((s) => parts.includes(s));
-}
-
+/** --curve FILE: a calibration.json (or a bare curve); the shipped curve when absent. */
 function curveFlag(value: unknown): { curve: LearningCurveInput; source: string } {
-  const { rSquared: _r, ...shipped } = SUBSET_SOFTMAX_CURVE;
-  if (value === undefined) return { curve: shipped, source: 'built-in (shipped subset, softmax)' };
+  if (value === undefined) return shippedCurve();
   const rule = 'a calibration.json from cocogen calibrate, or a JSON { floor, scale, exponent, heterogeneity }';
   if (typeof value !== 'string' || !existsSync(value))
     throw invalidArgumentText('--curve', rule, `${JSON.stringify(value)}, which does not exist`);
-  let j: Record<string, unknown>;
+  let j: unknown;
   try {
     j = JSON.parse(readFileSync(value, 'utf8'));
   } catch (e) {
     throw invalidArgumentText('--curve', rule, `${JSON.stringify(value)}, which is not JSON (${(e as Error).message})`);
   }
-  const c = (j && typeof j === 'object' && 'learningCurve' in j ? j.learningCurve : j) as Record<string, unknown>;
-  const keys = ['floor', 'scale', 'exponent', 'heterogeneity'] as const;
-  for (const k of keys) {
-    if (!(typeof c?.[k] === 'number' && Number.isFinite(c[k]) && (c[k] as number) > 0))
-      throw invalidArgumentText('--curve', rule, `${JSON.stringify(value)}, whose ${k} is ${JSON.stringify(c?.[k])}`);
-  }
-  const curve: LearningCurveInput = {
-    floor: c.floor as number,
-    scale: c.scale as number,
-    exponent: c.exponent as number,
-    heterogeneity: c.heterogeneity as number,
-  };
-  if (typeof c.reference === 'number' && Number.isFinite(c.reference)) curve.reference = c.reference;
+  const curve = curveFromCalibration(j, { argument: '--curve', source: JSON.stringify(value), rule });
   return { curve, source: resolve(value) };
 }
 
@@ -153,10 +129,18 @@ const CONFIG_FLAGS: [keyof SimulationConfig, string][] = [
   ['pool', '--pool'],
 ];
 
-export async function simulateCommand(io: Io, values: Record<string, unknown>, positionals: string[]): Promise<number> {
-  const json = Boolean(values.json);
-  if (positionals.length > 0)
-    throw invalidArgumentText('arguments', 'flags only (see cocogen simulate --help)', JSON.stringify(positionals));
+/** What the flags ask for, checked; a resumed run's checkpoint with the config it continues under. */
+interface SimulateRequest {
+  out: string;
+  resume: SimulationState | null;
+  config: SimulationConfig;
+  backend: BackendChoice;
+  /** The testing hook --stop-after-round, or null. */
+  stopAfter: number | null;
+}
+
+function simulateRequest(values: Record<string, unknown>, positionals: string[]): SimulateRequest {
+  noPositionals(positionals, 'simulate');
   const stopAfter =
     values['stop-after-round'] === undefined
       ? null
@@ -196,6 +180,12 @@ export async function simulateCommand(io: Io, values: Record<string, unknown>, p
   }
   // A resumed run aggregates where the checkpoint's rounds did, unless told otherwise: backends round differently.
   const backend = backendFlag(values.backend, (resume?.backend as BackendChoice | undefined) ?? 'auto');
+  return { out, resume, config, backend, stopAfter };
+}
+
+export async function simulateCommand(io: Io, values: Record<string, unknown>, positionals: string[]): Promise<number> {
+  const json = Boolean(values.json);
+  const { out, resume, config, backend, stopAfter } = simulateRequest(values, positionals);
   const resumedFrom = resume ? resume.completedRounds : null;
 
   const data = loadFederatedData(config.data ?? undefined, {
@@ -211,10 +201,14 @@ export async function simulateCommand(io: Io, values: Record<string, unknown>, p
   const t0 = performance.now();
   const setup = setUpSimulation(data, config);
   const engine = await createEngine({ backend });
-  const files = Object.fromEntries(FILES.map((f) => [f, join(out, f)])) as Record<(typeof FILES)[number], string>;
+  const files = Object.fromEntries(FILES.map((f) => [f, join(out, f)])) as Files;
   const progress = createProgress(io, 'simulate', config.rounds * config.strategies.length);
   let state: SimulationState;
-  const meta = () => ({ backend: engine.backend, generatorSeconds: setup.generatorSeconds, game: gameSummary(setup) });
+  const meta = () => ({
+    backend: engine.backend,
+    generatorSeconds: setup.generatorSeconds,
+    game: simulationGameSummary(setup),
+  });
   try {
     if (resume) progress.update(resume.completedRounds * config.strategies.length, 'resumed');
     state = await simulate(engine, data, setup, config, {
@@ -241,7 +235,7 @@ export async function simulateCommand(io: Io, values: Record<string, unknown>, p
     writeFileAtomic(files['checkpoint.json'], stateToJSON(state));
   }
   const seconds = (performance.now() - t0) / 1000;
-  const summary = resultJSON(state, meta());
+  const summary = simulationResultJSON(state, meta());
   if (json) {
     io.out(JSON.stringify({ ...summary, files: Object.values(files), seconds }));
     return 0;
@@ -253,214 +247,10 @@ export async function simulateCommand(io: Io, values: Record<string, unknown>, p
   return 0;
 }
 
-type SetupLike = ReturnType<typeof setUpSimulation>;
-
-function gameSummary(setup: SetupLike) {
-  const sol = setup.plan.solution;
-  const mech = setup.plan.mechanism;
-  return {
-    samples: Array.from(setup.scenario.samples),
-    labelCounts: setup.federation.labelCounts,
-    initialSkew: Array.from(setup.plan.model.delta0),
-    potentialGame: sol.potentialGame,
-    equilibrium: {
-      x: Array.from(sol.equilibrium.x),
-      socialWelfare: sol.equilibrium.socialWelfare,
-      kktResidual: sol.equilibrium.kktResidual,
-    },
-    optimum: {
-      x: Array.from(sol.optimum.x),
-      socialWelfare: sol.optimum.socialWelfare,
-      kktResidual: sol.optimum.kktResidual,
-    },
-    mechanism: mech
-      ? {
-          sustainable: mech.sustainable,
-          status: mech.status,
-          shares: Array.from(mech.shares),
-          lumpSums: Array.from(mech.lumpSums),
-          payoffs: Array.from(mech.payoffs),
-        }
-      : null,
-  };
-}
-
-/** The --json shape: { config, strategies: { name: { rounds, final } } } plus run facts. */
-export function resultJSON(state: SimulationState, meta: object) {
-  const strategies: Record<string, unknown> = {};
-  for (const name of state.config.strategies) {
-    const rounds = state.strategies[name]!.rounds;
-    const last = rounds[rounds.length - 1];
-    strategies[name] = {
-      label: STRATEGY_LABELS[name],
-      rounds,
-      final: last ? { accuracy: last.accuracy, loss: last.loss } : null,
-    };
-  }
-  return { config: state.config, completedRounds: state.completedRounds, ...meta, strategies };
-}
-
-function writeResults(files: Record<(typeof FILES)[number], string>, state: SimulationState, meta: object): void {
-  writeFileAtomic(files['simulation.json'], JSON.stringify(resultJSON(state, meta), null, 1) + '\n');
-  const rows: (string | number | null)[][] = [];
-  for (const name of state.config.strategies) {
-    for (const r of state.strategies[name]!.rounds) {
-      rows.push([
-        r.round,
-        name,
-        r.accuracy,
-        r.loss,
-        r.generated.reduce((a, b) => a + b, 0),
-        r.generated.join(';'),
-        r.gain,
-        r.predictedGain,
-        r.utilities.reduce((a, b) => a + b, 0),
-        r.predictedUtilities.reduce((a, b) => a + b, 0),
-        r.utilities.join(';'),
-        r.heterogeneity,
-        r.predictedHeterogeneity,
-        r.seconds,
-      ]);
-    }
-  }
-  writeFileAtomic(
-    files['simulation.csv'],
-    toCsv(
-      [
-        'round',
-        'strategy',
-        'test accuracy',
-        'test loss (nats)',
-        'generated (samples)',
-        'generated per organization',
-        'realized gain vs VCFL (nats)',
-        'predicted gain vs no generation (nats)',
-        'welfare, measured (value units)',
-        'welfare, predicted (value units)',
-        'utilities per organization, measured',
-        'heterogeneity H, realized',
-        'heterogeneity H, game',
-        'seconds',
-      ],
-      rows,
-    ),
-  );
-  const by = (pick: (r: SimulationState['strategies'][StrategyName] & object) => Series) =>
-    state.config.strategies.map((name) => pick(state.strategies[name]!));
-  const sub = `${state.config.organizations} organizations, α = ${state.config.alpha}, g = ${state.config.competition}, ${state.config.model}, seed ${state.config.seed}`;
-  writeFileAtomic(
-    files['accuracy.svg'],
-    panelsSvg({
-      title: 'Federated training per strategy',
-      subtitle: sub,
-      panels: [
-        {
-          title: 'Test accuracy',
-          xLabel: 'round',
-          yLabel: 'test accuracy (fraction)',
-          series: by((run) => ({
-            label: '',
-            x: run.rounds.map((r) => r.round),
-            y: run.rounds.map((r) => r.accuracy),
-          })).map((s, i) => ({
-            ...s,
-            label: STRATEGY_LABELS[state.config.strategies[i]!],
-          })),
-          legend: false,
-        },
-        {
-          title: 'Test loss',
-          xLabel: 'round',
-          yLabel: 'test loss (nats)',
-          series: by((run) => ({ label: '', x: run.rounds.map((r) => r.round), y: run.rounds.map((r) => r.loss) })).map(
-            (s, i) => ({
-              ...s,
-              label: STRATEGY_LABELS[state.config.strategies[i]!],
-            }),
-          ),
-        },
-      ],
-    }),
-  );
-  const gainSeries: Series[] = state.config.strategies.map((name) => {
-    const rounds = state.strategies[name]!.rounds;
-    return { label: STRATEGY_LABELS[name], x: rounds.map((r) => r.round), y: rounds.map((r) => r.gain ?? NaN) };
-  });
-  const last = state.config.strategies.map((name) => state.strategies[name]!.rounds.at(-1));
-  const px = last.map((r) => r?.predictedGain ?? NaN);
-  const py = last.map((r) => r?.gain ?? NaN);
-  const all = [...px, ...py].filter(Number.isFinite);
-  const lo = Math.min(0, ...all);
-  const hi = Math.max(0, ...all);
-  writeFileAtomic(
-    files['gain.svg'],
-    panelsSvg({
-      title: 'What synthetic data bought: predicted vs realized gain',
-      subtitle: `${sub}; gain = performance (ln 10 − test loss) over VCFL`,
-      panels: [
-        {
-          title: `Last round (${state.completedRounds}): realized vs predicted`,
-          xLabel: 'predicted gain, calibrated curve (nats)',
-          yLabel: 'realized gain vs VCFL (nats)',
-          series: [
-            { label: 'y = x', x: [lo, hi], y: [lo, hi], markers: false, reference: true },
-            ...state.config.strategies.map((name, i) => ({
-              label: STRATEGY_LABELS[name],
-              x: [px[i]!],
-              y: [py[i]!],
-              pointsOnly: true,
-            })),
-          ],
-        },
-        {
-          title: 'Realized gain per round',
-          xLabel: 'round',
-          yLabel: 'realized gain vs VCFL (nats)',
-          series: gainSeries,
-          yZero: true,
-          legend: false,
-        },
-      ],
-    }),
-  );
-}
-
-/** The comparison table printed at the end of simulate (and demo). */
-export function simulationReport(state: SimulationState, generatorSeconds: number, backend: string): string {
-  const c = state.config;
-  const rows = c.strategies.map((name) => {
-    const rounds = state.strategies[name]!.rounds;
-    const r = rounds[rounds.length - 1]!;
-    return [
-      STRATEGY_LABELS[name],
-      r.accuracy,
-      r.loss,
-      r.generated.reduce((a, b) => a + b, 0),
-      r.predictedGain,
-      r.gain ?? NaN,
-      r.predictedUtilities.reduce((a, b) => a + b, 0),
-      r.utilities.reduce((a, b) => a + b, 0),
-    ] as (string | number)[];
-  });
-  return [
-    `Simulated ${state.completedRounds} rounds: ${c.organizations} organizations, Dirichlet α = ${c.alpha}, competition g = ${c.competition}, rivalry ${c.rivalry}, ${c.model}, seed ${c.seed}, backend ${backend}`,
-    `Curve: ${c.curveSource}; PPCA generator fitted in ${formatNumber(generatorSeconds)} s.`,
-    '',
-    table(
-      [
-        'strategy',
-        'accuracy',
-        'loss',
-        'generated/round',
-        'predicted gain',
-        'realized gain',
-        'welfare (predicted)',
-        'welfare (measured)',
-      ],
-      rows,
-    ),
-    '',
-    'Last round. Gains are in nats of test loss: predicted by the calibrated curve for the amounts generated, realized',
-    'against VCFL trained on the same seeds. Welfare is Σ U_n (market value 1 per nat, cost per synthetic sample).',
-  ].join('\n');
+/** Every result file but the checkpoint, from the state after a round. */
+function writeResults(files: Files, state: SimulationState, meta: object): void {
+  writeFileAtomic(files['simulation.json'], JSON.stringify(simulationResultJSON(state, meta), null, 1) + '\n');
+  writeFileAtomic(files['simulation.csv'], simulationCsv(state));
+  writeFileAtomic(files['accuracy.svg'], simulationAccuracySvg(state));
+  writeFileAtomic(files['gain.svg'], simulationGainSvg(state));
 }

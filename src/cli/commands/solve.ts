@@ -145,7 +145,7 @@ function report(file: string, s: Scenario, sol: GameSolution, seed: number, solv
   return lines.join('\n');
 }
 
-/** The mechanism's lines of the readable report (DESIGN §4). */
+/** The mechanism's lines of the readable report (docs/design.md §4). */
 function mechanismReport(s: Scenario, m: MechanismJSON | null): string {
   if (!m) return '\nMechanism: not run (it needs the outside options).';
   const lines: string[] = ['', ''];

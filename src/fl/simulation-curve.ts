@@ -1,0 +1,51 @@
+/**
+ * The learning curve a simulation plays with (docs/training.md): the one calibrated on the shipped subset, or one
+ * read from a calibration.json that `cocogen calibrate` wrote.
+ */
+import { invalidArgumentText } from '../errors.js';
+import type { LearningCurveInput } from '../game/index.js';
+import { SUBSET_SOFTMAX_CURVE } from './simulation.js';
+
+/** The curveSource a simulation records for the shipped curve. */
+export const SHIPPED_CURVE_SOURCE = 'built-in (shipped subset, softmax)';
+
+/**
+ * SUBSET_SOFTMAX_CURVE as the game's input (without its R²), and the source a config records for it.
+ *
+ * @example const { curve, source } = shippedCurve(); // source: 'built-in (shipped subset, softmax)'
+ */
+export function shippedCurve(): { curve: LearningCurveInput; source: string } {
+  const { rSquared: _r, ...curve } = SUBSET_SOFTMAX_CURVE;
+  return { curve, source: SHIPPED_CURVE_SOURCE };
+}
+
+/**
+ * The curve in a parsed calibration.json (its `learningCurve`) or in a plain { floor, scale, exponent,
+ * heterogeneity[, reference] }: each of the four a finite number > 0. `where` names the input in errors (the CLI
+ * passes its flag and the file); `rule` is what the input was expected to be.
+ *
+ * @example curveFromCalibration(JSON.parse(readFileSync('out/calibration.json', 'utf8')))
+ */
+export function curveFromCalibration(
+  json: unknown,
+  where: { argument?: string; source?: string; rule?: string } = {},
+): LearningCurveInput {
+  const argument = where.argument ?? 'calibration';
+  const rule = where.rule ?? 'a calibration.json, or a JSON { floor, scale, exponent, heterogeneity }';
+  const prefix = where.source === undefined ? '' : `${where.source}, `;
+  const j = json as Record<string, unknown> | null;
+  const c = (j && typeof j === 'object' && 'learningCurve' in j ? j.learningCurve : j) as Record<string, unknown>;
+  const keys = ['floor', 'scale', 'exponent', 'heterogeneity'] as const;
+  for (const k of keys) {
+    if (!(typeof c?.[k] === 'number' && Number.isFinite(c[k]) && (c[k] as number) > 0))
+      throw invalidArgumentText(argument, rule, `${prefix}whose ${k} is ${JSON.stringify(c?.[k])}`);
+  }
+  const curve: LearningCurveInput = {
+    floor: c.floor as number,
+    scale: c.scale as number,
+    exponent: c.exponent as number,
+    heterogeneity: c.heterogeneity as number,
+  };
+  if (typeof c.reference === 'number' && Number.isFinite(c.reference)) curve.reference = c.reference;
+  return curve;
+}

@@ -1,0 +1,60 @@
+/**
+ * The figure of `cocogen calibrate` (docs/training.md): how well the fitted learning curve follows the measured loss.
+ */
+import { curveLoss, type CalibrationResult } from '../fl/calibration.js';
+import { formatNumber } from '../util/format-number.js';
+import { panelsSvg, PALETTE, type Series } from './line-chart.js';
+
+/**
+ * calibration.svg: measured test loss against pooled size with the fitted curve at each point's heterogeneity, a
+ * colour per α (left), and fitted against measured loss around y = x (right). `model` is named in the title.
+ */
+export function calibrationSvg(r: CalibrationResult, model: string): string {
+  const { fit } = r;
+  const alphas = [...new Set(r.points.map((p) => p.alpha))];
+  const series: Series[] = [];
+  alphas.forEach((a, i) => {
+    const pts = r.points.filter((p) => p.alpha === a);
+    const color = PALETTE[i % PALETTE.length]!;
+    series.push({
+      label: `α = ${a}: measured`,
+      x: pts.map((p) => p.size),
+      y: pts.map((p) => p.loss),
+      pointsOnly: true,
+      color,
+    });
+    series.push({
+      label: `α = ${a}: fitted at the points' H`,
+      x: pts.map((p) => p.size),
+      y: pts.map((p) => curveLoss(fit, p.size, p.heterogeneity)),
+      markers: false,
+      color,
+    });
+  });
+  const lo = Math.min(...r.points.map((p) => Math.min(p.loss, fit.fitted[r.points.indexOf(p)]!)));
+  const hi = Math.max(...r.points.map((p) => Math.max(p.loss, fit.fitted[r.points.indexOf(p)]!)));
+  const sub = `L∞ = ${formatNumber(fit.floor)}, A = ${formatNumber(fit.scale)}, β = ${formatNumber(fit.exponent)}, η = ${formatNumber(fit.heterogeneity)}; R² = ${formatNumber(fit.rSquared)}`;
+  return panelsSvg({
+    title: `Learning-curve calibration (${model}, ${r.organizations} organizations, ${r.recipe.rounds} FedAvg rounds)`,
+    subtitle: sub,
+    panels: [
+      {
+        title: 'Test loss vs pooled size',
+        xLabel: 'pooled size D (samples, log scale)',
+        yLabel: 'test loss (nats)',
+        xLog: true,
+        series,
+        legendColumns: 2,
+      },
+      {
+        title: 'Fitted vs measured',
+        xLabel: 'measured test loss (nats)',
+        yLabel: 'fitted test loss (nats)',
+        series: [
+          { label: 'y = x', x: [lo, hi], y: [lo, hi], markers: false, reference: true },
+          { label: 'grid points', x: r.points.map((p) => p.loss), y: fit.fitted, pointsOnly: true },
+        ],
+      },
+    ],
+  });
+}
