@@ -18,6 +18,12 @@ export default tseslint.config(
     },
   },
   {
+    // Tests read CLI output and mutate parsed JSON, which has no type worth writing; a hole in an array literal is
+    // how the tests build the sparse input they check is refused.
+    files: ['test/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off', 'no-sparse-arrays': 'off' },
+  },
+  {
     files: ['**/*.ts'],
     languageOptions: { parserOptions: { project: './tsconfig.test.json', tsconfigRootDir: import.meta.dirname } },
     rules: {

@@ -14,14 +14,7 @@ import { modelOf, nonPotentialMembers, type GameModel } from './model.js';
 import { bestResponseObjective, potentialObjective } from './objective.js';
 import type { Scenario } from './scenario.js';
 import { potential, socialWelfare, utilities } from './utility.js';
-import {
-  optionsRecord,
-  integerOption,
-  isTolerance,
-  numberOption,
-  seedOption,
-  TOLERANCE_RULE,
-} from '../util/options.js';
+import { optionsRecord, integerOption, isTolerance, numberOption, TOLERANCE_RULE } from '../util/options.js';
 
 export interface EquilibriumOptions {
   /** KKT residual to reach (objective.ts `kktResidual`). Default 1e-9. */

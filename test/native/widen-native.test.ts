@@ -59,7 +59,7 @@ describe.skipIf(!addon)('native widenToFloat32: paths and threads', () => {
   });
 
   it('reports F16C where the CPU has it', () => {
-    let cpuinfo = '';
+    let cpuinfo: string;
     try {
       cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
     } catch {
