@@ -1,11 +1,11 @@
 /**
- * The one table of robust-rule cases (median, trimmed mean, Krum / multi-Krum, norm clipping, and the squared norms
- * that clipping uses) that every backend runs: the JS reference, the native addon and WebGPU each pass exactly these,
+ * The one table of robust-rule cases (median, trimmed mean, Krum / multi-Krum, norm clipping; the squared norms that
+ * clipping uses have their own table, squared-norms.cases.ts) that every backend runs: the JS reference, the native addon and WebGPU each pass exactly these,
  * against expectations computed here.
  *
  * Tolerances: the median (and Krum's result, one clipped update) bit for bit; the trimmed mean and multi-Krum's
  * average within 1e-6 relative, cancellation measured against the mean of |terms|; Krum's selection exactly; the
- * clip scales f32(c/‖u‖) bit for bit; squared norms within 1e-12 relative.
+ * clip scales f32(c/‖u‖) bit for bit.
  */
 import { describe, expect, it } from 'vitest';
 import type { Engine, EngineOptions } from '../../src/engine/engine.js';
@@ -13,6 +13,7 @@ import type { AggregateOptions } from '../../src/engine/validate-aggregate.js';
 import { CocogenError } from '../../src/errors.js';
 import { Random } from '../../src/util/random.js';
 import { engineCache } from '../support/engine-cache.js';
+import { expectBitExact, randomUpdates } from '../support/updates.js';
 import { expectClose } from '../support/expect-close.js';
 
 export interface RobustInput {
@@ -34,11 +35,6 @@ export interface RobustCase {
   tolerance?: { rtol: number; atol: number };
   /** Omitted: compare with the expectation. Otherwise: the error code and a regexp over its message. */
   error?: { code: string; message: RegExp };
-}
-
-function randomUpdates(seed: number, k: number, p: number, mean = 0, sd = 1): Float32Array[] {
-  const rng = new Random(seed);
-  return Array.from({ length: k }, () => rng.fillNormal(new Float32Array(p), mean, sd));
 }
 
 /** Small integers (many ties), with both signs of zero. */
@@ -140,21 +136,6 @@ function weightedAverage(updates: Float32Array[], idx: number[], w: number[], sc
     }
   }
   return { value, scale };
-}
-
-function expectBitExact(actual: Float32Array, expected: Float32Array): void {
-  expect(actual.length).toBe(expected.length);
-  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
-  const e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
-  for (let i = 0; i < e.length; i++) {
-    if (a[i] !== e[i] && !(Number.isNaN(actual[i]) && Number.isNaN(expected[i]))) {
-      throw new Error(
-        `element ${i}: expected ${Object.is(expected[i], -0) ? '-0' : expected[i]} but received ${
-          Object.is(actual[i], -0) ? '-0' : actual[i]
-        }`,
-      );
-    }
-  }
 }
 
 // --- the table ------------------------------------------------------------------------------------------------------
@@ -592,94 +573,6 @@ export const ROBUST_RULE_CASES: RobustCase[] = [
   },
 ];
 
-/**
- * Squared norms through `engine.squaredNorms` (the backend's kernel that `clip` uses): float64 Σu² computed here,
- * within 1e-12 relative (the float64 loop's own rounding, ≤ P·2^-53 and much less in practice, stays below that at
- * these sizes); NaN and ±Infinity exactly as the float64 sum gives them.
- */
-export interface SquaredNormCase {
-  name: string;
-  engine?: Omit<EngineOptions, 'backend'>;
-  make(): Float32Array[];
-}
-
-function squaredNormsFloat64(updates: Float32Array[]): Float64Array {
-  return Float64Array.from(updates, (u) => {
-    let s = 0;
-    for (const v of u) s += v * v;
-    return s;
-  });
-}
-
-/** randomUpdates with each update's values multiplied by f(k, i). */
-function scaledUpdates(seed: number, k: number, p: number, f: (k: number, i: number) => number): Float32Array[] {
-  const u = randomUpdates(seed, k, p);
-  u.forEach((row, j) => row.forEach((v, i) => (row[i] = v * f(j, i))));
-  return u;
-}
-
-export const SQUARED_NORM_CASES: SquaredNormCase[] = [
-  { name: 'K = 1, P = 1', make: () => [new Float32Array([-3.25])] },
-  { name: 'P = 0 (zeros)', make: () => [new Float32Array(0), new Float32Array(0)] },
-  { name: 'P = 4097 (one past a WebGPU workgroup span)', make: () => randomUpdates(70, 3, 4097) },
-  { name: 'P = 1037 (not a multiple of the workgroup size)', make: () => randomUpdates(71, 4, 1037) },
-  { name: 'values near 1e30 (squares overflow float32)', make: () => scaledUpdates(72, 3, 3000, () => 1e30) },
-  { name: 'values near 1e-30 (squares underflow float32)', make: () => scaledUpdates(73, 3, 3000, () => 1e-30) },
-  {
-    name: 'near the float32 maximum, subnormals, the smallest subnormal',
-    make: () => [
-      Float32Array.from({ length: 777 }, (_, i) => (i % 2 ? -3.4e38 : 3.3e38)),
-      scaledUpdates(74, 1, 777, () => 1e-42)[0]!,
-      new Float32Array(777).fill(1.4e-45),
-    ],
-  },
-  {
-    name: 'huge and tiny mixed in one update, blocks of each across workgroups, 61 decades',
-    make: () =>
-      scaledUpdates(75, 3, 20_000, (k, i) => {
-        if (k === 0) return [1e30, 1e-30, 1][i % 3]!;
-        if (k === 1) return Math.floor(i / 4096) % 2 ? 1e25 : 1e-25;
-        return 10 ** ((i % 61) - 30);
-      }),
-  },
-  {
-    name: 'one value at the float32 maximum among subnormals',
-    make: () => [Float32Array.from({ length: 4099 }, (_, i) => (i === 4098 ? 3.4e38 : 1e-45))],
-  },
-  { name: 'zeros of both signs', make: () => [new Float32Array(70), new Float32Array(70).fill(-0)] },
-  {
-    name: 'K = 300 short updates of scales 1e-30 … 1e29',
-    make: () => scaledUpdates(76, 300, 33, (k) => 10 ** ((k % 60) - 30)),
-  },
-  {
-    name: 'streamed in many chunks (maxChunkBytes 4096)',
-    engine: TINY_CHUNK,
-    make: () => scaledUpdates(77, 3, 10_001, (k, i) => (k === 1 && i > 5000 ? 1e28 : 1)),
-  },
-  {
-    name: 'many short updates per chunk (maxChunkBytes 4096)',
-    engine: TINY_CHUNK,
-    make: () => randomUpdates(78, 200, 5),
-  },
-  {
-    name: 'four values per chunk (maxChunkBytes 16)',
-    engine: { maxChunkBytes: 16 },
-    make: () => randomUpdates(79, 2, 37),
-  },
-  {
-    name: 'NaN → NaN, ±Infinity → +Infinity, both → NaN',
-    make: () => {
-      const u = randomUpdates(80, 5, 5000);
-      u[0]![4999] = NaN;
-      u[1]![0] = Infinity;
-      u[2]![17] = -Infinity;
-      u[3]![9] = -Infinity;
-      u[3]![4200] = NaN;
-      return u;
-    },
-  },
-];
-
 /** Check one result against the expectation for its rule. */
 function check(input: RobustInput, c: RobustCase, got: Awaited<ReturnType<Engine['aggregateDetailed']>>): void {
   const { updates, options } = input;
@@ -763,20 +656,6 @@ export function runRobustRulesTable(
         expectBitExact(await engine.aggregate(input.updates, options), got.result);
       });
     }
-
-    describe('squared norms', () => {
-      for (const c of SQUARED_NORM_CASES) {
-        it(c.name, async () => {
-          const engine = await engineFor(c.engine);
-          const updates = c.make();
-          const before = updates.map((u) => u.slice());
-          const got = await engine.squaredNorms(updates);
-          expect(got).toBeInstanceOf(Float64Array);
-          expectClose(got, squaredNormsFloat64(updates), { rtol: 1e-12 });
-          updates.forEach((u, k) => expectBitExact(u, before[k]!));
-        });
-      }
-    });
 
     it('writes into options.out when given', async () => {
       const engine = await engineFor();

@@ -15,6 +15,7 @@ import { runGemmTable } from './gemm.cases.js';
 import { runPayoffMatrixTable } from './payoff-matrix.cases.js';
 import { runRobustRulesTable } from './robust-rules.cases.js';
 import { runServerOptimizerTable, runServerOptimizerWebGpuChecks } from './server-optimizer.cases.js';
+import { runSquaredNormsTable } from './squared-norms.cases.js';
 import { runTrainKernelTable } from './train-kernels.cases.js';
 import { runWidenTable } from './widen.cases.js';
 
@@ -40,6 +41,7 @@ const EVERY_BACKEND = { js: 'unit', native: 'native', webgpu: 'gpu' } as const;
 export const SHARED_TABLES: readonly SharedTable[] = [
   { name: 'FedAvg', tiers: EVERY_BACKEND, run: runFedAvgTable },
   { name: 'robust rules', tiers: EVERY_BACKEND, run: runRobustRulesTable },
+  { name: 'squared norms', tiers: EVERY_BACKEND, run: runSquaredNormsTable },
   {
     name: 'robust rules over files',
     // js runs with native: the table writes tensor files and reads them back through memory maps.
