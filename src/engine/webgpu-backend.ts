@@ -21,9 +21,9 @@ import {
 } from '../../bindings/dawn.js';
 import { CocogenError, describeValue, invalidArgument } from '../errors.js';
 import type { Backend, BackendInfo } from './backend.js';
-import { GpuBufferPool, type BufferPoolStats } from './programs/buffer-pool.js';
-import { FED_AVG_FLAGS, FedAvgProgram, FLOATS_PER_WEIGHT, planFedAvg, splitWeights } from './programs/fed-avg.js';
-import { gpuError, ProgramRunner, type GpuContext } from './programs/program-runner.js';
+import { GpuBufferPool, type BufferPoolStats } from './gpu/buffer-pool.js';
+import { FED_AVG_FLAGS, FedAvgProgram, FLOATS_PER_WEIGHT, planFedAvg, splitWeights } from './kernels/fed-avg/webgpu.js';
+import { gpuError, ProgramRunner, type GpuContext } from './gpu/program-runner.js';
 import {
   CoordinateSelectProgram,
   MedianProgram,
@@ -31,19 +31,19 @@ import {
   ROBUST_GPU_MAX_K,
   ROBUST_GPU_WIDE_MAX_K,
   WideCoordinateSelectProgram,
-} from './programs/median.js';
-import { TrimmedMeanProgram } from './programs/trimmed-mean.js';
+} from './kernels/robust-rules/webgpu.js';
+import { TrimmedMeanProgram } from './kernels/robust-rules/webgpu.js';
 import {
   addPartials,
   finishSquaredNorms,
   planSquaredNorms,
   SQUARED_NORMS_PARTIAL_BYTES,
   SquaredNormsProgram,
-} from './programs/squared-norms.js';
-import { GpuOptimizerState, type ServerOptimizerKind } from './programs/server-optimizer.js';
+} from './kernels/squared-norms/webgpu.js';
+import { GpuOptimizerState, type ServerOptimizerKind } from './kernels/server-optimizer/webgpu.js';
 import { medianReference, trimmedMeanReference } from './reference/robust-rules.js';
-import { DenseGpuKernels } from './programs/dense-gpu-kernels.js';
-import { readBytes, readFloat32AndStatusInto, readFloat32Into } from './programs/readback.js';
+import { DenseGpuKernels } from './kernels/gemm/webgpu.js';
+import { readBytes, readFloat32AndStatusInto, readFloat32Into } from './gpu/readback.js';
 import type {
   DenseBackwardInput,
   DenseForwardInput,
@@ -61,14 +61,14 @@ import {
   PayoffMatrixProgram,
   planPayoffChunks,
   GPU_ROW_FLOATS,
-} from './programs/payoff-matrix.js';
-import { PayoffRowSumsProgram, planRowSumChunks, ROW_SUMS_MAX_VECTORS } from './programs/payoff-row-sums.js';
+} from './kernels/payoff-matrix/webgpu.js';
+import { PayoffRowSumsProgram, planRowSumChunks, ROW_SUMS_MAX_VECTORS } from './kernels/payoff-matrix/webgpu.js';
 import {
   COALITION_STATUS,
   CoalitionValuesProgram,
   packMembers,
   planCoalitionChunks,
-} from './programs/coalition-values.js';
+} from './kernels/coalition-values/webgpu.js';
 import {
   emptyKernelStats,
   type CoalitionValuesInput,
@@ -80,8 +80,8 @@ import {
   type LabelHistogramsOutput,
 } from './reference/label-histograms.js';
 import { l1DistancesReference, type L1DistancesInput, type L1DistancesOutput } from './reference/l1-distances.js';
-import { LabelHistogramsProgram, planLabelChunks, writePacked } from './programs/label-histograms.js';
-import { L1DistancesProgram, planL1Rows, roundCounts } from './programs/l1-distances.js';
+import { LabelHistogramsProgram, planLabelChunks, writePacked } from './kernels/label-histograms/webgpu.js';
+import { L1DistancesProgram, planL1Rows, roundCounts } from './kernels/l1-distances/webgpu.js';
 import {
   denseRowSumsShape,
   type DenseRowSumsInput,
@@ -921,7 +921,7 @@ export class WebGpuBackend implements Backend {
   }
 
   /**
-   * A server optimizer's state resident on this device (programs/server-optimizer.ts): m, and v for FedAdam (kind 1)
+   * A server optimizer's state resident on this device (kernels/server-optimizer/webgpu.ts): m, and v for FedAdam (kind 1)
    * and FedYogi (2), in zero-filled storage buffers from this backend's pool, chunked to fit the binding limit, held
    * until the state's dispose() or this backend's. Its step() uploads x and Δ and reads back only x.
    */
@@ -932,7 +932,7 @@ export class WebGpuBackend implements Backend {
 
   private denseKernels: DenseGpuKernels | undefined;
 
-  /** The GEMM and dense-training kernels (programs/dense-gpu-kernels.ts), created on first use. */
+  /** The GEMM and dense-training kernels (kernels/gemm/webgpu.ts), created on first use. */
   private get dense(): DenseGpuKernels {
     this.denseKernels ??= new DenseGpuKernels(this.context);
     return this.denseKernels;

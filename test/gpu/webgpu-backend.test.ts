@@ -6,16 +6,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeGpu, requestGpuDevice } from '../../bindings/dawn.js';
 import { CocogenError } from '../../src/errors.js';
-import { dispatch1d, packUniforms } from '../../src/engine/programs/dispatch.js';
-import { FedAvgProgram, planFedAvg, splitWeights } from '../../src/engine/programs/fed-avg.js';
-import { ProgramRunner } from '../../src/engine/programs/program-runner.js';
+import { dispatch1d, packUniforms } from '../../src/engine/gpu/dispatch.js';
+import { FedAvgProgram, planFedAvg, splitWeights } from '../../src/engine/kernels/fed-avg/webgpu.js';
+import { ProgramRunner } from '../../src/engine/gpu/program-runner.js';
 import {
   addPartials,
   finishSquaredNorms,
   planSquaredNorms,
   SQUARED_NORMS_PARTIAL_BYTES,
   SquaredNormsProgram,
-} from '../../src/engine/programs/squared-norms.js';
+} from '../../src/engine/kernels/squared-norms/webgpu.js';
 import { WebGpuBackend } from '../../src/engine/webgpu-backend.js';
 import { Random } from '../../src/util/random.js';
 import { runModule } from '../support/cli.js';

@@ -3,10 +3,10 @@
  * chunk plan (labels per dispatch within the binding limit and the dispatch limit, starting on word boundaries) and
  * the uniforms. The histogram itself stays on the device across the chunks and is read back once.
  */
-import { WGSL } from '../../../bindings/wgsl.generated.js';
-import type { LabelArray } from '../reference/label-histograms.js';
-import { dispatch1d, packUniforms, type DispatchSize } from './dispatch.js';
-import type { GpuProgram } from './program.js';
+import { WGSL } from '../../../../bindings/wgsl.generated.js';
+import type { LabelArray } from '../../reference/label-histograms.js';
+import { dispatch1d, packUniforms, type DispatchSize } from '../../gpu/dispatch.js';
+import type { GpuProgram } from '../../gpu/program.js';
 
 export const LABEL_HISTOGRAMS_WORKGROUP_SIZE = 256;
 /** Labels per invocation (ITEMS in the shader). */

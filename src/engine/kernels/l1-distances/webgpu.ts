@@ -3,9 +3,9 @@
  * dispatch within the binding and dispatch limits) and the uniforms. Float64 counts are rounded to float32 on the host
  * (checked for negative and non-finite values on the way); Uint32 counts go up as they are.
  */
-import { WGSL } from '../../../bindings/wgsl.generated.js';
-import { dispatch1d, packUniforms, type DispatchSize } from './dispatch.js';
-import type { GpuProgram } from './program.js';
+import { WGSL } from '../../../../bindings/wgsl.generated.js';
+import { dispatch1d, packUniforms, type DispatchSize } from '../../gpu/dispatch.js';
+import type { GpuProgram } from '../../gpu/program.js';
 
 export const L1_DISTANCES_WORKGROUP_SIZE = 64;
 /** Rows per dispatch at most (keeps each submission short on software adapters). */

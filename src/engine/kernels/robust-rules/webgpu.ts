@@ -5,9 +5,9 @@
  * bitonic-sorting them in workgroup memory (K ≤ 4096); the chunk plan (all K updates of a chunk of coordinates bound
  * at once) and the per-dispatch uniforms.
  */
-import { WGSL } from '../../../bindings/wgsl.generated.js';
-import { dispatch1d, packUniforms, type DispatchSize } from './dispatch.js';
-import type { GpuProgram } from './program.js';
+import { WGSL } from '../../../../bindings/wgsl.generated.js';
+import { dispatch1d, packUniforms, type DispatchSize } from '../../gpu/dispatch.js';
+import type { GpuProgram } from '../../gpu/program.js';
 
 /** The largest K the narrow kernels sort in private memory (MAX_K in the shaders); the wide ones run above it. */
 export const ROBUST_GPU_MAX_K = 128;
@@ -66,4 +66,10 @@ export class WideCoordinateSelectProgram extends CoordinateSelectProgram {
 /** Coordinates per chunk: all K rows of a chunk fit one binding of `limitBytes`. Precondition: 4·K ≤ limitBytes. */
 export function planCoordinateChunk(k: number, p: number, limitBytes: number): number {
   return Math.max(1, Math.min(p, Math.floor(limitBytes / 4 / k)));
+}
+
+export class TrimmedMeanProgram extends CoordinateSelectProgram {
+  constructor() {
+    super('trimmed-mean');
+  }
 }

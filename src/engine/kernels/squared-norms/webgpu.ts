@@ -3,9 +3,9 @@
  * plan (rows of updates × elements, every binding within the device's limits), the per-dispatch uniforms, and the
  * float64 sum of the workgroups' (hi, lo, e, flags) partials into ‖u_k‖².
  */
-import { WGSL } from '../../../bindings/wgsl.generated.js';
-import { dispatch1d, packUniforms, type DispatchSize } from './dispatch.js';
-import type { GpuProgram } from './program.js';
+import { WGSL } from '../../../../bindings/wgsl.generated.js';
+import { dispatch1d, packUniforms, type DispatchSize } from '../../gpu/dispatch.js';
+import type { GpuProgram } from '../../gpu/program.js';
 
 export const DEFAULT_SQUARED_NORMS_WORKGROUP_SIZE = 256;
 /** Elements per invocation (ITEMS in the shader). */

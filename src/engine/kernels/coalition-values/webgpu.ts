@@ -3,10 +3,10 @@
  * chunk plan (one invocation per coalition, every binding within the device's limits), the float32 packing of the
  * members and pair weights, and the uniforms.
  */
-import { WGSL } from '../../../bindings/wgsl.generated.js';
-import { COALITION_MEMBER_FIELDS, MEMBER, type CoalitionValuesInput } from '../reference/coalition-values.js';
-import { dispatch1d, packUniforms, type DispatchSize } from './dispatch.js';
-import type { GpuProgram } from './program.js';
+import { WGSL } from '../../../../bindings/wgsl.generated.js';
+import { COALITION_MEMBER_FIELDS, MEMBER, type CoalitionValuesInput } from '../../reference/coalition-values.js';
+import { dispatch1d, packUniforms, type DispatchSize } from '../../gpu/dispatch.js';
+import type { GpuProgram } from '../../gpu/program.js';
 
 export const DEFAULT_COALITION_VALUES_WORKGROUP_SIZE = 64;
 /** float32 values per member in the device buffer (two vec4): (d, s, X, e), (μ, k0, 0, 0). */

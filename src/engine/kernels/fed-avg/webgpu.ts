@@ -3,9 +3,9 @@
  * (how K updates × P elements are cut so that every binding fits the device), the float64 → (hi, lo) weight split,
  * and the per-dispatch uniforms.
  */
-import { WGSL } from '../../../bindings/wgsl.generated.js';
-import { dispatch1d, packUniforms, type DispatchSize } from './dispatch.js';
-import type { GpuProgram } from './program.js';
+import { WGSL } from '../../../../bindings/wgsl.generated.js';
+import { dispatch1d, packUniforms, type DispatchSize } from '../../gpu/dispatch.js';
+import type { GpuProgram } from '../../gpu/program.js';
 
 /** Uniform flag bits, mirrored from the shader. */
 export const FED_AVG_FLAGS = { READ_PARTIAL: 1, WRITE_RESULT: 2 } as const;
