@@ -1,16 +1,16 @@
 /**
  * GemmProgram (kernels/gemm.wgsl) and the programs of the other dense-training kernels (kernels/dense-bias-grad.wgsl,
  * kernels/softmax-cross-entropy.wgsl, kernels/sgd-momentum.wgsl) declared as data, with their uniforms and dispatch
- * sizes; and the GEMM and dense-training kernels on one WebGPU device: each call uploads its operands into pooled storage
- * buffers, runs one or more programs inside the runner's error scopes, and reads its outputs back. Operands are
- * bound whole, so each must fit the device's binding limit (INVALID_ARGUMENT otherwise). Training runs the
- * backend-generic loop of gemm-contract.ts over these kernels (a round trip per kernel: correct everywhere, fast on
- * no device; the native addon is the fast path).
+ * sizes; and DenseGpuKernels, the GEMM and dense-training kernels on one WebGPU device: each call is one kernel
+ * declaration (denseCall) that uploads its operands into pooled storage buffers, runs one or more programs in one
+ * error scope of the runner, and reads its outputs back. Operands are bound whole, so each must fit the device's
+ * binding limit (INVALID_ARGUMENT otherwise). Training runs the backend-generic loop of gemm-contract.ts over these
+ * kernels (a round trip per kernel: correct everywhere, fast on no device; the native addon is the fast path).
  */
-import { GPU_BUFFER_USAGE, GPU_MAP_MODE } from '../../../../bindings/dawn.js';
 import { WGSL } from '../../../../bindings/wgsl.generated.js';
 import { CocogenError, invalidArgument } from '../../../errors.js';
 import { dispatch1d, packUniforms, type DispatchSize } from '../../gpu/dispatch.js';
+import { buf, runKernel, type BufferDecl, type GpuKernel } from '../../gpu/kernel-runner.js';
 import type { GpuContext } from '../../gpu/program-runner.js';
 import type { GpuProgram } from '../../gpu/program.js';
 import {
@@ -290,70 +290,72 @@ export class DenseGpuKernels implements DenseKernels {
    * A binding index −1 in a pass binds a 4-byte dummy.
    */
   private async execute(kernel: string, bindings: Binding[], passes: Pass[]): Promise<ArrayBuffer[]> {
-    const { device, runner, pool } = this.ctx;
-    this.ctx.guard(kernel);
-    const usage = GPU_BUFFER_USAGE;
+    const ctx = this.ctx;
+    ctx.guard(kernel);
     for (const b of bindings) {
       const bytes = b.data?.byteLength ?? b.bytes!;
-      if (bytes > this.ctx.bindingBytes) {
-        throw invalidArgument(b.name, `at most ${this.ctx.bindingBytes} bytes on this device`, b.data ?? bytes);
+      if (bytes > ctx.bindingBytes) {
+        throw invalidArgument(b.name, `at most ${ctx.bindingBytes} bytes on this device`, b.data ?? bytes);
       }
     }
-    const pipelines = await Promise.all(passes.map((p) => runner.pipeline(p.program)));
-    this.ctx.guard(kernel);
-    const { acquire, releaseAll } = pool.scope(kernel);
-    try {
-      const buffers = bindings.map((b) =>
-        acquire(Math.max(4, b.data?.byteLength ?? b.bytes!), usage.STORAGE | usage.COPY_DST | usage.COPY_SRC, b.name),
-      );
-      const dummy = acquire(4, usage.STORAGE | usage.COPY_DST, 'unused');
-      const reads = bindings.flatMap((b, i) => (b.read ? [i] : []));
-      const readbacks = reads.map((i) =>
-        acquire(Math.max(4, buffers[i]!.size), usage.MAP_READ | usage.COPY_DST, `${bindings[i]!.name} readback`),
-      );
-      const uniforms = passes.map((p, i) =>
-        acquire(p.uniforms.byteLength, usage.UNIFORM | usage.COPY_DST, `params ${i}`),
-      );
-      const { settled } = runner.scoped(kernel, `running ${passes.map((p) => p.program.name).join(', ')}`, () => {
-        const queue = device.queue;
-        bindings.forEach((b, i) => {
-          if (b.data && b.data.byteLength > 0)
-            queue.writeBuffer(buffers[i]!, 0, b.data.buffer, b.data.byteOffset, b.data.byteLength);
-        });
-        const encoder = device.createCommandEncoder({ label: `${kernel} call` });
-        passes.forEach((p, i) => {
-          queue.writeBuffer(uniforms[i]!, 0, p.uniforms);
-          const bindGroup = device.createBindGroup({
-            label: `${p.program.name} bind group`,
-            layout: pipelines[i]!.getBindGroupLayout(0),
-            entries: [uniforms[i]!, ...p.bind.map((j) => (j < 0 ? dummy : buffers[j]!))].map((buffer, binding) => ({
-              binding,
-              resource: { buffer },
-            })),
-          });
-          runner.encodeDispatch(encoder, p.program, pipelines[i]!, bindGroup, p.size);
-        });
-        reads.forEach((i, r) => encoder.copyBufferToBuffer(buffers[i]!, 0, readbacks[r]!, 0, buffers[i]!.size));
-        queue.submit([encoder.finish()]);
-      });
-      await settled;
-      this.ctx.guard(kernel);
-      const out: ArrayBuffer[] = [];
-      for (const [r, i] of reads.entries()) {
-        const bytes = bindings[i]!.data?.byteLength ?? bindings[i]!.bytes!;
-        const target = readbacks[r]!;
-        await target.mapAsync(GPU_MAP_MODE.READ, 0, target.size);
-        try {
-          out.push(target.getMappedRange(0, target.size).slice(0, bytes));
-        } finally {
-          target.unmap();
-        }
-      }
-      return out;
-    } catch (e) {
-      throw this.ctx.translate(e, kernel);
-    } finally {
-      releaseAll();
-    }
+    return runKernel(ctx, denseCall(kernel, bindings, passes));
   }
+}
+
+/**
+ * One dense call as a kernel declaration: binding i is buffer `b<i>` (read and written, bound whole), its readback
+ * `r<i>`, pass i's uniforms `u<i>`; one step uploads every operand, encodes every pass (each with its own bind group)
+ * and the copies, and reads the outputs back.
+ */
+function denseCall(kernel: string, bindings: Binding[], passes: Pass[]): GpuKernel<string, ArrayBuffer[]> {
+  const dataBytes = (b: Binding) => b.data?.byteLength ?? b.bytes!;
+  /** The bytes the pool gives a binding (a multiple of 4, at least 4), copied and mapped whole. */
+  const poolBytes = (b: Binding) => Math.max(4, Math.ceil(Math.max(4, dataBytes(b)) / 4) * 4);
+  const reads = bindings.flatMap((b, i) => (b.read ? [i] : []));
+  const out: ArrayBuffer[] = [];
+  return {
+    name: kernel,
+    method: kernel,
+    programs: [...new Set(passes.map((p) => p.program))],
+    plan: () => {
+      const buffers: Record<string, BufferDecl> = {};
+      bindings.forEach((b, i) => (buffers[`b${i}`] = buf.inout(Math.max(4, dataBytes(b)), b.name)));
+      buffers.unused = buf.input(4);
+      for (const i of reads) buffers[`r${i}`] = buf.readback(poolBytes(bindings[i]!), `${bindings[i]!.name} readback`);
+      passes.forEach((p, i) => (buffers[`u${i}`] = buf.uniform(p.uniforms.byteLength, `params ${i}`)));
+      return {
+        buffers,
+        steps: [
+          {
+            what: `running ${passes.map((p) => p.program.name).join(', ')}`,
+            writes: bindings.flatMap((b, i) =>
+              b.data && b.data.byteLength > 0
+                ? [{ to: `b${i}`, data: b.data.buffer, start: b.data.byteOffset, count: b.data.byteLength }]
+                : [],
+            ),
+            submit: [
+              {
+                label: `${kernel} call`,
+                passes: passes.map((p, i) => ({
+                  program: p.program,
+                  uniforms: p.uniforms,
+                  params: `u${i}`,
+                  bind: [`u${i}`, ...p.bind.map((j) => (j < 0 ? 'unused' : `b${j}`))],
+                  size: p.size,
+                })),
+                copies: reads.map((i) => ({ from: `b${i}`, to: `r${i}`, bytes: poolBytes(bindings[i]!) })),
+              },
+            ],
+            read: reads.map((i) => ({
+              from: `r${i}`,
+              bytes: dataBytes(bindings[i]!),
+              mapped: poolBytes(bindings[i]!),
+              then: (data: ArrayBuffer) => out.push(data),
+            })),
+          },
+        ],
+        result: () => out,
+      };
+    },
+  };
 }
