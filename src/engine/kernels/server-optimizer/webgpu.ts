@@ -9,8 +9,8 @@ import { WGSL } from '../../../../bindings/wgsl.generated.js';
 import { CocogenError } from '../../../errors.js';
 import type { GpuBufferPool } from '../../gpu/buffer-pool.js';
 import { dispatch1d, packUniforms, type DispatchSize } from '../../gpu/dispatch.js';
+import { buf, runKernel, type GpuKernel } from '../../gpu/kernel-runner.js';
 import type { GpuContext } from '../../gpu/program-runner.js';
-import { readFloat32Into } from '../../gpu/readback.js';
 import type { GpuProgram } from '../../gpu/program.js';
 
 export const DEFAULT_SERVER_OPTIMIZER_WORKGROUP_SIZE = 256;
@@ -153,124 +153,123 @@ export class GpuOptimizerState {
   async step(x: Float32Array, delta: Float32Array, params: ServerOptimizerParams): Promise<void> {
     const chunks = this.#guard('step');
     if (chunks.length === 0) return;
-    const ctx = this.#ctx;
     const program = this.#program;
     const kernel = program.name;
-    const { acquire, releaseAll } = ctx.pool.scope(kernel);
-    const pending: Array<Promise<void> | undefined> = [undefined, undefined];
-    const failures: unknown[] = [];
-    try {
-      await this.#allocated;
-      const pipeline = await ctx.runner.pipeline(program);
-      this.#guard('step');
-      const usage = GPU_BUFFER_USAGE;
-      const bytes = chunks[0]!.count * 4;
-      const paramsBuf = acquire(32, usage.UNIFORM | usage.COPY_DST, 'params');
-      const deltaBuf = acquire(bytes, usage.STORAGE | usage.COPY_DST, 'delta');
-      const xBuf = acquire(bytes, usage.STORAGE | usage.COPY_DST | usage.COPY_SRC, 'x');
-      const readback = [
-        acquire(bytes, usage.MAP_READ | usage.COPY_DST, 'x readback'),
-        chunks.length > 1 ? acquire(bytes, usage.MAP_READ | usage.COPY_DST, 'x readback') : undefined,
-      ];
-      for (let c = 0; c < chunks.length; c++) {
-        const { start, count, m, v } = chunks[c]!;
-        const slot = c % 2;
-        // This readback buffer's previous chunk must be copied out first. Reusing deltaBuf / xBuf / paramsBuf needs
-        // no wait: writeBuffer is ordered on the queue after the previous chunk's submit.
-        await pending[slot];
-        this.#guard('step');
-        const target = readback[slot]!;
-        const { settled } = ctx.runner.scoped(kernel, `running elements ${start}..${start + count - 1}`, () => {
-          const queue = ctx.device.queue;
-          queue.writeBuffer(deltaBuf, 0, delta, start, count);
-          queue.writeBuffer(xBuf, 0, x, start, count);
-          queue.writeBuffer(paramsBuf, 0, program.uniforms(count, this.kind, params));
-          const bindGroup = ctx.device.createBindGroup({
-            label: `${kernel} bind group (elements ${start})`,
-            layout: pipeline.getBindGroupLayout(0),
-            entries: [paramsBuf, deltaBuf, xBuf, m, v].map((buffer, binding) => ({ binding, resource: { buffer } })),
-          });
-          const encoder = ctx.device.createCommandEncoder({ label: `${kernel} elements ${start}` });
-          ctx.runner.encodeDispatch(
-            encoder,
-            program,
-            pipeline,
-            bindGroup,
-            program.dispatch(count, ctx.maxPerDimension),
-          );
-          encoder.copyBufferToBuffer(xBuf, 0, target, 0, count * 4);
-          queue.submit([encoder.finish()]);
-        });
-        pending[slot] = (async () => {
-          await settled;
-          await readFloat32Into(target, count, x, start);
-        })();
-        pending[slot].catch((e: unknown) => failures.push(e));
-      }
-      await Promise.allSettled(pending);
-      if (failures.length > 0) throw failures[0];
-    } catch (e) {
-      await Promise.allSettled(pending);
-      throw ctx.translate(e, kernel);
-    } finally {
-      releaseAll();
-    }
+    const maxPerDim = this.#ctx.maxPerDimension;
+    await this.#run({
+      method: 'step',
+      guard: () => void this.#guard('step'),
+      programs: [program],
+      plan: () => {
+        const bytes = chunks[0]!.count * 4;
+        return {
+          buffers: {
+            params: buf.uniform(32),
+            delta: buf.input(bytes),
+            x: buf.inout(bytes),
+            readback: buf.readback(bytes, 'x readback', chunks.length > 1 ? 2 : 1),
+          },
+          // Reusing delta / x / params needs no wait: writeBuffer is ordered on the queue after the previous submit.
+          inFlight: 2,
+          steps: chunks.map(({ start, count, m, v }) => ({
+            what: `running elements ${start}..${start + count - 1}`,
+            submit: [
+              {
+                label: `${kernel} elements ${start}`,
+                writes: [
+                  { to: 'delta', data: delta, start, count },
+                  { to: 'x', data: x, start, count },
+                ],
+                passes: [
+                  {
+                    uniforms: program.uniforms(count, this.kind, params),
+                    bind: ['params', 'delta', 'x', m, v],
+                    bindLabel: `${kernel} bind group (elements ${start})`,
+                    size: program.dispatch(count, maxPerDim),
+                  },
+                ],
+                copies: [{ from: 'x', to: 'readback', bytes: count * 4 }],
+              },
+            ],
+            read: [{ from: 'readback', into: x, at: start, count }],
+          })),
+          result: () => undefined,
+        };
+      },
+    });
   }
 
   /** Copies of m and v (v: undefined for FedAvgM), read back chunk by chunk. */
   async read(): Promise<{ m: Float32Array; v: Float32Array | undefined }> {
     const chunks = this.#guard('read');
-    const ctx = this.#ctx;
     const kernel = this.#program.name;
     const m = new Float32Array(this.length);
     const v = this.kind === 0 ? undefined : new Float32Array(this.length);
-    const { acquire, releaseAll } = ctx.pool.scope(kernel);
-    try {
-      await this.#allocated;
-      this.#guard('read');
-      if (chunks.length === 0) return { m, v };
-      const bytes = chunks[0]!.count * 4;
-      const flags = GPU_BUFFER_USAGE.MAP_READ | GPU_BUFFER_USAGE.COPY_DST;
-      const targets = (v ? [m, v] : [m]).map((out) => ({ out, buffer: acquire(bytes, flags, 'state readback') }));
-      for (const chunk of chunks) {
-        const { settled } = ctx.runner.scoped(kernel, `reading its state at ${chunk.start}`, () => {
-          const encoder = ctx.device.createCommandEncoder({ label: `${kernel} state read ${chunk.start}` });
-          targets.forEach((t, i) =>
-            encoder.copyBufferToBuffer(i === 0 ? chunk.m : chunk.v, 0, t.buffer, 0, chunk.count * 4),
-          );
-          ctx.device.queue.submit([encoder.finish()]);
-        });
-        await settled;
-        this.#guard('read');
-        for (const t of targets) {
-          await readFloat32Into(t.buffer, chunk.count, t.out, chunk.start);
-        }
-      }
-      return { m, v };
-    } catch (e) {
-      throw ctx.translate(e, kernel);
-    } finally {
-      releaseAll();
-    }
+    return this.#run({
+      name: kernel,
+      method: 'read',
+      guard: () => void this.#guard('read'),
+      programs: [],
+      plan: () => {
+        const bytes = chunks.length > 0 ? chunks[0]!.count * 4 : 0;
+        return {
+          buffers:
+            chunks.length === 0
+              ? {}
+              : { m: buf.readback(bytes, 'state readback'), ...(v && { v: buf.readback(bytes, 'state readback') }) },
+          steps: chunks.map((chunk) => ({
+            what: `reading its state at ${chunk.start}`,
+            submit: [
+              {
+                label: `${kernel} state read ${chunk.start}`,
+                copies: [
+                  { from: chunk.m, to: 'm', bytes: chunk.count * 4 },
+                  ...(v ? [{ from: chunk.v, to: 'v', bytes: chunk.count * 4 } as const] : []),
+                ],
+              },
+            ],
+            read: [
+              { from: 'm', into: m, at: chunk.start, count: chunk.count },
+              ...(v ? [{ from: 'v', into: v, at: chunk.start, count: chunk.count } as const] : []),
+            ],
+          })),
+          result: () => ({ m, v }),
+        };
+      },
+    });
   }
 
   /** Overwrite the state with `m` and `v` (both of `length`; v ignored for FedAvgM), chunk by chunk. */
   async write(m: Float32Array, v: Float32Array | undefined): Promise<void> {
     const chunks = this.#guard('write');
-    const ctx = this.#ctx;
-    const kernel = this.#program.name;
+    await this.#run({
+      name: this.#program.name,
+      method: 'write',
+      guard: () => void this.#guard('write'),
+      programs: [],
+      plan: () => ({
+        buffers: {},
+        steps: [
+          {
+            what: 'writing its state',
+            writes: chunks.flatMap((chunk) => [
+              { to: chunk.m, data: m, start: chunk.start, count: chunk.count },
+              ...(this.kind !== 0 && v ? [{ to: chunk.v, data: v, start: chunk.start, count: chunk.count }] : []),
+            ]),
+          },
+        ],
+        result: () => undefined,
+      }),
+    });
+  }
+
+  /** Runs `kernel` once the state's allocation has been checked by the device. */
+  async #run<B extends string, R>(kernel: GpuKernel<B, R>): Promise<R> {
     try {
       await this.#allocated;
-      this.#guard('write');
-      const { settled } = ctx.runner.scoped(kernel, 'writing its state', () => {
-        for (const chunk of chunks) {
-          ctx.device.queue.writeBuffer(chunk.m, 0, m, chunk.start, chunk.count);
-          if (this.kind !== 0 && v) ctx.device.queue.writeBuffer(chunk.v, 0, v, chunk.start, chunk.count);
-        }
-      });
-      await settled;
+      return await runKernel(this.#ctx, kernel);
     } catch (e) {
-      throw ctx.translate(e, kernel);
+      throw this.#ctx.translate(e, this.#program.name);
     }
   }
 
