@@ -1,11 +1,16 @@
 /**
- * FedAvgProgram: kernels/fed-avg.wgsl declared as data, plus everything the host needs to run it — the chunk plan
- * (how K updates × P elements are cut so that every binding fits the device), the float64 → (hi, lo) weight split,
- * and the per-dispatch uniforms.
+ * FedAvg on WebGPU: kernels/fed-avg.wgsl declared as data (FedAvgProgram), the chunk plan (how K updates × P elements
+ * are cut so that every binding fits the device), the float64 → (hi, lo) weight split, the per-dispatch uniforms, and
+ * the kernel declaration the runner executes (fedAvgOnGpu): the updates stream up chunk by chunk, accumulate in
+ * emulated float64 on the device, and come back through two readback buffers in flight.
  */
 import { WGSL } from '../../../../bindings/wgsl.generated.js';
+import { invalidArgument } from '../../../errors.js';
 import { dispatch1d, packUniforms, type DispatchSize } from '../../gpu/dispatch.js';
+import { buf, runKernel, type Step, type Write } from '../../gpu/kernel-runner.js';
+import type { GpuContext } from '../../gpu/program-runner.js';
 import type { GpuProgram } from '../../gpu/program.js';
+import { rowsOf } from '../../gpu/upload.js';
 
 /** Uniform flag bits, mirrored from the shader. */
 export const FED_AVG_FLAGS = { READ_PARTIAL: 1, WRITE_RESULT: 2 } as const;
@@ -111,6 +116,109 @@ export function splitWeights(weights: Float64Array): Float32Array {
     out[o + 2] = Math.fround(w - w1 - w2);
   }
   return out;
+}
+
+type FedAvgBuffer = 'params' | 'weights' | 'updates' | 'partial' | 'result' | 'status' | 'readback';
+
+/**
+ * FedAvg of `updates` with `weights` into `out` on the context's device. Resolves to whether `out` holds a NaN or
+ * ±Infinity: the kernel sets a status word as it writes one, and the word comes back behind the last chunk of results,
+ * in the same mapping.
+ */
+export async function fedAvgOnGpu(
+  ctx: GpuContext,
+  program: FedAvgProgram,
+  updates: readonly Float32Array[],
+  weights: Float64Array,
+  out: Float32Array,
+): Promise<boolean> {
+  const k = updates.length;
+  const p = updates[0]!.length;
+  if (out.length !== p) throw invalidArgument('out', `a Float32Array of length ${p}`, out);
+  if (weights.length !== k) throw invalidArgument('weights', `a Float64Array of length ${k}`, weights);
+  let status = 0;
+  return runKernel<FedAvgBuffer, boolean>(ctx, {
+    method: 'fedAvg',
+    programs: [program],
+    plan: () => {
+      const plan = planFedAvg(k, p, ctx.bindingBytes);
+      const { chunkP, kGroup } = plan;
+      const split = splitWeights(weights);
+      const kernel = program.name;
+      function* steps(): Generator<Step<FedAvgBuffer>> {
+        for (let c = 0; c < plan.chunks; c++) {
+          const start = c * chunkP;
+          const count = Math.min(chunkP, p - start);
+          const lastChunk = c === plan.chunks - 1;
+          // One dispatch per group of updates; the last one writes the chunk's result and brings it home.
+          for (let k0 = 0, g = 0; k0 < k; k0 += kGroup, g++) {
+            const kCount = Math.min(kGroup, k - k0);
+            const last = k0 + kCount >= k;
+            const flags = (g > 0 ? FED_AVG_FLAGS.READ_PARTIAL : 0) | (last ? FED_AVG_FLAGS.WRITE_RESULT : 0);
+            const writes: Write<FedAvgBuffer>[] = [];
+            if (plan.groups > 1) {
+              writes.push({
+                to: 'weights',
+                data: split,
+                start: FLOATS_PER_WEIGHT * k0,
+                count: FLOATS_PER_WEIGHT * kCount,
+              });
+            }
+            writes.push({ to: 'updates', put: rowsOf(updates, k0, kCount, start, count) });
+            yield {
+              what: `running chunk ${c} (elements ${start}..${start + count - 1}, updates ${k0}..${k0 + kCount - 1})`,
+              submit: [
+                {
+                  label: `${kernel} chunk ${c}`,
+                  writes,
+                  passes: [
+                    {
+                      uniforms: program.uniforms(count, kCount, flags),
+                      size: program.dispatch(count, ctx.maxPerDimension),
+                    },
+                  ],
+                  copies: last
+                    ? [
+                        { from: 'result', to: 'readback', bytes: count * 4 },
+                        // After every dispatch of the call (queue order): the word holds what all chunks reported.
+                        ...(lastChunk ? [{ from: 'status', to: 'readback', bytes: 4, at: count * 4 } as const] : []),
+                      ]
+                    : [],
+                },
+              ],
+              ...(last && {
+                read: [
+                  lastChunk
+                    ? { from: 'readback', into: out, at: start, count, status: (word: number) => (status = word) }
+                    : { from: 'readback', into: out, at: start, count },
+                ],
+              }),
+            };
+          }
+        }
+      }
+      return {
+        buffers: {
+          params: buf.uniform(16),
+          weights: buf.input(kGroup * FLOATS_PER_WEIGHT * 4),
+          updates: buf.input(kGroup * chunkP * 4),
+          partial: buf.scratch(plan.groups > 1 ? chunkP * 8 : 8),
+          result: buf.output(chunkP * 4),
+          status: buf.inout(4),
+          // One word more than a chunk of results: the last chunk brings the status word back behind its results.
+          readback: buf.readback(chunkP * 4 + 4, undefined, plan.chunks > 1 ? 2 : 1),
+        },
+        bind: ['params', 'weights', 'updates', 'partial', 'result', 'status'],
+        setup: [
+          ...(plan.groups === 1 ? [{ to: 'weights', data: split } as const] : []),
+          { to: 'status', data: new Uint32Array(1) },
+        ],
+        inFlight: 2,
+        steps: steps(),
+        result: () => status !== 0,
+      };
+    },
+  });
 }
 
 function hashText(text: string): string {

@@ -1,11 +1,19 @@
 /**
  * LabelHistogramsProgram: kernels/label-histograms.wgsl declared as data, plus what the host needs to run it — the
  * chunk plan (labels per dispatch within the binding limit and the dispatch limit, starting on word boundaries) and
- * the uniforms. The histogram itself stays on the device across the chunks and is read back once.
+ * the uniforms; and the kernel declaration the runner executes (labelHistogramsOnGpu). The histogram itself stays on
+ * the device across the chunks and is read back once.
  */
 import { WGSL } from '../../../../bindings/wgsl.generated.js';
-import type { LabelArray } from '../../reference/label-histograms.js';
+import {
+  labelHistogramsReference,
+  type LabelArray,
+  type LabelHistogramsInput,
+  type LabelHistogramsOutput,
+} from '../../reference/label-histograms.js';
 import { dispatch1d, packUniforms, type DispatchSize } from '../../gpu/dispatch.js';
+import { buf, runKernel, type Step } from '../../gpu/kernel-runner.js';
+import type { GpuContext } from '../../gpu/program-runner.js';
 import type { GpuProgram } from '../../gpu/program.js';
 
 export const LABEL_HISTOGRAMS_WORKGROUP_SIZE = 256;
@@ -95,4 +103,119 @@ export function writePacked(queue: GPUQueue, buffer: GPUBuffer, data: LabelArray
     tail.set(data.subarray(start + whole, start + count));
     queue.writeBuffer(buffer, whole * data.BYTES_PER_ELEMENT, tail);
   }
+}
+
+/** One program per (label bytes, owner bytes). */
+const PROGRAMS = new Map<string, LabelHistogramsProgram>();
+
+function histogramProgram(labelBytes: number, ownerBytes: number): LabelHistogramsProgram {
+  const key = `${labelBytes}:${ownerBytes}`;
+  let program = PROGRAMS.get(key);
+  if (!program) PROGRAMS.set(key, (program = new LabelHistogramsProgram(labelBytes, ownerBytes)));
+  return program;
+}
+
+type HistogramBuffer = 'params' | 'labels' | 'owners' | 'offsets' | 'hist' | 'bad' | 'histRead' | 'badRead';
+
+/**
+ * Label histograms: the labels (and owners) stream up in chunks that fit the binding and dispatch limits, packed as
+ * they are (1, 2 or 4 bytes per value); each workgroup counts its tile in workgroup memory when the tile spans few
+ * groups, and the groups × classes histogram stays on the device until one readback. A histogram or CSR offsets
+ * larger than one binding run the JS reference instead.
+ */
+export async function labelHistogramsOnGpu(
+  ctx: GpuContext,
+  input: LabelHistogramsInput,
+): Promise<LabelHistogramsOutput> {
+  const { labels, owners, groups, classes } = input;
+  const n = labels.length;
+  const bins = groups * classes;
+  if (n === 0) return { counts: new Uint32Array(bins), badLabel: -1, badOwner: -1 };
+  if (bins * 4 > ctx.bindingBytes || (groups + 1) * 4 > ctx.bindingBytes) return labelHistogramsReference(input);
+  const ownerBytes = owners ? owners.BYTES_PER_ELEMENT : 0;
+  const program = histogramProgram(labels.BYTES_PER_ELEMENT, ownerBytes);
+  const kernel = program.name;
+  let counts = new Uint32Array(0);
+  let bad = new Uint32Array(2);
+  return runKernel<HistogramBuffer, LabelHistogramsOutput>(ctx, {
+    method: 'labelHistograms',
+    programs: [program],
+    plan: () => {
+      const maxPerDim = ctx.maxPerDimension;
+      const bytesPerLabel = Math.max(labels.BYTES_PER_ELEMENT, ownerBytes);
+      const chunk = planLabelChunks(n, bytesPerLabel, ctx.bindingBytes, maxPerDim, program.tile);
+      const offsets = owners ? null : (input.offsets ?? Uint32Array.of(0, n));
+      function* steps(): Generator<Step<HistogramBuffer>> {
+        yield {
+          what: 'clearing its histogram',
+          writes: [
+            ...(offsets ? [{ to: 'offsets', data: offsets } as const] : []),
+            { to: 'bad', data: Uint32Array.of(0xffffffff, 0xffffffff) },
+          ],
+          submit: [{ label: `${kernel} clear`, clear: ['hist'] }],
+        };
+        // One chunk in flight: the next writeBuffer into the same buffers is ordered after this dispatch by the
+        // queue, but waiting bounds the staging memory Dawn holds for the uploads.
+        for (let start = 0; start < n; start += chunk) {
+          const count = Math.min(chunk, n - start);
+          const last = start + count >= n;
+          yield {
+            what: `counting labels ${start}..${start + count - 1}`,
+            submit: [
+              {
+                label: `${kernel} labels ${start}`,
+                writes: [
+                  { to: 'labels', put: (queue, buffer) => writePacked(queue, buffer, labels, start, count) },
+                  ...(owners
+                    ? [
+                        {
+                          to: 'owners',
+                          put: (q: GPUQueue, b: GPUBuffer) => writePacked(q, b, owners, start, count),
+                        } as const,
+                      ]
+                    : []),
+                ],
+                passes: [
+                  {
+                    uniforms: program.uniforms(start, count, groups, classes),
+                    size: program.dispatch(count, maxPerDim),
+                  },
+                ],
+                copies: last
+                  ? [
+                      { from: 'hist', to: 'histRead', bytes: bins * 4 },
+                      { from: 'bad', to: 'badRead', bytes: 8 },
+                    ]
+                  : [],
+              },
+            ],
+            ...(last && {
+              read: [
+                { from: 'histRead', bytes: bins * 4, then: (w: ArrayBuffer) => (counts = new Uint32Array(w)) },
+                { from: 'badRead', bytes: 8, then: (w: ArrayBuffer) => (bad = new Uint32Array(w)) },
+              ],
+            }),
+          };
+        }
+      }
+      return {
+        buffers: {
+          params: buf.uniform(32),
+          labels: buf.input(chunk * labels.BYTES_PER_ELEMENT),
+          owners: buf.input(owners ? chunk * ownerBytes : 4),
+          offsets: buf.input(offsets ? offsets.byteLength : 4),
+          hist: buf.inout(bins * 4),
+          bad: buf.inout(8),
+          histRead: buf.readback(bins * 4, 'hist readback'),
+          badRead: buf.readback(8, 'bad readback'),
+        },
+        bind: ['params', 'labels', 'owners', 'offsets', 'hist', 'bad'],
+        steps: steps(),
+        result: () => {
+          const index = (v: number) => (v === 0xffffffff ? -1 : v);
+          return { counts, badLabel: index(bad[0]!), badOwner: index(bad[1]!) };
+        },
+      };
+    },
+  });
 }
