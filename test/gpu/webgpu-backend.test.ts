@@ -6,16 +6,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeGpu, requestGpuDevice } from '../../bindings/dawn.js';
 import { CocogenError } from '../../src/errors.js';
-import { dispatch1d, packUniforms } from '../../src/engine/programs/dispatch.js';
-import { FedAvgProgram, planFedAvg, splitWeights } from '../../src/engine/programs/fed-avg.js';
-import { ProgramRunner } from '../../src/engine/programs/program-runner.js';
+import { dispatch1d, packUniforms } from '../../src/engine/gpu/dispatch.js';
+import { FedAvgProgram, planFedAvg, splitWeights } from '../../src/engine/kernels/fed-avg/webgpu.js';
+import { GpuBufferPool } from '../../src/engine/gpu/buffer-pool.js';
+import { buf, runKernel, type Step } from '../../src/engine/gpu/kernel-runner.js';
+import { ProgramRunner, type GpuContext } from '../../src/engine/gpu/program-runner.js';
 import {
   addPartials,
   finishSquaredNorms,
   planSquaredNorms,
   SQUARED_NORMS_PARTIAL_BYTES,
   SquaredNormsProgram,
-} from '../../src/engine/programs/squared-norms.js';
+} from '../../src/engine/kernels/squared-norms/webgpu.js';
 import { WebGpuBackend } from '../../src/engine/webgpu-backend.js';
 import { Random } from '../../src/util/random.js';
 import { runModule } from '../support/cli.js';
@@ -512,6 +514,66 @@ describe.skipIf(!probe.available)(`WebGPU backend${probe.available ? '' : ` — 
         'GPU_ERROR',
       );
       expect(e.message).toMatch(/validation error in kernel "not-wgsl"/);
+    } finally {
+      device.destroy();
+    }
+  });
+
+  it('runKernel: two readbacks in flight land in order; a failing step is GPU_ERROR naming it; buffers come back', async () => {
+    const { device } = await requestGpuDevice({ label: 'kernel-runner test' });
+    try {
+      const pool = new GpuBufferPool(device);
+      const ctx: GpuContext = {
+        device,
+        runner: new ProgramRunner(device),
+        pool,
+        maxPerDimension: 65535,
+        bindingBytes: 1 << 16,
+        translate: (e) => e as CocogenError,
+        guard: () => undefined,
+      };
+      // No program: each step uploads a chunk, copies it to the readback slot of its group, reads it back.
+      const data = Float32Array.from({ length: 40 }, (_, i) => i * 1.5);
+      const out = new Float32Array(40);
+      const chunk = (start: number): Step<'x' | 'r'> => ({
+        what: `copying elements ${start}`,
+        writes: [{ to: 'x', data, start, count: 8 }],
+        submit: [{ label: `copy ${start}`, copies: [{ from: 'x', to: 'r', bytes: 32 }] }],
+        read: [{ from: 'r', into: out, at: start, count: 8 }],
+      });
+      const copied = await runKernel<'x' | 'r', string>(ctx, {
+        name: 'copy-test',
+        method: 'copyTest',
+        programs: [],
+        plan: () => ({
+          buffers: { x: buf.inout(32), r: buf.readback(32, 'r', 2) },
+          inFlight: 2,
+          steps: [0, 8, 16, 24, 32].map(chunk),
+          result: () => 'done',
+        }),
+      });
+      expect(copied).toBe('done');
+      expect(out).toEqual(data);
+      expect(pool.stats().bytesInUse).toBe(0);
+      const e = await expectCode(
+        runKernel<'x' | 'r', void>(ctx, {
+          name: 'copy-test',
+          method: 'copyTest',
+          programs: [],
+          plan: () => ({
+            buffers: { x: buf.inout(32), r: buf.readback(32) },
+            steps: [
+              chunk(0),
+              { what: 'copying too much', submit: [{ label: 'overrun', copies: [{ from: 'x', to: 'r', bytes: 64 }] }] },
+            ],
+            result: () => undefined,
+          }),
+        }),
+        'GPU_ERROR',
+      );
+      expect(e.message).toMatch(/kernel "copy-test" while copying too much/);
+      expect(pool.stats().bytesInUse).toBe(0);
+      pool.destroyAll();
     } finally {
       device.destroy();
     }

@@ -4,11 +4,11 @@
  */
 import { GPU_MAP_MODE } from '../../../bindings/dawn.js';
 
-/** Maps `buffer`, copies its first `bytes` out, unmaps. */
-export async function readBytes(buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
-  await buffer.mapAsync(GPU_MAP_MODE.READ, 0, bytes);
+/** Maps the first `mapped` bytes of `buffer` (default `bytes`), copies the first `bytes` out, unmaps. */
+export async function readBytes(buffer: GPUBuffer, bytes: number, mapped = bytes): Promise<ArrayBuffer> {
+  await buffer.mapAsync(GPU_MAP_MODE.READ, 0, mapped);
   try {
-    return buffer.getMappedRange(0, bytes).slice(0);
+    return buffer.getMappedRange(0, mapped).slice(0, bytes);
   } finally {
     buffer.unmap();
   }

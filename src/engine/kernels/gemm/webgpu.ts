@@ -1,0 +1,361 @@
+/**
+ * GemmProgram (kernels/gemm.wgsl) and the programs of the other dense-training kernels (kernels/dense-bias-grad.wgsl,
+ * kernels/softmax-cross-entropy.wgsl, kernels/sgd-momentum.wgsl) declared as data, with their uniforms and dispatch
+ * sizes; and DenseGpuKernels, the GEMM and dense-training kernels on one WebGPU device: each call is one kernel
+ * declaration (denseCall) that uploads its operands into pooled storage buffers, runs one or more programs in one
+ * error scope of the runner, and reads its outputs back. Operands are bound whole, so each must fit the device's
+ * binding limit (INVALID_ARGUMENT otherwise). Training runs the backend-generic loop of gemm-contract.ts over these
+ * kernels (a round trip per kernel: correct everywhere, fast on no device; the native addon is the fast path).
+ */
+import { WGSL } from '../../../../bindings/wgsl.generated.js';
+import { CocogenError, invalidArgument } from '../../../errors.js';
+import { dispatch1d, packUniforms, type DispatchSize } from '../../gpu/dispatch.js';
+import { buf, runKernel, type BufferDecl, type GpuKernel } from '../../gpu/kernel-runner.js';
+import type { GpuContext } from '../../gpu/program-runner.js';
+import type { GpuProgram } from '../../gpu/program.js';
+import {
+  denseTrainStepsWith,
+  type DenseBackwardInput,
+  type DenseForwardInput,
+  type DenseGradients,
+  type DenseKernels,
+  type DenseTrainInput,
+  type GemmInput,
+  type SgdMomentumInput,
+  type SoftmaxCrossEntropyInput,
+  type SoftmaxCrossEntropyOutput,
+} from '../../programs/gemm-contract.js';
+
+/** Uniform flag bits of kernels/gemm.wgsl. */
+export const GEMM_FLAGS = { TRANS_A: 1, TRANS_B: 2, BETA: 4, BIAS: 8, RELU: 16, MASK: 32 } as const;
+
+/** Rows and columns of C per workgroup (the shader's TILE). */
+export const GEMM_TILE = 64;
+
+export class GemmProgram implements GpuProgram {
+  readonly name = 'gemm';
+  readonly cacheKey = 'gemm;builtin;tile=64x64;kt=16;wg=16x16';
+  readonly shaderSource = WGSL['gemm'];
+  readonly entryPoint = 'main';
+  readonly constants = {};
+  readonly workgroupSize = 256;
+
+  /** (⌈n/64⌉, ⌈m/64⌉, 1) workgroups; INVALID_ARGUMENT when a dimension needs more than the device allows. */
+  dispatch(m: number, n: number, maxPerDimension: number): DispatchSize {
+    const x = Math.ceil(n / GEMM_TILE);
+    const y = Math.ceil(m / GEMM_TILE);
+    if (x > maxPerDimension || y > maxPerDimension) {
+      throw new CocogenError(
+        'INVALID_ARGUMENT',
+        `Expected m and n of at most ${maxPerDimension * GEMM_TILE} for gemm on this device but received ${m}×${n}`,
+      );
+    }
+    return [Math.max(1, x), Math.max(1, y), 1];
+  }
+
+  /** Params { m, n, k, flags, alpha, beta, _pad0, _pad1 }. */
+  uniforms(m: number, n: number, k: number, flags: number, alpha: number, beta: number): ArrayBuffer {
+    return packUniforms([
+      { name: 'm', type: 'u32', value: m },
+      { name: 'n', type: 'u32', value: n },
+      { name: 'k', type: 'u32', value: k },
+      { name: 'flags', type: 'u32', value: flags },
+      { name: 'alpha', type: 'f32', value: alpha },
+      { name: 'beta', type: 'f32', value: beta },
+      { name: '_pad0', type: 'u32', value: 0 },
+      { name: '_pad1', type: 'u32', value: 0 },
+    ]);
+  }
+}
+
+/** A 1-D element-wise (or row-wise) program whose workgroup size is an override constant. */
+export class ElementwiseProgram implements GpuProgram {
+  readonly cacheKey: string;
+  readonly shaderSource: string;
+  readonly entryPoint = 'main';
+  readonly constants: Readonly<Record<string, number>>;
+
+  constructor(
+    readonly name: 'dense-bias-grad' | 'softmax-cross-entropy' | 'sgd-momentum',
+    readonly workgroupSize: number,
+  ) {
+    this.shaderSource = WGSL[name];
+    this.constants = { WORKGROUP_SIZE: workgroupSize };
+    this.cacheKey = `${name};builtin;wg=${workgroupSize}`;
+  }
+
+  dispatch(count: number, maxPerDimension: number): DispatchSize {
+    return dispatch1d(count, this.workgroupSize, maxPerDimension);
+  }
+}
+
+/** Params of dense-bias-grad: { rows, n, _pad0, _pad1 }. */
+export function denseBiasGradUniforms(rows: number, n: number): ArrayBuffer {
+  return packUniforms([
+    { name: 'rows', type: 'u32', value: rows },
+    { name: 'n', type: 'u32', value: n },
+    { name: '_pad0', type: 'u32', value: 0 },
+    { name: '_pad1', type: 'u32', value: 0 },
+  ]);
+}
+
+/** Params of softmax-cross-entropy: { rows, classes, invRows, _pad0 }. */
+export function softmaxCrossEntropyUniforms(rows: number, classes: number): ArrayBuffer {
+  return packUniforms([
+    { name: 'rows', type: 'u32', value: rows },
+    { name: 'classes', type: 'u32', value: classes },
+    { name: 'invRows', type: 'f32', value: 1 / rows },
+    { name: '_pad0', type: 'u32', value: 0 },
+  ]);
+}
+
+/** Params of sgd-momentum: { count, learningRate, momentum, weightDecay }. */
+export function sgdMomentumUniforms(count: number, lr: number, momentum: number, weightDecay: number): ArrayBuffer {
+  return packUniforms([
+    { name: 'count', type: 'u32', value: count },
+    { name: 'learningRate', type: 'f32', value: lr },
+    { name: 'momentum', type: 'f32', value: momentum },
+    { name: 'weightDecay', type: 'f32', value: weightDecay },
+  ]);
+}
+
+/** One binding: data to upload, or a byte size for an output-only buffer; `read` copies it back afterwards. */
+interface Binding {
+  name: string;
+  data?: ArrayBufferView;
+  bytes?: number;
+  read?: boolean;
+}
+
+interface Pass {
+  program: GpuProgram;
+  uniforms: ArrayBuffer;
+  /** indices into the call's bindings, in binding order after the uniform (binding 0) */
+  bind: number[];
+  size: DispatchSize;
+}
+
+export class DenseGpuKernels implements DenseKernels {
+  private readonly gemmProgram = new GemmProgram();
+  private readonly biasGrad = new ElementwiseProgram('dense-bias-grad', 64);
+  private readonly softmax = new ElementwiseProgram('softmax-cross-entropy', 64);
+  private readonly sgd = new ElementwiseProgram('sgd-momentum', 256);
+
+  constructor(private readonly ctx: GpuContext) {}
+
+  async gemm(input: GemmInput): Promise<Float32Array> {
+    const { m, n, k, a, b, transA, transB, alpha, beta } = input;
+    const c = input.c ?? new Float32Array(m * n);
+    if (m === 0 || n === 0) return c;
+    const flags =
+      (transA ? GEMM_FLAGS.TRANS_A : 0) | (transB ? GEMM_FLAGS.TRANS_B : 0) | (beta !== 0 ? GEMM_FLAGS.BETA : 0);
+    const [out] = await this.execute(
+      'gemm',
+      [
+        { name: 'a', data: a },
+        { name: 'b', data: b },
+        { name: 'c', ...(beta !== 0 ? { data: c } : { bytes: m * n * 4 }), read: true },
+      ],
+      [this.gemmPass(m, n, k, flags, alpha, beta, [0, 1, -1, -1, 2])],
+    );
+    c.set(new Float32Array(out!));
+    return c;
+  }
+
+  async denseForward(input: DenseForwardInput): Promise<Float32Array> {
+    const { x, w, bias, batch, inputs, outputs, relu } = input;
+    if (batch === 0 || outputs === 0) return new Float32Array(batch * outputs);
+    const flags = GEMM_FLAGS.BIAS | (relu ? GEMM_FLAGS.RELU : 0);
+    const [y] = await this.execute(
+      'gemm',
+      [
+        { name: 'x', data: x },
+        { name: 'w', data: w },
+        { name: 'bias', data: bias },
+        { name: 'y', bytes: batch * outputs * 4, read: true },
+      ],
+      [this.gemmPass(batch, outputs, inputs, flags, 1, 0, [0, 1, 2, -1, 3])],
+    );
+    return new Float32Array(y!);
+  }
+
+  async denseBackward(input: DenseBackwardInput): Promise<DenseGradients> {
+    const { x, w, dy, batch, inputs, outputs, reluMask, needDx } = input;
+    if (inputs === 0 || outputs === 0 || batch === 0) {
+      return {
+        dw: new Float32Array(inputs * outputs),
+        db: new Float32Array(outputs),
+        dx: needDx ? new Float32Array(batch * inputs) : null,
+      };
+    }
+    const bindings: Binding[] = [
+      { name: 'x', data: x },
+      { name: 'w', data: w },
+      { name: 'dy', data: dy },
+      { name: 'dw', bytes: inputs * outputs * 4, read: true },
+      { name: 'db', bytes: outputs * 4, read: true },
+    ];
+    const passes: Pass[] = [
+      // dw = xᵀ·dy
+      this.gemmPass(inputs, outputs, batch, GEMM_FLAGS.TRANS_A, 1, 0, [0, 2, -1, -1, 3]),
+      {
+        program: this.biasGrad,
+        uniforms: denseBiasGradUniforms(batch, outputs),
+        bind: [2, 4],
+        size: this.biasGrad.dispatch(outputs, this.ctx.maxPerDimension),
+      },
+    ];
+    if (needDx) {
+      bindings.push({ name: 'dx', bytes: batch * inputs * 4, read: true });
+      // dx = dy·wᵀ, masked by x > 0
+      const flags = GEMM_FLAGS.TRANS_B | (reluMask ? GEMM_FLAGS.MASK : 0);
+      passes.push(this.gemmPass(batch, inputs, outputs, flags, 1, 0, [2, 1, -1, reluMask ? 0 : -1, 5]));
+    }
+    const [dw, db, dx] = await this.execute('gemm', bindings, passes);
+    return {
+      dw: new Float32Array(dw!),
+      db: new Float32Array(db!),
+      dx: dx ? new Float32Array(dx) : null,
+    };
+  }
+
+  async softmaxCrossEntropy(input: SoftmaxCrossEntropyInput): Promise<SoftmaxCrossEntropyOutput> {
+    const { logits, labels, batch, classes } = input;
+    if (batch === 0) return { loss: 0, dLogits: new Float32Array(0) };
+    const program = this.softmax;
+    const [d, rowLosses] = await this.execute(
+      program.name,
+      [
+        { name: 'logits', data: logits },
+        { name: 'labels', data: labels },
+        { name: 'dLogits', bytes: batch * classes * 4, read: true },
+        { name: 'losses', bytes: batch * 4, read: true },
+      ],
+      [
+        {
+          program,
+          uniforms: softmaxCrossEntropyUniforms(batch, classes),
+          bind: [0, 1, 2, 3],
+          size: program.dispatch(batch, this.ctx.maxPerDimension),
+        },
+      ],
+    );
+    let total = 0;
+    for (const l of new Float32Array(rowLosses!)) total += l;
+    return { loss: total / batch, dLogits: new Float32Array(d!) };
+  }
+
+  async sgdMomentum(input: SgdMomentumInput): Promise<void> {
+    const { params, grad, velocity, learningRate, momentum, weightDecay } = input;
+    const count = params.length;
+    if (count === 0) return;
+    const program = this.sgd;
+    const [p, v] = await this.execute(
+      program.name,
+      [
+        { name: 'grad', data: grad },
+        { name: 'params', data: params, read: true },
+        { name: 'velocity', data: velocity, read: true },
+      ],
+      [
+        {
+          program,
+          uniforms: sgdMomentumUniforms(count, learningRate, momentum, weightDecay),
+          bind: [0, 1, 2],
+          size: program.dispatch(count, this.ctx.maxPerDimension),
+        },
+      ],
+    );
+    params.set(new Float32Array(p!));
+    velocity.set(new Float32Array(v!));
+  }
+
+  denseTrainSteps(input: DenseTrainInput): Promise<Float64Array> {
+    return denseTrainStepsWith(this, input);
+  }
+
+  /** A gemm pass; bind lists the call's bindings for (a, b, bias, mask, c), −1 for an unused one (a dummy). */
+  private gemmPass(m: number, n: number, k: number, flags: number, alpha: number, beta: number, bind: number[]): Pass {
+    const program = this.gemmProgram;
+    return {
+      program,
+      uniforms: program.uniforms(m, n, k, flags, alpha, beta),
+      bind,
+      size: program.dispatch(m, n, this.ctx.maxPerDimension),
+    };
+  }
+
+  /**
+   * Upload the bindings, run the passes in one submission, read back the bindings marked `read` (in order).
+   * A binding index −1 in a pass binds a 4-byte dummy.
+   */
+  private async execute(kernel: string, bindings: Binding[], passes: Pass[]): Promise<ArrayBuffer[]> {
+    const ctx = this.ctx;
+    ctx.guard(kernel);
+    for (const b of bindings) {
+      const bytes = b.data?.byteLength ?? b.bytes!;
+      if (bytes > ctx.bindingBytes) {
+        throw invalidArgument(b.name, `at most ${ctx.bindingBytes} bytes on this device`, b.data ?? bytes);
+      }
+    }
+    return runKernel(ctx, denseCall(kernel, bindings, passes));
+  }
+}
+
+/**
+ * One dense call as a kernel declaration: binding i is buffer `b<i>` (read and written, bound whole), its readback
+ * `r<i>`, pass i's uniforms `u<i>`; one step uploads every operand, encodes every pass (each with its own bind group)
+ * and the copies, and reads the outputs back.
+ */
+function denseCall(kernel: string, bindings: Binding[], passes: Pass[]): GpuKernel<string, ArrayBuffer[]> {
+  const dataBytes = (b: Binding) => b.data?.byteLength ?? b.bytes!;
+  /** The bytes the pool gives a binding (a multiple of 4, at least 4), copied and mapped whole. */
+  const poolBytes = (b: Binding) => Math.max(4, Math.ceil(Math.max(4, dataBytes(b)) / 4) * 4);
+  const reads = bindings.flatMap((b, i) => (b.read ? [i] : []));
+  const out: ArrayBuffer[] = [];
+  return {
+    name: kernel,
+    method: kernel,
+    programs: [...new Set(passes.map((p) => p.program))],
+    plan: () => {
+      const buffers: Record<string, BufferDecl> = {};
+      bindings.forEach((b, i) => (buffers[`b${i}`] = buf.inout(Math.max(4, dataBytes(b)), b.name)));
+      buffers.unused = buf.input(4);
+      for (const i of reads) buffers[`r${i}`] = buf.readback(poolBytes(bindings[i]!), `${bindings[i]!.name} readback`);
+      passes.forEach((p, i) => (buffers[`u${i}`] = buf.uniform(p.uniforms.byteLength, `params ${i}`)));
+      return {
+        buffers,
+        steps: [
+          {
+            what: `running ${passes.map((p) => p.program.name).join(', ')}`,
+            writes: bindings.flatMap((b, i) =>
+              b.data && b.data.byteLength > 0
+                ? [{ to: `b${i}`, data: b.data.buffer, start: b.data.byteOffset, count: b.data.byteLength }]
+                : [],
+            ),
+            submit: [
+              {
+                label: `${kernel} call`,
+                passes: passes.map((p, i) => ({
+                  program: p.program,
+                  uniforms: p.uniforms,
+                  params: `u${i}`,
+                  bind: [`u${i}`, ...p.bind.map((j) => (j < 0 ? 'unused' : `b${j}`))],
+                  size: p.size,
+                })),
+                copies: reads.map((i) => ({ from: `b${i}`, to: `r${i}`, bytes: poolBytes(bindings[i]!) })),
+              },
+            ],
+            read: reads.map((i) => ({
+              from: `r${i}`,
+              bytes: dataBytes(bindings[i]!),
+              mapped: poolBytes(bindings[i]!),
+              then: (data: ArrayBuffer) => out.push(data),
+            })),
+          },
+        ],
+        result: () => out,
+      };
+    },
+  };
+}
