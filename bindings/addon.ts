@@ -60,7 +60,7 @@ export interface CocogenAddon {
   triad(a: Float32Array, b: Float32Array, c: Float32Array, scalar: number): Promise<void>;
 
   /**
-   * Robust rules (native/kernels/robust_rules.h; contracts in src/engine/reference/robust-rules.ts), multithreaded,
+   * Robust rules (native/kernels/robust_rules.h; contracts in src/engine/kernels/robust-rules/contract.ts), multithreaded,
    * off the main thread: coordinate-wise median / trimmed mean of the updates (f32(scale·u) when scales is given) into
    * out. Resolve to 1 when an input was NaN or ±Infinity, else 0. out shares no memory with an update.
    */
@@ -113,7 +113,7 @@ export interface CocogenAddon {
   ): Promise<void>;
 
   /**
-   * The payoff-matrix kernel (contract: src/engine/reference/payoff-matrix.ts), float64, multithreaded, off the
+   * The payoff-matrix kernel (contract: src/engine/kernels/payoff-matrix/contract.ts), float64, multithreaded, off the
    * main thread. rows: 8 values (d, x, X, k, w, m, c, 0) per row, rowsPerItem rows per item; scenarios: 8 values
    * (D, Q, A, β, η, 0, 0, 0) per item; grid: S fractions. Writes gains (rows × S, skipped when null), bestIndex and
    * bestGain (one per row), and with `current` (one level per row) the levels current + gain (rows × S, skipped when
@@ -212,7 +212,7 @@ export interface CocogenAddon {
     losses: Float64Array,
   ): Promise<void>;
   /**
-   * The coalition-value kernel (contract: src/engine/reference/coalition-values.ts), float64, multithreaded, off the
+   * The coalition-value kernel (contract: src/engine/kernels/coalition-values/contract.ts), float64, multithreaded, off the
    * main thread. members: 6 values (d, s, X, e, μ, k0) per member, n ≤ 30; pairWeights: n × n (W_ij, diagonal
    * ignored); curve: (base, A, β, η). With masks: out[k] = v(masks[k]), each solved from scratch; with masks null:
    * out[k] = v(first + k), walked in Gray-code blocks with warm starts. NaN where the coalition's objective is not
@@ -229,7 +229,7 @@ export interface CocogenAddon {
     stats: Float64Array,
   ): Promise<void>;
   /**
-   * Label histograms (native/kernels/data_kernels.h; contract in src/engine/reference/label-histograms.ts),
+   * Label histograms (native/kernels/data_kernels.h; contract in src/engine/kernels/label-histograms/contract.ts),
    * multithreaded (per-thread private histograms, merged), off the main thread. Group of label i: owners[i], or the CSR
    * group of offsets (groups + 1 boundaries, non-decreasing from 0 to labels.length), or 0 when both are null. out
    * (groups × classes) receives the counts; bad (2) the first index of a label ≥ classes and of an owner ≥ groups (−1:
@@ -245,7 +245,7 @@ export interface CocogenAddon {
     bad: Float64Array,
   ): Promise<void>;
   /**
-   * L1 distances (contract in src/engine/reference/l1-distances.ts), float64, multithreaded, off the main thread:
+   * L1 distances (contract in src/engine/kernels/l1-distances/contract.ts), float64, multithreaded, off the main thread:
    * out[n] = Σ_c |counts[n·C + c]·(1/T_n) − target[c]|, C = target.length, T_n = totals[n] or the row sum, NaN when
    * T_n = 0. bad (1) receives the first index of a negative or non-finite count (−1: none).
    */

@@ -1,7 +1,7 @@
 // coalition-values — the value of many coalitions of a concave aggregative objective, one invocation per coalition,
 // in float32.
 //
-// Contract (src/engine/reference/coalition-values.ts is the float64 reference; this kernel knows nothing of games).
+// Contract (src/engine/kernels/coalition-values/reference.ts is the float64 reference; this kernel knows nothing of games).
 // Coalition S is a bit mask over n ≤ 30 members; its value is
 //   v(S) = max_{x ∈ Π_{i∈S}[0, X_i]} K·(base − A·D^−β − η·Q/D) + Σ_{i∈S} [m_i·ln(1 + x_i/d_i) − e_i·x_i],
 //   D = Σ_{i∈S}(d_i + x_i), Q = Σ_{i∈S} s_i/(d_i + x_i), k_i = k0_i + Σ_{j∈S, j≠i} W_ij, m_i = k_i·μ_i, K = Σ_{i∈S} k_i;

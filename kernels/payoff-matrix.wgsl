@@ -1,6 +1,6 @@
 // payoff-matrix — rows of an aggregative objective on a strategy grid, with each row's argmax, in float32.
 //
-// Contract (src/engine/reference/payoff-matrix.ts is the float64 reference; this kernel knows nothing of games).
+// Contract (src/engine/kernels/payoff-matrix/reference.ts is the float64 reference; this kernel knows nothing of games).
 // Row r of batch item b holds (d, x, X, k, w, m, c); the item holds its aggregates and curve as (D, Q/D, A·D^−β,
 // β, η), the two products computed in float64 on the host. For every grid fraction t_j the row's gain of moving its
 // amount from x to s = X·t_j is, with δ = s − x,

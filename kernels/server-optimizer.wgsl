@@ -14,7 +14,7 @@
 //   @binding(2) x       storage rw array<f32>, count: the global model (uploaded each step, read back)
 //   @binding(3) m       storage rw array<f32>, count: first moment, the chunk's resident state buffer
 //   @binding(4) v       storage rw array<f32>, count: second moment, resident (kind 0: untouched, may be 4 bytes)
-// m and v stay on the device across steps (GpuOptimizerState, src/engine/programs/server-optimizer.ts).
+// m and v stay on the device across steps (GpuOptimizerState, src/engine/kernels/server-optimizer/webgpu.ts).
 //
 // Preconditions: 1 ≤ count; kind ∈ {0, 1, 2}; the dispatch is a 2-D grid of WORKGROUP_SIZE-wide workgroups
 // (x fastest) covering at least `count` invocations.

@@ -1,6 +1,6 @@
-// The "data" kernels of DESIGN §6: label histograms and L1 distances to a target distribution. The contracts (and the
-// plain-TS references these must match bit for bit) are src/engine/reference/label-histograms.ts and l1-distances.ts;
-// this code knows nothing of organizations or games.
+// The "data" kernels of DESIGN §6: label histograms and L1 distances to a target distribution. The contracts and the
+// plain-TS references these must match bit for bit live in src/engine/kernels/label-histograms/ and
+// src/engine/kernels/l1-distances/; this code knows nothing of organizations or games.
 //
 // Values are checked inside the one pass over the data rather than before it: each kernel reports the smallest index
 // of a bad value (a label >= classes, an owner >= groups, a negative or non-finite count), and the caller discards the

@@ -1,6 +1,6 @@
 // The payoff-matrix kernel: rows of an aggregative objective evaluated on a strategy grid, with each row's argmax.
 //
-// Numeric contract (src/engine/reference/payoff-matrix.ts is the float64 reference; this file knows nothing of
+// Numeric contract (src/engine/kernels/payoff-matrix/reference.ts is the float64 reference; this file knows nothing of
 // games). Row r of batch item b holds (d, x, X, k, w, m, c) and the item holds (D, Q, A, beta, eta). For every grid
 // fraction t_j the kernel writes the gain of moving the row's amount from x to s = X·t_j, with delta = s - x:
 //   gain = w·(-A·D^-beta·expm1(-beta·log1p(delta/D)) + eta·(delta/(D+delta))·(Q/D + k/((d+s)(d+x))))

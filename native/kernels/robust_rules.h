@@ -1,5 +1,5 @@
 // Robust aggregation kernels: coordinate-wise median, trimmed mean, squared norms and the Gram matrix of K updates
-// (contracts: src/engine/reference/robust-rules.ts).
+// (contracts: src/engine/kernels/robust-rules/contract.ts).
 //
 // Median and trimmed mean. Values are compared as int32 keys (the float32 bits with the magnitude flipped for negative
 // numbers), which orders float32 totally with −0 < +0 — TypedArray sort's order — so ties of signed zeros resolve

@@ -214,7 +214,7 @@ export class Engine {
   }
 
   /**
-   * The coalition-value kernel on this engine's backend (contract: src/engine/reference/coalition-values.ts): v(S)
+   * The coalition-value kernel on this engine's backend (contract: src/engine/kernels/coalition-values/contract.ts): v(S)
    * for a list of masks or a range of masks, NaN where not concave. The incentive layer packs a coalition game into
    * this input (`packCoalitionGame`) and fills the NaN; `shapleyValues(model, { engine })` is the usual entry point.
    * Bad input throws `CocogenError` (`INVALID_ARGUMENT`) naming the field.
@@ -289,7 +289,7 @@ export class Engine {
   }
 
   /**
-   * Label histograms (DESIGN §6, "data"; contract: src/engine/reference/label-histograms.ts): the counts of each class
+   * Label histograms (DESIGN §6, "data"; contract: src/engine/kernels/label-histograms/contract.ts): the counts of each class
    * in each group, a Uint32Array of groups × classes (row-major), exact on every backend. Samples are assigned to groups
    * by `owners` (a group id per sample) or `offsets` (CSR: group g owns labels[offsets[g] .. offsets[g + 1])), or all
    * to group 0. A label outside [0, classes), an owner outside [0, groups), offsets that are not non-decreasing from 0
@@ -311,7 +311,7 @@ export class Engine {
 
   /**
    * L1 distances to a target distribution (DESIGN §3.2: δ⁰_n = ‖p_n − p*‖₁; contract:
-   * src/engine/reference/l1-distances.ts): for each row of `counts` (groups × classes, e.g. labelHistograms' output),
+   * src/engine/kernels/l1-distances/contract.ts): for each row of `counts` (groups × classes, e.g. labelHistograms' output),
    * δ_n = Σ_c |x_nc / T_n − p*_c| with T_n the row's total (or `totals[n]`). NaN for a row whose total is 0. float64
    * on js and native (bit-identical to game/heterogeneity.ts's initialSkew); float32 on WebGPU, within
    * (3·classes + 6)·2^-24 of the float64 value. A negative or non-finite count throws INVALID_ARGUMENT naming it.

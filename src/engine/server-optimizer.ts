@@ -23,7 +23,7 @@ import {
 } from './kernels/server-optimizer/contract.js';
 import { serverOptimizerStepNative } from './kernels/server-optimizer/native.js';
 import { serverOptimizerStepReference } from './kernels/server-optimizer/reference.js';
-import type { GpuOptimizerState } from './programs/server-optimizer.js';
+import type { GpuOptimizerState } from './kernels/server-optimizer/webgpu.js';
 import { createTensor, type NativeTensor } from './tensor.js';
 import type { WebGpuBackend } from './webgpu-backend.js';
 

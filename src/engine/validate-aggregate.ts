@@ -7,11 +7,6 @@ import { describeValue, invalidArgument, invalidArgumentText } from '../errors.j
 import { sharesMemory } from '../util/views.js';
 import { validateUpdates } from './kernels/updates.js';
 
-// Moved to the kernels' homes; re-exported here until every importer uses the new paths.
-export { validateUpdates } from './kernels/updates.js';
-export { checkFinite } from './kernels/fed-avg/contract.js';
-export { throwFirstNonFinite } from './kernels/robust-rules/contract.js';
-
 /** The aggregation rules `aggregate` knows (server optimizers such as FedAdam are classes of their own). */
 export const AGGREGATION_RULES = ['fedavg', 'median', 'trimmed-mean', 'krum', 'multi-krum'] as const;
 export type AggregationRule = (typeof AGGREGATION_RULES)[number];

@@ -39,11 +39,11 @@ import type {
   SgdMomentumInput,
   SoftmaxCrossEntropyInput,
   SoftmaxCrossEntropyOutput,
-} from './programs/gemm-contract.js';
-import type { CoalitionValuesInput, CoalitionValuesOutput } from './reference/coalition-values.js';
-import type { L1DistancesInput, L1DistancesOutput } from './reference/l1-distances.js';
-import type { LabelHistogramsInput, LabelHistogramsOutput } from './reference/label-histograms.js';
-import type { DenseRowSumsInput, PayoffMatrixInput, PayoffMatrixOutput } from './reference/payoff-matrix.js';
+} from './kernels/gemm/contract.js';
+import type { CoalitionValuesInput, CoalitionValuesOutput } from './kernels/coalition-values/contract.js';
+import type { L1DistancesInput, L1DistancesOutput } from './kernels/l1-distances/contract.js';
+import type { LabelHistogramsInput, LabelHistogramsOutput } from './kernels/label-histograms/contract.js';
+import type { DenseRowSumsInput, PayoffMatrixInput, PayoffMatrixOutput } from './kernels/payoff-matrix/contract.js';
 
 export interface WebGpuBackendOptions {
   /**

@@ -1,6 +1,6 @@
 /**
  * The game-specific half of the payoff matrix: turns scenarios and strategy profiles into the numeric inputs of the
- * engine's payoff kernels (src/engine/reference/payoff-matrix.ts states their contract), and back.
+ * engine's payoff kernels (src/engine/kernels/payoff-matrix/contract.ts states their contract), and back.
  *
  * For organization n of scenario b at profile x, with everyone else held at x (DESIGN §3.3):
  *   U_n(s, x_−n) = a_n q_n − Σ_{m≠n} γ_nm ρ_m q_m − c_n s,   q_m = P_N + g_m

@@ -20,7 +20,7 @@
  * aggregates (D, Q) corrected for the member that joined or left, which typically halves the Newton passes.
  * `prefixValues` does the same along a permutation (Monte-Carlo Shapley).
  *
- * The same kernel on the engine's backends (js, native, WebGPU; src/engine/reference/coalition-values.ts states the
+ * The same kernel on the engine's backends (js, native, WebGPU; src/engine/kernels/coalition-values/contract.ts states the
  * numeric contract): `packCoalitionGame` turns the game into per-member arrays (d, s, X, c, μ, k0 = ρ) and the pair
  * weights W_ij = λ·γ_ij·ρ_j − ρ_i·γ_ji, so that κ^S_i = ρ_i + Σ_{j∈S∖i} W_ij; `coalitionValuesOn` runs it and solves
  * the coalitions the kernel leaves as NaN (welfare not concave) here, by coordinate ascent from three starts.

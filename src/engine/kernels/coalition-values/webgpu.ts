@@ -10,7 +10,7 @@ import {
   MEMBER,
   type CoalitionValuesInput,
   type CoalitionValuesOutput,
-} from '../../reference/coalition-values.js';
+} from './contract.js';
 import { dispatch1d, packUniforms, type DispatchSize } from '../../gpu/dispatch.js';
 import { buf, runKernel, type Step } from '../../gpu/kernel-runner.js';
 import type { GpuContext } from '../../gpu/program-runner.js';

@@ -13,18 +13,17 @@ import { dispatch1d, packUniforms, type DispatchSize } from '../../gpu/dispatch.
 import { buf, runKernel, type BufferDecl, type GpuKernel } from '../../gpu/kernel-runner.js';
 import type { GpuContext } from '../../gpu/program-runner.js';
 import type { GpuProgram } from '../../gpu/program.js';
+import { denseTrainStepsWith, type DenseKernels } from './reference.js';
 import {
-  denseTrainStepsWith,
   type DenseBackwardInput,
   type DenseForwardInput,
   type DenseGradients,
-  type DenseKernels,
   type DenseTrainInput,
   type GemmInput,
   type SgdMomentumInput,
   type SoftmaxCrossEntropyInput,
   type SoftmaxCrossEntropyOutput,
-} from '../../programs/gemm-contract.js';
+} from './contract.js';
 
 /** Uniform flag bits of kernels/gemm.wgsl. */
 export const GEMM_FLAGS = { TRANS_A: 1, TRANS_B: 2, BETA: 4, BIAS: 8, RELU: 16, MASK: 32 } as const;

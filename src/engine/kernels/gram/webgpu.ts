@@ -2,7 +2,7 @@
  * Krum's Gram matrix on WebGPU, as GEMMs (kernels/gemm.wgsl through the gemm kernel): column blocks of the updates
  * packed into a K×B matrix, C_block = X_b·X_bᵀ in float32, the blocks added in float64 on the host.
  */
-import type { GemmInput } from '../../programs/gemm-contract.js';
+import type { GemmInput } from '../gemm/contract.js';
 
 /**
  * G = X·Xᵀ (K×K, float64) for the K updates, in column blocks whose K×B float32 operand fits `bindingBytes`

@@ -5,7 +5,8 @@
  * the runner executes (l1DistancesOnGpu).
  */
 import { WGSL } from '../../../../bindings/wgsl.generated.js';
-import { l1DistancesReference, type L1DistancesInput, type L1DistancesOutput } from '../../reference/l1-distances.js';
+import { l1DistancesReference } from './reference.js';
+import { type L1DistancesInput, type L1DistancesOutput } from './contract.js';
 import { dispatch1d, packUniforms, type DispatchSize } from '../../gpu/dispatch.js';
 import { buf, runKernel, type Step } from '../../gpu/kernel-runner.js';
 import type { GpuContext } from '../../gpu/program-runner.js';

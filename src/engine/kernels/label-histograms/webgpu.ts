@@ -5,12 +5,8 @@
  * the device across the chunks and is read back once.
  */
 import { WGSL } from '../../../../bindings/wgsl.generated.js';
-import {
-  labelHistogramsReference,
-  type LabelArray,
-  type LabelHistogramsInput,
-  type LabelHistogramsOutput,
-} from '../../reference/label-histograms.js';
+import { labelHistogramsReference } from './reference.js';
+import { type LabelArray, type LabelHistogramsInput, type LabelHistogramsOutput } from './contract.js';
 import { dispatch1d, packUniforms, type DispatchSize } from '../../gpu/dispatch.js';
 import { buf, runKernel, type Step } from '../../gpu/kernel-runner.js';
 import type { GpuContext } from '../../gpu/program-runner.js';

@@ -14,7 +14,7 @@ import {
   type DenseRowSumsInput,
   type PayoffMatrixInput,
   type PayoffMatrixOutput,
-} from '../../reference/payoff-matrix.js';
+} from './contract.js';
 import { dispatch1d, packUniforms, type DispatchSize } from '../../gpu/dispatch.js';
 import { buf, runKernel, type Step, type Submission, type Write } from '../../gpu/kernel-runner.js';
 import type { GpuContext } from '../../gpu/program-runner.js';

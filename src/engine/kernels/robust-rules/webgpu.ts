@@ -7,7 +7,7 @@
  * trimmedMeanOnGpu), with the JS reference above K = 4096.
  */
 import { WGSL } from '../../../../bindings/wgsl.generated.js';
-import { medianReference, trimmedMeanReference } from '../../reference/robust-rules.js';
+import { medianReference, trimmedMeanReference } from './reference.js';
 import { dispatch1d, packUniforms, type DispatchSize } from '../../gpu/dispatch.js';
 import { buf, runKernel, type Step } from '../../gpu/kernel-runner.js';
 import type { GpuContext } from '../../gpu/program-runner.js';
