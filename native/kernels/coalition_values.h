@@ -5,9 +5,9 @@
 //   D = sum_{i in S} (d_i + x_i),  Q = sum_{i in S} s_i / (d_i + x_i),
 //   k_i(S) = k0_i + sum_{j in S, j != i} W_ij,  m_i = k_i(S) * mu_i,  K_S = sum_{i in S} k_i(S).
 //
-// Numeric contract (the float64 reference is src/engine/kernels/coalition-values/reference.ts; this kernel knows nothing of
-// games): value(empty) = 0; a coalition whose objective is not concave (K_S < 0 or some m_i < 0) gets NaN, and the
-// caller solves it by other means. Each concave coalition is solved as the fixed point of the aggregates: given
+// Numeric contract (the float64 reference is src/engine/kernels/coalition-values/reference.ts; this kernel knows
+// nothing of games): value(empty) = 0; a coalition whose objective is not concave (K_S < 0 or some m_i < 0) gets NaN,
+// and the caller solves it by other means. Each concave coalition is solved as the fixed point of the aggregates: given
 // (D, Q) every member's best amount is closed-form (a quadratic in 1/u); Newton on the 2-D fixed point, with a nested
 // bracketed Newton/bisection fallback when it stalls, to a relative KKT residual of tolerance * 1e-3 (the reference
 // solver's rule, game/aggregative-solver.ts, ported step for step).
