@@ -25,8 +25,8 @@
  */
 
 // Errors and version.
-export { CocogenError, type CocogenErrorCode } from './errors.js';
-export { VERSION } from './version.js';
+export { CocogenError, type CocogenErrorCode } from './core/errors.js';
+export { VERSION } from './core/version.js';
 
 // The engine: backends, tensors, aggregation, server optimizers (docs/aggregation.md).
 export {

@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BACKEND_CHOICES, type BackendChoice } from '../engine/engine.js';
-import { invalidArgument, invalidArgumentText } from '../errors.js';
+import { invalidArgument, invalidArgumentText } from '../core/errors.js';
 import { fashionMnistFiles } from '../fl/fashion-mnist.js';
 import type { ModelKind } from '../fl/models.js';
 import { STRATEGIES, type StrategyName } from '../fl/strategies.js';

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { CocogenError } from '../errors.js';
-import { VERSION } from '../version.js';
+import { CocogenError } from '../core/errors.js';
+import { VERSION } from '../core/version.js';
 import { INFO_HELP, infoCommand } from './commands/info.js';
 import { DEMO_HELP, demoCommand } from './commands/demo.js';
 import { SOLVE_HELP, solveCommand } from './commands/solve.js';

@@ -1,4 +1,4 @@
-import { CocogenError } from '../errors.js';
+import { CocogenError } from '../core/errors.js';
 import { formatNumber } from '../util/format-number.js';
 
 // Re-exported: the commands format numbers through this module, the figures through src/util.

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { CocogenError } from '../errors.js';
+import { CocogenError } from '../core/errors.js';
 import { parseScenario, type Scenario } from '../game/index.js';
 
 /**

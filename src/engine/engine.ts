@@ -6,7 +6,7 @@ import { validateUpdates } from './kernels/updates.js';
 import { checkFinite } from './kernels/fed-avg/contract.js';
 import { throwFirstNonFinite } from './kernels/robust-rules/contract.js';
 import { clipScales, krumAverageWeights, krumScores, krumSelect } from './kernels/robust-rules/selection.js';
-import { CocogenError, invalidArgument } from '../errors.js';
+import { CocogenError, invalidArgument } from '../core/errors.js';
 import type {
   DenseBackwardInput,
   DenseForwardInput,
@@ -24,7 +24,7 @@ import {
   type GemmOptions,
   type TrainDenseOptions,
 } from './kernels/gemm/contract.js';
-import { loadAddon } from '../addon.js';
+import { loadAddon } from '../core/addon.js';
 import { probeGpu } from '../../bindings/dawn.js';
 import {
   validateCoalitionValues,

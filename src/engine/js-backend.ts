@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Backend, BackendInfo } from './backend.js';
-import { CocogenError } from '../errors.js';
+import { CocogenError } from '../core/errors.js';
 import type { CoalitionValuesInput, CoalitionValuesOutput } from './kernels/coalition-values/contract.js';
 import { coalitionValuesReference } from './kernels/coalition-values/reference.js';
 import { fedAvgReference } from './kernels/fed-avg/reference.js';

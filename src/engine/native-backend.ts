@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { Backend, BackendInfo } from './backend.js';
-import { requireAddon, type CocogenAddon } from '../addon.js';
-import { CocogenError } from '../errors.js';
+import { requireAddon, type CocogenAddon } from '../core/addon.js';
+import { CocogenError } from '../core/errors.js';
 import type { CoalitionValuesInput, CoalitionValuesOutput } from './kernels/coalition-values/contract.js';
 import { coalitionValuesNative } from './kernels/coalition-values/native.js';
 import { fedAvgNative } from './kernels/fed-avg/native.js';

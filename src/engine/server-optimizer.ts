@@ -11,8 +11,8 @@
  * `writeState()` copy the state out and in, for checkpoints, and move it between backends. The step itself (contract,
  * reference, native glue) lives in kernels/server-optimizer/, like every kernel.
  */
-import { loadAddon } from '../addon.js';
-import { CocogenError, invalidArgument } from '../errors.js';
+import { loadAddon } from '../core/addon.js';
+import { CocogenError, invalidArgument } from '../core/errors.js';
 import { engineBackend, type Engine } from './engine.js';
 import {
   SERVER_OPTIMIZER_NAMES,

@@ -1,7 +1,7 @@
 import os from 'node:os';
-import { loadAddon, type AddonBuildInfo } from '../addon.js';
+import { loadAddon, type AddonBuildInfo } from '../core/addon.js';
 import { probeGpu } from '../../bindings/dawn.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../core/version.js';
 
 export type Availability<T> = ({ available: true } & T) | { available: false; reason: string };
 

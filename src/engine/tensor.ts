@@ -1,5 +1,5 @@
-import { requireAddon, type NativeBufferHandle } from '../addon.js';
-import { CocogenError, invalidArgument } from '../errors.js';
+import { requireAddon, type NativeBufferHandle } from '../core/addon.js';
+import { CocogenError, invalidArgument } from '../core/errors.js';
 
 /** Most float32 elements one native tensor may hold (2^32 − 1: typed-array lengths and the allocator's bound). */
 export const MAX_TENSOR_LENGTH = 2 ** 32 - 1;

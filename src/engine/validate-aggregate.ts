@@ -3,7 +3,7 @@
  * kernel takes, and how its non-finite reports are named, lives with the kernel: kernels/updates.ts (the update list),
  * kernels/fed-avg/contract.ts (checkFinite), kernels/robust-rules/contract.ts (throwFirstNonFinite).
  */
-import { describeValue, invalidArgument, invalidArgumentText } from '../errors.js';
+import { describeValue, invalidArgument, invalidArgumentText } from '../core/errors.js';
 import { sharesMemory } from '../util/views.js';
 import { validateUpdates } from './kernels/updates.js';
 

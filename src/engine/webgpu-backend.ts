@@ -16,7 +16,7 @@
  * }
  */
 import { requestGpuDevice, type GpuAdapterSummary, type GpuLimitsSummary } from '../../bindings/dawn.js';
-import { CocogenError, describeValue, invalidArgument } from '../errors.js';
+import { CocogenError, describeValue, invalidArgument } from '../core/errors.js';
 import type { Backend, BackendInfo } from './backend.js';
 import { GpuBufferPool, type BufferPoolStats } from './gpu/buffer-pool.js';
 import { gpuError, ProgramRunner, type GpuContext } from './gpu/program-runner.js';

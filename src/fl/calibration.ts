@@ -10,7 +10,7 @@
  * Kaufman's Jacobian), from the best point of a coarse log-spaced scan of β.
  */
 import type { Engine } from '../engine/engine.js';
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from '../core/errors.js';
 import type { LearningCurveInput } from '../game/scenario.js';
 import { Random } from '../util/random.js';
 import { partitionFederation } from './federation.js';

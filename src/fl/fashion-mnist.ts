@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CocogenError, invalidArgument } from '../errors.js';
+import { CocogenError, invalidArgument } from '../core/errors.js';
 import { readIdx } from './idx.js';
 
 /** Where Debian's `dataset-fashion-mnist` package installs the full data set (60,000 train, 10,000 test). */

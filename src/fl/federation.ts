@@ -5,7 +5,7 @@
  */
 import { backendOfOption, createEngine, type Engine } from '../engine/engine.js';
 import { optionsRecord } from '../util/options.js';
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from '../core/errors.js';
 import type { Random } from '../util/random.js';
 import type { Generator } from './generator.js';
 import { syntheticClassCounts } from './generator.js';

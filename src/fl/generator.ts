@@ -4,7 +4,7 @@
  * split that no organization owns. Its quality is measured, not assumed: {@link generatorQuality} trains softmax
  * regression on generated samples only and tests it on real images (train-on-synthetic / test-on-real).
  */
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from '../core/errors.js';
 import { Random } from '../util/random.js';
 import { roundPreservingSum } from './partition.js';
 import { gemm, orthonormalizeColumns, symmetricEigen } from '../numeric/linalg.js';

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { CocogenError, invalidArgument } from '../errors.js';
+import { CocogenError, invalidArgument } from '../core/errors.js';
 
 /** An IDX tensor of unsigned bytes. */
 export interface IdxTensor {

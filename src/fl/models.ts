@@ -9,7 +9,7 @@
  * Storage follows the parameters' type (float32 in training; float64 copies for finite-difference checks); dot
  * products go through {@link gemm} (float64 accumulation), softmax cross-entropy is computed in float64.
  */
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from '../core/errors.js';
 import type { Random } from '../util/random.js';
 import { gemm, type Floats } from '../numeric/linalg.js';
 import { sgdMomentumStep, softmaxCrossEntropy, type SgdOptions } from '../numeric/training.js';

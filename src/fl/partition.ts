@@ -8,7 +8,7 @@
  *   from a power law, each organization's label mix p_n ~ Dir(α·1_C), counts rounded so they sum exactly.
  */
 import { Random } from '../util/random.js';
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from '../core/errors.js';
 
 function checkAlpha(alpha: number): void {
   if (!(Number.isFinite(alpha) && alpha > 0)) throw invalidArgument('alpha', 'a finite number > 0', alpha);

@@ -2,7 +2,7 @@
  * Labelled feature rows as the training loop sees them: `x` is count × features (row-major float32), `y` the
  * labels. Real images (`ImageSet`), generated samples and organization shards all travel in this shape.
  */
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from '../core/errors.js';
 import type { ImageSet } from './fashion-mnist.js';
 
 export interface LabeledSamples {

@@ -5,7 +5,7 @@
  */
 import type { Engine } from '../engine/engine.js';
 import type { BackendName } from '../engine/backend.js';
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from '../core/errors.js';
 import { Random } from '../util/random.js';
 
 /** The inputs of the check and its exact answer. */

@@ -2,7 +2,7 @@
  * The learning curve a simulation plays with (docs/training.md): the one calibrated on the shipped subset, or one
  * read from a calibration.json that `cocogen calibrate` wrote.
  */
-import { invalidArgumentText } from '../errors.js';
+import { invalidArgumentText } from '../core/errors.js';
 import type { LearningCurveInput } from '../game/index.js';
 import { SUBSET_SOFTMAX_CURVE } from './simulation.js';
 

@@ -3,7 +3,7 @@
  * organizations own, the public part the generator is fitted on (the last {@link SUBSET_PUBLIC_COUNT} train images,
  * stratified in the shipped subset, a fair sample of the shuffled full file), and the test set.
  */
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from '../core/errors.js';
 import { Random } from '../util/random.js';
 import { SUBSET_PUBLIC_COUNT, loadFashionMnist, shippedSubsetDir, splitPublic } from './fashion-mnist.js';
 import { samplesOf, selectSamples, type LabeledSamples } from './samples.js';

@@ -11,7 +11,7 @@
  * the run that was never interrupted (on one backend).
  */
 import type { Engine } from '../engine/engine.js';
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from '../core/errors.js';
 import { buildScenario, loss as curveLossAt, type LearningCurveInput, type Scenario } from '../game/index.js';
 import { Random } from '../util/random.js';
 import { federationHeterogeneity } from './calibration.js';

@@ -5,7 +5,7 @@
  * (the equilibrium of the game with welfare-sharing transfers). Every amount comes from the game on the calibrated
  * learning curve; the training that follows measures what it actually buys.
  */
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from '../core/errors.js';
 import {
   createGameModel,
   radgBaseline,

@@ -6,7 +6,7 @@
  * It lives in src/fl, not src/game, because it draws federations (src/fl/partition.ts) and src/fl sits above
  * src/game: the game layer imports nothing from the federated-learning layer.
  */
-import { invalidArgument, invalidArgumentText } from '../errors.js';
+import { invalidArgument, invalidArgumentText } from '../core/errors.js';
 import { buildScenario, initialSkew, solveGame, withCompetition, type Scenario } from '../game/index.js';
 import { toCsv } from '../util/atomic-write.js';
 import { optionsRecord } from '../util/options.js';

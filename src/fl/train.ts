@@ -7,7 +7,7 @@
  * (`engine.aggregate`, on whichever backend the engine runs).
  */
 import { backendOfOption, createEngine, Engine } from '../engine/engine.js';
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from '../core/errors.js';
 import { Random } from '../util/random.js';
 import type { Model } from './models.js';
 import { sgdMomentumStep } from './models.js';

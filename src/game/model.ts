@@ -10,7 +10,7 @@
  */
 import { columnSums, rowWeightedSums } from './competition.js';
 import { initialSkew, skewMass } from './heterogeneity.js';
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from '../core/errors.js';
 import { isScenario, SCENARIO_RULE, type LearningCurve, type Scenario } from './scenario.js';
 
 export interface GameModel {

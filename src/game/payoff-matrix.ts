@@ -11,7 +11,7 @@
 import type { Backend } from '../engine/backend.js';
 import { backendOfOption, type Engine } from '../engine/engine.js';
 import { JsBackend } from '../engine/js-backend.js';
-import { invalidArgument, invalidArgumentText } from '../errors.js';
+import { invalidArgument, invalidArgumentText } from '../core/errors.js';
 import { packPayoffInput, planRivalSums, rivalSums } from './payoff-packing.js';
 import { isScenario, SCENARIO_RULE, type Scenario } from './scenario.js';
 

@@ -7,7 +7,7 @@
  * naming the organization (index and id), the field and the rule broken; nothing is computed on invalid input.
  */
 import type { LearningCurve } from '../numeric/learning-curve.js';
-import { CocogenError, describeValue } from '../errors.js';
+import { CocogenError, describeValue } from '../core/errors.js';
 
 /** Competition intensities Γ: uniform (γ_nm = g/(N−1) for every m ≠ n) or a dense row-major N×N matrix. */
 export type Competition =

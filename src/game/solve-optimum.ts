@@ -12,7 +12,7 @@ import { coordinateAscent } from './coordinate-ascent.js';
 import { modelOf, type GameModel } from './model.js';
 import { isConcave } from '../numeric/aggregative-objective.js';
 import { welfareObjective } from './objective.js';
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from '../core/errors.js';
 import {
   optionsRecord,
   integerOption,

@@ -34,7 +34,7 @@ import {
   type GameModel,
   type LearningCurve,
 } from '../game/index.js';
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from '../core/errors.js';
 import { backendOfOption, type Engine } from '../engine/engine.js';
 import { optionsRecord } from '../util/options.js';
 import type { CoalitionValuesInput } from '../engine/kernels/coalition-values/contract.js';

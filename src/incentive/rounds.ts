@@ -23,7 +23,7 @@ import { compareSchemes, SCHEMES, type SchemeName } from './comparators.js';
 import { analyzeRound } from './round-analysis.js';
 import { restrictScenario } from './sub-scenario.js';
 import { welfareSharing, type WelfareSharingOptions } from './welfare-sharing.js';
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from '../core/errors.js';
 
 export interface RoundsOptions extends WelfareSharingOptions {
   /** Rounds T ≥ 1. */

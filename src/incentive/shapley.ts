@@ -19,7 +19,7 @@
  * promise; Monte-Carlo stays on the JS reference (its coalitions are sequential prefixes of one order).
  */
 import { modelOf, type GameModel, type Scenario } from '../game/index.js';
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from '../core/errors.js';
 import type { Engine } from '../engine/engine.js';
 import { Random } from '../util/random.js';
 import {

@@ -6,7 +6,7 @@
  * Solving this scenario with the game layer gives S's own equilibrium, optimum (= v(S)) and outside options.
  */
 import { buildScenario, type Scenario } from '../game/index.js';
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from '../core/errors.js';
 
 /**
  * The scenario of the members (indices into `scenario`, ascending, at least one).

@@ -31,7 +31,7 @@
  * that point (the same number for every n), i.e. how exactly x^opt is an equilibrium of the game with transfers.
  */
 import { socialWelfare, utilities, type GameSolution, type Scenario } from '../game/index.js';
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from '../core/errors.js';
 import { analyzeRound, type RoundAnalysis, type RoundAnalysisOptions } from './round-analysis.js';
 import { largestSustainableCoalition, type LargestCoalition } from './sustainability.js';
 

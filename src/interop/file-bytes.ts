@@ -3,7 +3,7 @@
  * before (or instead of) mapping a file.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from '../core/errors.js';
 import { ioError } from './tensor-file-error.js';
 
 /** Size of a file in bytes; IO_ERROR (reason 'not-found' for a path that is not a readable file) otherwise. */

@@ -1,6 +1,6 @@
 import { closeSync, ftruncateSync, openSync } from 'node:fs';
-import { requireAddon, type MappedFileHandle } from '../addon.js';
-import { CocogenError } from '../errors.js';
+import { requireAddon, type MappedFileHandle } from '../core/addon.js';
+import { CocogenError } from '../core/errors.js';
 import { booleanOption, optionsRecord } from '../util/options.js';
 import { fileSize } from './file-bytes.js';
 import { ioError } from './tensor-file-error.js';

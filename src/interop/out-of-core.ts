@@ -14,7 +14,7 @@ import type { Engine } from '../engine/engine.js';
 import type { AggregateOptions } from '../engine/validate-aggregate.js';
 import { validateAggregate } from '../engine/validate-aggregate.js';
 import { clipScales, krumAverageWeights, krumScores, krumSelect } from '../engine/kernels/robust-rules/selection.js';
-import { CocogenError, invalidArgument } from '../errors.js';
+import { CocogenError, invalidArgument } from '../core/errors.js';
 import { matchTensorLayouts, TensorFile, TensorFileWriter, type TensorBlock, type TensorInfo } from './tensor-file.js';
 
 /** Default block: 4M float32 (16 MiB) per input. */

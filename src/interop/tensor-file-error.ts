@@ -1,4 +1,4 @@
-import { CocogenError } from '../errors.js';
+import { CocogenError } from '../core/errors.js';
 
 /**
  * Why a tensor file could not be used: `not-found` (the path is not a readable file), `corrupt` (its bytes break the

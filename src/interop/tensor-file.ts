@@ -5,7 +5,7 @@
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, extname } from 'node:path';
-import { CocogenError, describeValue, invalidArgument } from '../errors.js';
+import { CocogenError, describeValue, invalidArgument } from '../core/errors.js';
 import { MappedFile } from './mapped-file.js';
 import { NPY_TENSOR_NAME, npyHeader, readNpyLayout } from './npy.js';
 import { readSafetensorsLayout, safetensorsHeader } from './safetensors.js';

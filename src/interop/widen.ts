@@ -10,8 +10,8 @@
  * bits are copied unchanged; F64 NaN keeps its sign and the top 22 bits of its payload, quiet (the hardware
  * conversion, as a Float32Array store does it).
  */
-import { loadAddon, requireAddon } from '../addon.js';
-import { describeValue, invalidArgument, invalidArgumentText } from '../errors.js';
+import { loadAddon, requireAddon } from '../core/addon.js';
+import { describeValue, invalidArgument, invalidArgumentText } from '../core/errors.js';
 import { sharesMemory } from '../util/views.js';
 
 let halfTable: Uint32Array | undefined;

@@ -19,7 +19,7 @@
  */
 import { aggregatesAt } from './aggregates.js';
 import { commonMarginal } from './learning-curve.js';
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from '../core/errors.js';
 import { isConcave, kktResidual, memberCount, type AggregativeObjective } from './aggregative-objective.js';
 
 export interface AggregativeSolveOptions {

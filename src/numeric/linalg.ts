@@ -6,7 +6,7 @@
  * `generator.ts` goes through it so that a later backend swaps it for its tiled kernel. The small helpers below it
  * (Gram–Schmidt, Jacobi eigen-decomposition) only run while fitting the generator, on q×q or d×q matrices.
  */
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from '../core/errors.js';
 
 /** Float storage accepted by the reference kernels: float32 in training, float64 for gradient checks. */
 export type Floats = Float32Array | Float64Array;

@@ -2,7 +2,7 @@
  * The numeric steps of training that the models (src/fl) and the engine's GEMM-family reference kernels share: the
  * mean softmax cross-entropy with its gradient, and one SGD-with-momentum step.
  */
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from '../core/errors.js';
 import type { Floats } from './linalg.js';
 
 /**

@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { CocogenError } from '../errors.js';
+import { CocogenError } from '../core/errors.js';
 
 /**
  * Write a file so that readers see either the old contents or the new, never a half-written file: write a

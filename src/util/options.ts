@@ -2,7 +2,7 @@
  * The check every options object of the library goes through: an object (or undefined), with no key outside the ones
  * the function knows, so that a misspelt option is an error instead of a silently ignored default.
  */
-import { invalidArgument, invalidArgumentText } from '../errors.js';
+import { invalidArgument, invalidArgumentText } from '../core/errors.js';
 
 /**
  * `options` as a record (`{}` when undefined), after checking that it is a plain object whose every key is in

@@ -35,7 +35,7 @@ import {
   COALITION_MEMBER_FIELDS,
   type CoalitionValuesInput,
 } from '../../src/engine/kernels/coalition-values/contract.js';
-import { CocogenError } from '../../src/errors.js';
+import { CocogenError } from '../../src/core/errors.js';
 import { expectClose } from '../support/expect-close.js';
 
 type BackendName = 'js' | 'native' | 'webgpu';

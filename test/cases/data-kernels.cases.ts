@@ -13,7 +13,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/engine.js';
-import { CocogenError } from '../../src/errors.js';
+import { CocogenError } from '../../src/core/errors.js';
 import { loadFashionMnist, shippedSubsetDir } from '../../src/fl/fashion-mnist.js';
 import { shardLabelCounts } from '../../src/fl/federation.js';
 import { dirichletPartition } from '../../src/fl/partition.js';

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Engine, EngineOptions } from '../../src/engine/engine.js';
-import { CocogenError } from '../../src/errors.js';
+import { CocogenError } from '../../src/core/errors.js';
 import { Random } from '../../src/util/random.js';
 import { engineCache } from '../support/engine-cache.js';
 import { expectClose } from '../support/expect-close.js';

@@ -14,7 +14,7 @@ import type { AggregateOptions } from '../../src/engine/validate-aggregate.js';
 import { TensorFile, writeTensorFile } from '../../src/interop/tensor-file.js';
 import { Random } from '../../src/util/random.js';
 import { expectClose } from '../support/expect-close.js';
-import { CocogenError } from '../../src/errors.js';
+import { CocogenError } from '../../src/core/errors.js';
 
 async function expectCocogenError(fn: () => Promise<unknown>, code: string, message: RegExp): Promise<void> {
   const caught = await fn().then(

@@ -10,7 +10,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/engine.js';
 import type { GemmOptions } from '../../src/engine/kernels/gemm/contract.js';
-import { CocogenError } from '../../src/errors.js';
+import { CocogenError } from '../../src/core/errors.js';
 import { Random } from '../../src/util/random.js';
 import { expectClose } from '../support/expect-close.js';
 

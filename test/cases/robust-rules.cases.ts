@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Engine, EngineOptions } from '../../src/engine/engine.js';
 import type { AggregateOptions } from '../../src/engine/validate-aggregate.js';
-import { CocogenError } from '../../src/errors.js';
+import { CocogenError } from '../../src/core/errors.js';
 import { Random } from '../../src/util/random.js';
 import { engineCache } from '../support/engine-cache.js';
 import { expectBitExact, randomUpdates } from '../support/updates.js';

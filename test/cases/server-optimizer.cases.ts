@@ -15,7 +15,7 @@ import {
   serverOptimizerStepReference,
   type ServerOptimizerState,
 } from '../../src/engine/server-optimizer.js';
-import { CocogenError } from '../../src/errors.js';
+import { CocogenError } from '../../src/core/errors.js';
 import { Random } from '../../src/util/random.js';
 import { engineCache, type ExtraEngineOptions } from '../support/engine-cache.js';
 import { expectClose } from '../support/expect-close.js';

@@ -12,7 +12,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/engine.js';
 import { denseTrainStepsWith, type DenseKernels } from '../../src/engine/kernels/gemm/reference.js';
-import { CocogenError } from '../../src/errors.js';
+import { CocogenError } from '../../src/core/errors.js';
 import { createModel, sgdMomentumStep } from '../../src/fl/models.js';
 import { Random } from '../../src/util/random.js';
 import { expectClose } from '../support/expect-close.js';

@@ -5,7 +5,7 @@
  * keeps all its bits; F64 keeps sign and the top payload bits, made quiet).
  */
 import { describe, expect, it } from 'vitest';
-import { CocogenError } from '../../src/errors.js';
+import { CocogenError } from '../../src/core/errors.js';
 import { widenToFloat32, type WidenDtype, type WidenOptions } from '../../src/interop/widen.js';
 import { xorshift32 } from '../support/xorshift.js';
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeGpu, requestGpuDevice } from '../../bindings/dawn.js';
-import { CocogenError } from '../../src/errors.js';
+import { CocogenError } from '../../src/core/errors.js';
 import { dispatch1d, packUniforms } from '../../src/engine/gpu/dispatch.js';
 import { FedAvgProgram, planFedAvg, splitWeights } from '../../src/engine/kernels/fed-avg/webgpu.js';
 import { GpuBufferPool } from '../../src/engine/gpu/buffer-pool.js';

@@ -1,7 +1,7 @@
 /** The addon as a whole: build info, the thread pool's size, and errors crossing as CocogenError. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CocogenError } from '../../src/errors.js';
+import { CocogenError } from '../../src/core/errors.js';
 import { addon, expectCocogenError, native } from './native-addon.js';
 
 describe.skipIf(!addon)('native addon', () => {

@@ -4,8 +4,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { expect } from 'vitest';
-import { loadAddon, type CocogenAddon } from '../../src/addon.js';
-import { CocogenError } from '../../src/errors.js';
+import { loadAddon, type CocogenAddon } from '../../src/core/addon.js';
+import { CocogenError } from '../../src/core/errors.js';
 
 const load = loadAddon();
 if (!load.ok) console.warn(`native tests skipped: ${load.reason}`);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAddon } from '../../bindings/addon.js';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
-import { CocogenError } from '../../src/errors.js';
+import { CocogenError } from '../../src/core/errors.js';
 import { Random } from '../../src/util/random.js';
 import { expectClose } from '../support/expect-close.js';
 

@@ -1,12 +1,12 @@
 /**
  * bindings/ imports nothing from src/: src/ hands it the error class (configureBindings, better-sqlite3's pattern).
- * This file imports bindings/ directly, never src/addon.ts, so it starts with the bindings unconfigured.
+ * This file imports bindings/ directly, never src/core/addon.ts, so it starts with the bindings unconfigured.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { configureBindings, loadAddon } from '../../bindings/addon.js';
 import { bindingsError } from '../../bindings/error-class.js';
-import { CocogenError } from '../../src/errors.js';
+import { CocogenError } from '../../src/core/errors.js';
 
 const bindingsDir = new URL('../../bindings/', import.meta.url);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CocogenError } from '../../src/errors.js';
+import { CocogenError } from '../../src/core/errors.js';
 import { SUBSET_PUBLIC_COUNT, loadFashionMnist, shippedSubsetDir, splitPublic } from '../../src/fl/fashion-mnist.js';
 import { PpcaGenerator, generatorQuality, syntheticClassCounts } from '../../src/fl/generator.js';
 import { symmetricEigen } from '../../src/numeric/linalg.js';

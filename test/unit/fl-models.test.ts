@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CocogenError } from '../../src/errors.js';
+import { CocogenError } from '../../src/core/errors.js';
 import { createModel, sgdMomentumStep, softmaxCrossEntropy, type Model } from '../../src/fl/models.js';
 import { Random } from '../../src/util/random.js';
 import { expectClose } from '../support/expect-close.js';

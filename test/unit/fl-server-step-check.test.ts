@@ -1,7 +1,7 @@
 // The FedAvg server-step check `cocogen demo` runs on every backend (src/fl/server-step-check.ts), on the JS engine.
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/engine.js';
-import { CocogenError } from '../../src/errors.js';
+import { CocogenError } from '../../src/core/errors.js';
 import { checkServerStep, serverStepCase } from '../../src/fl/server-step-check.js';
 
 describe('serverStepCase', () => {

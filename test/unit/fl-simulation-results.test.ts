@@ -2,7 +2,7 @@
 // the two figures, and the learning curve a simulation plays with.
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/engine.js';
-import { CocogenError } from '../../src/errors.js';
+import { CocogenError } from '../../src/core/errors.js';
 import { curveFromCalibration, SHIPPED_CURVE_SOURCE, shippedCurve } from '../../src/fl/simulation-curve.js';
 import { loadFederatedData } from '../../src/fl/simulation-data.js';
 import { simulationCsv, simulationGameSummary, simulationResultJSON } from '../../src/fl/simulation-results.js';

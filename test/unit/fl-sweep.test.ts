@@ -1,7 +1,7 @@
 // sweepGame and its bases (src/fl/sweep.ts): the grid loop of `cocogen sweep` called from the API.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CocogenError } from '../../src/errors.js';
+import { CocogenError } from '../../src/core/errors.js';
 import { labelCountsFromDirichlet } from '../../src/fl/partition.js';
 import {
   builtInSweepBase,

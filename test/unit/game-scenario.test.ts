@@ -1,7 +1,7 @@
 // Scenario input (DESIGN §3.1): defaults, representation, and one validation error per rule, each naming the
 // organization (index and id), the field and the rule.
 import { describe, expect, it } from 'vitest';
-import { CocogenError } from '../../src/errors.js';
+import { CocogenError } from '../../src/core/errors.js';
 import { buildScenario, parseScenario, scenarioToJSON, type ScenarioInput } from '../../src/game/index.js';
 
 function base(): ScenarioInput {

@@ -1,7 +1,7 @@
 // Solvers (DESIGN §3.4–3.5): KKT, brute-force deviation checks on small instances, welfare ordering, baselines,
 // non-potential games, non-concave welfare, and an N = 10⁵ instance.
 import { describe, expect, it } from 'vitest';
-import { CocogenError } from '../../src/errors.js';
+import { CocogenError } from '../../src/core/errors.js';
 import { Random } from '../../src/util/random.js';
 import {
   nonPotentialMembers,

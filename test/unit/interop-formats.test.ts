@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CocogenError } from '../../src/errors.js';
+import { CocogenError } from '../../src/core/errors.js';
 import { MappedFile } from '../../src/interop/mapped-file.js';
 import { npyHeader } from '../../src/interop/npy.js';
 import { safetensorsHeader } from '../../src/interop/safetensors.js';

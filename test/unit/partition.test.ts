@@ -6,7 +6,7 @@ import {
   roundPreservingSum,
 } from '../../src/fl/partition.js';
 import { Random } from '../../src/util/random.js';
-import { CocogenError } from '../../src/errors.js';
+import { CocogenError } from '../../src/core/errors.js';
 
 const labels = Uint8Array.from({ length: 5000 }, (_, i) => i % 10);
 

@@ -1,6 +1,6 @@
 // optionsRecord (src/util/options.ts) and formatNumber (src/util/format-number.ts): shared below the CLI.
 import { describe, expect, it } from 'vitest';
-import { CocogenError } from '../../src/errors.js';
+import { CocogenError } from '../../src/core/errors.js';
 import { formatNumber } from '../../src/util/format-number.js';
 import { optionsRecord } from '../../src/util/options.js';
 

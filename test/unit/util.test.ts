@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/util/random.js';
 import { toCsv, writeFileAtomic } from '../../src/util/atomic-write.js';
-import { CocogenError } from '../../src/errors.js';
-import { VERSION } from '../../src/version.js';
+import { CocogenError } from '../../src/core/errors.js';
+import { VERSION } from '../../src/core/version.js';
 
 describe('Random', () => {
   it('is reproducible from its seed and differs across seeds', () => {

@@ -13,7 +13,7 @@
 
 namespace cocogen {
 
-// The codes of src/errors.ts that native code raises.
+// The codes of src/core/errors.ts that native code raises.
 enum class ErrorCode {
   kInvalidArgument,  // 'INVALID_ARGUMENT': an argument broke a rule
   kNativeError,      // 'NATIVE_ERROR': the addon failed (allocation, ...)
@@ -34,7 +34,7 @@ Napi::Value MakeError(Napi::Env env, ErrorCode code, const std::string& message)
 [[noreturn]] void ThrowInvalidArgument(Napi::Env env, const std::string& name, const std::string& expected,
                                        Napi::Value received);
 
-// A short description of a value for error messages, worded as describeValue() in src/errors.ts.
+// A short description of a value for error messages, worded as describeValue() in src/core/errors.ts.
 std::string DescribeValue(Napi::Value value);
 
 }  // namespace cocogen

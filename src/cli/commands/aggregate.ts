@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createEngine } from '../../engine/engine.js';
 import { aggregateFiles, DEFAULT_BLOCK_ELEMENTS } from '../../interop/out-of-core.js';
 import { AGGREGATION_RULES } from '../../engine/validate-aggregate.js';
-import { CocogenError, invalidArgument, invalidArgumentText } from '../../errors.js';
+import { CocogenError, invalidArgument, invalidArgumentText } from '../../core/errors.js';
 import { isBadTensorInput } from '../../interop/tensor-file-error.js';
 import { tensorFileFormat } from '../../interop/tensor-file.js';
 import { backendFlag, finiteNumberFlag, integerFlag, weightsFlag } from '../flags.js';

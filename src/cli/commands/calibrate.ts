@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { createEngine, type BackendChoice } from '../../engine/engine.js';
-import { invalidArgumentText } from '../../errors.js';
+import { invalidArgumentText } from '../../core/errors.js';
 import { calibrate, curveInputOf, DEFAULT_RECIPE, type CalibrationResult } from '../../fl/calibration.js';
 import {
   calibrationCsv,

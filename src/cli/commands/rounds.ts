@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { invalidArgument, invalidArgumentText } from '../../errors.js';
+import { invalidArgument, invalidArgumentText } from '../../core/errors.js';
 import { SCHEMES, simulateRounds } from '../../incentive/index.js';
 import { roundsCsv, roundsRecordsJSON, roundsStandaloneJSON, SCHEME_LABELS } from '../../incentive/rounds-results.js';
 import { roundsSvg } from '../../plot/rounds-figure.js';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createEngine, type BackendChoice } from '../../engine/engine.js';
-import { invalidArgumentText } from '../../errors.js';
+import { invalidArgumentText } from '../../core/errors.js';
 import { curveFromCalibration, shippedCurve } from '../../fl/simulation-curve.js';
 import { loadFederatedData } from '../../fl/simulation-data.js';
 import { simulationCsv, simulationGameSummary, simulationResultJSON } from '../../fl/simulation-results.js';

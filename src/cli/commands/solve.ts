@@ -1,4 +1,4 @@
-import { invalidArgument, invalidArgumentText } from '../../errors.js';
+import { invalidArgument, invalidArgumentText } from '../../core/errors.js';
 import { gameSolutionToJSON, solveGame, type GameSolution, type Scenario } from '../../game/index.js';
 import { mechanismToJSON, welfareSharing, type MechanismJSON } from '../../incentive/index.js';
 import { seedFlag } from '../flags.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { invalidArgument, invalidArgumentText } from '../../errors.js';
+import { invalidArgument, invalidArgumentText } from '../../core/errors.js';
 import {
   builtInSweepBase,
   DEFAULT_SWEEP_GRID,

@@ -3,7 +3,7 @@
  * 1-D range of elements within maxComputeWorkgroupsPerDimension, and how per-call values are laid out in a uniform
  * buffer under WGSL's alignment rules.
  */
-import { CocogenError } from '../../errors.js';
+import { CocogenError } from '../../core/errors.js';
 
 export type DispatchSize = readonly [x: number, y: number, z: number];
 

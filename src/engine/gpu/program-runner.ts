@@ -3,7 +3,7 @@
  * discipline every GPU call goes through, so that validation, out-of-memory and internal errors come back as
  * CocogenError('GPU_ERROR') naming the kernel — never swallowed, never left to the uncaptured-error console.
  */
-import { CocogenError } from '../../errors.js';
+import { CocogenError } from '../../core/errors.js';
 import type { GpuBufferPool } from './buffer-pool.js';
 import type { DispatchSize } from './dispatch.js';
 import type { GpuProgram } from './program.js';

@@ -3,7 +3,7 @@
  * a Float32Array, all of one length P. The engine checks it with `validateUpdates` before any backend runs, so a
  * backend may assume it.
  */
-import { invalidArgument } from '../../errors.js';
+import { invalidArgument } from '../../core/errors.js';
 
 /** Checks a list of updates: a non-empty array of Float32Array, all of one length. */
 export function validateUpdates(updates: unknown): Float32Array[] {

@@ -3,7 +3,7 @@
  * check of its preconditions (`validateCoalitionValues`, which the engine runs before any backend). reference.ts holds
  * the float64 reference and states the mathematics.
  */
-import { invalidArgument } from '../../../errors.js';
+import { invalidArgument } from '../../../core/errors.js';
 
 /** Float64 values per member in `members`: (d, s, X, e, μ, k0). */
 export const COALITION_MEMBER_FIELDS = 6;

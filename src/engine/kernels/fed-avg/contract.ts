@@ -7,7 +7,7 @@
  * kernel's stores, a status word set by the WebGPU kernel, the reference loop), so that the engine reads the result
  * again, to name the cause with `checkFinite`, only when this is true.
  */
-import { invalidArgumentText } from '../../../errors.js';
+import { invalidArgumentText } from '../../../core/errors.js';
 
 /**
  * After a FedAvg kernel reported a non-finite result: name its cause — the first update that is non-finite at the

@@ -5,7 +5,7 @@
  * emulated float64 on the device, and come back through two readback buffers in flight.
  */
 import { WGSL } from '../../../../bindings/wgsl.generated.js';
-import { invalidArgument } from '../../../errors.js';
+import { invalidArgument } from '../../../core/errors.js';
 import { dispatch1d, packUniforms, type DispatchSize } from '../../gpu/dispatch.js';
 import { buf, runKernel, type Step, type Write } from '../../gpu/kernel-runner.js';
 import type { GpuContext } from '../../gpu/program-runner.js';

@@ -6,7 +6,7 @@
  * Layout: row-major everywhere; a dense layer's weights are inputs×outputs (input-major) followed by its bias; a
  * network's parameters are W_0 | b_0 | W_1 | b_1 | … in one flat Float32Array (src/fl/models.ts' layout).
  */
-import { invalidArgument } from '../../../errors.js';
+import { invalidArgument } from '../../../core/errors.js';
 import { sharesMemory } from '../../../util/views.js';
 
 /** c ← alpha·op(a)·op(b) + beta·c; op(a) is m×k (a stored k×m when transA), op(b) k×n (b stored n×k when transB). */

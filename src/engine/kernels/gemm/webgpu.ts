@@ -8,7 +8,7 @@
  * kernels (a round trip per kernel: correct everywhere, fast on no device; the native addon is the fast path).
  */
 import { WGSL } from '../../../../bindings/wgsl.generated.js';
-import { CocogenError, invalidArgument } from '../../../errors.js';
+import { CocogenError, invalidArgument } from '../../../core/errors.js';
 import { dispatch1d, packUniforms, type DispatchSize } from '../../gpu/dispatch.js';
 import { buf, runKernel, type BufferDecl, type GpuKernel } from '../../gpu/kernel-runner.js';
 import type { GpuContext } from '../../gpu/program-runner.js';

@@ -13,7 +13,7 @@
  * Types, lengths, the target and totals are checked in TS; the counts' values (≥ 0, finite) by the kernels in their
  * one pass, which report the first bad index, and the engine throws INVALID_ARGUMENT naming it on every backend.
  */
-import { type CocogenError, invalidArgument, invalidArgumentText } from '../../../errors.js';
+import { type CocogenError, invalidArgument, invalidArgumentText } from '../../../core/errors.js';
 
 export interface L1DistancesOptions {
   /** rows × classes non-negative finite counts, row-major (e.g. labelHistograms' output). Not with `distributions`. */

@@ -14,7 +14,7 @@
  * is ≥ classes (or negative) or whose owner is ≥ groups, and the engine throws INVALID_ARGUMENT naming `labels[i]` or
  * `owners[i]` (the label when both are bad at i) — the same error on every backend. The output is then discarded.
  */
-import { CocogenError, describeValue, invalidArgument } from '../../../errors.js';
+import { CocogenError, describeValue, invalidArgument } from '../../../core/errors.js';
 
 /** Integer arrays accepted as labels and owners (Int32Array values must be ≥ 0). */
 export type LabelArray = Uint8Array | Uint16Array | Uint32Array | Int32Array;

@@ -6,7 +6,7 @@
  * declarations the runner executes (payoffMatrixOnGpu, denseRowSumsOnGpu).
  */
 import { WGSL } from '../../../../bindings/wgsl.generated.js';
-import { invalidArgument } from '../../../errors.js';
+import { invalidArgument } from '../../../core/errors.js';
 import {
   denseRowSumsShape,
   PAYOFF_ROW_FIELDS,

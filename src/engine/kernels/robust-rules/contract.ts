@@ -13,7 +13,7 @@
  *   middle values a ≤ b averaged as (a + b) / 2 in float64 (exact) and rounded once to float32 for even K.
  * - Trimmed mean: sort, drop `trimCount` values from each end, the mean of the K − 2·trimCount left (float64-grade).
  */
-import { invalidArgumentText } from '../../../errors.js';
+import { invalidArgumentText } from '../../../core/errors.js';
 
 /**
  * With `nonFinite: 'error'`, after a robust kernel reported a non-finite input: name the first (update, index). The

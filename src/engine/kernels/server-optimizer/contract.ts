@@ -6,7 +6,7 @@
  *   x ← x + η·m / (√v + τ)   (FedAvgM: x ← x + η·m)
  * and the checks of its hyperparameters, step arguments and state (one message template, before any backend).
  */
-import { invalidArgument, invalidArgumentText } from '../../../errors.js';
+import { invalidArgument, invalidArgumentText } from '../../../core/errors.js';
 import { MAX_TENSOR_LENGTH } from '../../tensor.js';
 
 /** 0: FedAvgM, 1: FedAdam, 2: FedYogi (the index the native and WebGPU kernels take). */

@@ -1,6 +1,6 @@
 /** The server-optimizer step on the native addon: one fused float32 kernel over x, m and v, in place. */
 import { loadAddon } from '../../../../bindings/addon.js';
-import { CocogenError } from '../../../errors.js';
+import { CocogenError } from '../../../core/errors.js';
 import type { ServerOptimizerKind, ServerOptimizerParams } from './contract.js';
 
 export async function serverOptimizerStepNative(

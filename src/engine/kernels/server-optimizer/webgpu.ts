@@ -6,8 +6,7 @@
  */
 import { GPU_BUFFER_USAGE } from '../../../../bindings/dawn.js';
 import { WGSL } from '../../../../bindings/wgsl.generated.js';
-import { CocogenError } from '../../../errors.js';
-import type { GpuBufferPool } from '../../gpu/buffer-pool.js';
+import { CocogenError } from '../../../core/errors.js';
 import { dispatch1d, packUniforms, type DispatchSize } from '../../gpu/dispatch.js';
 import { buf, runKernel, type GpuKernel } from '../../gpu/kernel-runner.js';
 import type { GpuContext } from '../../gpu/program-runner.js';
