@@ -53,6 +53,7 @@ export {
   type ServerOptimizerOptions,
   type ServerOptimizerState,
 } from './engine/server-optimizer.js';
+export type { ServerOptimizerKind, ServerOptimizerParams } from './engine/kernels/server-optimizer/contract.js';
 export { systemInfo, type SystemInfo, type Availability } from './engine/system-info.js';
 export type { AddonBuildInfo } from '../bindings/addon.js';
 export type {
