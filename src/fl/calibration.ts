@@ -9,7 +9,7 @@
  * Levenberg–Marquardt on β alone over the projected residual (variable projection, Golub & Pereyra 1973, with
  * Kaufman's Jacobian), from the best point of a coarse log-spaced scan of β.
  */
-import type { Engine } from '../engine/engine.js';
+import { backendOfOption, createEngine, Engine } from '../engine/engine.js';
 import { invalidArgument } from '../core/errors.js';
 import type { LearningCurveInput } from '../game/scenario.js';
 import { Random } from '../util/random.js';
@@ -346,6 +346,8 @@ export interface CalibrationOptions {
   recipe?: Partial<TrainingRecipe>;
   /** called after each point (progress) */
   onPoint?: (done: number, total: number, point: CalibrationPoint) => void;
+  /** the engine that trains and aggregates (default: a JS reference engine, disposed at the end) */
+  engine?: Engine;
 }
 
 export interface CalibrationPoint extends CurvePoint {
@@ -370,10 +372,40 @@ export interface CalibrationResult {
  * rounds from a fixed initialization and the global model's test loss is the measured L.
  *
  * @example
- * const cal = await calibrate(engine, pool, test, { sizes: [250, 500, 1000], alphas: [0.1, 1, 10], seed: 1 });
+ * const cal = await calibrate(pool, test, { engine, sizes: [250, 500, 1000], alphas: [0.1, 1, 10], seed: 1 });
  * cal.fit.rSquared;
  */
+export function calibrate(
+  pool: LabeledSamples,
+  test: LabeledSamples,
+  options: CalibrationOptions,
+): Promise<CalibrationResult>;
+/** @deprecated Use `calibrate(pool, test, { ...options, engine })`: the one form of domain code on an engine. */
+export function calibrate(
+  engine: Engine,
+  pool: LabeledSamples,
+  test: LabeledSamples,
+  options: CalibrationOptions,
+): Promise<CalibrationResult>;
 export async function calibrate(
+  ...args:
+    [LabeledSamples, LabeledSamples, CalibrationOptions] | [Engine, LabeledSamples, LabeledSamples, CalibrationOptions]
+): Promise<CalibrationResult> {
+  const [pool, test, options] = (
+    args[0] instanceof Engine ? [args[1], args[2], { ...args[3], engine: args[0] }] : args
+  ) as [LabeledSamples, LabeledSamples, CalibrationOptions];
+  if (options === null || typeof options !== 'object')
+    throw invalidArgument('options', 'an object { sizes, alphas, seed, … }', options);
+  if (options.engine !== undefined) backendOfOption(options.engine, 'calibrate');
+  const engine = options.engine ?? (await createEngine({ backend: 'js' }));
+  try {
+    return await calibrateOn(engine, pool, test, options);
+  } finally {
+    if (engine !== options.engine) engine.dispose();
+  }
+}
+
+async function calibrateOn(
   engine: Engine,
   pool: LabeledSamples,
   test: LabeledSamples,

@@ -10,7 +10,7 @@
  * checkpoint needs only the finished rounds and each strategy's global parameters, and a resumed run is bit for bit
  * the run that was never interrupted (on one backend).
  */
-import type { Engine } from '../engine/engine.js';
+import { backendOfOption, createEngine, Engine } from '../engine/engine.js';
 import { invalidArgument } from '../core/errors.js';
 import { buildScenario, loss as curveLossAt, type LearningCurveInput, type Scenario } from '../game/index.js';
 import { Random } from '../util/random.js';
@@ -261,6 +261,8 @@ function predicted(setup: SimulationSetup, x: Float64Array): { loss: number; het
 }
 
 export interface SimulateOptions {
+  /** the engine that trains, generates and aggregates (default: a JS reference engine, disposed at the end) */
+  engine?: Engine;
   /** a checkpoint to continue from (its config must be `config`) */
   resume?: SimulationState;
   /** after each finished round, all strategies done (e.g. write a checkpoint) */
@@ -275,15 +277,46 @@ export interface SimulateOptions {
  * @example
  * const data = loadFederatedData();
  * const setup = setUpSimulation(data, config);
- * const state = await simulate(engine, data, setup, config);
+ * const state = await simulate(data, setup, config, { engine });
  * state.strategies.mechanism!.rounds.at(-1)!.accuracy;
  */
-export async function simulate(
+export function simulate(
+  data: FederatedData,
+  setup: SimulationSetup,
+  config: SimulationConfig,
+  options?: SimulateOptions,
+): Promise<SimulationState>;
+/** @deprecated Use `simulate(data, setup, config, { ...options, engine })`: the one form of domain code on an engine. */
+export function simulate(
   engine: Engine,
   data: FederatedData,
   setup: SimulationSetup,
   config: SimulationConfig,
-  options: SimulateOptions = {},
+  options?: SimulateOptions,
+): Promise<SimulationState>;
+export async function simulate(
+  ...args:
+    | [FederatedData, SimulationSetup, SimulationConfig, SimulateOptions?]
+    | [Engine, FederatedData, SimulationSetup, SimulationConfig, SimulateOptions?]
+): Promise<SimulationState> {
+  const [data, setup, config, options = {}] = (
+    args[0] instanceof Engine ? [args[1], args[2], args[3], { ...args[4], engine: args[0] }] : args
+  ) as [FederatedData, SimulationSetup, SimulationConfig, SimulateOptions?];
+  if (options.engine !== undefined) backendOfOption(options.engine, 'simulate');
+  const engine = options.engine ?? (await createEngine({ backend: 'js' }));
+  try {
+    return await simulateOn(engine, data, setup, config, options);
+  } finally {
+    if (engine !== options.engine) engine.dispose();
+  }
+}
+
+async function simulateOn(
+  engine: Engine,
+  data: FederatedData,
+  setup: SimulationSetup,
+  config: SimulationConfig,
+  options: SimulateOptions,
 ): Promise<SimulationState> {
   const state: SimulationState = options.resume ?? { config, completedRounds: 0, strategies: {} };
   if (options.resume && JSON.stringify(options.resume.config) !== JSON.stringify(config))

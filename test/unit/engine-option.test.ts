@@ -161,3 +161,17 @@ describe('coalitionValues(game, masks, { engine })', () => {
     expect(() => coalitionValues(game, [1], { tolerence: 1e-9 } as never)).toThrow(/options\.tolerence/);
   });
 });
+
+describe('simulate and calibrate take { engine } too', () => {
+  it('keep the deprecated positional form, and refuse a disposed engine', async () => {
+    const { calibrate } = await import('../../src/fl/calibration.js');
+    const { simulate } = await import('../../src/fl/simulation.js');
+    const pool = { x: new Float32Array(0), y: new Uint8Array(0) };
+    const gone = await disposedEngine();
+    await expect(calibrate(pool, pool, { sizes: [10], alphas: [1], seed: 1, engine: gone })).rejects.toMatchObject({
+      code: 'DISPOSED',
+    });
+    await expect(calibrate(pool, pool, null as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(simulate(gone, {} as never, {} as never, {} as never)).rejects.toMatchObject({ code: 'DISPOSED' });
+  });
+});

@@ -115,7 +115,8 @@ describe('calibrate', () => {
     const engine = await createEngine({ backend: 'js' });
     try {
       const seen: number[] = [];
-      const cal = await calibrate(engine, samplesOf(owned), test, {
+      const cal = await calibrate(samplesOf(owned), test, {
+        engine,
         sizes: [100, 300, 900],
         alphas: [0.1, 10],
         organizations: 3,

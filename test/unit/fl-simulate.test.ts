@@ -54,12 +54,16 @@ describe('strategies on the calibrated curve', () => {
       const small = { ...config, strategies: ['vcfl', 'mechanism'] as SimulationConfig['strategies'] };
       const s = setUpSimulation(data, small);
       let saved = '';
-      const full = await simulate(engine, data, s, small, {
+      const full = await simulate(data, s, small, {
+        engine,
         onRound: (st) => {
           if (st.completedRounds === 1) saved = stateToJSON(st);
         },
       });
-      const resumed = await simulate(engine, data, s, small, { resume: stateFromJSON(saved) });
+      const resumed = await simulate(data, s, small, {
+        engine,
+        resume: stateFromJSON(saved),
+      });
       expect(resumed.strategies.mechanism!.params).toEqual(full.strategies.mechanism!.params);
       const strip = (v: unknown) => JSON.parse(JSON.stringify(v, (k, x) => (k === 'seconds' ? undefined : x)));
       expect(strip(resumed.strategies.mechanism!.rounds)).toEqual(strip(full.strategies.mechanism!.rounds));

@@ -30,7 +30,7 @@ describe('simulation results', async () => {
   const data = loadFederatedData(undefined, { pool: 400, seed: 1, testCount: 200 });
   const setup = setUpSimulation(data, config);
   const engine = await createEngine({ backend: 'js' });
-  const state = await simulate(engine, data, setup, config).finally(() => engine.dispose());
+  const state = await simulate(data, setup, config, { engine }).finally(() => engine.dispose());
 
   it('simulationResultJSON: config, rounds, meta, then per strategy its label, rounds and final', () => {
     const j = simulationResultJSON(state, { backend: 'js' });

@@ -115,7 +115,8 @@ export async function calibrateCommand(
   const t0 = performance.now();
   let result: CalibrationResult;
   try {
-    result = await calibrate(engine, fm.owned, fm.test, {
+    result = await calibrate(fm.owned, fm.test, {
+      engine,
       sizes,
       alphas,
       organizations,

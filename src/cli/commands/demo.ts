@@ -118,7 +118,8 @@ async function runSimulation(
   const engine = await createEngine({ backend });
   const progress = createProgress(io, 'demo', config.rounds * config.strategies.length);
   try {
-    const state = await simulate(engine, data, setup, config, {
+    const state = await simulate(data, setup, config, {
+      engine,
       onStep: (done, _t, round, name) => progress.update(done, `round ${round} · ${name}`),
     });
     return { state, setup, backend: engine.backend };

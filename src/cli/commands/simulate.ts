@@ -211,7 +211,8 @@ export async function simulateCommand(io: Io, values: Record<string, unknown>, p
   });
   try {
     if (resume) progress.update(resume.completedRounds * config.strategies.length, 'resumed');
-    state = await simulate(engine, data, setup, config, {
+    state = await simulate(data, setup, config, {
+      engine,
       ...(resume ? { resume } : {}),
       onStep: (done, _total, round, name) => progress.update(done, `round ${round} · ${name}`),
       onRound: (s) => {
