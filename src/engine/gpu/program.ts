@@ -1,3 +1,6 @@
+import { WGSL } from '../../../bindings/wgsl.generated.js';
+import { dispatch1d, type DispatchSize } from './dispatch.js';
+
 /**
  * A GPU kernel declared as data (onnxruntime-web's pattern): its name (for errors and labels), a cache key that
  * holds every compile-time fact (shader text identity, workgroup size), the WGSL source and entry point, and the
@@ -15,4 +18,29 @@ export interface GpuProgram {
   readonly constants: Readonly<Record<string, number>>;
   /** Invocations per workgroup (must match the shader's @workgroup_size). */
   readonly workgroupSize: number;
+}
+
+/**
+ * The common case: the built-in kernels/<name>.wgsl, entry point `main`, one `WORKGROUP_SIZE` override (so the cache
+ * key is the name and the size), dispatched over a 1-D range of invocations. Kernels add their uniforms packing.
+ */
+export class BuiltinProgram implements GpuProgram {
+  readonly cacheKey: string;
+  readonly shaderSource: string;
+  readonly entryPoint = 'main';
+  readonly constants: Readonly<Record<string, number>>;
+
+  constructor(
+    readonly name: keyof typeof WGSL,
+    readonly workgroupSize: number,
+  ) {
+    this.shaderSource = WGSL[name];
+    this.constants = { WORKGROUP_SIZE: workgroupSize };
+    this.cacheKey = `${name};builtin;wg=${workgroupSize}`;
+  }
+
+  /** Workgroups for `count` invocations, spread over two dimensions past the per-dimension limit. */
+  dispatch(count: number, maxPerDimension: number): DispatchSize {
+    return dispatch1d(count, this.workgroupSize, maxPerDimension);
+  }
 }

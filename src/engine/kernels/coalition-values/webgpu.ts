@@ -3,7 +3,6 @@
  * chunk plan (one invocation per coalition, every binding within the device's limits), the float32 packing of the
  * members and pair weights, the uniforms, and the kernel declaration the runner executes (coalitionValuesOnGpu).
  */
-import { WGSL } from '../../../../bindings/wgsl.generated.js';
 import {
   COALITION_MEMBER_FIELDS,
   emptyKernelStats,
@@ -11,10 +10,10 @@ import {
   type CoalitionValuesInput,
   type CoalitionValuesOutput,
 } from './contract.js';
-import { dispatch1d, packUniforms, type DispatchSize } from '../../gpu/dispatch.js';
+import { packUniforms } from '../../gpu/dispatch.js';
 import { buf, runKernel, type Step } from '../../gpu/kernel-runner.js';
 import type { GpuContext } from '../../gpu/program-runner.js';
-import type { GpuProgram } from '../../gpu/program.js';
+import { BuiltinProgram } from '../../gpu/program.js';
 
 export const DEFAULT_COALITION_VALUES_WORKGROUP_SIZE = 64;
 /** float32 values per member in the device buffer (two vec4): (d, s, X, e), (μ, k0, 0, 0). */
@@ -24,22 +23,9 @@ export const COALITION_STATUS = { OK: 0, NOT_CONCAVE: 1, CAP: 2 } as const;
 /** Coalitions per dispatch at most (keeps each submission short on software adapters). */
 export const COALITION_MAX_CHUNK = 1 << 18;
 
-export class CoalitionValuesProgram implements GpuProgram {
-  readonly name = 'coalition-values';
-  readonly cacheKey: string;
-  readonly shaderSource = WGSL['coalition-values'];
-  readonly entryPoint = 'main';
-  readonly constants: Readonly<Record<string, number>>;
-  readonly workgroupSize: number;
-
+export class CoalitionValuesProgram extends BuiltinProgram {
   constructor(options: { workgroupSize?: number } = {}) {
-    this.workgroupSize = options.workgroupSize ?? DEFAULT_COALITION_VALUES_WORKGROUP_SIZE;
-    this.constants = { WORKGROUP_SIZE: this.workgroupSize };
-    this.cacheKey = `${this.name};builtin;wg=${this.workgroupSize}`;
-  }
-
-  dispatch(count: number, maxPerDimension: number): DispatchSize {
-    return dispatch1d(count, this.workgroupSize, maxPerDimension);
+    super('coalition-values', options.workgroupSize ?? DEFAULT_COALITION_VALUES_WORKGROUP_SIZE);
   }
 
   /** Params { first, count, n, useList, base, A, β, η }. */

@@ -9,10 +9,10 @@
  */
 import { WGSL } from '../../../../bindings/wgsl.generated.js';
 import { CocogenError, invalidArgument } from '../../../core/errors.js';
-import { dispatch1d, packUniforms, type DispatchSize } from '../../gpu/dispatch.js';
+import { packUniforms, type DispatchSize } from '../../gpu/dispatch.js';
 import { buf, runKernel, type BufferDecl, type GpuKernel } from '../../gpu/kernel-runner.js';
 import type { GpuContext } from '../../gpu/program-runner.js';
-import type { GpuProgram } from '../../gpu/program.js';
+import { BuiltinProgram, type GpuProgram } from '../../gpu/program.js';
 import { denseTrainStepsWith, type DenseKernels } from './reference.js';
 import {
   type DenseBackwardInput,
@@ -67,27 +67,6 @@ export class GemmProgram implements GpuProgram {
   }
 }
 
-/** A 1-D element-wise (or row-wise) program whose workgroup size is an override constant. */
-export class ElementwiseProgram implements GpuProgram {
-  readonly cacheKey: string;
-  readonly shaderSource: string;
-  readonly entryPoint = 'main';
-  readonly constants: Readonly<Record<string, number>>;
-
-  constructor(
-    readonly name: 'dense-bias-grad' | 'softmax-cross-entropy' | 'sgd-momentum',
-    readonly workgroupSize: number,
-  ) {
-    this.shaderSource = WGSL[name];
-    this.constants = { WORKGROUP_SIZE: workgroupSize };
-    this.cacheKey = `${name};builtin;wg=${workgroupSize}`;
-  }
-
-  dispatch(count: number, maxPerDimension: number): DispatchSize {
-    return dispatch1d(count, this.workgroupSize, maxPerDimension);
-  }
-}
-
 /** Params of dense-bias-grad: { rows, n, _pad0, _pad1 }. */
 export function denseBiasGradUniforms(rows: number, n: number): ArrayBuffer {
   return packUniforms([
@@ -136,9 +115,9 @@ interface Pass {
 
 export class DenseGpuKernels implements DenseKernels {
   private readonly gemmProgram = new GemmProgram();
-  private readonly biasGrad = new ElementwiseProgram('dense-bias-grad', 64);
-  private readonly softmax = new ElementwiseProgram('softmax-cross-entropy', 64);
-  private readonly sgd = new ElementwiseProgram('sgd-momentum', 256);
+  private readonly biasGrad = new BuiltinProgram('dense-bias-grad', 64);
+  private readonly softmax = new BuiltinProgram('softmax-cross-entropy', 64);
+  private readonly sgd = new BuiltinProgram('sgd-momentum', 256);
 
   constructor(private readonly ctx: GpuContext) {}
 

@@ -18,7 +18,7 @@ import {
 import { dispatch1d, packUniforms, type DispatchSize } from '../../gpu/dispatch.js';
 import { buf, runKernel, type Step, type Submission, type Write } from '../../gpu/kernel-runner.js';
 import type { GpuContext } from '../../gpu/program-runner.js';
-import type { GpuProgram } from '../../gpu/program.js';
+import { BuiltinProgram, type GpuProgram } from '../../gpu/program.js';
 
 /** Uniform flag bits, mirrored from the shader. */
 export const PAYOFF_MATRIX_FLAGS = { WRITE_GAINS: 1 } as const;
@@ -28,22 +28,9 @@ export const DEFAULT_PAYOFF_MATRIX_WORKGROUP_SIZE = 64;
 export const GPU_ROW_FLOATS = 8;
 export const GPU_ITEM_FLOATS = 8;
 
-export class PayoffMatrixProgram implements GpuProgram {
-  readonly name = 'payoff-matrix';
-  readonly cacheKey: string;
-  readonly shaderSource = WGSL['payoff-matrix'];
-  readonly entryPoint = 'main';
-  readonly constants: Readonly<Record<string, number>>;
-  readonly workgroupSize: number;
-
+export class PayoffMatrixProgram extends BuiltinProgram {
   constructor(options: { workgroupSize?: number } = {}) {
-    this.workgroupSize = options.workgroupSize ?? DEFAULT_PAYOFF_MATRIX_WORKGROUP_SIZE;
-    this.constants = { WORKGROUP_SIZE: this.workgroupSize };
-    this.cacheKey = `${this.name};builtin;wg=${this.workgroupSize}`;
-  }
-
-  dispatch(rowCount: number, maxPerDimension: number): DispatchSize {
-    return dispatch1d(rowCount, this.workgroupSize, maxPerDimension);
+    super('payoff-matrix', options.workgroupSize ?? DEFAULT_PAYOFF_MATRIX_WORKGROUP_SIZE);
   }
 
   /** Params { rowStart, rowCount, rowsPerItem, gridSize, flags, pad×3 }. */

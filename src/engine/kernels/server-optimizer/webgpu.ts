@@ -5,12 +5,11 @@
  * read and write that run on them.
  */
 import { GPU_BUFFER_USAGE } from '../../../../bindings/dawn.js';
-import { WGSL } from '../../../../bindings/wgsl.generated.js';
 import { CocogenError } from '../../../core/errors.js';
-import { dispatch1d, packUniforms, type DispatchSize } from '../../gpu/dispatch.js';
+import { packUniforms } from '../../gpu/dispatch.js';
 import { buf, runKernel, type GpuKernel } from '../../gpu/kernel-runner.js';
 import type { GpuContext } from '../../gpu/program-runner.js';
-import type { GpuProgram } from '../../gpu/program.js';
+import { BuiltinProgram } from '../../gpu/program.js';
 
 export const DEFAULT_SERVER_OPTIMIZER_WORKGROUP_SIZE = 256;
 
@@ -24,22 +23,9 @@ export interface ServerOptimizerParams {
   tau: number;
 }
 
-export class ServerOptimizerProgram implements GpuProgram {
-  readonly name = 'server-optimizer';
-  readonly cacheKey: string;
-  readonly shaderSource = WGSL['server-optimizer'];
-  readonly entryPoint = 'main';
-  readonly constants: Readonly<Record<string, number>>;
-  readonly workgroupSize: number;
-
+export class ServerOptimizerProgram extends BuiltinProgram {
   constructor(options: { workgroupSize?: number } = {}) {
-    this.workgroupSize = options.workgroupSize ?? DEFAULT_SERVER_OPTIMIZER_WORKGROUP_SIZE;
-    this.constants = { WORKGROUP_SIZE: this.workgroupSize };
-    this.cacheKey = `${this.name};builtin;wg=${this.workgroupSize}`;
-  }
-
-  dispatch(count: number, maxPerDimension: number): DispatchSize {
-    return dispatch1d(count, this.workgroupSize, maxPerDimension);
+    super('server-optimizer', options.workgroupSize ?? DEFAULT_SERVER_OPTIMIZER_WORKGROUP_SIZE);
   }
 
   /** Params { count, kind, β1, β2, η, τ, f32(1 − β1), f32(1 − β2) } for one dispatch (32 bytes). */
