@@ -5,6 +5,7 @@
  */
 import { describeValue, invalidArgument, invalidArgumentText } from '../core/errors.js';
 import { sharesMemory } from '../util/views.js';
+import { optionsRecord } from '../util/options.js';
 import { validateUpdates } from './kernels/updates.js';
 
 /** The aggregation rules `aggregate` knows (server optimizers such as FedAdam are classes of their own). */
@@ -84,6 +85,9 @@ export interface ValidatedAggregate {
   out: Float32Array | undefined;
 }
 
+/** Every key `aggregate` reads. */
+const AGGREGATE_OPTION_KEYS = ['rule', 'weights', 'trim', 'f', 'm', 'clip', 'scales', 'nonFinite', 'out'] as const;
+
 /** Checks every argument of `aggregate` (sharp's pattern: all validation in TS, one message template). */
 export function validateAggregate(input: unknown, options: unknown): ValidatedAggregate {
   const updates = validateUpdates(input);
@@ -92,7 +96,8 @@ export function validateAggregate(input: unknown, options: unknown): ValidatedAg
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw invalidArgument('options', "an object such as { rule: 'fedavg', weights }", options);
   }
-  const o = options as Record<string, unknown>;
+  // A misspelt key ({ weight: [...] }) must not fall back silently to a default (equal weights).
+  const o = optionsRecord(options, AGGREGATE_OPTION_KEYS, 'options');
   if (!(AGGREGATION_RULES as readonly unknown[]).includes(o.rule)) {
     throw invalidArgument('options.rule', `one of ${AGGREGATION_RULES.map((r) => `'${r}'`).join(', ')}`, o.rule);
   }

@@ -7,6 +7,7 @@ import type { Engine, EngineOptions } from '../../src/engine/engine.js';
 import { CocogenError } from '../../src/core/errors.js';
 import { Random } from '../../src/util/random.js';
 import { engineCache } from '../support/engine-cache.js';
+import { randomUpdates } from '../support/updates.js';
 import { expectClose } from '../support/expect-close.js';
 
 export interface FedAvgInput {
@@ -22,11 +23,6 @@ export interface FedAvgCase {
   make(): FedAvgInput;
   /** Omitted: compare with the float64 result. Otherwise: the error code and a regexp over its message. */
   error?: { code: string; message: RegExp };
-}
-
-function randomUpdates(seed: number, k: number, p: number, mean = 0, sd = 1): Float32Array[] {
-  const rng = new Random(seed);
-  return Array.from({ length: k }, () => rng.fillNormal(new Float32Array(p), mean, sd));
 }
 
 function randomWeights(seed: number, k: number): number[] {
@@ -154,6 +150,14 @@ export const FED_AVG_CASES: FedAvgCase[] = [
     error: {
       code: 'INVALID_ARGUMENT',
       message: /finite values for updates\[4\] but received -Infinity at index 1036$/,
+    },
+  },
+  {
+    name: 'a misspelt option ({ weight }) is refused instead of averaging with equal weights',
+    make: () => ({ updates: randomUpdates(42, 2, 8), options: { weight: [1, 100] } }),
+    error: {
+      code: 'INVALID_ARGUMENT',
+      message: /^Expected one of the options rule, weights, .* for options\.weight but received an unknown option$/,
     },
   },
   {
