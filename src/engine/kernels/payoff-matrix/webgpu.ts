@@ -5,7 +5,6 @@
  * per matrix row, up to 4 vectors per dispatch), with its uniforms and row-chunk plan. And the two kernel
  * declarations the runner executes (payoffMatrixOnGpu, denseRowSumsOnGpu).
  */
-import { WGSL } from '../../../../bindings/wgsl.generated.js';
 import { invalidArgument } from '../../../core/errors.js';
 import {
   denseRowSumsShape,
@@ -18,7 +17,7 @@ import {
 import { dispatch1d, packUniforms, type DispatchSize } from '../../gpu/dispatch.js';
 import { buf, runKernel, type Step, type Submission, type Write } from '../../gpu/kernel-runner.js';
 import type { GpuContext } from '../../gpu/program-runner.js';
-import { BuiltinProgram, type GpuProgram } from '../../gpu/program.js';
+import { BuiltinProgram } from '../../gpu/program.js';
 
 /** Uniform flag bits, mirrored from the shader. */
 export const PAYOFF_MATRIX_FLAGS = { WRITE_GAINS: 1 } as const;
@@ -195,24 +194,16 @@ export const DEFAULT_ROW_SUMS_WORKGROUP_SIZE = 256;
 /** Vectors one dispatch handles (the shader's vec4 of sums). */
 export const ROW_SUMS_MAX_VECTORS = 4;
 
-export class PayoffRowSumsProgram implements GpuProgram {
-  readonly name = 'payoff-row-sums';
-  readonly cacheKey: string;
-  readonly shaderSource = WGSL['payoff-row-sums'];
-  readonly entryPoint = 'main';
-  readonly constants: Readonly<Record<string, number>>;
-  readonly workgroupSize: number;
-
+export class PayoffRowSumsProgram extends BuiltinProgram {
   constructor(options: { workgroupSize?: number } = {}) {
     const wg = options.workgroupSize ?? DEFAULT_ROW_SUMS_WORKGROUP_SIZE;
+    // The row's workgroup reduces in a tree: its size must halve down to one.
     if (!(wg >= 1 && (wg & (wg - 1)) === 0)) throw new Error(`workgroup size ${wg} is not a power of two`);
-    this.workgroupSize = wg;
-    this.constants = { WORKGROUP_SIZE: wg };
-    this.cacheKey = `${this.name};builtin;wg=${wg}`;
+    super('payoff-row-sums', wg);
   }
 
   /** One workgroup per row. */
-  dispatch(rowCount: number, maxPerDimension: number): DispatchSize {
+  override dispatch(rowCount: number, maxPerDimension: number): DispatchSize {
     return dispatch1d(rowCount, 1, maxPerDimension);
   }
 
