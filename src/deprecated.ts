@@ -9,6 +9,7 @@
  * @module
  */
 import { Engine } from './engine/engine.js';
+import { isOptionsObject } from './util/options.js';
 import { payoffMatrix, type PayoffMatrixOptions, type PayoffMatrixResult } from './game/payoff-matrix.js';
 import type { Scenario } from './game/scenario.js';
 import {
@@ -149,6 +150,6 @@ declare module './engine/engine.js' {
 }
 
 Engine.prototype.payoffMatrix = function (this: Engine, scenario, x, options = {}) {
-  const isObject = typeof options === 'object' && options !== null && !Array.isArray(options);
-  return payoffMatrix(scenario, x, isObject ? { ...options, engine: this } : options);
+  // Options that are not an object go through as they are: payoffMatrix names them in its error.
+  return payoffMatrix(scenario, x, isOptionsObject(options) ? { ...options, engine: this } : options);
 };

@@ -11,6 +11,7 @@
 import type { Backend } from '../engine/backend.js';
 import { backendOfOption, type Engine } from '../engine/engine.js';
 import { JsBackend } from '../engine/js-backend.js';
+import { isOptionsObject } from '../util/options.js';
 import { invalidArgument, invalidArgumentText } from '../core/errors.js';
 import { packPayoffInput, planRivalSums, rivalSums } from './payoff-packing.js';
 import { isScenario, SCENARIO_RULE, type Scenario } from './scenario.js';
@@ -178,8 +179,8 @@ export async function payoffMatrix(
   x: ArrayLike<number> | readonly ArrayLike<number>[],
   options: PayoffMatrixOptions = {},
 ): Promise<PayoffMatrixResult> {
-  const isObject = typeof options === 'object' && options !== null && !Array.isArray(options);
-  const { engine, ...rest } = isObject ? options : ({} as PayoffMatrixOptions);
+  const isObject = isOptionsObject(options);
+  const { engine, ...rest } = isObject ? (options as PayoffMatrixOptions) : {};
   const backend = engine === undefined ? new JsBackend() : backendOfOption(engine, 'payoffMatrix');
   return evaluatePayoffMatrix(backend, validatePayoffMatrix(scenario, x, isObject ? rest : options));
 }

@@ -4,6 +4,11 @@
  */
 import { invalidArgument, invalidArgumentText } from '../core/errors.js';
 
+/** Whether `v` can be an options object: an object that is not null, an array or a typed array. */
+export function isOptionsObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
+}
+
 /**
  * `options` as a record (`{}` when undefined), after checking that it is a plain object whose every key is in
  * `allowed`. The error names the offending key as `<name>.<key>`.
@@ -12,8 +17,7 @@ import { invalidArgument, invalidArgumentText } from '../core/errors.js';
  */
 export function optionsRecord(options: unknown, allowed: readonly string[], name: string): Record<string, unknown> {
   if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options) || ArrayBuffer.isView(options))
-    throw invalidArgument(name, 'an options object', options);
+  if (!isOptionsObject(options)) throw invalidArgument(name, 'an options object', options);
   for (const key of Object.keys(options)) {
     if (!allowed.includes(key))
       throw invalidArgumentText(`${name}.${key}`, `one of the options ${allowed.join(', ')}`, 'an unknown option');
