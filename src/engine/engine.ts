@@ -82,6 +82,27 @@ export function backendOfOption(engine: unknown, method: string, argument = 'opt
 }
 
 /**
+ * @internal Runs `work` on the `engine` option (checked as {@link backendOfOption} does), or on a JS reference engine
+ * made for the call and disposed after it: what every domain function does whose work needs an engine either way.
+ */
+export async function onEngineOption<T>(
+  engine: Engine | undefined,
+  method: string,
+  work: (engine: Engine) => Promise<T>,
+): Promise<T> {
+  if (engine !== undefined) {
+    backendOfOption(engine, method);
+    return work(engine);
+  }
+  const reference = await createEngine({ backend: 'js' });
+  try {
+    return await work(reference);
+  } finally {
+    reference.dispose();
+  }
+}
+
+/**
  * A compute engine bound to one backend. Owns backend resources (GPU device, buffers): call `dispose()`.
  *
  * @example

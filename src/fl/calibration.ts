@@ -9,7 +9,7 @@
  * Levenberg–Marquardt on β alone over the projected residual (variable projection, Golub & Pereyra 1973, with
  * Kaufman's Jacobian), from the best point of a coarse log-spaced scan of β.
  */
-import { backendOfOption, createEngine, Engine } from '../engine/engine.js';
+import { Engine, onEngineOption } from '../engine/engine.js';
 import { invalidArgument } from '../core/errors.js';
 import type { LearningCurveInput } from '../game/scenario.js';
 import { Random } from '../util/random.js';
@@ -396,13 +396,7 @@ export async function calibrate(
   ) as [LabeledSamples, LabeledSamples, CalibrationOptions];
   if (options === null || typeof options !== 'object')
     throw invalidArgument('options', 'an object { sizes, alphas, seed, … }', options);
-  if (options.engine !== undefined) backendOfOption(options.engine, 'calibrate');
-  const engine = options.engine ?? (await createEngine({ backend: 'js' }));
-  try {
-    return await calibrateOn(engine, pool, test, options);
-  } finally {
-    if (engine !== options.engine) engine.dispose();
-  }
+  return onEngineOption(options.engine, 'calibrate', (engine) => calibrateOn(engine, pool, test, options));
 }
 
 async function calibrateOn(

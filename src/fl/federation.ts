@@ -3,7 +3,7 @@
  * partition, report each organization's label counts (what the game's scenario takes as h_n), and give an
  * organization synthetic samples from a generator so that its label mix moves toward a target p*.
  */
-import { backendOfOption, createEngine, type Engine } from '../engine/engine.js';
+import { onEngineOption, type Engine } from '../engine/engine.js';
 import { optionsRecord } from '../util/options.js';
 import { invalidArgument } from '../core/errors.js';
 import type { Random } from '../util/random.js';
@@ -106,7 +106,6 @@ export async function shardLabelCounts(
 ): Promise<number[][]> {
   optionsRecord(options, ['classes', 'engine'], 'options');
   const { classes = 10, engine } = options;
-  if (engine !== undefined) backendOfOption(engine, 'shardLabelCounts');
   const offsets = new Array<number>(indices.length + 1).fill(0);
   indices.forEach((idx, n) => (offsets[n + 1] = offsets[n]! + idx.length));
   const gathered = new Uint8Array(offsets[indices.length]!);
@@ -120,13 +119,8 @@ export async function shardLabelCounts(
     }
   });
   const input = { labels: gathered, offsets, groups: indices.length, classes };
-  const runner = engine ?? (await createEngine({ backend: 'js' }));
-  try {
-    const counts = await runner.labelHistograms(input);
-    return indices.map((_, n) => Array.from(counts.subarray(n * classes, (n + 1) * classes)));
-  } finally {
-    if (runner !== engine) runner.dispose();
-  }
+  const counts = await onEngineOption(engine, 'shardLabelCounts', (e) => e.labelHistograms(input));
+  return indices.map((_, n) => Array.from(counts.subarray(n * classes, (n + 1) * classes)));
 }
 
 /** @deprecated Use `shardLabelCounts(labels, indices, { engine, classes })`: the one form of domain code on an engine. */

@@ -10,7 +10,7 @@
  * checkpoint needs only the finished rounds and each strategy's global parameters, and a resumed run is bit for bit
  * the run that was never interrupted (on one backend).
  */
-import { backendOfOption, createEngine, Engine } from '../engine/engine.js';
+import { Engine, onEngineOption } from '../engine/engine.js';
 import { invalidArgument } from '../core/errors.js';
 import { buildScenario, loss as curveLossAt, type LearningCurveInput, type Scenario } from '../game/index.js';
 import { Random } from '../util/random.js';
@@ -302,13 +302,7 @@ export async function simulate(
   const [data, setup, config, options = {}] = (
     args[0] instanceof Engine ? [args[1], args[2], args[3], { ...args[4], engine: args[0] }] : args
   ) as [FederatedData, SimulationSetup, SimulationConfig, SimulateOptions?];
-  if (options.engine !== undefined) backendOfOption(options.engine, 'simulate');
-  const engine = options.engine ?? (await createEngine({ backend: 'js' }));
-  try {
-    return await simulateOn(engine, data, setup, config, options);
-  } finally {
-    if (engine !== options.engine) engine.dispose();
-  }
+  return onEngineOption(options.engine, 'simulate', (engine) => simulateOn(engine, data, setup, config, options));
 }
 
 async function simulateOn(

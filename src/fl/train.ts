@@ -6,7 +6,7 @@
  * its real + synthetic samples, and the server aggregates the local models with FedAvg weighted by sample counts
  * (`engine.aggregate`, on whichever backend the engine runs).
  */
-import { backendOfOption, createEngine, Engine } from '../engine/engine.js';
+import { backendOfOption, Engine, onEngineOption } from '../engine/engine.js';
 import { invalidArgument } from '../core/errors.js';
 import { Random } from '../util/random.js';
 import type { Model } from './models.js';
@@ -287,13 +287,9 @@ async function federatedRoundWith(
   options: FederatedRoundOptions,
 ): Promise<FederatedRoundResult> {
   checkLocalOptions(options);
-  if (options.engine !== undefined) backendOfOption(options.engine, 'federatedRound');
-  const engine = options.engine ?? (await createEngine({ backend: 'js' }));
-  try {
-    return await federatedRoundOn(engine, globalParams, orgs, options);
-  } finally {
-    if (engine !== options.engine) engine.dispose();
-  }
+  return onEngineOption(options.engine, 'federatedRound', (engine) =>
+    federatedRoundOn(engine, globalParams, orgs, options),
+  );
 }
 
 async function federatedRoundOn(
