@@ -37,6 +37,21 @@ import {
   type LabelHistogramsOptions,
 } from './kernels/label-histograms/contract.js';
 import { l1DistancesError, validateL1Distances, type L1DistancesOptions } from './kernels/l1-distances/contract.js';
+import { coalitionValuesKernel } from './kernels/coalition-values/kernel.js';
+import { fedAvgKernel } from './kernels/fed-avg/kernel.js';
+import {
+  denseBackwardKernel,
+  denseForwardKernel,
+  denseTrainStepsKernel,
+  gemmKernel,
+  sgdMomentumKernel,
+  softmaxCrossEntropyKernel,
+} from './kernels/gemm/kernel.js';
+import { gramKernel } from './kernels/gram/kernel.js';
+import { l1DistancesKernel } from './kernels/l1-distances/kernel.js';
+import { labelHistogramsKernel } from './kernels/label-histograms/kernel.js';
+import { coordinateMedianKernel, trimmedMeanKernel } from './kernels/robust-rules/kernel.js';
+import { squaredNormsKernel } from './kernels/squared-norms/kernel.js';
 
 export type BackendChoice = 'auto' | BackendName;
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'webgpu', 'native', 'js'];
@@ -165,7 +180,7 @@ export class Engine {
     if (v.length === 0) return { result };
     let scales = v.scales;
     if (v.clip !== undefined) {
-      const norms = await backend.squaredNorms(v.updates);
+      const norms = await backend.run(squaredNormsKernel, v.updates);
       if (strict && !norms.every(Number.isFinite)) throwFirstNonFinite(v.updates);
       scales = clipScales(norms, v.clip);
     }
@@ -179,31 +194,28 @@ export class Engine {
       case 'trimmed-mean': {
         const saw =
           v.rule === 'median'
-            ? await backend.coordinateMedian(v.updates, scales, result)
-            : await backend.trimmedMean(v.updates, v.trimCount, scales, result);
+            ? await backend.run(coordinateMedianKernel, { updates: v.updates, scales, out: result })
+            : await backend.run(trimmedMeanKernel, { updates: v.updates, trimCount: v.trimCount, scales, out: result });
         if (saw && strict) throwFirstNonFinite(v.updates);
         return detail();
       }
       case 'krum':
       case 'multi-krum': {
         const k = v.updates.length;
-        const gram = await backend.gram(v.updates);
+        const gram = await backend.run(gramKernel, v.updates);
         if (strict && !gram.every(Number.isFinite)) throwFirstNonFinite(v.updates);
         const scores = krumScores(gram, k, v.f, scales);
         const selected = krumSelect(scores, v.m);
         const weights = krumAverageWeights(selected, v.weights, scales);
-        const nonFinite = await backend.fedAvg(
-          selected.map((i) => v.updates[i]!),
-          weights,
-          result,
-        );
+        const chosen = selected.map((i) => v.updates[i]!);
+        const nonFinite = await backend.run(fedAvgKernel, { updates: chosen, weights, out: result });
         if (strict && nonFinite) checkFinite(result, v.updates);
         return detail({ selected, scores });
       }
       default: {
         const weights = scales ? v.weights.map((w, i) => w * scales[i]!) : v.weights;
         // The backend reports a non-finite result as it writes it; the pass that names the cause runs only then.
-        const nonFinite = await backend.fedAvg(v.updates, weights, result);
+        const nonFinite = await backend.run(fedAvgKernel, { updates: v.updates, weights, out: result });
         if (strict && nonFinite) checkFinite(result, v.updates);
         return detail();
       }
@@ -219,7 +231,7 @@ export class Engine {
     this.#guard('squaredNorms');
     const checked = validateUpdates(updates);
     if (checked[0]!.length === 0) return new Float64Array(checked.length);
-    return this.#backend.squaredNorms(checked);
+    return this.#backend.run(squaredNormsKernel, checked);
   }
 
   /**
@@ -231,7 +243,7 @@ export class Engine {
     this.#guard('gram');
     const checked = validateUpdates(updates);
     if (checked[0]!.length === 0) return new Float64Array(checked.length * checked.length);
-    return this.#backend.gram(checked);
+    return this.#backend.run(gramKernel, checked);
   }
 
   /**
@@ -243,7 +255,7 @@ export class Engine {
    */
   async coalitionValues(input: CoalitionValuesInput): Promise<CoalitionValuesOutput> {
     this.#guard('coalitionValues');
-    return this.#backend.coalitionValues(validateCoalitionValues(input));
+    return this.#backend.run(coalitionValuesKernel, validateCoalitionValues(input));
   }
 
   /**
@@ -264,19 +276,19 @@ export class Engine {
     options: GemmOptions = {},
   ): Promise<Float32Array> {
     this.#guard('gemm');
-    return this.#backend.gemm(validateGemm(m, n, k, a, b, options));
+    return this.#backend.run(gemmKernel, validateGemm(m, n, k, a, b, options));
   }
 
   /** Dense layer forward: y = x·w + bias (x batch×inputs, w inputs×outputs), then ReLU when `relu`. */
   async denseForward(input: DenseForwardInput): Promise<Float32Array> {
     this.#guard('denseForward');
-    return this.#backend.denseForward(validateDenseForward(input));
+    return this.#backend.run(denseForwardKernel, validateDenseForward(input));
   }
 
   /** Dense layer backward: dw = xᵀ·dy, db = Σ_rows dy, dx = dy·wᵀ (masked by x > 0 when reluMask; when needDx). */
   async denseBackward(input: Omit<DenseBackwardInput, 'needDx'> & { needDx?: boolean }): Promise<DenseGradients> {
     this.#guard('denseBackward');
-    return this.#backend.denseBackward(validateDenseBackward(input));
+    return this.#backend.run(denseBackwardKernel, validateDenseBackward(input));
   }
 
   /** Mean stable softmax cross-entropy of the logits (batch×classes) and its gradient (softmax − onehot)/batch. */
@@ -287,7 +299,7 @@ export class Engine {
     classes: number;
   }): Promise<SoftmaxCrossEntropyOutput> {
     this.#guard('softmaxCrossEntropy');
-    return this.#backend.softmaxCrossEntropy(validateSoftmaxCrossEntropy(input));
+    return this.#backend.run(softmaxCrossEntropyKernel, validateSoftmaxCrossEntropy(input));
   }
 
   /** One SGD-with-momentum step in place: g = grad + λ·p; v ← μ·v + g; p ← p − η·v. */
@@ -295,7 +307,7 @@ export class Engine {
     input: Omit<SgdMomentumInput, 'momentum' | 'weightDecay'> & { momentum?: number; weightDecay?: number },
   ): Promise<void> {
     this.#guard('sgdMomentum');
-    return this.#backend.sgdMomentum(validateSgdMomentum(input));
+    return this.#backend.run(sgdMomentumKernel, validateSgdMomentum(input));
   }
 
   /**
@@ -306,7 +318,7 @@ export class Engine {
    */
   async trainDense(input: TrainDenseOptions): Promise<{ losses: Float64Array }> {
     this.#guard('trainDense');
-    return { losses: await this.#backend.denseTrainSteps(validateTrainDense(input)) };
+    return { losses: await this.#backend.run(denseTrainStepsKernel, validateTrainDense(input)) };
   }
 
   /**
@@ -324,7 +336,7 @@ export class Engine {
   async labelHistograms(options: LabelHistogramsOptions): Promise<Uint32Array> {
     this.#guard('labelHistograms');
     const input = validateLabelHistograms(options);
-    const out = await this.#backend.labelHistograms(input);
+    const out = await this.#backend.run(labelHistogramsKernel, input);
     const error = labelHistogramsError(input, out.badLabel, out.badOwner);
     if (error) throw error;
     return out.counts;
@@ -344,7 +356,7 @@ export class Engine {
   async l1Distances(options: L1DistancesOptions): Promise<Float64Array> {
     this.#guard('l1Distances');
     const input = validateL1Distances(options);
-    const out = await this.#backend.l1Distances(input);
+    const out = await this.#backend.run(l1DistancesKernel, input);
     const error = l1DistancesError(input, out.badCount);
     if (error) throw error;
     return out.distances;

@@ -11,6 +11,7 @@
 import type { Backend } from '../engine/backend.js';
 import { backendOfOption, type Engine } from '../engine/engine.js';
 import { JsBackend } from '../engine/js-backend.js';
+import { denseRowSumsKernel, payoffMatrixKernel } from '../engine/kernels/payoff-matrix/kernel.js';
 import { isOptionsObject } from '../util/options.js';
 import { invalidArgument, invalidArgumentText } from '../core/errors.js';
 import { packPayoffInput, planRivalSums, rivalSums } from './payoff-packing.js';
@@ -195,10 +196,10 @@ export async function evaluatePayoffMatrix(
 ): Promise<PayoffMatrixResult> {
   const { scenarios, profiles, grid, matrix } = request;
   const plan = planRivalSums(scenarios, profiles);
-  const denseSums = plan.dense ? await backend.denseRowSums(plan.dense) : null;
+  const denseSums = plan.dense ? await backend.run(denseRowSumsKernel, plan.dense) : null;
   const sums = rivalSums(scenarios, plan, denseSums);
   const { input, current } = packPayoffInput(scenarios, profiles, sums, grid, matrix);
-  const out = await backend.payoffMatrix(input);
+  const out = await backend.run(payoffMatrixKernel, input);
   const B = scenarios.length;
   const n = scenarios[0]!.n;
   const S = grid.length;

@@ -18,9 +18,24 @@ import {
   SQUARED_NORMS_PARTIAL_BYTES,
   SquaredNormsProgram,
 } from '../../src/engine/kernels/squared-norms/webgpu.js';
+import type { FedAvgInput } from '../../src/engine/kernels/fed-avg/contract.js';
+import { fedAvgKernel, fedAvgKernelWith } from '../../src/engine/kernels/fed-avg/kernel.js';
+import type { Kernel } from '../../src/engine/kernels/kernel.js';
+import { squaredNormsKernel } from '../../src/engine/kernels/squared-norms/kernel.js';
 import { WebGpuBackend } from '../../src/engine/webgpu-backend.js';
 import { Random } from '../../src/util/random.js';
 import { runModule } from '../support/cli.js';
+
+/** FedAvg on a WebGPU backend through its one entry point (`kernel`: another program's declaration). */
+function fedAvgOn(
+  backend: WebGpuBackend,
+  updates: readonly Float32Array[],
+  weights: Float64Array,
+  out: Float32Array,
+  kernel: Kernel<FedAvgInput, boolean> = fedAvgKernel,
+): Promise<boolean> {
+  return backend.run(kernel, { updates, weights, out });
+}
 
 const probe = await probeGpu();
 const requireGpu = process.env.CI === 'true';
@@ -54,7 +69,7 @@ async function average(
   weights: Float64Array,
 ): Promise<Float32Array> {
   const out = new Float32Array(updates[0]!.length);
-  const nonFinite = await backend.fedAvg(updates, weights, out);
+  const nonFinite = await fedAvgOn(backend, updates, weights, out);
   expect(nonFinite).toBe(!out.every((v) => Number.isFinite(v)));
   return out;
 }
@@ -238,7 +253,7 @@ describe.skipIf(!probe.available)(`WebGPU backend${probe.available ? '' : ` — 
     const updates = makeUpdates(7, 1000, 1, true);
     const weights = makeWeights(7, 2);
     const out = new Float32Array(1000);
-    await expect(gpu.fedAvg(updates, weights, out)).resolves.toBe(false);
+    await expect(fedAvgOn(gpu, updates, weights, out)).resolves.toBe(false);
     expect(maxRelativeError(out, updates, weights, 1e-3)).toBeLessThan(1e-6);
   });
 
@@ -347,10 +362,10 @@ describe.skipIf(!probe.available)(`WebGPU backend${probe.available ? '' : ` — 
         const saved = updates.map((u) => u[i]!);
         if (j >= 0) updates[j]![i] = value;
         else for (const u of updates) u[i] = value;
-        await expect(small.fedAvg(updates, w, out)).resolves.toBe(true);
+        await expect(fedAvgOn(small, updates, w, out)).resolves.toBe(true);
         expect(Number.isFinite(out[i]!)).toBe(false);
         updates.forEach((u, m) => (u[i] = saved[m]!));
-        await expect(small.fedAvg(updates, weights, out)).resolves.toBe(false);
+        await expect(fedAvgOn(small, updates, weights, out)).resolves.toBe(false);
       }
       expect(small.poolStats().bytesInUse).toBe(0);
     } finally {
@@ -427,16 +442,16 @@ describe.skipIf(!probe.available)(`WebGPU backend${probe.available ? '' : ` — 
     const backend = await WebGpuBackend.create({ maxChunkBytes: 1 << 14 });
     try {
       const updates = makeUpdates(3, 20_000, 19, true);
-      await backend.squaredNorms(updates);
+      await backend.run(squaredNormsKernel, updates);
       const after1 = backend.poolStats();
       expect(after1.bytesInUse).toBe(0);
       expect(after1.bytesAllocated).toBeGreaterThan(0);
-      await backend.squaredNorms(updates);
+      await backend.run(squaredNormsKernel, updates);
       expect(backend.poolStats()).toEqual(after1);
     } finally {
       backend.dispose();
     }
-    await expectCode(backend.squaredNorms([new Float32Array(1)]), 'DISPOSED');
+    await expectCode(backend.run(squaredNormsKernel, [new Float32Array(1)]), 'DISPOSED');
   });
 
   it('throws DISPOSED after dispose; dispose is idempotent', async () => {
@@ -445,14 +460,14 @@ describe.skipIf(!probe.available)(`WebGPU backend${probe.available ? '' : ` — 
     backend.dispose();
     backend.dispose();
     expect(backend.disposed).toBe(true);
-    await expectCode(backend.fedAvg([new Float32Array(1)], new Float64Array([1]), new Float32Array(1)), 'DISPOSED');
+    await expectCode(fedAvgOn(backend, [new Float32Array(1)], new Float64Array([1]), new Float32Array(1)), 'DISPOSED');
     await expectCode(() => backend.info(), 'DISPOSED');
   });
 
   it('rejects an in-flight call with DISPOSED when disposed mid-run', async () => {
     const backend = await WebGpuBackend.create({ maxChunkBytes: 1 << 16 });
     const updates = makeUpdates(4, 400_000, 17, false);
-    const running = backend.fedAvg(updates, makeWeights(4, 18), new Float32Array(400_000));
+    const running = fedAvgOn(backend, updates, makeWeights(4, 18), new Float32Array(400_000));
     await new Promise((resolve) => setTimeout(resolve, 5));
     backend.dispose();
     await expectCode(running, 'DISPOSED');
@@ -464,17 +479,20 @@ describe.skipIf(!probe.available)(`WebGPU backend${probe.available ? '' : ` — 
       name: 'fed-avg-broken',
       shaderSource: '@compute @workgroup_size(64) fn main( {',
     });
-    const backend = await WebGpuBackend.create({ fedAvgProgram: broken });
+    const backend = await WebGpuBackend.create();
     try {
       const e = await expectCode(
-        backend.fedAvg([new Float32Array(4)], new Float64Array([1]), new Float32Array(4)),
+        fedAvgOn(backend, [new Float32Array(4)], new Float64Array([1]), new Float32Array(4), fedAvgKernelWith(broken)),
         'GPU_ERROR',
       );
       expect(e.message).toContain('"fed-avg-broken"');
       expect(e.message).toContain('creating its pipeline');
       expect(e.details).toMatchObject({ kernel: 'fed-avg-broken' });
       // Not cached: a second call reports it again.
-      await expectCode(backend.fedAvg([new Float32Array(4)], new Float64Array([1]), new Float32Array(4)), 'GPU_ERROR');
+      await expectCode(
+        fedAvgOn(backend, [new Float32Array(4)], new Float64Array([1]), new Float32Array(4), fedAvgKernelWith(broken)),
+        'GPU_ERROR',
+      );
     } finally {
       backend.dispose();
     }
@@ -488,10 +506,16 @@ describe.skipIf(!probe.available)(`WebGPU backend${probe.available ? '' : ` — 
     );
     expect(source).toContain('var<uniform> weights');
     const mismatched = new FedAvgProgram({ name: 'fed-avg-mismatched', shaderSource: source });
-    const backend = await WebGpuBackend.create({ fedAvgProgram: mismatched });
+    const backend = await WebGpuBackend.create();
     try {
       const e = await expectCode(
-        backend.fedAvg([new Float32Array(4)], new Float64Array([1]), new Float32Array(4)),
+        fedAvgOn(
+          backend,
+          [new Float32Array(4)],
+          new Float64Array([1]),
+          new Float32Array(4),
+          fedAvgKernelWith(mismatched),
+        ),
         'GPU_ERROR',
       );
       expect(e.message).toContain('"fed-avg-mismatched"');

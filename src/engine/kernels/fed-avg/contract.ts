@@ -33,3 +33,10 @@ export function checkFinite(result: Float32Array, updates: readonly Float32Array
     );
   }
 }
+
+/** The FedAvg kernel's input: validated updates, normalized weights (one per update), and `out` of length P. */
+export interface FedAvgInput {
+  updates: readonly Float32Array[];
+  weights: Float64Array;
+  out: Float32Array;
+}

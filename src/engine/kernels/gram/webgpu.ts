@@ -6,7 +6,7 @@ import type { GemmInput } from '../gemm/contract.js';
 
 /**
  * G = X·Xᵀ (K×K, float64) for the K updates, in column blocks whose K×B float32 operand fits `bindingBytes`
- * (at most 65536 columns each), through `gemm` (the backend's, so each block is guarded and error-scoped).
+ * (at most 65536 columns each), through `gemm` (the device's GEMM kernel, so each block is guarded and error-scoped).
  */
 export async function gramOnGpu(
   gemm: (input: GemmInput) => Promise<Float32Array>,

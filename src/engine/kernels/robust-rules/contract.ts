@@ -31,3 +31,15 @@ export function throwFirstNonFinite(updates: readonly Float32Array[]): void {
     }
   }
 }
+
+/** The median kernel's input: validated updates, optional clipping scales (one per update), `out` of length P. */
+export interface MedianInput {
+  updates: readonly Float32Array[];
+  scales: Float32Array | undefined;
+  out: Float32Array;
+}
+
+/** The trimmed-mean kernel's input: as the median's, and how many values to drop from each end. */
+export interface TrimmedMeanInput extends MedianInput {
+  trimCount: number;
+}
