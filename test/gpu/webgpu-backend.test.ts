@@ -18,24 +18,20 @@ import {
   SQUARED_NORMS_PARTIAL_BYTES,
   SquaredNormsProgram,
 } from '../../src/engine/kernels/squared-norms/webgpu.js';
-import type { FedAvgInput } from '../../src/engine/kernels/fed-avg/contract.js';
 import { fedAvgKernel, fedAvgKernelWith } from '../../src/engine/kernels/fed-avg/kernel.js';
-import type { Kernel } from '../../src/engine/kernels/kernel.js';
 import { squaredNormsKernel } from '../../src/engine/kernels/squared-norms/kernel.js';
 import { WebGpuBackend } from '../../src/engine/webgpu-backend.js';
 import { Random } from '../../src/util/random.js';
 import { runModule } from '../support/cli.js';
 
 /** FedAvg on a WebGPU backend through its one entry point (`kernel`: another program's declaration). */
-function fedAvgOn(
-  backend: WebGpuBackend,
+const fedAvgOn = (
+  gpu: WebGpuBackend,
   updates: readonly Float32Array[],
   weights: Float64Array,
   out: Float32Array,
-  kernel: Kernel<FedAvgInput, boolean> = fedAvgKernel,
-): Promise<boolean> {
-  return backend.run(kernel, { updates, weights, out });
-}
+  kernel = fedAvgKernel,
+) => gpu.run(kernel, { updates, weights, out });
 
 const probe = await probeGpu();
 const requireGpu = process.env.CI === 'true';
