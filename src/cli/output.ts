@@ -1,8 +1,8 @@
 import { CocogenError } from '../core/errors.js';
-import { formatNumber } from '../util/format-number.js';
+import { formatNumber, formatSeconds } from '../util/format-number.js';
 
 // Re-exported: the commands format numbers through this module, the figures through src/util.
-export { formatNumber };
+export { formatNumber, formatSeconds };
 
 /** Where a command writes: stdout for results, stderr for diagnostics. Injected so tests can capture them. */
 export interface Io {

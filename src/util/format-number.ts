@@ -18,3 +18,28 @@ export function formatNumber(x: number): string {
     .replace(/(\.\d*?)0+$/, '$1')
     .replace(/\.$/, '');
 }
+
+/**
+ * A mean with the half-width of its interval, both rounded to the interval's second significant digit (what the
+ * interval lets one claim): `0.812 ± 0.011`. Without an interval (one value): the mean alone.
+ *
+ * @example formatMeanInterval(0.81234, 0.01132) // '0.812 ± 0.011'
+ */
+export function formatMeanInterval(mean: number, halfWidth: number | null): string {
+  if (halfWidth === null || !Number.isFinite(halfWidth) || !Number.isFinite(mean)) return formatNumber(mean);
+  if (halfWidth === 0) return `${formatNumber(mean)} ± 0`;
+  const a = Math.max(Math.abs(mean), halfWidth);
+  if (a < 1e-3 || a >= 1e6) return `${mean.toExponential(2)} ± ${halfWidth.toExponential(1)}`;
+  const decimals = Math.max(0, 1 - Math.floor(Math.log10(halfWidth)));
+  return `${mean.toFixed(decimals)} ± ${halfWidth.toFixed(decimals)}`;
+}
+
+/**
+ * A duration in seconds for people: tenths from 1 s on, two significant digits below (timings are noisy).
+ *
+ * @example formatSeconds(5.18871) // '5.2'
+ */
+export function formatSeconds(seconds: number): string {
+  if (!Number.isFinite(seconds)) return String(seconds);
+  return seconds >= 1 ? seconds.toFixed(1) : formatNumber(Number(seconds.toPrecision(2)));
+}

@@ -6,7 +6,7 @@ import { CocogenError, invalidArgument, invalidArgumentText } from '../../core/e
 import { isBadTensorInput } from '../../interop/tensor-file-error.js';
 import { tensorFileFormat } from '../../interop/tensor-file.js';
 import { backendFlag, finiteNumberFlag, integerFlag, weightsFlag } from '../flags.js';
-import { formatBytes, formatNumber, type Io } from '../output.js';
+import { formatBytes, formatNumber, formatSeconds, type Io } from '../output.js';
 
 export const AGGREGATE_HELP = `cocogen aggregate --rule R [--weights w1,w2,…] [--trim t] [--f F --m M] [--clip C] IN... --out OUT [--json]
   Aggregates the model updates IN... (safetensors or .npy files; tensors matched by name, a .npy file's one
@@ -69,7 +69,7 @@ export async function aggregateCommand(io: Io, values: Record<string, unknown>, 
   } else {
     io.out(
       `${rule} of ${inputs.length} updates → ${out}: ${stats.tensors} tensors, ${formatNumber(stats.parameters)} parameters, ` +
-        `${formatBytes(stats.bytes)} moved in ${formatNumber(stats.seconds)} s (${formatNumber(stats.gbPerSecond)} GB/s), ` +
+        `${formatBytes(stats.bytes)} moved in ${formatSeconds(stats.seconds)} s (${formatNumber(stats.gbPerSecond)} GB/s), ` +
         `peak RSS ${formatBytes(stats.peakRssBytes)} [${engine.backend}]`,
     );
     if (stats.selected) {

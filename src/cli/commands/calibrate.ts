@@ -22,7 +22,7 @@ import {
   outDirFlag,
   seedFlag,
 } from '../flags.js';
-import { formatNumber, table, type Io } from '../output.js';
+import { formatNumber, formatSeconds, table, type Io } from '../output.js';
 import { createProgress } from '../progress.js';
 
 export const CALIBRATE_HELP = `cocogen calibrate --out DIR [--data DIR] [--sizes LIST] [--alphas LIST] [--orgs K] [--rounds R]
@@ -188,6 +188,6 @@ function calibrationReport(
       points.map((p) => [p.size, p.alpha, p.heterogeneity, p.loss, p.fitted, p.accuracy]),
     ),
     '',
-    `Wrote ${files.json}, ${files.csv} and ${files.svg} in ${formatNumber(seconds)} s. Use the curve with cocogen simulate --curve ${files.json}.`,
+    `Wrote ${files.json}, ${files.csv} and ${files.svg} in ${formatSeconds(seconds)} s. Use the curve with cocogen simulate --curve ${files.json}.`,
   ].join('\n');
 }

@@ -20,7 +20,7 @@ import {
 } from '../../fl/simulation.js';
 import { strategyTotals } from '../../game/strategy-totals.js';
 import { backendFlag, seedFlag } from '../flags.js';
-import { formatNumber, table, type Io } from '../output.js';
+import { formatNumber, formatSeconds, table, type Io } from '../output.js';
 import { createProgress } from '../progress.js';
 import { simulationReport } from '../simulation-report.js';
 
@@ -82,7 +82,7 @@ export async function demoCommand(io: Io, values: Record<string, unknown>): Prom
   const organizations = setup.scenario.n;
   io.out(simulationReport(state, setup.generatorSeconds, simBackend));
   io.out(
-    `(${formatNumber(simulationSeconds)} s; equilibrium KKT residual ${formatNumber(game.equilibrium.kktResidual)}.)`,
+    `(${formatSeconds(simulationSeconds)} s; equilibrium KKT residual ${formatNumber(game.equilibrium.kktResidual)}.)`,
   );
   io.out('');
   io.out(

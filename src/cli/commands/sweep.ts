@@ -24,7 +24,7 @@ import {
 } from '../../plot/sweep-figures.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { integerFlag, numberListFlag, outDirFlag, seedFlag } from '../flags.js';
-import { formatNumber, table, type Io } from '../output.js';
+import { formatNumber, formatSeconds, table, type Io } from '../output.js';
 import { createProgress } from '../progress.js';
 import { readScenarioFile } from '../read-scenario.js';
 
@@ -171,7 +171,7 @@ function printSweep(
 ): void {
   io.out(
     `Swept ${points.length} points (${grid.g.length} g × ${grid.rivalry.length} λ × ${grid.alpha.length} α × ${grid.cost.length} cost) ` +
-      `over ${organizations} organizations in ${formatNumber(seconds)} s.`,
+      `over ${organizations} organizations in ${formatSeconds(seconds)} s.`,
   );
   const { nonConverged, nonPotential } = sweepSummary(points);
   if (nonPotential > 0)
