@@ -360,6 +360,19 @@ export {
 export { simulationResultJSON, simulationCsv, simulationGameSummary } from './fl/simulation-results.js';
 export { shippedCurve, curveFromCalibration, SHIPPED_CURVE_SOURCE } from './fl/simulation-curve.js';
 export { simulationAccuracySvg, simulationGainSvg } from './plot/simulation-figures.js';
+export {
+  compareSeeds,
+  PREDICTION_TOLERANCE,
+  type SeedComparison,
+  type SeedComparisonOptions,
+  type SeedVerdict,
+  type StrategySummary,
+  type RoundSummary,
+  type MechanismComparison,
+} from './fl/seed-comparison.js';
+export { seedComparisonCsv } from './fl/seed-comparison-results.js';
+export { seedComparisonSvg } from './plot/seed-figures.js';
+export { meanInterval, studentTQuantile, quantile, type MeanInterval } from './numeric/statistics.js';
 export { serverStepCase, checkServerStep, type ServerStepCase, type ServerStepCheck } from './fl/server-step-check.js';
 export { strategyTotals, type StrategyTotal } from './game/strategy-totals.js';
 export {

@@ -19,6 +19,26 @@ export function seedFlag(value: unknown, flag: string, fallback: number): number
   return seed;
 }
 
+/**
+ * --seeds LIST: comma-separated seeds and ranges A-B (inclusive), e.g. `1-5` or `1,4,9` or `1-3,7`, each a
+ * non-negative integer, none twice, at most `max` in all; in the order given.
+ */
+export function seedsFlag(value: unknown, flag: string, max = 1000): number[] {
+  const rule = `a list of seeds and ranges such as 1-5 or 1,4,9 (non-negative integers, none twice, at most ${max})`;
+  const text = typeof value === 'string' ? value.trim() : '';
+  const seeds: number[] = [];
+  for (const part of text.split(',')) {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    const [a, b] = m ? [Number(m[1]), Number(m[2] ?? m[1])] : [NaN, NaN];
+    if (!(Number.isSafeInteger(a) && Number.isSafeInteger(b) && a <= b) || b - a >= max)
+      throw invalidArgument(flag, rule, value);
+    for (let v = a; v <= b; v++) seeds.push(v);
+    if (seeds.length > max) throw invalidArgument(flag, rule, value);
+  }
+  if (new Set(seeds).size !== seeds.length) throw invalidArgument(flag, rule, value);
+  return seeds;
+}
+
 /** An integer in [min, max]; `fallback` when the flag is absent. */
 export function integerFlag(value: unknown, flag: string, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;

@@ -85,6 +85,7 @@ const COMMANDS: Record<string, Command> = {
       competition: { type: 'string' },
       rivalry: { type: 'string' },
       seed: { type: 'string' },
+      seeds: { type: 'string' },
       data: { type: 'string' },
       backend: { type: 'string' },
       model: { type: 'string' },

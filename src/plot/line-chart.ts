@@ -18,6 +18,8 @@ export interface Series {
   dash?: string;
   /** A reference line (a cap, a level): drawn thinner and beneath the data series, listed in the legend as given. */
   reference?: boolean;
+  /** Per point, the [low, high] of its interval, drawn as a capped vertical bar (null: none at that point). */
+  errorBars?: readonly (readonly [number, number] | null)[];
 }
 
 export interface LineChartSpec {
@@ -100,7 +102,7 @@ export function lineChartSvg(spec: LineChartSpec): string {
   const finite = (v: number) => Number.isFinite(v) && (!spec.xLog || v > 0);
   const xs = spec.series.flatMap((s) => s.x.filter(finite));
   const ys = spec.series
-    .flatMap((s) => s.y.filter(Number.isFinite))
+    .flatMap((s) => s.y.concat((s.errorBars ?? []).flatMap((b) => (b ? [b[0], b[1]] : []))).filter(Number.isFinite))
     .concat((spec.yInclude ?? []).filter(Number.isFinite));
   let xMin = xs.length ? Math.min(...xs) : spec.xLog ? 1 : 0;
   let xMax = xs.length ? Math.max(...xs) : spec.xLog ? 10 : 1;
@@ -191,6 +193,14 @@ export function lineChartSvg(spec: LineChartSpec): string {
       const d = pts.map(([x, y], j) => `${j ? 'L' : 'M'}${x.toFixed(1)} ${y.toFixed(1)}`).join(' ');
       out.push(`<path d="${d}" fill="none" ${strokeOf(i)}/>`);
     }
+    s.errorBars?.forEach((bar, j) => {
+      if (!bar || !finite(s.x[j]!) || !Number.isFinite(bar[0]) || !Number.isFinite(bar[1])) return;
+      const [x, lo, hi] = [sx(s.x[j]!).toFixed(1), sy(bar[0]).toFixed(1), sy(bar[1]).toFixed(1)];
+      const cap = (y: string) => `M${(Number(x) - 4).toFixed(1)} ${y} H${(Number(x) + 4).toFixed(1)}`;
+      out.push(
+        `<path d="M${x} ${lo} V${hi} ${cap(lo)} ${cap(hi)}" fill="none" stroke="${style[i]!.color}" stroke-width="1.25"/>`,
+      );
+    });
     if (style[i]!.markers) {
       for (const [x, y] of pts)
         out.push(`<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="3" fill="${style[i]!.color}"/>`);

@@ -101,6 +101,53 @@ describe('cocogen simulate', () => {
     expect(clash.stderr).toMatch(/--alpha/);
   });
 
+  it('--seeds runs each seed as simulate --seed does, and writes the paired statistics', () => {
+    const dir = join(root, 'seeds');
+    const flags = tiny.filter((_, i) => tiny[i] !== '--seed' && tiny[i - 1] !== '--seed');
+    const r = runCli(['simulate', ...flags, '--seeds', '3,4', '--out', dir, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.seeds).toEqual([3, 4]);
+    expect(j.level).toBe(0.95);
+    expect(Object.keys(j.summary)).toEqual(['vcfl', 'wco', 'radg', 'equilibrium', 'mechanism']);
+    expect(Object.keys(j.comparisons)).toEqual(['vcfl', 'wco', 'radg', 'equilibrium']);
+    expect(['best', 'tied', 'below']).toContain(j.verdict.mechanism);
+    expect(j.verdict.prediction.tolerance).toBe(0.15);
+    expect(j.runs).toEqual({ 3: join(dir, 'seed-3'), 4: join(dir, 'seed-4') });
+    // Seed 3's folder holds the bits of the single run with --seed 3 above (all but the timings).
+    const single = JSON.parse(readFileSync(join(dir, 'seed-3', 'simulation.json'), 'utf8'));
+    const untimed = (j: unknown) => JSON.parse(JSON.stringify(j, (k, v) => (k === 'seconds' ? undefined : v)));
+    expect(untimed(single.strategies)).toEqual(untimed(fullJson.strategies));
+    const other = JSON.parse(readFileSync(join(dir, 'seed-4', 'simulation.json'), 'utf8'));
+    // The summary is the mean of the two runs' final accuracies, as a hand computation gives it.
+    const accuracy = (run: typeof fullJson, name: string) => run.strategies[name]!.final.accuracy;
+    for (const name of Object.keys(j.summary))
+      expect(j.summary[name].accuracy.mean).toBeCloseTo((accuracy(single, name) + accuracy(other, name)) / 2, 14);
+    expect(readFileSync(join(dir, 'seeds.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 5);
+    expect(readFileSync(join(dir, 'seeds.svg'), 'utf8')).toContain('<svg');
+    expect(JSON.parse(readFileSync(join(dir, 'seeds.json'), 'utf8')).summary).toEqual(j.summary);
+  });
+
+  it('refuses a bad --seeds, and --seeds beside --seed or --resume, with exit 2 and no output', () => {
+    for (const [flags, re] of [
+      [['--seeds', '3-1'], /--seeds/],
+      [['--seeds', '1,1'], /--seeds/],
+      [['--seeds', '1-2-3'], /--seeds/],
+      [['--seeds', ''], /--seeds/],
+      [['--seeds', '-1'], /--seeds/],
+      [['--seeds', '0-5000'], /--seeds/],
+      [['--seeds', '1,2', '--seed', '3'], /--seed\b/],
+      [['--seeds', '1,2', '--resume', join(root, 'full')], /--resume/],
+    ] as [string[], RegExp][]) {
+      const out = join(root, 'bad-seeds');
+      const r = runCli(['simulate', '--out', out, ...flags, '--json']);
+      expect(r.status, flags.join(' ')).toBe(2);
+      expect(JSON.parse(r.stderr).error.code).toBe('INVALID_ARGUMENT');
+      expect(r.stderr, flags.join(' ')).toMatch(re);
+      expect(existsSync(out), flags.join(' ')).toBe(false);
+    }
+  });
+
   it('names the flag of every bad value and exits 2', () => {
     const bad: [string[], RegExp][] = [
       [['--orgs', '0'], /--orgs/],

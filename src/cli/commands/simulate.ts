@@ -1,9 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createEngine, type BackendChoice } from '../../engine/engine.js';
+import { createEngine, type BackendChoice, type Engine } from '../../engine/engine.js';
 import { invalidArgumentText } from '../../core/errors.js';
 import { curveFromCalibration, shippedCurve } from '../../fl/simulation-curve.js';
-import { loadFederatedData } from '../../fl/simulation-data.js';
+import { loadFederatedData, type FederatedData } from '../../fl/simulation-data.js';
+import { compareSeeds } from '../../fl/seed-comparison.js';
+import { seedComparisonCsv } from '../../fl/seed-comparison-results.js';
 import { simulationCsv, simulationGameSummary, simulationResultJSON } from '../../fl/simulation-results.js';
 import {
   SIMULATION_DEFAULTS,
@@ -16,6 +18,7 @@ import {
 } from '../../fl/simulation.js';
 import { STRATEGIES } from '../../fl/strategies.js';
 import type { LearningCurveInput } from '../../game/index.js';
+import { seedComparisonSvg } from '../../plot/seed-figures.js';
 import { simulationAccuracySvg, simulationGainSvg } from '../../plot/simulation-figures.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import {
@@ -27,13 +30,15 @@ import {
   numberFlag,
   outDirFlag,
   seedFlag,
+  seedsFlag,
   strategiesFlag,
 } from '../flags.js';
-import { formatNumber, type Io } from '../output.js';
+import { formatSeconds, type Io } from '../output.js';
 import { createProgress } from '../progress.js';
+import { seedComparisonReport } from '../seed-report.js';
 import { simulationReport } from '../simulation-report.js';
 
-export const SIMULATE_HELP = `cocogen simulate --out DIR [--orgs N] [--rounds T] [--alpha A] [--competition G] [--seed S]
+export const SIMULATE_HELP = `cocogen simulate --out DIR [--orgs N] [--rounds T] [--alpha A] [--competition G] [--seed S | --seeds LIST]
                  [--data DIR] [--backend B] [--model softmax|mlp] [--strategies LIST] [--curve FILE]
                  [--cost C] [--cap X] [--rivalry L] [--epochs E] [--pool P] [--json]
 cocogen simulate --resume DIR [--rounds T] [--out DIR] [--backend B] [--json]
@@ -54,7 +59,11 @@ cocogen simulate --resume DIR [--rounds T] [--out DIR] [--backend B] [--json]
   Defaults: --orgs 5 --rounds 5 --alpha 0.5 --competition 0.3 --rivalry 0 --seed 1 --model softmax
   --strategies ${STRATEGIES.join(',')} --cost 5e-5 --cap 1 --epochs 1 --backend auto, the shipped subset.
   --json prints { config, strategies: { <name>: { rounds: [{ round, accuracy, loss, generated, utilities,
-  … }], final: { accuracy, loss } } }, files }. Progress goes to stderr on a terminal only.`;
+  … }], final: { accuracy, loss } } }, files }. Progress goes to stderr on a terminal only.
+  --seeds LIST (e.g. 1-5 or 1,4,9) runs every strategy on each seed (DIR/seed-S/ holds that seed's files) and
+  reports, paired by seed, the mean and 95 % Student-t interval of final accuracy, loss, realized and predicted
+  gain, prediction error and measured welfare (mean over rounds of Σ U_n), the mechanism minus each baseline, and
+  a verdict: DIR/seeds.json ({ config, seeds, level, summary, comparisons, verdict, runs }), seeds.csv, seeds.svg.`;
 
 const FILES = ['checkpoint.json', 'simulation.json', 'simulation.csv', 'accuracy.svg', 'gain.svg'] as const;
 type Files = Record<(typeof FILES)[number], string>;
@@ -184,10 +193,48 @@ function simulateRequest(values: Record<string, unknown>, positionals: string[])
 }
 
 export async function simulateCommand(io: Io, values: Record<string, unknown>, positionals: string[]): Promise<number> {
+  if (values.seeds !== undefined) return simulateSeeds(io, values, positionals);
   const json = Boolean(values.json);
   const { out, resume, config, backend, stopAfter } = simulateRequest(values, positionals);
   const resumedFrom = resume ? resume.completedRounds : null;
+  const data = loadData(config);
+  const t0 = performance.now();
+  const engine = await createEngine({ backend });
+  const files = filesIn(out);
+  const progress = createProgress(io, 'simulate', config.rounds * config.strategies.length);
+  let run: Awaited<ReturnType<typeof simulateInto>>;
+  try {
+    if (resume) progress.update(resume.completedRounds * config.strategies.length, 'resumed');
+    run = await simulateInto(files, data, config, engine, {
+      resume,
+      stopAfter,
+      onStep: (done, round, name) => progress.update(done, `round ${round} · ${name}`),
+    });
+  } finally {
+    progress.done();
+    engine.dispose();
+  }
+  const { state, meta } = run;
+  // A resumed run that had nothing left to do still writes its results (perhaps to another --out).
+  if (resumedFrom !== null && resumedFrom === config.rounds) {
+    writeResults(files, state, meta);
+    writeFileAtomic(files['checkpoint.json'], stateToJSON(state));
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const summary = simulationResultJSON(state, meta);
+  if (json) {
+    io.out(JSON.stringify({ ...summary, files: Object.values(files), seconds }));
+    return 0;
+  }
+  io.out(simulationReport(state, meta.generatorSeconds, engine.backend));
+  io.out('');
+  const resumed = resumedFrom === null ? '' : ` (continued after round ${resumedFrom})`;
+  io.out(`Wrote ${Object.values(files).join(', ')} in ${formatSeconds(seconds)} s${resumed}.`);
+  return 0;
+}
 
+/** The run's data: the shipped subset or --data, with its --pool draw; refuses more organizations than samples. */
+function loadData(config: SimulationConfig): FederatedData {
   const data = loadFederatedData(config.data ?? undefined, {
     ...(config.pool !== null ? { pool: config.pool, seed: config.seed } : {}),
     ...(config.testCount !== null ? { testCount: config.testCount } : {}),
@@ -198,53 +245,111 @@ export async function simulateCommand(io: Io, values: Record<string, unknown>, p
       `at most the ${data.owned.y.length} owned samples`,
       String(config.organizations),
     );
-  const t0 = performance.now();
+  return data;
+}
+
+function filesIn(out: string): Files {
+  return Object.fromEntries(FILES.map((f) => [f, join(out, f)])) as Files;
+}
+
+/** One simulation, its result files and then its checkpoint written to `files` after every round. */
+async function simulateInto(
+  files: Files,
+  data: FederatedData,
+  config: SimulationConfig,
+  engine: Engine,
+  options: {
+    resume: SimulationState | null;
+    stopAfter: number | null;
+    onStep: (done: number, round: number, strategy: string) => void;
+  },
+) {
   const setup = setUpSimulation(data, config);
-  const engine = await createEngine({ backend });
-  const files = Object.fromEntries(FILES.map((f) => [f, join(out, f)])) as Files;
-  const progress = createProgress(io, 'simulate', config.rounds * config.strategies.length);
-  let state: SimulationState;
-  const meta = () => ({
+  const meta = {
     backend: engine.backend,
     generatorSeconds: setup.generatorSeconds,
     game: simulationGameSummary(setup),
+  };
+  const state = await simulate(data, setup, config, {
+    engine,
+    ...(options.resume ? { resume: options.resume } : {}),
+    onStep: (done, _total, round, name) => options.onStep(done, round, name),
+    onRound: (s) => {
+      s.backend = engine.backend;
+      writeResults(files, s, meta);
+      // Last, so that the results always hold at least the checkpoint's rounds.
+      writeFileAtomic(files['checkpoint.json'], stateToJSON(s));
+      if (options.stopAfter !== null && s.completedRounds === options.stopAfter) {
+        // Testing hook: die abruptly, as a killed run would, right after this round's checkpoint.
+        process.kill(process.pid, 'SIGKILL');
+      }
+    },
   });
+  return { state, meta };
+}
+
+const SEED_FILES = ['seeds.json', 'seeds.csv', 'seeds.svg'] as const;
+
+/**
+ * --seeds LIST: the same config on every seed, each seed's files in DIR/seed-<S>/ as a single run writes them, then
+ * the paired statistics over seeds in DIR/seeds.json, seeds.csv and seeds.svg.
+ */
+async function simulateSeeds(io: Io, values: Record<string, unknown>, positionals: string[]): Promise<number> {
+  noPositionals(positionals, 'simulate');
+  for (const flag of ['seed', 'resume', 'stop-after-round'] as const) {
+    if (values[flag] !== undefined)
+      throw invalidArgumentText(
+        '--seeds',
+        `no --${flag} beside it${flag === 'resume' ? " (resume one seed's folder, DIR/seed-S)" : ''}`,
+        `--seeds with --${flag}`,
+      );
+  }
+  const seeds = seedsFlag(values.seeds, '--seeds');
+  const out = outDirFlag(values.out, 'the simulation results');
+  const base = configFromFlags(values, null);
+  const backend = backendFlag(values.backend, 'auto');
+  const json = Boolean(values.json);
+  const t0 = performance.now();
+  const perSeed = base.strategies.length * base.rounds;
+  // Without a --pool draw the data does not depend on the seed: read once.
+  const shared = base.pool === null ? loadData(base) : null;
+  const engine = await createEngine({ backend });
+  const progress = createProgress(io, 'simulate', seeds.length * perSeed);
+  const runs: SimulationState[] = [];
+  const dirs: Record<string, string> = {};
   try {
-    if (resume) progress.update(resume.completedRounds * config.strategies.length, 'resumed');
-    state = await simulate(data, setup, config, {
-      engine,
-      ...(resume ? { resume } : {}),
-      onStep: (done, _total, round, name) => progress.update(done, `round ${round} · ${name}`),
-      onRound: (s) => {
-        s.backend = engine.backend;
-        writeResults(files, s, meta());
-        // Last, so that the results always hold at least the checkpoint's rounds.
-        writeFileAtomic(files['checkpoint.json'], stateToJSON(s));
-        if (stopAfter !== null && s.completedRounds === stopAfter) {
-          // Testing hook: die abruptly, as a killed run would, right after this round's checkpoint.
-          process.kill(process.pid, 'SIGKILL');
-        }
-      },
-    });
+    for (const [i, seed] of seeds.entries()) {
+      const config = { ...base, seed };
+      dirs[seed] = join(out, `seed-${seed}`);
+      const { state } = await simulateInto(filesIn(dirs[seed]), shared ?? loadData(config), config, engine, {
+        resume: null,
+        stopAfter: null,
+        onStep: (done, round, name) => progress.update(i * perSeed + done, `seed ${seed} · round ${round} · ${name}`),
+      });
+      runs.push(state);
+    }
   } finally {
     progress.done();
     engine.dispose();
   }
-  // A resumed run that had nothing left to do still writes its results (perhaps to another --out).
-  if (resumedFrom !== null && resumedFrom === config.rounds) {
-    writeResults(files, state, meta());
-    writeFileAtomic(files['checkpoint.json'], stateToJSON(state));
-  }
+  const comparison = compareSeeds(runs);
+  const { seed: _seed, ...config } = base;
+  const result = { config, backend: engine.backend, ...comparison, runs: dirs };
+  const files = Object.fromEntries(SEED_FILES.map((f) => [f, join(out, f)])) as Record<
+    (typeof SEED_FILES)[number],
+    string
+  >;
+  writeFileAtomic(files['seeds.json'], JSON.stringify(result, null, 1) + '\n');
+  writeFileAtomic(files['seeds.csv'], seedComparisonCsv(comparison));
+  writeFileAtomic(files['seeds.svg'], seedComparisonSvg(comparison, base));
   const seconds = (performance.now() - t0) / 1000;
-  const summary = simulationResultJSON(state, meta());
   if (json) {
-    io.out(JSON.stringify({ ...summary, files: Object.values(files), seconds }));
+    io.out(JSON.stringify({ ...result, files: Object.values(files), seconds }));
     return 0;
   }
-  io.out(simulationReport(state, setup.generatorSeconds, engine.backend));
+  io.out(seedComparisonReport(comparison, base, engine.backend));
   io.out('');
-  const resumed = resumedFrom === null ? '' : ` (continued after round ${resumedFrom})`;
-  io.out(`Wrote ${Object.values(files).join(', ')} in ${formatNumber(seconds)} s${resumed}.`);
+  io.out(`Wrote ${Object.values(files).join(', ')} and ${seeds.length} run folders in ${formatSeconds(seconds)} s.`);
   return 0;
 }
 
