@@ -9,6 +9,7 @@ import { invalidArgument, invalidArgumentText } from '../core/errors.js';
 import { fashionMnistFiles } from '../fl/fashion-mnist.js';
 import type { ModelKind } from '../fl/models.js';
 import { STRATEGIES, type StrategyName } from '../fl/strategies.js';
+import { checkCreatableDirectory } from '../util/directories.js';
 
 /** A seed: a non-negative safe integer; `fallback` when the flag is absent. */
 export function seedFlag(value: unknown, flag: string, fallback: number): number {
@@ -121,6 +122,8 @@ export function outDirFlag(value: unknown, what: string): string {
       `${JSON.stringify(value)}, which is a file`,
     );
   }
+  // Before the command's work, so that an impossible destination (/proc, a path through a file) fails at once.
+  checkCreatableDirectory(value);
   return value;
 }
 

@@ -3,7 +3,8 @@
  * F64 narrowed to float32 on load. Writes go to a temporary sibling that is renamed over the target once complete, so
  * a failure never leaves a partial file.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { ensureDirectory } from '../util/directories.js';
 import { basename, dirname, extname } from 'node:path';
 import { CocogenError, describeValue, invalidArgument } from '../core/errors.js';
 import { MappedFile } from './mapped-file.js';
@@ -191,8 +192,8 @@ export class TensorFileWriter {
     this.#expected = specs.reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
     this.#tmp = `${path}.tmp-${process.pid}-${Date.now().toString(36)}`;
     const header = format === 'npy' ? npyHeader(specs[0]!) : safetensorsHeader(specs, metadata);
+    ensureDirectory(dirname(path));
     try {
-      mkdirSync(dirname(path), { recursive: true });
       this.#fd = openSync(this.#tmp, 'w');
       this.#writeAll(header);
     } catch (e) {

@@ -1,6 +1,7 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CocogenError } from '../core/errors.js';
+import { ensureDirectory } from './directories.js';
 
 /**
  * Write a file so that readers see either the old contents or the new, never a half-written file: write a
@@ -9,7 +10,7 @@ import { CocogenError } from '../core/errors.js';
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const tmp = `${path}.tmp-${process.pid}-${Date.now().toString(36)}`;
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    ensureDirectory(dirname(path));
     writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (e) {

@@ -100,3 +100,36 @@ describe('output into a closed pipe', () => {
     expect(r.stderr).not.toMatch(/EPIPE|Unhandled/);
   });
 });
+
+describe('an --out that cannot be created', () => {
+  // Node's recursive mkdir spun at 100 % CPU on /proc; each command now refuses before its work.
+  const impossible = ['/proc/cocogen-out', '/sys/cocogen-out/x', '/dev/full/x', 'package.json/x'];
+  const commands: string[][] = [
+    ['sweep', '--g', '0.1,0.2'],
+    ['simulate', '--orgs', '2', '--rounds', '1', '--pool', '200', '--backend', 'js'],
+    ['calibrate', '--sizes', '100,200', '--alphas', '1', '--backend', 'js'],
+    ['rounds', 'examples/hospitals-uniform.json', '--rounds', '1'],
+  ];
+  it('fails fast with IO_ERROR naming the path, for every command that writes a folder', () => {
+    for (const command of commands) {
+      for (const out of impossible) {
+        const r = runCli([...command, '--out', out, '--json'], { timeoutMs: 30_000 });
+        const label = `${command[0]} --out ${out}`;
+        expect(r.status, label).toBe(1);
+        const error = JSON.parse(r.stderr).error;
+        expect(error.code, label).toBe('IO_ERROR');
+        expect(error.message, label).toContain(out);
+      }
+    }
+  });
+
+  it('and for the file that aggregate writes', () => {
+    for (const out of impossible) {
+      const r = runCli(['aggregate', '--rule', 'median', 'a.npy', 'b.npy', '--out', `${out}/u.npy`, '--json'], {
+        timeoutMs: 30_000,
+      });
+      expect(r.status, out).toBe(1);
+      expect(JSON.parse(r.stderr).error.code, out).toBe('IO_ERROR');
+    }
+  });
+});
