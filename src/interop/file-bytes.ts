@@ -55,3 +55,31 @@ export function checkPath(path: unknown, name = 'path'): asserts path is string 
   if (typeof path !== 'string' || path.length === 0 || path.includes('\0'))
     throw invalidArgument(name, 'a file path (a non-empty string without NUL bytes)', path);
 }
+
+/**
+ * Throws INVALID_ARGUMENT naming `name` when `output` is the same file as one of `inputs` however it is named: a
+ * relative or absolute path, through a symlink, or a hard link (compared by device and inode, as stat resolves
+ * them). An output that does not exist yet is none of them.
+ */
+export function checkOutputIsNoInput(output: string, inputs: readonly string[], name = 'output'): void {
+  let out: { dev: number; ino: number };
+  try {
+    out = statSync(output);
+  } catch {
+    return;
+  }
+  inputs.forEach((input, k) => {
+    let st: { dev: number; ino: number } | undefined;
+    try {
+      st = statSync(input);
+    } catch {
+      return; // reported by the reader, with its own message
+    }
+    if (st.dev === out.dev && st.ino === out.ino)
+      throw invalidArgument(
+        name,
+        `a file that is none of the inputs (it is input ${k}, ${JSON.stringify(input)})`,
+        output,
+      );
+  });
+}

@@ -15,6 +15,7 @@ import type { AggregateOptions } from '../engine/validate-aggregate.js';
 import { validateAggregate } from '../engine/validate-aggregate.js';
 import { clipScales, krumAverageWeights, krumScores, krumSelect } from '../engine/kernels/robust-rules/selection.js';
 import { CocogenError, invalidArgument } from '../core/errors.js';
+import { checkOutputIsNoInput, checkPath } from './file-bytes.js';
 import { matchTensorLayouts, TensorFile, TensorFileWriter, type TensorBlock, type TensorInfo } from './tensor-file.js';
 
 /** Default block: 4M float32 (16 MiB) per input. */
@@ -89,6 +90,10 @@ export async function aggregateFiles(
   }
   if (aggregateOptions.out !== undefined)
     throw invalidArgument('options.out', 'no out (the result goes to output)', aggregateOptions.out);
+  inputs.forEach((path, k) => checkPath(path, `inputs[${k}]`));
+  checkPath(output, 'output');
+  // Writing over an input would read half-written data: compared by identity, not by name.
+  checkOutputIsNoInput(output, inputs);
   // Every rule option checked up front, against K, before a file is opened or written (length-0 stand-ins).
   const rule = validateAggregate(
     inputs.map(() => new Float32Array(0)),

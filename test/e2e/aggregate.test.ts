@@ -1,9 +1,20 @@
 /** `cocogen aggregate` as a user runs it: both formats, --json stats, and bad input → exit 2 with no output file. */
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadAddon } from '../../bindings/addon.js';
+import { createEngine } from '../../src/engine/engine.js';
+import { aggregateFiles } from '../../src/interop/out-of-core.js';
 import { TensorFile, writeTensorFile } from '../../src/interop/tensor-file.js';
 import { runCli } from '../support/cli.js';
 import { expectClose } from '../support/expect-close.js';
@@ -70,6 +81,41 @@ describe.skipIf(!loadAddon().ok)('cocogen aggregate', () => {
     const file = TensorFile.open(out);
     expect(Array.from(file.tensor('array'))).toEqual([2, 2, 2, 2, 2, 2]);
     file.dispose();
+  });
+
+  it('refuses an --out that is an input under another name: relative, absolute, a symlink, a hard link', () => {
+    const paths = [a, b].map((data, j) => {
+      const path = join(dir, `same${j}.npy`);
+      writeTensorFile(path, [{ name: 'array', shape: [6], data }]);
+      return path;
+    });
+    const before = readFileSync(paths[1]!);
+    symlinkSync(paths[1]!, join(dir, 'same1-symlink.npy'));
+    linkSync(paths[1]!, join(dir, 'same1-hardlink.npy'));
+    const names = [
+      relative(process.cwd(), paths[1]!),
+      `${dir}/./same1.npy`,
+      join(dir, 'same1-symlink.npy'),
+      join(dir, 'same1-hardlink.npy'),
+    ];
+    for (const out of names) {
+      const r = runCli(['aggregate', '--rule', 'fedavg', ...paths, '--out', out, '--backend', 'js', '--json']);
+      expect(r.status, out).toBe(2);
+      expect(JSON.parse(r.stderr).error.message, out).toMatch(/none of the inputs \(it is input 1, .*\) for --out/);
+      expect(readFileSync(paths[1]!).equals(before), out).toBe(true);
+    }
+  });
+
+  it('aggregateFiles refuses an output that is one of its inputs', async () => {
+    const engine = await createEngine({ backend: 'js' });
+    try {
+      const inputs = [join(dir, 'same0.npy'), join(dir, 'same1.npy')];
+      await expect(aggregateFiles(engine, inputs, join(dir, 'same1-hardlink.npy'), { rule: 'fedavg' })).rejects.toThrow(
+        /none of the inputs .* for output/,
+      );
+    } finally {
+      engine.dispose();
+    }
   });
 
   // Five updates with small integer values: medians, trims and Krum's choice are easy to state by hand.

@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { checkCreatableDirectory } from '../../util/directories.js';
 import { createEngine } from '../../engine/engine.js';
 import { aggregateFiles, DEFAULT_BLOCK_ELEMENTS } from '../../interop/out-of-core.js';
 import { AGGREGATION_RULES } from '../../engine/validate-aggregate.js';
 import { CocogenError, invalidArgument, invalidArgumentText } from '../../core/errors.js';
+import { checkOutputIsNoInput } from '../../interop/file-bytes.js';
 import { isBadTensorInput } from '../../interop/tensor-file-error.js';
 import { tensorFileFormat } from '../../interop/tensor-file.js';
 import { backendFlag, finiteNumberFlag, integerFlag, weightsFlag } from '../flags.js';
@@ -33,7 +36,8 @@ export async function aggregateCommand(io: Io, values: Record<string, unknown>, 
   if (typeof out !== 'string' || out === '') throw invalidArgumentText('--out', 'an output file', 'none');
   tensorFileFormat(out);
   for (const path of inputs) tensorFileFormat(path);
-  if (inputs.includes(out)) throw invalidArgument('--out', 'a path that is not one of the inputs', out);
+  checkOutputIsNoInput(out, inputs, '--out');
+  checkCreatableDirectory(dirname(resolve(out)));
   const weights = weightsFlag(values.weights);
   if (weights !== undefined && weights.length !== inputs.length) {
     throw invalidArgumentText('--weights', `one weight per input (${inputs.length})`, `${weights.length}`);
