@@ -40,6 +40,8 @@ export interface CocogenAddon {
   buildInfo(): AddonBuildInfo;
   /** Resize the thread pool (≥ 1). */
   setThreads(n: number): void;
+  /** Runs `fn` with file descriptor 2 written into a temporary file; returns its result and what was written. */
+  captureStderr(fn: () => unknown): { result: unknown; text: string };
 
   /** Allocate `length` float32 (zero-filled), 64-byte aligned, owned by native code; reported to V8. */
   allocFloat32(length: number): NativeBufferHandle;

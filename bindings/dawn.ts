@@ -6,6 +6,7 @@
 import { mkdirSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadAddon } from './addon.js';
 import { bindingsError } from './error-class.js';
 
 /** GPUBufferUsage flags (WebGPU spec values), so that callers need not install Dawn's globals on globalThis. */
@@ -112,13 +113,35 @@ function summarizeLimits(limits: GPUSupportedLimits): GpuLimitsSummary {
   };
 }
 
+/** What Dawn wrote to stderr while adapters were requested (in order), kept off the terminal. */
+const dawnMessages: string[] = [];
+
+/**
+ * Dawn's messages so far: warnings it prints while an adapter is requested (on lavapipe, that it reduced
+ * maxDynamic*BuffersPerPipelineLayout). Kept out of every command's output; `cocogen info` shows them, and with
+ * COCOGEN_VERBOSE=1 they go to stderr as Dawn writes them.
+ */
+export function dawnLog(): readonly string[] {
+  return dawnMessages;
+}
+
+/** Runs a synchronous Dawn call with its stderr captured into dawnLog() (through the addon; as is without it). */
+function quietly<T>(call: () => T): T {
+  const addon = process.env.COCOGEN_VERBOSE ? null : loadAddon();
+  if (!addon?.ok) return call();
+  const { result, text } = addon.addon.captureStderr(call);
+  for (const line of text.split('\n')) if (line.trim() !== '') dawnMessages.push(line.trim());
+  return result as T;
+}
+
 async function requestAdapter(
   powerPreference?: GPUPowerPreference,
 ): Promise<{ ok: true; adapter: GPUAdapter } | { ok: false; reason: string }> {
   const load = await loadGpu();
   if (!load.ok) return load;
   try {
-    const adapter = await load.gpu.requestAdapter(powerPreference ? { powerPreference } : undefined);
+    // Dawn prints its adapter warnings synchronously inside this call.
+    const adapter = await quietly(() => load.gpu.requestAdapter(powerPreference ? { powerPreference } : undefined));
     if (!adapter) {
       return {
         ok: false,

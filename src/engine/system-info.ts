@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { loadAddon, type AddonBuildInfo } from '../core/addon.js';
-import { probeGpu } from '../../bindings/dawn.js';
+import { dawnLog, probeGpu } from '../../bindings/dawn.js';
 import { VERSION } from '../core/version.js';
 
 export type Availability<T> = ({ available: true } & T) | { available: false; reason: string };
@@ -22,6 +22,8 @@ export interface SystemInfo {
         isFallbackAdapter: boolean;
       };
       limits: Record<string, number>;
+      /** what Dawn printed while the adapter was requested (kept off the terminal; COCOGEN_VERBOSE=1 prints it) */
+      messages: string[];
     }>;
   };
   /** What `createEngine({ backend: 'auto' })` would pick here. */
@@ -36,7 +38,7 @@ export async function systemInfo(): Promise<SystemInfo> {
     ? { available: true, path: addon.path, build: addon.addon.buildInfo() }
     : { available: false, reason: addon.reason };
   const webgpu: SystemInfo['backends']['webgpu'] = gpu.available
-    ? { available: true, adapter: gpu.adapter, limits: { ...gpu.limits } }
+    ? { available: true, adapter: gpu.adapter, limits: { ...gpu.limits }, messages: [...dawnLog()] }
     : { available: false, reason: gpu.reason };
   const auto = gpu.available && !gpu.adapter.isFallbackAdapter ? 'webgpu' : addon.ok ? 'native' : 'js';
   return {

@@ -133,3 +133,19 @@ describe('an --out that cannot be created', () => {
     }
   });
 });
+
+describe("Dawn's messages", () => {
+  it('stay off the terminal of a command that probes WebGPU; info lists them; COCOGEN_VERBOSE=1 prints them', () => {
+    const json = runCli(['info', '--json']);
+    expect(json.status).toBe(0);
+    const webgpu = JSON.parse(json.stdout).backends.webgpu;
+    for (const args of [['info'], ['info', '--json'], ['demo']]) {
+      const r = runCli(args);
+      expect(r.status, args.join(' ')).toBe(0);
+      expect(r.stderr, args.join(' ')).not.toMatch(/Warning:|artificially reduced/);
+    }
+    if (!webgpu.available || webgpu.messages.length === 0) return; // this adapter said nothing
+    expect(runCli(['info']).stdout).toContain(webgpu.messages[0]);
+    expect(runCli(['info'], { env: { COCOGEN_VERBOSE: '1' } }).stderr).toContain(webgpu.messages[0]);
+  });
+});

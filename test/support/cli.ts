@@ -10,9 +10,13 @@ export interface CliRun {
 }
 
 /** Run the built CLI (`bin/cocogen.js` → dist/) as a user would, in a child process. */
-export function runCli(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): CliRun {
+export function runCli(
+  args: string[],
+  options: { cwd?: string; timeoutMs?: number; env?: Record<string, string> } = {},
+): CliRun {
   const r = spawnSync(process.execPath, [`${ROOT}bin/cocogen.js`, ...args], {
     cwd: options.cwd ?? ROOT,
+    env: { ...process.env, ...options.env },
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 120_000,
   });

@@ -3,7 +3,8 @@ import { formatBytes, table, type Io } from '../output.js';
 
 export const INFO_HELP = `cocogen info [--json]
   What this machine offers each backend (available, or why not), the GPU adapter and its limits,
-  the native addon's build, CPU and memory, and what --backend auto picks.`;
+  the native addon's build, CPU and memory, what --backend auto picks, and what Dawn reported while the adapter
+  was requested (every other command keeps Dawn's messages off the terminal; COCOGEN_VERBOSE=1 prints them).`;
 
 export async function infoCommand(io: Io, flags: { json: boolean }): Promise<number> {
   const info = await systemInfo();
@@ -39,5 +40,10 @@ export async function infoCommand(io: Io, flags: { json: boolean }): Promise<num
   );
   io.out('');
   io.out(`--backend auto picks: ${info.auto}`);
+  if (webgpu.available && webgpu.messages.length > 0) {
+    io.out('');
+    io.out('Dawn said, while the adapter was requested (kept out of other commands; COCOGEN_VERBOSE=1 prints it):');
+    for (const line of webgpu.messages) io.out(`  ${line}`);
+  }
   return 0;
 }
