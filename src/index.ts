@@ -278,6 +278,7 @@ export {
   fitLearningCurve,
   curveInputOf,
   federationHeterogeneity,
+  gameHeterogeneity,
   DEFAULT_RECIPE,
   calibrate,
   loadFederatedData,

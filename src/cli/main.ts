@@ -65,6 +65,7 @@ const COMMANDS: Record<string, Command> = {
       data: { type: 'string' },
       sizes: { type: 'string' },
       alphas: { type: 'string' },
+      synthetic: { type: 'string' },
       orgs: { type: 'string' },
       rounds: { type: 'string' },
       epochs: { type: 'string' },

@@ -41,6 +41,9 @@ export function calibrationCsv(points: readonly FittedCalibrationPoint[]): strin
       'accuracy',
       'shard sizes',
       'seconds',
+      'synthetic fraction f',
+      'synthetic samples',
+      'heterogeneity H, realized',
     ],
     points.map((p) => [
       p.size,
@@ -51,6 +54,9 @@ export function calibrationCsv(points: readonly FittedCalibrationPoint[]): strin
       p.accuracy,
       p.shardSizes.join(';'),
       p.seconds,
+      p.synthetic,
+      p.syntheticSamples,
+      p.realizedHeterogeneity,
     ]),
   );
 }

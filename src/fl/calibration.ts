@@ -1,8 +1,13 @@
 /**
- * Calibration of the game's learning curve (DESIGN §3.2, §5.4): train over a grid of pooled sizes D and label skews
- * (Dirichlet α over organizations), measure test loss, and fit
+ * Calibration of the game's learning curve (DESIGN §3.2, §5.4): train over a grid of pooled sizes D, label skews
+ * (Dirichlet α over organizations) and amounts of generated data (each organization generating a fraction f of its
+ * real samples with the generator, its label mix moving toward p*), measure test loss, and fit
  *
- *   L(D, H) = L∞ + A·D^(−β) + η·H,      H = H_S = Σ_n (d_n/D)·δ_n²,  δ_n = ‖p_n − p*‖₁
+ *   L(D, H) = L∞ + A·D^(−β) + η·H,      D = Σ_n (d_n + x_n),  H = H_S(x) = (1/D)·Σ_n d_n²·(δ⁰_n)² / (d_n + x_n)
+ *
+ * with H the game's own heterogeneity at the amounts generated (at f = 0: Σ_n (d_n/D)·δ_n², δ_n = ‖p_n − p*‖₁), so
+ * that η measures what the generator's samples do to the loss through the term the game plays with. Runs with real
+ * data only leave η barely identified; generated amounts move H at a given skew.
  *
  * by nonlinear least squares. Only β enters nonlinearly: for a fixed β the best (L∞, A, η) is a linear least-squares
  * problem (with L∞, A, η ≥ 0, solved exactly by trying every support of the three columns), so the fit runs
@@ -14,9 +19,10 @@ import { invalidArgument } from '../core/errors.js';
 import type { LearningCurveInput } from '../game/scenario.js';
 import { Random } from '../util/random.js';
 import { partitionFederation } from './federation.js';
+import { syntheticClassCounts, type Generator } from './generator.js';
 import { createModel, type ModelKind } from './models.js';
 import { selectSamples, type LabeledSamples } from './samples.js';
-import { deriveSeed, evaluate, federatedRound } from './train.js';
+import { deriveSeed, evaluate, federatedRound, type Organization } from './train.js';
 
 /** One measured point: pooled size D, heterogeneity H, test loss. */
 export interface CurvePoint {
@@ -311,6 +317,31 @@ export function federationHeterogeneity(
   return D > 0 ? acc / D : 0;
 }
 
+/**
+ * The game's H_S(x) = (1/D)·Σ_n d_n²·(δ⁰_n)² / (d_n + x_n), D = Σ_n (d_n + x_n) (DESIGN §3.2), of real label counts
+ * and amounts generated; at x = 0 it is federationHeterogeneity.
+ */
+export function gameHeterogeneity(
+  labelCounts: readonly (readonly number[])[],
+  amounts: readonly number[],
+  target?: readonly number[],
+): number {
+  const classes = labelCounts[0]?.length ?? 0;
+  const p = target ?? new Array<number>(classes).fill(1 / classes);
+  let D = 0;
+  let Q = 0;
+  labelCounts.forEach((h, n) => {
+    const d = h.reduce((a, b) => a + b, 0);
+    const u = d + (amounts[n] ?? 0);
+    D += u;
+    if (d === 0) return;
+    let delta = 0;
+    for (let c = 0; c < classes; c++) delta += Math.abs(h[c]! / d - p[c]!);
+    Q += (d * d * delta * delta) / u;
+  });
+  return D > 0 ? Q / D : 0;
+}
+
 /** How each grid point is trained: federated rounds of FedAvg, as the simulation trains. */
 export interface TrainingRecipe {
   model: ModelKind;
@@ -342,6 +373,13 @@ export interface CalibrationOptions {
   alphas: readonly number[];
   /** organizations the pool is dealt to (default 5) */
   organizations?: number;
+  /**
+   * Fractions f ≥ 0 of its real samples that each organization generates at every grid point (default [0]: real
+   * data only). Any f > 0 needs `generator`.
+   */
+  synthetic?: readonly number[];
+  /** The generator of the synthetic samples (the simulation's: PPCA fitted on the public split). */
+  generator?: Generator;
   seed: number;
   recipe?: Partial<TrainingRecipe>;
   /** called after each point (progress) */
@@ -352,6 +390,12 @@ export interface CalibrationOptions {
 
 export interface CalibrationPoint extends CurvePoint {
   alpha: number;
+  /** the fraction of its real samples each organization generated */
+  synthetic: number;
+  /** synthetic samples in all (part of `size`) */
+  syntheticSamples: number;
+  /** H of the label counts actually trained on (real + generated), beside the game's H in `heterogeneity` */
+  realizedHeterogeneity: number;
   accuracy: number;
   /** samples per organization */
   shardSizes: number[];
@@ -418,6 +462,16 @@ async function calibrateOn(
   alphas.forEach((a, i) => {
     if (!(Number.isFinite(a) && a > 0)) throw invalidArgument(`options.alphas[${i}]`, 'a finite number > 0', a);
   });
+  const synthetic = options.synthetic ?? [0];
+  if (!Array.isArray(synthetic) || synthetic.length === 0)
+    throw invalidArgument('options.synthetic', 'a non-empty array of fractions', synthetic);
+  synthetic.forEach((f, i) => {
+    if (!(Number.isFinite(f) && f >= 0 && f <= 100))
+      throw invalidArgument(`options.synthetic[${i}]`, 'a fraction in [0, 100]', f);
+  });
+  const generator = options.generator;
+  if (synthetic.some((f) => f > 0) && generator === undefined)
+    throw invalidArgument('options.generator', 'a generator (some options.synthetic fraction is > 0)', generator);
   const features = pool.x.length / Math.max(1, pool.y.length);
   const model = createModel({
     kind: recipe.model,
@@ -426,41 +480,71 @@ async function calibrateOn(
     ...(recipe.model === 'mlp' ? { hidden: recipe.hidden ?? 64 } : {}),
   });
   const init = model.init(new Random(deriveSeed(seed, 0)));
+  const target = new Array<number>(10).fill(0.1);
   const points: CalibrationPoint[] = [];
-  const total = sizes.length * alphas.length;
+  const total = sizes.length * alphas.length * synthetic.length;
   for (let si = 0; si < sizes.length; si++) {
     const D = sizes[si]!;
     const order = new Random(deriveSeed(seed, 1, si)).shuffle(Int32Array.from({ length: pool.y.length }, (_, i) => i));
     const subset = selectSamples(pool, order.subarray(0, D));
     for (let ai = 0; ai < alphas.length; ai++) {
       const alpha = alphas[ai]!;
-      const t0 = performance.now();
       const fed = partitionFederation(subset, { organizations, alpha, seed: deriveSeed(seed, 2, si, ai) });
-      let params = init;
-      for (let round = 0; round < recipe.rounds; round++) {
-        ({ params } = await federatedRound(params, fed.organizations, {
-          engine,
-          model,
-          epochs: recipe.epochs,
-          batchSize: recipe.batchSize,
-          learningRate: recipe.learningRate,
-          momentum: recipe.momentum,
-          seed: deriveSeed(seed, 3, si, ai),
-          round,
-        }));
+      for (let fi = 0; fi < synthetic.length; fi++) {
+        const f = synthetic[fi]!;
+        const t0 = performance.now();
+        // f = 0 keeps the seeds of a calibration on real data only, so such a grid gives today's points.
+        const orgs: Organization[] = [];
+        const trained: number[][] = [];
+        const amounts: number[] = [];
+        for (let k = 0; k < fed.organizations.length; k++) {
+          const h = fed.labelCounts[k]!;
+          const x = Math.round(f * h.reduce((a, b) => a + b, 0));
+          amounts.push(x);
+          if (x === 0) {
+            orgs.push(fed.organizations[k]!);
+            trained.push(h);
+            continue;
+          }
+          const classCounts = syntheticClassCounts(h, target, x);
+          const rng = new Random(deriveSeed(seed, 4, si, ai, fi, k));
+          orgs.push({ real: fed.organizations[k]!.real, synthetic: await generator!.generate(classCounts, rng) });
+          trained.push(h.map((v, c) => v + classCounts[c]!));
+        }
+        let params = init;
+        for (let round = 0; round < recipe.rounds; round++) {
+          ({ params } = await federatedRound(params, orgs, {
+            engine,
+            model,
+            epochs: recipe.epochs,
+            batchSize: recipe.batchSize,
+            learningRate: recipe.learningRate,
+            momentum: recipe.momentum,
+            seed: deriveSeed(seed, 3, si, ai),
+            round,
+          }));
+        }
+        const ev = evaluate(model, params, test);
+        const syntheticSamples = amounts.reduce((a, b) => a + b, 0);
+        const point: CalibrationPoint = {
+          size: D + syntheticSamples,
+          alpha,
+          synthetic: f,
+          syntheticSamples,
+          // With nothing generated, the formula of calibrations on real data (bit for bit their points).
+          heterogeneity:
+            syntheticSamples === 0
+              ? federationHeterogeneity(fed.labelCounts)
+              : gameHeterogeneity(fed.labelCounts, amounts),
+          realizedHeterogeneity: federationHeterogeneity(trained),
+          loss: ev.loss,
+          accuracy: ev.accuracy,
+          shardSizes: fed.labelCounts.map((h) => h.reduce((a, b) => a + b, 0)),
+          seconds: (performance.now() - t0) / 1000,
+        };
+        points.push(point);
+        options.onPoint?.(points.length, total, point);
       }
-      const ev = evaluate(model, params, test);
-      const point: CalibrationPoint = {
-        size: D,
-        alpha,
-        heterogeneity: federationHeterogeneity(fed.labelCounts),
-        loss: ev.loss,
-        accuracy: ev.accuracy,
-        shardSizes: fed.labelCounts.map((h) => h.reduce((a, b) => a + b, 0)),
-        seconds: (performance.now() - t0) / 1000,
-      };
-      points.push(point);
-      options.onPoint?.(points.length, total, point);
     }
   }
   return { points, fit: fitLearningCurve(points), recipe, organizations, seed };

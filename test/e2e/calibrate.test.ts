@@ -61,6 +61,10 @@ describe('cocogen calibrate', () => {
       [['--alphas', '0'], /--alphas/],
       [['--sizes', '100000'], /--sizes/],
       [['--model', 'cnn'], /--model/],
+      [['--synthetic', '-1'], /--synthetic/],
+      [['--synthetic', '0,x'], /--synthetic/],
+      [['--synthetic', '0.5,0.5'], /--synthetic/],
+      [['--synthetic', '101'], /--synthetic/],
     ] as [string[], RegExp][]) {
       const r = runCli(['calibrate', '--out', join(root, 'bad'), ...flags]);
       expect(r.status, flags.join(' ')).toBe(2);

@@ -9,7 +9,10 @@ import {
   type FittedCalibrationPoint,
 } from '../../fl/calibration-results.js';
 import type { ModelKind } from '../../fl/models.js';
+import { PpcaGenerator } from '../../fl/generator.js';
 import { loadFederatedData } from '../../fl/simulation-data.js';
+import { SIMULATION_DEFAULTS } from '../../fl/simulation.js';
+import { deriveSeed } from '../../fl/train.js';
 import { calibrationSvg } from '../../plot/calibration-figure.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import {
@@ -25,13 +28,16 @@ import {
 import { formatNumber, formatSeconds, table, type Io } from '../output.js';
 import { createProgress } from '../progress.js';
 
-export const CALIBRATE_HELP = `cocogen calibrate --out DIR [--data DIR] [--sizes LIST] [--alphas LIST] [--orgs K] [--rounds R]
-                  [--epochs E] [--model softmax|mlp] [--backend B] [--seed S] [--json]
+export const CALIBRATE_HELP = `cocogen calibrate --out DIR [--data DIR] [--sizes LIST] [--alphas LIST] [--synthetic LIST] [--orgs K]
+                  [--rounds R] [--epochs E] [--model softmax|mlp] [--backend B] [--seed S] [--json]
   Fits the game's learning curve L = L∞ + A·D^(−β) + η·H (DESIGN §3.2) to measured test loss. For every
   pooled size D in --sizes and Dirichlet α in --alphas, D samples are dealt to K organizations with
   Dirichlet(α) label skew (H is the pool's heterogeneity H_S = Σ (d_n/D)·‖p_n − p*‖₁², p* uniform), the
   federation trains R FedAvg rounds of E local epochs, and the global model's test loss is measured. The fit is
   nonlinear least squares (variable projection, Levenberg–Marquardt on β; L∞, A, η ≥ 0); R² is reported.
+  --synthetic LIST (fractions f, default 0) also trains every (D, α) with each organization generating f·d_n
+  samples with the simulation's generator (PPCA fitted on the public split, label mix moved toward p*); D then
+  counts them and H is the game's H_S(x), so η measures what generated data does through the game's own term.
   Writes to DIR (atomically): calibration.json (fit, R², the game's learningCurve, points),
   calibration.csv (measured and fitted loss per point), calibration.svg (measured points vs fitted curve).
   Defaults: --data the shipped subset (data/fashion-mnist-subset), --sizes 250,500,1000,2000,4000,
@@ -41,6 +47,7 @@ export const CALIBRATE_HELP = `cocogen calibrate --out DIR [--data DIR] [--sizes
 export const CALIBRATE_DEFAULTS = {
   sizes: [250, 500, 1000, 2000, 4000],
   alphas: [0.1, 0.5, 10],
+  synthetic: [0],
   organizations: 5,
 };
 
@@ -50,6 +57,7 @@ interface CalibrateRequest {
   data: string | undefined;
   sizes: number[];
   alphas: number[];
+  synthetic: number[];
   organizations: number;
   rounds: number;
   epochs: number;
@@ -76,19 +84,28 @@ function calibrateRequest(values: Record<string, unknown>, positionals: string[]
     'a number > 0',
     CALIBRATE_DEFAULTS.alphas,
   ).sort((a, b) => a - b);
+  const synthetic = numberListFlag(
+    values.synthetic,
+    '--synthetic',
+    (v) => v >= 0 && v <= 100,
+    'a fraction in [0, 100] of each organization’s real samples',
+    CALIBRATE_DEFAULTS.synthetic,
+  ).sort((a, b) => a - b);
+  if (new Set(synthetic).size !== synthetic.length)
+    throw invalidArgumentText('--synthetic', 'distinct fractions', synthetic.join(','));
   const organizations = integerFlag(values.orgs, '--orgs', 1, 1000, CALIBRATE_DEFAULTS.organizations);
   const rounds = integerFlag(values.rounds, '--rounds', 1, 1000, DEFAULT_RECIPE.rounds);
   const epochs = integerFlag(values.epochs, '--epochs', 1, 1000, DEFAULT_RECIPE.epochs);
   const model = modelFlag(values.model);
   const backend = backendFlag(values.backend, 'js');
   const seed = seedFlag(values.seed, '--seed', 1);
-  if (sizes.length * alphas.length < 4)
+  if (sizes.length * alphas.length * synthetic.length < 4)
     throw invalidArgumentText(
       '--sizes',
-      'with --alphas, a grid of at least 4 points (4 parameters are fitted)',
-      `${sizes.length * alphas.length} points`,
+      'with --alphas and --synthetic, a grid of at least 4 points (4 parameters are fitted)',
+      `${sizes.length * alphas.length * synthetic.length} points`,
     );
-  return { out, data, sizes, alphas, organizations, rounds, epochs, model, backend, seed };
+  return { out, data, sizes, alphas, synthetic, organizations, rounds, epochs, model, backend, seed };
 }
 
 export async function calibrateCommand(
@@ -98,7 +115,7 @@ export async function calibrateCommand(
 ): Promise<number> {
   const json = Boolean(values.json);
   const r = calibrateRequest(values, positionals);
-  const { sizes, alphas, organizations, seed } = r;
+  const { sizes, alphas, synthetic, organizations, seed } = r;
   const fm = loadFederatedData(r.data);
   const largest = sizes[sizes.length - 1]!;
   if (largest > fm.owned.y.length)
@@ -111,7 +128,11 @@ export async function calibrateCommand(
     throw invalidArgumentText('--sizes', `sizes of at least --orgs (${organizations})`, String(sizes[0]));
 
   const engine = await createEngine({ backend: r.backend });
-  const progress = createProgress(io, 'calibrate', sizes.length * alphas.length);
+  // The simulation's generator and its seed, so that calibration and simulation generate alike.
+  const generator = synthetic.some((f) => f > 0)
+    ? PpcaGenerator.fit(fm.public, 10, { ...SIMULATION_DEFAULTS.generator, seed: deriveSeed(seed, 2) })
+    : undefined;
+  const progress = createProgress(io, 'calibrate', sizes.length * alphas.length * synthetic.length);
   const t0 = performance.now();
   let result: CalibrationResult;
   try {
@@ -119,10 +140,13 @@ export async function calibrateCommand(
       engine,
       sizes,
       alphas,
+      synthetic,
+      ...(generator ? { generator } : {}),
       organizations,
       seed,
       recipe: { model: r.model, rounds: r.rounds, epochs: r.epochs },
-      onPoint: (done, total, p) => progress.update(done, `D=${p.size} α=${p.alpha} loss ${p.loss.toFixed(3)}`),
+      onPoint: (done, total, p) =>
+        progress.update(done, `D=${p.size} α=${p.alpha} f=${p.synthetic} loss ${p.loss.toFixed(3)}`),
     });
   } finally {
     progress.done();
@@ -134,6 +158,7 @@ export async function calibrateCommand(
     data: fm.dir,
     sizes,
     alphas,
+    synthetic,
     organizations,
     seed,
     backend: engine.backend,
@@ -169,7 +194,7 @@ function calibrationReport(
 ): string {
   const { fit } = result;
   return [
-    `Calibrated on ${dir}: ${points.length} points (D × α), ${r.organizations} organizations, ${r.rounds} FedAvg rounds × ${r.epochs} epoch(s), ${r.model}`,
+    `Calibrated on ${dir}: ${points.length} points (D × α${r.synthetic.length > 1 || r.synthetic[0] !== 0 ? ' × f' : ''}), ${r.organizations} organizations, ${r.rounds} FedAvg rounds × ${r.epochs} epoch(s), ${r.model}`,
     '',
     table(
       ['parameter', 'value', 'std. error'],
@@ -184,8 +209,8 @@ function calibrationReport(
     `R² = ${formatNumber(fit.rSquared)}, RMSE ${formatNumber(fit.rmse)} nats${fit.atBound.length ? `; held at 0: ${fit.atBound.join(', ')}` : ''}`,
     '',
     table(
-      ['D', 'α', 'H', 'measured loss', 'fitted loss', 'accuracy'],
-      points.map((p) => [p.size, p.alpha, p.heterogeneity, p.loss, p.fitted, p.accuracy]),
+      ['D', 'α', 'f', 'H', 'measured loss', 'fitted loss', 'accuracy'],
+      points.map((p) => [p.size, p.alpha, p.synthetic, p.heterogeneity, p.loss, p.fitted, p.accuracy]),
     ),
     '',
     `Wrote ${files.json}, ${files.csv} and ${files.svg} in ${formatSeconds(seconds)} s. Use the curve with cocogen simulate --curve ${files.json}.`,
