@@ -3,8 +3,9 @@
  * F64 narrowed to float32 on load. Writes go to a temporary sibling that is renamed over the target once complete, so
  * a failure never leaves a partial file.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { ensureDirectory } from '../util/directories.js';
+import { trackTemporary } from '../util/temporaries.js';
 import { basename, dirname, extname } from 'node:path';
 import { CocogenError, describeValue, invalidArgument } from '../core/errors.js';
 import { MappedFile } from './mapped-file.js';
@@ -56,8 +57,11 @@ export interface TensorBlock {
 
 /**
  * An open safetensors or `.npy` file. `tensor(name)` returns float32 values — a zero-copy view of the mapped file for
- * F32 data, a widened copy otherwise; `block(name, start, count)` maps only that slice (out-of-core streaming).
- * `dispose()` unmaps everything (views read length 0 afterwards).
+ * F32 data, a widened copy otherwise; `block(name, start, count)` reads only that slice, with pread into memory of
+ * its own (out-of-core streaming), so that a file that shrinks while it is streamed gives IO_ERROR (reason
+ * `changed`) naming it, never a SIGBUS from a memory map. Every read first checks that the file still has the size
+ * and identity it had when opened. `dispose()` unmaps and closes everything (views read length 0 afterwards); a
+ * zero-copy view is a memory map, so a file truncated under a view that is still held faults as any mmap does.
  *
  * @example
  * const file = TensorFile.open('update.safetensors');
@@ -70,15 +74,32 @@ export class TensorFile {
   #whole: MappedFile | undefined;
   #byName: Map<string, TensorInfo>;
   #disposed = false;
+  /** The file as opened: reads go through this descriptor and check it against the stat at open. */
+  readonly #fd: number;
+  readonly #opened: { dev: number; ino: number; size: number; mtimeMs: number };
 
-  private constructor(layout: TensorFileLayout) {
+  private constructor(layout: TensorFileLayout, fd: number) {
     this.layout = layout;
     this.#byName = new Map(layout.tensors.map((t) => [t.name, t]));
+    this.#fd = fd;
+    const st = fstatSync(fd);
+    this.#opened = { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
+    if (st.size !== layout.size) {
+      closeSync(fd);
+      throw this.#changed(`its size went from ${layout.size} to ${st.size} bytes`);
+    }
   }
 
   /** Opens and checks a file; IO_ERROR naming the file (and tensor) when it is missing, corrupt or unsupported. */
   static open(path: string): TensorFile {
-    return new TensorFile(readTensorFileLayout(path));
+    const layout = readTensorFileLayout(path);
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (e) {
+      throw ioError(path, `Could not open ${JSON.stringify(path)}: ${(e as Error).message}`, 'os');
+    }
+    return new TensorFile(layout, fd);
   }
 
   get path(): string {
@@ -102,6 +123,7 @@ export class TensorFile {
   tensor(name: string): Float32Array {
     this.#guard();
     const t = this.info(name);
+    this.#checkUnchanged();
     if (t.dtype === 'F32') {
       if (t.byteOffset % 4 === 0) {
         this.#whole ??= this.#map(0, this.layout.size);
@@ -132,25 +154,61 @@ export class TensorFile {
       );
     }
     const size = DTYPE_BYTES[t.dtype];
-    const map = MappedFile.open(this.path, { offset: t.byteOffset + start * size, length: count * size });
-    if (t.dtype === 'F32') return { data: map.float32(0, count), release: () => map.dispose() };
-    try {
-      return { data: widenToFloat32(map.bytes(), t.dtype), release: () => {} };
-    } finally {
-      map.dispose();
-    }
+    const bytes = this.#read(t.byteOffset + start * size, count * size, name);
+    const data =
+      t.dtype === 'F32' ? new Float32Array(bytes.buffer, bytes.byteOffset, count) : widenToFloat32(bytes, t.dtype);
+    return { data, release: () => {} };
   }
 
-  /** Unmaps every mapping of this file. Idempotent. */
+  /** `length` bytes at `position`, read with pread; IO_ERROR (changed) when the file no longer holds them. */
+  #read(position: number, length: number, tensor: string): Uint8Array {
+    this.#checkUnchanged();
+    // 4-byte aligned memory, so that F32 data is viewed without a copy.
+    const bytes = new Uint8Array(new ArrayBuffer(Math.ceil(length / 4) * 4), 0, length);
+    let done = 0;
+    try {
+      while (done < length) {
+        const got = readSync(this.#fd, bytes, done, length - done, position + done);
+        if (got === 0) break;
+        done += got;
+      }
+    } catch (e) {
+      throw ioError(this.path, `Could not read ${JSON.stringify(this.path)}: ${(e as Error).message}`, 'os', tensor);
+    }
+    if (done < length) throw this.#changed(`it ended ${length - done} bytes before tensor "${tensor}" did`, tensor);
+    return bytes;
+  }
+
+  /** IO_ERROR (changed) unless the file still has the identity and size it had when opened. */
+  #checkUnchanged(): void {
+    let st: { dev: number; ino: number; size: number; mtimeMs: number };
+    try {
+      st = statSync(this.path);
+    } catch (e) {
+      throw this.#changed(`it can no longer be read (${(e as Error).message})`);
+    }
+    const o = this.#opened;
+    if (st.dev !== o.dev || st.ino !== o.ino) throw this.#changed('it was replaced by another file');
+    if (st.size !== o.size) throw this.#changed(`its size went from ${o.size} to ${st.size} bytes`);
+    if (st.mtimeMs !== o.mtimeMs) throw this.#changed('it was written to');
+  }
+
+  #changed(what: string, tensor?: string): CocogenError {
+    return ioError(this.path, `${JSON.stringify(this.path)} changed while it was read: ${what}`, 'changed', tensor);
+  }
+
+  /** Unmaps every mapping of this file and closes it. Idempotent. */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    closeSync(this.#fd);
     for (const m of this.#maps) m.dispose();
     this.#maps = [];
     this.#whole = undefined;
   }
 
   #map(offset: number, length: number): MappedFile {
+    this.#checkUnchanged();
     const m = MappedFile.open(this.path, { offset, length });
     this.#maps.push(m);
     return m;
@@ -170,6 +228,7 @@ export class TensorFileWriter {
   readonly path: string;
   readonly specs: readonly TensorSpec[];
   #tmp: string;
+  #untrack: () => void = () => {};
   #fd: number | undefined;
   #expected: number;
   #written = 0;
@@ -193,6 +252,7 @@ export class TensorFileWriter {
     this.#tmp = `${path}.tmp-${process.pid}-${Date.now().toString(36)}`;
     const header = format === 'npy' ? npyHeader(specs[0]!) : safetensorsHeader(specs, metadata);
     ensureDirectory(dirname(path));
+    this.#untrack = trackTemporary(this.#tmp);
     try {
       this.#fd = openSync(this.#tmp, 'w');
       this.#writeAll(header);
@@ -234,6 +294,7 @@ export class TensorFileWriter {
       closeSync(this.#fd);
       this.#fd = undefined;
       renameSync(this.#tmp, this.path);
+      this.#untrack();
     } catch (e) {
       this.abort();
       throw ioError(this.path, `Could not write ${JSON.stringify(this.path)}: ${(e as Error).message}`, 'os');
@@ -251,6 +312,7 @@ export class TensorFileWriter {
       this.#fd = undefined;
     }
     rmSync(this.#tmp, { force: true });
+    this.#untrack();
   }
 
   #writeAll(bytes: Uint8Array): void {
