@@ -47,9 +47,11 @@ function resetPeakRss(): boolean {
 export const outOfCoreSuite: Suite = {
   name: 'out-of-core',
   help: `out-of-core [--k 16] [--p 536870912] [--dir /tmp/cocogen-ooc] [--block 4194304] [--backend native] [--rules fedavg]
+            [--read pread,map]
     Each rule of --rules (fedavg, median, trimmed-mean, krum, multi-krum; comma-separated) over K .npy files of
-    P float32 each (default 16 × 512M = 32 GiB) streamed through memory maps: time, GB/s and peak RSS (reset
-    before each rule where Linux allows). Krum reads the inputs twice (Gram pass, then the average).`,
+    P float32 each (default 16 × 512M = 32 GiB), streamed with each read mode of --read (pread: copies, safe
+    against a file that changes; map: memory maps, zero-copy), in one run: time, GB/s and peak RSS (reset before
+    each rule where Linux allows). Krum reads the inputs twice (Gram pass, then the average).`,
   options: {
     k: { type: 'string', default: '16' },
     p: { type: 'string', default: String(512 * 1024 * 1024) },
@@ -57,6 +59,7 @@ export const outOfCoreSuite: Suite = {
     block: { type: 'string', default: String(4 * 1024 * 1024) },
     backend: { type: 'string', default: 'native' },
     rules: { type: 'string', default: 'fedavg' },
+    read: { type: 'string', default: 'pread,map' },
   },
   async run(values, log) {
     const k = Number(values.k);
@@ -90,22 +93,32 @@ export const outOfCoreSuite: Suite = {
         'machine memory GiB': totalmem() / 2 ** 30,
       };
       try {
-        for (const rule of String(values.rules).split(',').filter(Boolean)) {
+        const runs = String(values.rules)
+          .split(',')
+          .filter(Boolean)
+          .flatMap((rule) =>
+            String(values.read)
+              .split(',')
+              .filter(Boolean)
+              .map((read) => [rule, read] as const),
+          );
+        for (const [rule, read] of runs) {
           const reset = resetPeakRss();
           const stats = await aggregateFiles(engine, inputs, output, {
             rule: rule as 'fedavg',
+            read: read as 'pread',
             blockElements: Number(values.block),
             ...(rule === 'fedavg' || rule === 'multi-krum' ? { weights } : {}),
             ...(rule === 'krum' || rule === 'multi-krum' ? { f: Math.floor((k - 3) / 2) } : {}),
           });
-          const name = `${rule}::out-of-core-${values.backend}:K=${k},P=${p}`;
+          const name = `${rule}::out-of-core-${values.backend}-${read}:K=${k},P=${p}`;
           const rss = stats.peakRssBytes / 2 ** 20;
           log(
             `  ${name}: ${stats.seconds.toFixed(1)} s, ${stats.gbPerSecond.toFixed(2)} GB/s, peak RSS ${rss.toFixed(0)} MiB${reset ? '' : ' (not reset: whole process)'}`,
           );
           rows.push({ name, meanMs: stats.seconds * 1e3, rmePercent: 0, samples: 1, gbPerSecond: stats.gbPerSecond });
           table.push([name, stats.seconds, stats.gbPerSecond, totalBytes / 2 ** 30, Math.round(rss)]);
-          summary[`${rule}: peak RSS MiB${reset ? '' : ' (whole process)'}`] = rss;
+          summary[`${rule} (${read}): peak RSS MiB${reset ? '' : ' (whole process)'}`] = rss;
         }
       } finally {
         engine.dispose();

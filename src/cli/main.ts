@@ -112,6 +112,7 @@ const COMMANDS: Record<string, Command> = {
       clip: { type: 'string' },
       out: { type: 'string' },
       block: { type: 'string' },
+      read: { type: 'string' },
       backend: { type: 'string' },
     },
     run: (io, v, p) => aggregateCommand(io, v, p),

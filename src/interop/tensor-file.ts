@@ -4,10 +4,11 @@
  * a failure never leaves a partial file.
  */
 import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { ensureDirectory } from '../util/directories.js';
-import { trackTemporary } from '../util/temporaries.js';
 import { basename, dirname, extname } from 'node:path';
 import { CocogenError, describeValue, invalidArgument } from '../core/errors.js';
+import { ensureDirectory } from '../util/directories.js';
+import { optionsRecord } from '../util/options.js';
+import { trackTemporary } from '../util/temporaries.js';
 import { MappedFile } from './mapped-file.js';
 import { NPY_TENSOR_NAME, npyHeader, readNpyLayout } from './npy.js';
 import { readSafetensorsLayout, safetensorsHeader } from './safetensors.js';
@@ -77,8 +78,14 @@ export class TensorFile {
   /** The file as opened: reads go through this descriptor and check it against the stat at open. */
   readonly #fd: number;
   readonly #opened: { dev: number; ino: number; size: number; mtimeMs: number };
+  /** Memory of released blocks, reused by the next reads. */
+  #spare: ArrayBuffer[] = [];
 
-  private constructor(layout: TensorFileLayout, fd: number) {
+  private constructor(
+    layout: TensorFileLayout,
+    fd: number,
+    readonly read: 'pread' | 'map',
+  ) {
     this.layout = layout;
     this.#byName = new Map(layout.tensors.map((t) => [t.name, t]));
     this.#fd = fd;
@@ -90,8 +97,15 @@ export class TensorFile {
     }
   }
 
-  /** Opens and checks a file; IO_ERROR naming the file (and tensor) when it is missing, corrupt or unsupported. */
-  static open(path: string): TensorFile {
+  /**
+   * Opens and checks a file; IO_ERROR naming the file (and tensor) when it is missing, corrupt or unsupported.
+   * `options.read` picks how `block()` reads: `'pread'` (default) copies the bytes with pread, so a file that shrinks
+   * gives IO_ERROR; `'map'` maps them, zero-copy and faster from the page cache (about 1.7× in bench out-of-core),
+   * for files nothing changes while they are read: a truncation under a mapped block is a SIGBUS.
+   */
+  static open(path: string, options: { read?: 'pread' | 'map' } = {}): TensorFile {
+    const { read = 'pread' } = optionsRecord(options, ['read'], 'options');
+    if (read !== 'pread' && read !== 'map') throw invalidArgument('options.read', "'pread' or 'map'", read);
     const layout = readTensorFileLayout(path);
     let fd: number;
     try {
@@ -99,7 +113,7 @@ export class TensorFile {
     } catch (e) {
       throw ioError(path, `Could not open ${JSON.stringify(path)}: ${(e as Error).message}`, 'os');
     }
-    return new TensorFile(layout, fd);
+    return new TensorFile(layout, fd, read as 'pread' | 'map');
   }
 
   get path(): string {
@@ -154,17 +168,46 @@ export class TensorFile {
       );
     }
     const size = DTYPE_BYTES[t.dtype];
+    if (this.read === 'map') {
+      this.#checkUnchanged();
+      const map = MappedFile.open(this.path, { offset: t.byteOffset + start * size, length: count * size });
+      if (t.dtype === 'F32') return { data: map.float32(0, count), release: () => map.dispose() };
+      try {
+        return { data: widenToFloat32(map.bytes(), t.dtype), release: () => {} };
+      } finally {
+        map.dispose();
+      }
+    }
     const bytes = this.#read(t.byteOffset + start * size, count * size, name);
-    const data =
-      t.dtype === 'F32' ? new Float32Array(bytes.buffer, bytes.byteOffset, count) : widenToFloat32(bytes, t.dtype);
-    return { data, release: () => {} };
+    const recycle = () => {
+      if (!this.#disposed && this.#spare.length < 4) this.#spare.push(bytes.buffer as ArrayBuffer);
+    };
+    if (t.dtype !== 'F32') {
+      const data = widenToFloat32(bytes, t.dtype);
+      recycle();
+      return { data, release: () => {} };
+    }
+    let released = false;
+    const data = new Float32Array(bytes.buffer, bytes.byteOffset, count);
+    return {
+      data,
+      release: () => {
+        if (released) return;
+        released = true;
+        recycle();
+      },
+    };
   }
 
   /** `length` bytes at `position`, read with pread; IO_ERROR (changed) when the file no longer holds them. */
   #read(position: number, length: number, tensor: string): Uint8Array {
     this.#checkUnchanged();
-    // 4-byte aligned memory, so that F32 data is viewed without a copy.
-    const bytes = new Uint8Array(new ArrayBuffer(Math.ceil(length / 4) * 4), 0, length);
+    // 4-byte aligned memory, so that F32 data is viewed without a copy; a released block's memory is reused (a fresh
+    // buffer per block costs its zero-filling, which halved the streaming rate).
+    const want = Math.ceil(length / 4) * 4;
+    const at = this.#spare.findIndex((b) => b.byteLength >= want && b.byteLength <= 2 * want);
+    const buffer = at >= 0 ? this.#spare.splice(at, 1)[0]! : new ArrayBuffer(want);
+    const bytes = new Uint8Array(buffer, 0, length);
     let done = 0;
     try {
       while (done < length) {
@@ -202,6 +245,7 @@ export class TensorFile {
     if (this.#disposed) return;
     this.#disposed = true;
     closeSync(this.#fd);
+    this.#spare = [];
     for (const m of this.#maps) m.dispose();
     this.#maps = [];
     this.#whole = undefined;

@@ -238,6 +238,7 @@ describe.skipIf(!loadAddon().ok)('cocogen aggregate', () => {
     ['a corrupt file', [inA, corrupt], /Corrupt safetensors file .*corrupt\.safetensors/],
     ['a missing file', [inA, join(dir, 'missing.safetensors')], /missing\.safetensors.*no such file/],
     ['an unknown rule', ['--rule', 'mode', inA, inB], /--rule/],
+    ['an unknown read mode', ['--read', 'mmap', inA, inB], /--read/],
   ];
   for (const [what, args, message] of cases) {
     it(`exits 2 on ${what} and writes no output`, () => {

@@ -78,6 +78,36 @@ describe.skipIf(!addon)('a tensor file that changes after it was opened', () => 
   });
 });
 
+describe.skipIf(!addon)('read modes', () => {
+  it('map reads the same bits as pread, and a bad mode or option is refused by name', async () => {
+    const inputs = [update(5000), update(5000), update(5000)];
+    const engine = await createEngine({ backend: 'native' });
+    try {
+      const outs = [];
+      for (const read of ['pread', 'map'] as const) {
+        const out = join(dir, `median-${read}.safetensors`);
+        await aggregateFiles(engine, inputs, out, { rule: 'median', blockElements: 333, read });
+        const f = TensorFile.open(out);
+        outs.push(Float32Array.from(f.tensor('w')));
+        f.dispose();
+      }
+      expect(outs[1]).toEqual(outs[0]);
+      const bad = await aggregateFiles(engine, inputs, join(dir, 'x.safetensors'), {
+        rule: 'median',
+        read: 'mmap' as 'map',
+      }).catch((e: unknown) => e);
+      expect((bad as CocogenError).message).toMatch(/options\.read/);
+    } finally {
+      engine.dispose();
+    }
+    expect(() => TensorFile.open(inputs[0]!, { read: 'x' as 'map' })).toThrow(/options\.read/);
+    expect(() => TensorFile.open(inputs[0]!, { reed: 'map' } as object)).toThrow(/options\.reed/);
+    const file = TensorFile.open(inputs[0]!, { read: 'map' });
+    expect(file.block('w', 10, 3).data).toEqual(Float32Array.of(10, 11, 12));
+    file.dispose();
+  });
+});
+
 describe('a writer’s temporary on a signal', () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     it(`is removed on ${signal}, and the process dies of the signal`, () => {

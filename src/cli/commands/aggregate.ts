@@ -11,15 +11,18 @@ import { tensorFileFormat } from '../../interop/tensor-file.js';
 import { backendFlag, finiteNumberFlag, integerFlag, weightsFlag } from '../flags.js';
 import { formatBytes, formatNumber, formatSeconds, type Io } from '../output.js';
 
-export const AGGREGATE_HELP = `cocogen aggregate --rule R [--weights w1,w2,…] [--trim t] [--f F --m M] [--clip C] IN... --out OUT [--json]
+export const AGGREGATE_HELP = `cocogen aggregate --rule R [--weights w1,w2,…] [--trim t] [--f F --m M] [--clip C] [--block N]
+                  [--read pread|map] [--backend B] IN... --out OUT [--json]
   Aggregates the model updates IN... (safetensors or .npy files; tensors matched by name, a .npy file's one
   array is named "array") into OUT (.safetensors or .npy) with the rule R (${AGGREGATION_RULES.join(', ')}).
   --weights gives one non-negative weight per input (fedavg, multi-krum; default equal). --trim (trimmed-mean),
   --f (krum, multi-krum), --m (multi-krum) and --clip (any rule) are passed to the rule. Each input is one whole
   update: --clip uses the norm of all its tensors, and Krum the distances between whole updates (a first pass
-  over the inputs computes them). F32 inputs are memory-mapped, F16/BF16 widened and F64 narrowed to float32;
-  the inputs are streamed by column blocks (--block N elements per input, default ${DEFAULT_BLOCK_ELEMENTS}), so they may
-  exceed memory. OUT is written to a temporary file and renamed: a failure never leaves a partial file.
+  over the inputs computes them). F16/BF16 inputs are widened and F64 narrowed to float32; the inputs are
+  streamed by column blocks (--block N elements per input, default ${DEFAULT_BLOCK_ELEMENTS}), so they may exceed
+  memory, read with pread (--read pread, the default: an input that changes while it is read is an IO_ERROR naming
+  it) or memory-mapped (--read map: zero-copy, faster from the page cache, for inputs nothing changes meanwhile).
+  OUT is written to a temporary file and renamed: a failure, SIGINT or SIGTERM never leaves a partial file.
   --backend auto|webgpu|native|js picks the engine (default auto).
   --json prints { rule, inputs, out, backend, tensors, parameters, bytes, seconds, gbPerSecond, peakRssBytes },
   with selected and scores (krum, multi-krum: input indices, best first) and scales (--clip).`;
@@ -44,7 +47,9 @@ export async function aggregateCommand(io: Io, values: Record<string, unknown>, 
   }
   const backend = backendFlag(values.backend, 'auto', 'described');
   const blockElements = integerFlag(values.block, '--block', 1, 2 ** 32 - 1, DEFAULT_BLOCK_ELEMENTS);
-  const options: Record<string, unknown> = { rule, blockElements };
+  const read = values.read ?? 'pread';
+  if (read !== 'pread' && read !== 'map') throw invalidArgument('--read', 'pread or map', read);
+  const options: Record<string, unknown> = { rule, blockElements, read };
   if (weights !== undefined) options.weights = weights;
   for (const [flag, key] of [
     ['trim', 'trim'],
