@@ -1,8 +1,8 @@
 import { CocogenError } from '../core/errors.js';
-import { formatNumber, formatSeconds } from '../util/format-number.js';
+import { counted, formatNumber, formatSeconds } from '../util/format-number.js';
 
 // Re-exported: the commands format numbers through this module, the figures through src/util.
-export { formatNumber, formatSeconds };
+export { counted, formatNumber, formatSeconds };
 
 /** Where a command writes: stdout for results, stderr for diagnostics. Injected so tests can capture them. */
 export interface Io {
@@ -25,12 +25,22 @@ export function exitCodeFor(error: unknown): number {
   return 1;
 }
 
-/** Report an error on stderr, as `{ "error": { code, message } }` under --json. */
+/** What the CLI says of an error that is no CocogenError: every expected failure is typed, so this one is a bug. */
+export const INTERNAL_ERROR_NOTE =
+  'This is a bug in cocogen, not a problem with your input: please report it with the command that caused it.';
+
+/**
+ * Report an error on stderr, as `{ "error": { code, message } }` under --json. An error that is not a CocogenError
+ * is reported as INTERNAL, with its message and a line saying it is a bug (exit 1).
+ */
 export function reportError(io: Io, error: unknown, json: boolean): number {
   const e =
     error instanceof CocogenError
       ? error
-      : new CocogenError('NATIVE_ERROR', error instanceof Error ? error.message : String(error));
+      : new CocogenError(
+          'INTERNAL',
+          `${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}. ${INTERNAL_ERROR_NOTE}`,
+        );
   if (json) io.err(JSON.stringify({ error: { code: e.code, message: e.message } }));
   else io.err(`cocogen: ${e.message} [${e.code}]`);
   return exitCodeFor(error);

@@ -26,7 +26,9 @@ export type CocogenErrorCode =
   /** A file could not be read or written, or its contents are corrupt. */
   | 'IO_ERROR'
   /** A numeric method did not reach its tolerance. */
-  | 'NOT_CONVERGED';
+  | 'NOT_CONVERGED'
+  /** Not a CocogenError: a bug in cocogen (the CLI says so and asks for a report). */
+  | 'INTERNAL';
 
 export class CocogenError extends Error {
   readonly code: CocogenErrorCode;

@@ -20,6 +20,9 @@ export function runCli(
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 120_000,
   });
+  // An INTERNAL error is a bug (src/cli/output.ts): no test's command, bad input included, may produce one.
+  if (/\[INTERNAL\]|"code":"INTERNAL"/.test(r.stderr))
+    throw new Error(`cocogen ${args.join(' ')} reported an INTERNAL error (a bug): ${r.stderr}`);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
