@@ -40,6 +40,14 @@ export function seedsFlag(value: unknown, flag: string, max = 1000): number[] {
   return seeds;
 }
 
+/**
+ * A decimal number as a person writes it (`0.3`, `-2`, `1e-4`, `.5`), else NaN: Number() alone also reads `0x10`,
+ * `0b1`, `0o7` and `Infinity`, which no flag means.
+ */
+export function decimalNumber(text: string): number {
+  return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text.trim()) ? Number(text) : NaN;
+}
+
 /** An integer in [min, max]; `fallback` when the flag is absent. */
 export function integerFlag(value: unknown, flag: string, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
@@ -72,7 +80,7 @@ export function numberListFlag(
   }
   const out: number[] = [];
   for (const p of parts) {
-    const v = Number(p);
+    const v = decimalNumber(p);
     if (!Number.isFinite(v) || !ok(v))
       throw invalidArgumentText(flag, expected, `${JSON.stringify(text)} (entry ${JSON.stringify(p)})`);
     if (out.includes(v))
@@ -96,7 +104,7 @@ export function numberFlag(
 ): number {
   if (value === undefined) return fallback;
   const text = String(value).trim();
-  const v = text === '' ? NaN : Number(text);
+  const v = decimalNumber(text);
   if (!(Number.isFinite(v) && ok(v))) throw invalidArgumentText(flag, rule, JSON.stringify(value));
   return v;
 }
@@ -198,7 +206,7 @@ export function weightsFlag(value: unknown): number[] | undefined {
   if (value === undefined) return undefined;
   const text = String(value);
   const parts = text.split(',').map((p) => p.trim());
-  const values = parts.map((p) => (p === '' ? NaN : Number(p)));
+  const values = parts.map(decimalNumber);
   const bad = values.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) {
     throw invalidArgumentText(
@@ -213,7 +221,7 @@ export function weightsFlag(value: unknown): number[] | undefined {
 /** A finite number, or undefined when the flag is absent (the library applies its own default). */
 export function finiteNumberFlag(value: unknown, flag: string): number | undefined {
   if (value === undefined) return undefined;
-  const v = Number(String(value).trim());
-  if (String(value).trim() === '' || !Number.isFinite(v)) throw invalidArgument(flag, 'a finite number', value);
+  const v = decimalNumber(String(value));
+  if (!Number.isFinite(v)) throw invalidArgument(flag, 'a finite number', value);
   return v;
 }

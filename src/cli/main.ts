@@ -10,6 +10,7 @@ import { CALIBRATE_HELP, calibrateCommand } from './commands/calibrate.js';
 import { SIMULATE_HELP, simulateCommand } from './commands/simulate.js';
 import { AGGREGATE_HELP, aggregateCommand } from './commands/aggregate.js';
 import { processIo, reportError, type Io } from './output.js';
+import { noPositionals } from './flags.js';
 
 const USAGE = `cocogen ${VERSION}: compute engine for coopetitive cross-silo federated learning
 
@@ -28,11 +29,21 @@ interface Command {
 }
 
 const COMMANDS: Record<string, Command> = {
-  info: { help: INFO_HELP, options: {}, run: (io, v) => infoCommand(io, { json: Boolean(v.json) }) },
+  info: {
+    help: INFO_HELP,
+    options: {},
+    run: (io, v, p) => {
+      noPositionals(p, 'info');
+      return infoCommand(io, { json: Boolean(v.json) });
+    },
+  },
   demo: {
     help: DEMO_HELP,
     options: { backend: { type: 'string' }, seed: { type: 'string' } },
-    run: (io, v) => demoCommand(io, v),
+    run: (io, v, p) => {
+      noPositionals(p, 'demo');
+      return demoCommand(io, v);
+    },
   },
   solve: {
     help: SOLVE_HELP,

@@ -7,7 +7,7 @@ import type { SeedComparison, StrategySummary } from '../fl/seed-comparison.js';
 import type { SimulationConfig } from '../fl/simulation.js';
 import { STRATEGY_LABELS, type StrategyName } from '../fl/strategies.js';
 import { formatMeanInterval } from '../util/format-number.js';
-import { table } from './output.js';
+import { counted, table } from './output.js';
 
 const half = (i: MeanInterval) => (i.high === null ? null : i.high - i.mean);
 const show = (i: MeanInterval | null | undefined) => (i ? formatMeanInterval(i.mean, half(i)) : '–');
@@ -26,7 +26,7 @@ export function seedComparisonReport(c: SeedComparison, config: SimulationConfig
     show(s.welfare),
   ]);
   const lines = [
-    `Simulated ${config.rounds} rounds on ${c.seeds.length} seeds (${c.seeds.join(', ')}): ${config.organizations} organizations, Dirichlet α = ${config.alpha}, competition g = ${config.competition}, rivalry ${config.rivalry}, ${config.model}, backend ${backend}`,
+    `Simulated ${counted(config.rounds, 'round')} on ${counted(c.seeds.length, 'seed')} (${c.seeds.join(', ')}): ${counted(config.organizations, 'organization')}, Dirichlet α = ${config.alpha}, competition g = ${config.competition}, rivalry ${config.rivalry}, ${config.model}, backend ${backend}`,
     `Curve: ${config.curveSource}. Means over seeds ± the half-width of their ${pct} Student-t interval.`,
     '',
     table(

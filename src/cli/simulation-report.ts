@@ -4,7 +4,7 @@
  */
 import type { SimulationState } from '../fl/simulation.js';
 import { STRATEGY_LABELS } from '../fl/strategies.js';
-import { formatSeconds, table } from './output.js';
+import { counted, formatSeconds, table } from './output.js';
 
 /** The last round per strategy: accuracy, loss, generation, predicted and realized gain and welfare. */
 export function simulationReport(state: SimulationState, generatorSeconds: number, backend: string): string {
@@ -24,7 +24,7 @@ export function simulationReport(state: SimulationState, generatorSeconds: numbe
     ] as (string | number)[];
   });
   return [
-    `Simulated ${state.completedRounds} rounds: ${c.organizations} organizations, Dirichlet α = ${c.alpha}, competition g = ${c.competition}, rivalry ${c.rivalry}, ${c.model}, seed ${c.seed}, backend ${backend}`,
+    `Simulated ${counted(state.completedRounds, 'round')}: ${counted(c.organizations, 'organization')}, Dirichlet α = ${c.alpha}, competition g = ${c.competition}, rivalry ${c.rivalry}, ${c.model}, seed ${c.seed}, backend ${backend}`,
     `Curve: ${c.curveSource}; PPCA generator fitted in ${formatSeconds(generatorSeconds)} s.`,
     '',
     table(

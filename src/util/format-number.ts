@@ -43,3 +43,11 @@ export function formatSeconds(seconds: number): string {
   if (!Number.isFinite(seconds)) return String(seconds);
   return seconds >= 1 ? seconds.toFixed(1) : formatNumber(Number(seconds.toPrecision(2)));
 }
+
+/**
+ * A count with its noun, singular for one: `counted(1, 'round')` is '1 round', `counted(3, 'round')` '3 rounds'.
+ * `plural` for nouns that do not take an s.
+ */
+export function counted(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? noun : plural}`;
+}

@@ -149,3 +149,29 @@ describe("Dawn's messages", () => {
     expect(runCli(['info'], { env: { COCOGEN_VERBOSE: '1' } }).stderr).toContain(webgpu.messages[0]);
   });
 });
+
+describe('CLI hygiene', () => {
+  it('refuses stray arguments and numbers that are not decimal, with exit 2', () => {
+    const cases: [string[], RegExp][] = [
+      [['info', 'extra'], /arguments/],
+      [['demo', 'foo'], /arguments/],
+      [['sweep', '--g', '0x10', '--out', 'x'], /--g/],
+      [['sweep', '--g', '0.1,Infinity', '--out', 'x'], /--g/],
+      [['calibrate', '--alphas', '0b1', '--out', 'x'], /--alphas/],
+      [['simulate', '--alpha', '0o7', '--out', 'x'], /--alpha/],
+      [['aggregate', '--rule', 'fedavg', '--weights', '1,0x2', 'a.npy', 'b.npy', '--out', 'o.npy'], /--weights/],
+    ];
+    for (const [args, re] of cases) {
+      const r = runCli([...args, '--json']);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(re);
+    }
+  });
+
+  it('counts in words: one round, one organization', () => {
+    const r = runCli(['rounds', 'examples/hospitals-uniform.json', '--rounds', '1']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/, 1 round\b/);
+    expect(r.stdout).not.toMatch(/\b1 rounds\b/);
+  });
+});

@@ -6,6 +6,8 @@ import { Random } from '../../src/util/random.js';
 import { toCsv, writeFileAtomic } from '../../src/util/atomic-write.js';
 import { CocogenError } from '../../src/core/errors.js';
 import { VERSION } from '../../src/core/version.js';
+import { counted } from '../../src/util/format-number.js';
+import { decimalNumber } from '../../src/cli/flags.js';
 
 describe('Random', () => {
   it('is reproducible from its seed and differs across seeds', () => {
@@ -78,5 +80,29 @@ describe('VERSION', () => {
   it('matches package.json', () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(VERSION).toBe(pkg.version);
+  });
+});
+
+describe('counted and decimalNumber', () => {
+  it('says one noun and many nouns', () => {
+    expect(counted(1, 'round')).toBe('1 round');
+    expect(counted(0, 'round')).toBe('0 rounds');
+    expect(counted(2, 'class', 'classes')).toBe('2 classes');
+    expect(counted(12000, 'point')).toBe('12,000 points');
+  });
+
+  it('reads decimal numbers only', () => {
+    for (const [text, v] of [
+      ['0.3', 0.3],
+      ['-2', -2],
+      ['1e-4', 1e-4],
+      ['.5', 0.5],
+      ['5.', 5],
+      [' 7 ', 7],
+      ['+3E2', 300],
+    ] as [string, number][])
+      expect(decimalNumber(text)).toBe(v);
+    for (const text of ['0x10', '0b1', '0o7', 'Infinity', '-Infinity', 'NaN', '', ' ', '1,5', '1e', 'e5', '--1'])
+      expect(decimalNumber(text), text).toBeNaN();
   });
 });

@@ -9,7 +9,7 @@ import { checkOutputIsNoInput } from '../../interop/file-bytes.js';
 import { isBadTensorInput } from '../../interop/tensor-file-error.js';
 import { tensorFileFormat } from '../../interop/tensor-file.js';
 import { backendFlag, finiteNumberFlag, integerFlag, weightsFlag } from '../flags.js';
-import { formatBytes, formatNumber, formatSeconds, type Io } from '../output.js';
+import { counted, formatBytes, formatNumber, formatSeconds, type Io } from '../output.js';
 
 export const AGGREGATE_HELP = `cocogen aggregate --rule R [--weights w1,w2,…] [--trim t] [--f F --m M] [--clip C] [--block N]
                   [--read pread|map] [--backend B] IN... --out OUT [--json]
@@ -77,7 +77,7 @@ export async function aggregateCommand(io: Io, values: Record<string, unknown>, 
     io.out(JSON.stringify({ rule, inputs, out, backend: engine.backend, ...stats }));
   } else {
     io.out(
-      `${rule} of ${inputs.length} updates → ${out}: ${stats.tensors} tensors, ${formatNumber(stats.parameters)} parameters, ` +
+      `${rule} of ${counted(inputs.length, 'update')} → ${out}: ${counted(stats.tensors, 'tensor')}, ${formatNumber(stats.parameters)} parameters, ` +
         `${formatBytes(stats.bytes)} moved in ${formatSeconds(stats.seconds)} s (${formatNumber(stats.gbPerSecond)} GB/s), ` +
         `peak RSS ${formatBytes(stats.peakRssBytes)} [${engine.backend}]`,
     );

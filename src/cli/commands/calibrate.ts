@@ -1,7 +1,13 @@
 import { join } from 'node:path';
 import { createEngine, type BackendChoice } from '../../engine/engine.js';
 import { invalidArgumentText } from '../../core/errors.js';
-import { calibrate, curveInputOf, DEFAULT_RECIPE, type CalibrationResult } from '../../fl/calibration.js';
+import {
+  calibrate,
+  curveInputOf,
+  DEFAULT_RECIPE,
+  type CalibrationResult,
+  type CurveFit,
+} from '../../fl/calibration.js';
 import {
   calibrationCsv,
   calibrationFitJSON,
@@ -25,7 +31,7 @@ import {
   outDirFlag,
   seedFlag,
 } from '../flags.js';
-import { formatNumber, formatSeconds, table, type Io } from '../output.js';
+import { counted, formatNumber, formatSeconds, type Io, table } from '../output.js';
 import { createProgress } from '../progress.js';
 
 export const CALIBRATE_HELP = `cocogen calibrate --out DIR [--data DIR] [--sizes LIST] [--alphas LIST] [--synthetic LIST] [--orgs K]
@@ -193,16 +199,22 @@ function calibrationReport(
   seconds: number,
 ): string {
   const { fit } = result;
+  // NaN where the points do not determine it: at its bound 0, or too few points for the free parameters.
+  const standardError = (name: keyof CurveFit['standardErrors']): number | string => {
+    const v = fit.standardErrors[name];
+    if (Number.isFinite(v)) return v;
+    return (fit.atBound as string[]).includes(name) ? '– (held at 0)' : 'undetermined';
+  };
   return [
-    `Calibrated on ${dir}: ${points.length} points (D × α${r.synthetic.length > 1 || r.synthetic[0] !== 0 ? ' × f' : ''}), ${r.organizations} organizations, ${r.rounds} FedAvg rounds × ${r.epochs} epoch(s), ${r.model}`,
+    `Calibrated on ${dir}: ${counted(points.length, 'point')} (D × α${r.synthetic.length > 1 || r.synthetic[0] !== 0 ? ' × f' : ''}), ${counted(r.organizations, 'organization')}, ${counted(r.rounds, 'FedAvg round')} × ${counted(r.epochs, 'epoch')}, ${r.model}`,
     '',
     table(
       ['parameter', 'value', 'std. error'],
       [
-        ['L∞ (floor)', fit.floor, fit.standardErrors.floor],
-        ['A (scale)', fit.scale, fit.standardErrors.scale],
-        ['β (exponent)', fit.exponent, fit.standardErrors.exponent],
-        ['η (heterogeneity)', fit.heterogeneity, fit.standardErrors.heterogeneity],
+        ['L∞ (floor)', fit.floor, standardError('floor')],
+        ['A (scale)', fit.scale, standardError('scale')],
+        ['β (exponent)', fit.exponent, standardError('exponent')],
+        ['η (heterogeneity)', fit.heterogeneity, standardError('heterogeneity')],
       ],
     ),
     '',

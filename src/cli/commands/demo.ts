@@ -20,7 +20,7 @@ import {
 } from '../../fl/simulation.js';
 import { strategyTotals } from '../../game/strategy-totals.js';
 import { backendFlag, seedFlag } from '../flags.js';
-import { formatNumber, formatSeconds, table, type Io } from '../output.js';
+import { counted, formatNumber, formatSeconds, type Io, table } from '../output.js';
 import { createProgress } from '../progress.js';
 import { simulationReport } from '../simulation-report.js';
 
@@ -86,7 +86,7 @@ export async function demoCommand(io: Io, values: Record<string, unknown>): Prom
   );
   io.out('');
   io.out(
-    `The server step on every backend: ${organizations} organizations, MLP 784-256-10 (${MODEL_PARAMETERS.toLocaleString('en-US')} parameters), seed ${seed}`,
+    `The server step on every backend: ${counted(organizations, 'organization')}, MLP 784-256-10 (${MODEL_PARAMETERS.toLocaleString('en-US')} parameters), seed ${seed}`,
   );
   io.out(`Real + synthetic samples per organization at the equilibrium: ${samples.join(', ')} (FedAvg weights)`);
   io.out('');

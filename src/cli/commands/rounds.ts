@@ -5,7 +5,7 @@ import { roundsCsv, roundsRecordsJSON, roundsStandaloneJSON, SCHEME_LABELS } fro
 import { roundsSvg } from '../../plot/rounds-figure.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { integerFlag, outDirFlag, seedFlag } from '../flags.js';
-import { formatNumber, table, type Io } from '../output.js';
+import { counted, formatNumber, type Io, table } from '../output.js';
 import { readScenarioFile } from '../read-scenario.js';
 
 export const ROUNDS_HELP = `cocogen rounds FILE --rounds T [--out DIR] [--seed S] [--json]
@@ -73,7 +73,7 @@ export async function roundsCommand(io: Io, values: Record<string, unknown>, pos
     ];
   });
   const lines = [
-    `${scenario.name ?? file}: ${scenario.n} organizations, ${rounds} rounds`,
+    `${scenario.name ?? file}: ${counted(scenario.n, 'organization')}, ${counted(rounds, 'round')}`,
     '',
     table(['scheme', 'retention', 'cumulative welfare', 'welfare round 1', 'left (round)'], rows),
     '',

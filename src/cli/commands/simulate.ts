@@ -33,7 +33,7 @@ import {
   seedsFlag,
   strategiesFlag,
 } from '../flags.js';
-import { formatSeconds, type Io } from '../output.js';
+import { counted, formatSeconds, type Io } from '../output.js';
 import { createProgress } from '../progress.js';
 import { seedComparisonReport } from '../seed-report.js';
 import { simulationReport } from '../simulation-report.js';
@@ -349,7 +349,9 @@ async function simulateSeeds(io: Io, values: Record<string, unknown>, positional
   }
   io.out(seedComparisonReport(comparison, base, engine.backend));
   io.out('');
-  io.out(`Wrote ${Object.values(files).join(', ')} and ${seeds.length} run folders in ${formatSeconds(seconds)} s.`);
+  io.out(
+    `Wrote ${Object.values(files).join(', ')} and ${counted(seeds.length, 'run folder')} in ${formatSeconds(seconds)} s.`,
+  );
   return 0;
 }
 

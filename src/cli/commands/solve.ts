@@ -2,7 +2,7 @@ import { invalidArgument, invalidArgumentText } from '../../core/errors.js';
 import { gameSolutionToJSON, solveGame, type GameSolution, type Scenario } from '../../game/index.js';
 import { mechanismToJSON, welfareSharing, type MechanismJSON } from '../../incentive/index.js';
 import { seedFlag } from '../flags.js';
-import { formatNumber, table, type Io } from '../output.js';
+import { counted, formatNumber, type Io, table } from '../output.js';
 import { readScenarioFile } from '../read-scenario.js';
 
 export const SOLVE_HELP = `cocogen solve FILE [--seed S] [--no-outside-options] [--json]
@@ -76,7 +76,7 @@ function report(file: string, s: Scenario, sol: GameSolution, seed: number, solv
   const { vcfl, wco, radg } = sol.baselines;
   const lines: string[] = [];
   lines.push(
-    `${s.name ?? file}: ${s.n} organizations, ${s.classes} classes, ${describeCompetition(s)}, rivalry λ = ${formatNumber(s.rivalry)}`,
+    `${s.name ?? file}: ${counted(s.n, 'organization')}, ${counted(s.classes, 'class', 'classes')}, ${describeCompetition(s)}, rivalry λ = ${formatNumber(s.rivalry)}`,
   );
   lines.push(
     sol.potentialGame

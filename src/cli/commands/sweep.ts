@@ -24,7 +24,7 @@ import {
 } from '../../plot/sweep-figures.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { integerFlag, numberListFlag, outDirFlag, seedFlag } from '../flags.js';
-import { formatNumber, formatSeconds, table, type Io } from '../output.js';
+import { counted, formatNumber, formatSeconds, type Io, table } from '../output.js';
 import { createProgress } from '../progress.js';
 import { readScenarioFile } from '../read-scenario.js';
 
@@ -170,13 +170,15 @@ function printSweep(
   seconds: number,
 ): void {
   io.out(
-    `Swept ${points.length} points (${grid.g.length} g × ${grid.rivalry.length} λ × ${grid.alpha.length} α × ${grid.cost.length} cost) ` +
-      `over ${organizations} organizations in ${formatSeconds(seconds)} s.`,
+    `Swept ${counted(points.length, 'point')} (${grid.g.length} g × ${grid.rivalry.length} λ × ${grid.alpha.length} α × ${grid.cost.length} cost) ` +
+      `over ${counted(organizations, 'organization')} in ${formatSeconds(seconds)} s.`,
   );
   const { nonConverged, nonPotential } = sweepSummary(points);
   if (nonPotential > 0)
-    io.out(`${nonPotential} points are not potential games (some w_n ≤ 0): best-response dynamics there.`);
-  if (nonConverged > 0) io.out(`${nonConverged} points did not converge (see the *_converged columns).`);
+    io.out(
+      `${counted(nonPotential, 'point')} ${nonPotential === 1 ? 'is not a potential game' : 'are not potential games'} (some w_n ≤ 0): best-response dynamics there.`,
+    );
+  if (nonConverged > 0) io.out(`${counted(nonConverged, 'point')} did not converge (see the *_converged columns).`);
   io.out('');
   io.out(`At α = ${formatNumber(reference.alpha)}, ${sweepCostLabel(reference.cost)}:`);
   const slice = points.filter((p) => p.alpha === reference.alpha && p.cost === reference.cost);
