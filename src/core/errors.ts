@@ -27,6 +27,8 @@ export type CocogenErrorCode =
   | 'IO_ERROR'
   /** A numeric method did not reach its tolerance. */
   | 'NOT_CONVERGED'
+  /** A result came out NaN or ±Infinity from finite inputs (the message names the field). */
+  | 'NON_FINITE'
   /** Not a CocogenError: a bug in cocogen (the CLI says so and asks for a report). */
   | 'INTERNAL';
 

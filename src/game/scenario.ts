@@ -108,6 +108,28 @@ const ORG_KEYS = new Set([
   'privateGain',
 ]);
 const CURVE_KEYS = new Set(['floor', 'scale', 'exponent', 'heterogeneity', 'reference']);
+/**
+ * The ranges of a scenario's magnitudes (docs/game.md, "Input ranges"): wide enough for any federation (up to 10¹²
+ * samples; values, costs and gains up to 10¹²), narrow enough that every product and quotient the solvers and the
+ * mechanism form stays finite in float64 (beyond them, e.g. a market value of 1e200, the potential overflowed to NaN).
+ * A value outside its range is INVALID_SCENARIO naming the field and the range.
+ */
+export const SCENARIO_BOUNDS = {
+  samples: 1e12,
+  maxSynthetic: 1e12,
+  marketValue: { min: 1e-12, max: 1e12 },
+  costPerSample: 1e12,
+  privateGain: 1e12,
+  /** every γ_nm, and the uniform g */
+  competition: 1e6,
+  learningCurve: { floor: 1e6, scale: 1e12, exponent: 10, heterogeneity: 1e12, reference: 1e6 },
+} as const;
+
+/** A bound as the messages print it: 1e12, not 1000000000000. */
+function bound(v: number): string {
+  return v >= 1e6 || (v > 0 && v < 1e-3) ? v.toExponential().replace('e+', 'e') : String(v);
+}
+
 /** Relative tolerance for sums that must match (label counts vs samples, target sums to 1). */
 const SUM_RTOL = 1e-9;
 
@@ -323,11 +345,27 @@ function buildValidated(columns: ScenarioColumns, allowFlat: boolean): Scenario 
       const v = arr[i];
       if (!ok(v)) throw orgError(i, id, field, rule, describeValue(v));
     };
-    check(samples, 'samples', (v) => Number.isFinite(v) && v > 0, 'a positive finite number');
-    check(marketValue, 'marketValue', (v) => Number.isFinite(v) && v > 0, 'a positive finite number');
-    check(costPerSample, 'costPerSample', (v) => Number.isFinite(v) && v >= 0, 'a finite number ≥ 0');
-    check(maxSynthetic, 'maxSynthetic', (v) => Number.isFinite(v) && v >= 0, 'a finite number ≥ 0');
-    check(privateGain, 'privateGain', (v) => Number.isFinite(v) && v >= 0, 'a finite number ≥ 0');
+    const b = SCENARIO_BOUNDS;
+    check(samples, 'samples', (v) => v > 0 && v <= b.samples, `a number in (0, ${bound(b.samples)}]`);
+    check(
+      marketValue,
+      'marketValue',
+      (v) => v >= b.marketValue.min && v <= b.marketValue.max,
+      `a number in [${bound(b.marketValue.min)}, ${bound(b.marketValue.max)}]`,
+    );
+    check(
+      costPerSample,
+      'costPerSample',
+      (v) => v >= 0 && v <= b.costPerSample,
+      `a number in [0, ${bound(b.costPerSample)}]`,
+    );
+    check(
+      maxSynthetic,
+      'maxSynthetic',
+      (v) => v >= 0 && v <= b.maxSynthetic,
+      `a number in [0, ${bound(b.maxSynthetic)}]`,
+    );
+    check(privateGain, 'privateGain', (v) => v >= 0 && v <= b.privateGain, `a number in [0, ${bound(b.privateGain)}]`);
     let sum = 0;
     for (let k = 0; k < classes; k++) {
       const v = labelCounts[i * classes + k];
@@ -380,8 +418,8 @@ function readCompetition(input: unknown, n: number, ids: readonly string[], allo
   if (isRecord(input)) {
     rejectUnknownKeys(input, new Set(['uniform']), 'competition');
     const g = input.uniform;
-    if (typeof g !== 'number' || !Number.isFinite(g) || g < 0) {
-      throw invalid('competition.uniform', 'a finite number ≥ 0', describeValue(g));
+    if (typeof g !== 'number' || !(g >= 0 && g <= SCENARIO_BOUNDS.competition)) {
+      throw invalid('competition.uniform', `a number in [0, ${bound(SCENARIO_BOUNDS.competition)}]`, describeValue(g));
     }
     return { kind: 'uniform', intensity: g };
   }
@@ -418,6 +456,8 @@ function readCompetition(input: unknown, n: number, ids: readonly string[], allo
       gamma[i * n + j] = v;
       if (i === j && v !== 0) throw invalid(path, 'zero on the diagonal (γ_nn = 0)', describeValue(v), extra);
       if (v < 0) throw invalid(path, 'a number ≥ 0', describeValue(v), extra);
+      if (v > SCENARIO_BOUNDS.competition)
+        throw invalid(path, `a number ≤ ${bound(SCENARIO_BOUNDS.competition)}`, describeValue(v), extra);
     }
   }
   return { kind: 'matrix', gamma };
@@ -470,10 +510,11 @@ function readCurve(input: unknown, classes: number): LearningCurve {
     );
   }
   rejectUnknownKeys(input, CURVE_KEYS, 'learningCurve');
-  const positive = (key: string): number => {
+  const bounds = SCENARIO_BOUNDS.learningCurve;
+  const positive = (key: 'floor' | 'scale' | 'exponent' | 'heterogeneity'): number => {
     const v = input[key];
-    if (typeof v !== 'number' || !Number.isFinite(v) || !(v > 0)) {
-      throw invalid(`learningCurve.${key}`, 'a positive finite number', describeValue(v));
+    if (typeof v !== 'number' || !(v > 0 && v <= bounds[key])) {
+      throw invalid(`learningCurve.${key}`, `a number in (0, ${bound(bounds[key])}]`, describeValue(v));
     }
     return v;
   };
@@ -484,8 +525,12 @@ function readCurve(input: unknown, classes: number): LearningCurve {
   let reference = Math.log(classes);
   if (input.reference !== undefined) {
     const v = input.reference;
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw invalid('learningCurve.reference', 'a finite number', describeValue(v));
+    if (typeof v !== 'number' || !(Math.abs(v) <= bounds.reference)) {
+      throw invalid(
+        'learningCurve.reference',
+        `a number in [−${bound(bounds.reference)}, ${bound(bounds.reference)}]`,
+        describeValue(v),
+      );
     }
     reference = v;
   }

@@ -3,6 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { CocogenError } from '../../src/core/errors.js';
 import { buildScenario, parseScenario, scenarioToJSON, type ScenarioInput } from '../../src/game/index.js';
+import { SCENARIO_BOUNDS } from '../../src/game/scenario.js';
+import { solveGame } from '../../src/game/solve-game.js';
+import { firstNonFinite, requireFinite } from '../../src/util/finite.js';
 
 function base(): ScenarioInput {
   return {
@@ -106,7 +109,11 @@ describe('parseScenario', () => {
   });
 
   const orgRules: [string, (s: any) => void, RegExp][] = [
-    ['negative samples', (s) => (s.organizations[1].samples = -5), /organizations\[1\] \("h-b"\)\.samples.*positive/],
+    [
+      'negative samples',
+      (s) => (s.organizations[1].samples = -5),
+      /\(0, 1e12\] for organizations\[1\] \("h-b"\)\.samples but received -5/,
+    ],
     ['zero samples', (s) => (s.organizations[0].samples = 0), /organizations\[0\] \("h-a"\)\.samples/],
     [
       'NaN market value',
@@ -114,9 +121,17 @@ describe('parseScenario', () => {
       /organizations\[2\] \("h-c"\)\.marketValue.*NaN/,
     ],
     ['string cost', (s) => (s.organizations[0].costPerSample = '1'), /"h-a"\)\.costPerSample.*a number/],
-    ['negative cost', (s) => (s.organizations[0].costPerSample = -1), /"h-a"\)\.costPerSample.*≥ 0/],
+    [
+      'negative cost',
+      (s) => (s.organizations[0].costPerSample = -1),
+      /\[0, 1e12\] for organizations\[0\] \("h-a"\)\.costPerSample but received -1/,
+    ],
     ['negative maxSynthetic', (s) => (s.organizations[1].maxSynthetic = -1), /"h-b"\)\.maxSynthetic/],
-    ['infinite maxSynthetic', (s) => (s.organizations[1].maxSynthetic = Infinity), /"h-b"\)\.maxSynthetic.*finite/],
+    [
+      'infinite maxSynthetic',
+      (s) => (s.organizations[1].maxSynthetic = Infinity),
+      /\[0, 1e12\] for organizations\[1\] \("h-b"\)\.maxSynthetic but received Infinity/,
+    ],
     ['negative privateGain', (s) => (s.organizations[2].privateGain = -0.1), /"h-c"\)\.privateGain/],
     [
       'counts not summing to samples',
@@ -196,7 +211,11 @@ describe('parseScenario', () => {
     ['unknown target name', (s) => (s.target = 'balanced'), /target/],
     ['negative target entry', (s) => (s.target = [1.5, -0.5, 0]), /target\[1\]/],
     ['missing learning curve', (s) => delete s.learningCurve, /learningCurve/],
-    ['non-positive exponent', (s) => (s.learningCurve.exponent = 0), /learningCurve\.exponent.*positive/],
+    [
+      'non-positive exponent',
+      (s) => (s.learningCurve.exponent = 0),
+      /\(0, 10\] for learningCurve\.exponent but received 0/,
+    ],
     ['NaN reference', (s) => (s.learningCurve.reference = NaN), /learningCurve\.reference/],
     ['unknown top-level field', (s) => (s.rivalery = 0.5), /rivalery/],
   ];
@@ -275,6 +294,65 @@ describe('strict JSON types: no value is coerced into a number', () => {
     // A flat N×N competition array is read as strictly as rows are.
     expect(() => buildScenario({ ...columns, competition: [0, null, 0.1, 0] } as never)).toThrow(
       /competition\[0\]\[1\]/,
+    );
+  });
+});
+
+describe('documented ranges (SCENARIO_BOUNDS): magnitudes the solvers keep finite', () => {
+  const b = SCENARIO_BOUNDS;
+  const org = (field: string, v: number) => (s: any) => {
+    s.organizations[1][field] = v;
+    if (field === 'samples') s.organizations[1].labelCounts = [0, 0, v];
+  };
+  it('refuses a value beyond its range, naming the field and the range', () => {
+    const cases: [(s: any) => void, RegExp][] = [
+      [org('marketValue', 1e200), /\[1e-12, 1e12\] for organizations\[1\] \("h-b"\)\.marketValue but received 1e\+200/],
+      [org('marketValue', 1e-13), /organizations\[1\] \("h-b"\)\.marketValue/],
+      [org('privateGain', 1e300), /\[0, 1e12\] for organizations\[1\] \("h-b"\)\.privateGain/],
+      [org('costPerSample', 2e12), /costPerSample/],
+      [org('maxSynthetic', 1e100), /maxSynthetic/],
+      [org('samples', 1e300), /\(0, 1e12\] for organizations\[1\] \("h-b"\)\.samples/],
+      [(s) => (s.competition = { uniform: 1e7 }), /\[0, 1e6\] for competition\.uniform/],
+      [
+        (s) =>
+          (s.competition = [
+            [0, 1e7, 0],
+            [0, 0, 0],
+            [0, 0, 0],
+          ]),
+        /≤ 1e6 for competition\[0\]\[1\]/,
+      ],
+      [(s) => (s.learningCurve.scale = 1e300), /\(0, 1e12\] for learningCurve\.scale/],
+      [(s) => (s.learningCurve.exponent = 11), /\(0, 10\] for learningCurve\.exponent/],
+      [(s) => (s.learningCurve.reference = -1e7), /learningCurve\.reference/],
+    ];
+    for (const [mutate, message] of cases) expect(errorOf(mutate).message).toMatch(message);
+  });
+
+  it('accepts every value at its bound, and the solve stays finite there', () => {
+    for (const [field, v] of [
+      ['marketValue', b.marketValue.max],
+      ['marketValue', b.marketValue.min],
+      ['privateGain', b.privateGain],
+      ['costPerSample', b.costPerSample],
+      ['maxSynthetic', b.maxSynthetic],
+      ['samples', b.samples],
+    ] as [string, number][]) {
+      const s = structuredClone(base()) as any;
+      org(field, v)(s);
+      const solution = solveGame(parseScenario(s));
+      expect(firstNonFinite(solution), `${field} = ${v}`).toBeNull();
+    }
+  });
+});
+
+describe('firstNonFinite and requireFinite', () => {
+  it('name the first NaN or ±Infinity anywhere in a result', () => {
+    expect(firstNonFinite({ a: 1, b: [2, { c: Float64Array.of(1, NaN) }] })).toBe('b[1].c[1]');
+    expect(firstNonFinite({ x: -Infinity })).toBe('x');
+    expect(firstNonFinite({ ok: [1, 2], s: 'NaN', n: null })).toBeNull();
+    expect(() => requireFinite({ equilibrium: { potential: NaN } }, 'The solve of s.json')).toThrow(
+      /The solve of s\.json produced a non-finite equilibrium\.potential/,
     );
   });
 });

@@ -1,3 +1,4 @@
+import { requireFinite } from '../../util/finite.js';
 import { invalidArgument, invalidArgumentText } from '../../core/errors.js';
 import { gameSolutionToJSON, solveGame, type GameSolution, type Scenario } from '../../game/index.js';
 import { mechanismToJSON, welfareSharing, type MechanismJSON } from '../../incentive/index.js';
@@ -40,6 +41,7 @@ export async function solveCommand(io: Io, values: Record<string, unknown>, posi
     ? mechanismToJSON(welfareSharing(scenario, { seed, shapley: { seed } }, solution))
     : null;
   const t2 = performance.now();
+  requireFinite({ ...solution, mechanism }, `The solve of ${file}`);
 
   if (json) {
     const result = {
