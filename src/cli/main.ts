@@ -47,7 +47,11 @@ const COMMANDS: Record<string, Command> = {
   },
   solve: {
     help: SOLVE_HELP,
-    options: { seed: { type: 'string' }, 'no-outside-options': { type: 'boolean' } },
+    options: {
+      seed: { type: 'string' },
+      'no-outside-options': { type: 'boolean' },
+      'best-effort': { type: 'boolean' },
+    },
     run: (io, v, p) => solveCommand(io, v, p),
   },
   sweep: {

@@ -1,12 +1,12 @@
 import { requireFinite } from '../../util/finite.js';
-import { invalidArgument, invalidArgumentText } from '../../core/errors.js';
+import { CocogenError, invalidArgument, invalidArgumentText } from '../../core/errors.js';
 import { gameSolutionToJSON, solveGame, type GameSolution, type Scenario } from '../../game/index.js';
 import { mechanismToJSON, welfareSharing, type MechanismJSON } from '../../incentive/index.js';
 import { seedFlag } from '../flags.js';
 import { counted, formatNumber, type Io, table } from '../output.js';
 import { readScenarioFile } from '../read-scenario.js';
 
-export const SOLVE_HELP = `cocogen solve FILE [--seed S] [--no-outside-options] [--json]
+export const SOLVE_HELP = `cocogen solve FILE [--seed S] [--no-outside-options] [--best-effort] [--json]
   One round of the coopetition game (DESIGN §3) for the scenario file FILE: the potential weights w_n,
   each organization's outside option O_n, the equilibrium (KKT residual, iterations, convergence), the
   social optimum, and the baselines VCFL (no generation), WCO (competition-oblivious) and RaDG (random
@@ -17,7 +17,18 @@ export const SOLVE_HELP = `cocogen solve FILE [--seed S] [--no-outside-options] 
   lump sums, Shapley values (exact up to 20 organizations, Monte-Carlo seeded by --seed beyond), floors,
   sustainability and its property report, beside the comparators (none, marginal, Shapley). It needs the
   outside options: with --no-outside-options (or above 2000 organizations) mechanism is null.
-  --json prints one JSON object on one line; equilibrium.seconds is the equilibrium solve's own wall time.`;
+  --json prints one JSON object on one line; equilibrium.seconds is the equilibrium solve's own wall time.
+  A solve that did not converge (equilibrium, optimum or an outside option) prints its results and then exits 1
+  with NOT_CONVERGED saying which; --best-effort exits 0 with the same report.`;
+
+/** What did not reach its tolerance in a solve, in words; null when everything converged. */
+export function convergenceFailure(solution: GameSolution): string | null {
+  const failed: string[] = [];
+  if (!solution.equilibrium.converged) failed.push(`the equilibrium (${solution.equilibrium.status})`);
+  if (!solution.optimum.converged) failed.push('the social optimum');
+  if (solution.outsideOptionsConverged === false) failed.push('an outside option');
+  return failed.length === 0 ? null : failed.join(', ');
+}
 
 /** Rows of the readable table beyond which it is cut (the JSON always has every organization). */
 const MAX_TABLE_ROWS = 50;
@@ -53,10 +64,16 @@ export async function solveCommand(io: Io, values: Record<string, unknown>, posi
       timing: { readSeconds: (t1 - t0) / 1000, solveSeconds: (t2 - t1) / 1000 },
     };
     io.out(JSON.stringify(result));
-    return 0;
+  } else {
+    io.out(report(file, scenario, solution, seed, (t2 - t1) / 1000) + mechanismReport(scenario, mechanism));
   }
-  io.out(report(file, scenario, solution, seed, (t2 - t1) / 1000) + mechanismReport(scenario, mechanism));
-  return 0;
+  const failure = convergenceFailure(solution);
+  if (failure === null || values['best-effort']) return 0;
+  // The results above are printed for inspection, but a caller must not take them for a solution.
+  throw new CocogenError(
+    'NOT_CONVERGED',
+    `The solve of ${file} did not converge: ${failure}. The results above are best effort; pass --best-effort to accept them with exit 0`,
+  );
 }
 
 function sum(v: Float64Array): number {

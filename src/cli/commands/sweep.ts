@@ -1,3 +1,4 @@
+import { requireFinite } from '../../util/finite.js';
 import { join } from 'node:path';
 import { invalidArgument, invalidArgumentText } from '../../core/errors.js';
 import {
@@ -123,6 +124,7 @@ export async function sweepCommand(io: Io, values: Record<string, unknown>, posi
     progress.done();
   }
   const seconds = (performance.now() - t0) / 1000;
+  requireFinite(points, 'The sweep');
 
   const reference = sweepHold(grid);
   const setting: SweepFigureSetting = {
