@@ -3,7 +3,7 @@
  * mechanism's paired advantage over each baseline, and the verdict in words.
  */
 import type { MeanInterval } from '../numeric/statistics.js';
-import type { SeedComparison, StrategySummary } from '../fl/seed-comparison.js';
+import { levelPercent, type SeedComparison, type StrategySummary } from '../fl/seed-comparison.js';
 import type { SimulationConfig } from '../fl/simulation.js';
 import { STRATEGY_LABELS, type StrategyName } from '../fl/strategies.js';
 import { formatMeanInterval } from '../util/format-number.js';
@@ -15,7 +15,7 @@ const percent = (i: MeanInterval | null | undefined) =>
   i ? formatMeanInterval(100 * i.mean, i.high === null ? null : 100 * (i.high - i.mean)) + ' %' : '–';
 
 export function seedComparisonReport(c: SeedComparison, config: SimulationConfig, backend: string): string {
-  const pct = `${Math.round(c.level * 1000) / 10} %`;
+  const pct = levelPercent(c.level);
   const rows = (Object.values(c.summary) as StrategySummary[]).map((s) => [
     s.label,
     show(s.accuracy),

@@ -4,7 +4,7 @@
  */
 import type { MeanInterval } from '../numeric/statistics.js';
 import { toCsv } from '../util/atomic-write.js';
-import type { SeedComparison } from './seed-comparison.js';
+import { levelPercent, type SeedComparison } from './seed-comparison.js';
 import type { StrategyName } from './strategies.js';
 
 const METRICS = [
@@ -23,7 +23,7 @@ const cells = (i: MeanInterval | null | undefined) => (i ? [i.mean, i.low, i.hig
 
 /** seeds.csv: per strategy, the mean and interval bounds of every metric, and the welfare verdict. */
 export function seedComparisonCsv(c: SeedComparison): string {
-  const pct = `${Math.round(c.level * 1000) / 10} %`;
+  const pct = levelPercent(c.level);
   const headers = ['strategy', 'seeds'];
   for (const [, label] of METRICS) headers.push(label, `${label}, ${pct} low`, `${label}, ${pct} high`);
   headers.push('verdict');

@@ -16,6 +16,11 @@ import { STRATEGY_LABELS, type StrategyName } from './strategies.js';
  */
 export const PREDICTION_TOLERANCE = 0.15;
 
+/** A confidence level as its text prints it: 0.95 → '95 %', 0.995 → '99.5 %'. */
+export function levelPercent(level: number): string {
+  return `${Math.round(level * 1000) / 10} %`;
+}
+
 export interface SeedComparisonOptions {
   /** Confidence level of every interval (default 0.95). */
   level?: number;
@@ -212,7 +217,7 @@ function welfareVerdict(
   comparisons: SeedComparison['comparisons'],
   level: number,
 ): Pick<SeedVerdict, 'mechanism' | 'welfare'> {
-  const paired = `paired, ${Math.round(level * 1000) / 10} %`;
+  const paired = `paired, ${levelPercent(level)}`;
   if (comparisons === null)
     return { mechanism: 'not simulated', welfare: 'The mechanism was not simulated: no comparison.' };
   const entries = Object.entries(comparisons) as [StrategyName, MechanismComparison][];
@@ -249,7 +254,7 @@ function predictionVerdict(
   tolerance: number,
   level: number,
 ): SeedVerdict['prediction'] {
-  const intervalsAt = `${Math.round(level * 1000) / 10} % intervals`;
+  const intervalsAt = `${levelPercent(level)} intervals`;
   const errors: number[] = [];
   for (const [name, perSeed] of perStrategy) {
     if (summary[name]!.predictionError === null) continue;

@@ -43,6 +43,11 @@ export interface LineChartSpec {
   legend?: boolean;
 }
 
+/** Every y value the series draw: their points and the ends of their error bars. */
+export function seriesYValues(series: readonly Series[]): number[] {
+  return series.flatMap((s) => s.y.concat((s.errorBars ?? []).flatMap((b) => (b ? [b[0], b[1]] : []))));
+}
+
 /** The Okabe–Ito colour-blind-safe palette, in the order series use it. */
 export const PALETTE: readonly string[] = [
   '#0072B2',
@@ -101,8 +106,8 @@ export function lineChartSvg(spec: LineChartSpec): string {
 
   const finite = (v: number) => Number.isFinite(v) && (!spec.xLog || v > 0);
   const xs = spec.series.flatMap((s) => s.x.filter(finite));
-  const ys = spec.series
-    .flatMap((s) => s.y.concat((s.errorBars ?? []).flatMap((b) => (b ? [b[0], b[1]] : []))).filter(Number.isFinite))
+  const ys = seriesYValues(spec.series)
+    .filter(Number.isFinite)
     .concat((spec.yInclude ?? []).filter(Number.isFinite));
   let xMin = xs.length ? Math.min(...xs) : spec.xLog ? 1 : 0;
   let xMax = xs.length ? Math.max(...xs) : spec.xLog ? 10 : 1;

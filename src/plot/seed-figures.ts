@@ -4,9 +4,9 @@
  * on one scale. A line per strategy, nudged apart on the round axis so that the bars do not hide each other.
  */
 import type { MeanInterval } from '../numeric/statistics.js';
-import type { RoundSummary, SeedComparison, StrategySummary } from '../fl/seed-comparison.js';
+import { levelPercent, type RoundSummary, type SeedComparison, type StrategySummary } from '../fl/seed-comparison.js';
 import type { SimulationConfig } from '../fl/simulation.js';
-import { panelsSvg, type LineChartSpec, type Series } from './line-chart.js';
+import { panelsSvg, seriesYValues, type LineChartSpec, type Series } from './line-chart.js';
 
 type Metric = (r: RoundSummary) => MeanInterval | null;
 
@@ -24,15 +24,12 @@ function seriesOf(c: SeedComparison, metric: Metric): Series[] {
   });
 }
 
-const bounds = (series: Series[]) =>
-  series.flatMap((s) => s.y.concat((s.errorBars ?? []).flatMap((b) => (b ? [b[0], b[1]] : []))));
-
 /** seeds.svg: four panels over rounds, means with their intervals. */
 export function seedComparisonSvg(c: SeedComparison, config: SimulationConfig): string {
-  const pct = `${Math.round(c.level * 1000) / 10} %`;
+  const pct = levelPercent(c.level);
   const realized = seriesOf(c, (r) => r.realizedGain);
   const predicted = seriesOf(c, (r) => r.predictedGain);
-  const gainRange = bounds(realized).concat(bounds(predicted));
+  const gainRange = seriesYValues([...realized, ...predicted]);
   const panel = (title: string, yLabel: string, series: Series[], extra: Partial<LineChartSpec> = {}) => ({
     title,
     xLabel: 'round',
