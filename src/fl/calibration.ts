@@ -297,20 +297,31 @@ export function curveInputOf(fit: CurveFit, classes = 10, minimum = 1e-9): Learn
   };
 }
 
+/** The target p* of a set of label counts: the one given, or uniform over their classes. */
+function targetOf(labelCounts: readonly (readonly number[])[], target?: readonly number[]): readonly number[] {
+  const classes = labelCounts[0]?.length ?? 0;
+  return target ?? new Array<number>(classes).fill(1 / classes);
+}
+
+/** An organization's d_n = Σ_c h_c and δ⁰_n = ‖h/d − p*‖₁ (δ 0 when it holds nothing). */
+function skewOf(h: readonly number[], p: readonly number[]): { d: number; delta: number } {
+  const d = h.reduce((a, b) => a + b, 0);
+  let delta = 0;
+  if (d > 0) for (let c = 0; c < p.length; c++) delta += Math.abs(h[c]! / d - p[c]!);
+  return { d, delta };
+}
+
 /** H_S = Σ_n (d_n/D)·‖p_n − p*‖₁² of a federation's label counts (DESIGN §3.2, x = 0). */
 export function federationHeterogeneity(
   labelCounts: readonly (readonly number[])[],
   target?: readonly number[],
 ): number {
-  const classes = labelCounts[0]?.length ?? 0;
-  const p = target ?? new Array<number>(classes).fill(1 / classes);
+  const p = targetOf(labelCounts, target);
   let D = 0;
   let acc = 0;
   for (const h of labelCounts) {
-    const d = h.reduce((a, b) => a + b, 0);
+    const { d, delta } = skewOf(h, p);
     if (d === 0) continue;
-    let delta = 0;
-    for (let c = 0; c < classes; c++) delta += Math.abs(h[c]! / d - p[c]!);
     acc += d * delta * delta;
     D += d;
   }
@@ -326,18 +337,14 @@ export function gameHeterogeneity(
   amounts: readonly number[],
   target?: readonly number[],
 ): number {
-  const classes = labelCounts[0]?.length ?? 0;
-  const p = target ?? new Array<number>(classes).fill(1 / classes);
+  const p = targetOf(labelCounts, target);
   let D = 0;
   let Q = 0;
   labelCounts.forEach((h, n) => {
-    const d = h.reduce((a, b) => a + b, 0);
+    const { d, delta } = skewOf(h, p);
     const u = d + (amounts[n] ?? 0);
     D += u;
-    if (d === 0) return;
-    let delta = 0;
-    for (let c = 0; c < classes; c++) delta += Math.abs(h[c]! / d - p[c]!);
-    Q += (d * d * delta * delta) / u;
+    if (d > 0) Q += (d * d * delta * delta) / u;
   });
   return D > 0 ? Q / D : 0;
 }
