@@ -17,6 +17,7 @@
 import { Engine, onEngineOption } from '../engine/engine.js';
 import { invalidArgument } from '../core/errors.js';
 import type { LearningCurveInput } from '../game/scenario.js';
+import { solveDense } from '../numeric/linalg.js';
 import { Random } from '../util/random.js';
 import { partitionFederation } from './federation.js';
 import { syntheticClassCounts, type Generator } from './generator.js';
@@ -71,33 +72,6 @@ export function curveLoss(
   return fit.floor + fit.scale * Math.pow(D, -fit.exponent) + fit.heterogeneity * H;
 }
 
-/** Solve the small dense system M a = b (k×k, row-major) by Gaussian elimination with partial pivoting; null if singular. */
-function solveSmall(M: number[], b: number[], k: number): number[] | null {
-  const a = M.slice();
-  const r = b.slice();
-  for (let col = 0; col < k; col++) {
-    let piv = col;
-    for (let i = col + 1; i < k; i++) if (Math.abs(a[i * k + col]!) > Math.abs(a[piv * k + col]!)) piv = i;
-    if (!(Math.abs(a[piv * k + col]!) > 1e-300)) return null;
-    if (piv !== col) {
-      for (let j = 0; j < k; j++) [a[col * k + j], a[piv * k + j]] = [a[piv * k + j]!, a[col * k + j]!];
-      [r[col], r[piv]] = [r[piv]!, r[col]!];
-    }
-    for (let i = col + 1; i < k; i++) {
-      const f = a[i * k + col]! / a[col * k + col]!;
-      for (let j = col; j < k; j++) a[i * k + j]! -= f * a[col * k + j]!;
-      r[i]! -= f * r[col]!;
-    }
-  }
-  const x = new Array<number>(k).fill(0);
-  for (let i = k - 1; i >= 0; i--) {
-    let s = r[i]!;
-    for (let j = i + 1; j < k; j++) s -= a[i * k + j]! * x[j]!;
-    x[i] = s / a[i * k + i]!;
-  }
-  return x.every(Number.isFinite) ? x : null;
-}
-
 /** Least squares of y on the given columns (normal equations on unit-scaled columns). */
 function leastSquares(columns: Float64Array[], y: Float64Array): number[] | null {
   const k = columns.length;
@@ -115,7 +89,7 @@ function leastSquares(columns: Float64Array[], y: Float64Array): number[] | null
     for (let t = 0; t < y.length; t++) s += columns[i]![t]! * y[t]!;
     b[i] = s / norms[i]!;
   }
-  const x = solveSmall(M, b, k);
+  const x = solveDense(M, b, k);
   return x && x.map((v, i) => v / norms[i]!);
 }
 
@@ -263,7 +237,7 @@ export function fitLearningCurve(points: readonly CurvePoint[], options: CurveFi
     freeParams.forEach((a, i) => {
       const e = new Array<number>(k).fill(0);
       e[i] = 1;
-      const col = solveSmall(M, e, k);
+      const col = solveDense(M, e, k);
       if (col && col[i]! >= 0) standardErrors[names[a]!] = Math.sqrt(s2 * col[i]!);
     });
   }

@@ -162,3 +162,33 @@ export function symmetricEigen(S: ArrayLike<number>, q: number): { values: Float
   });
   return { values, vectors };
 }
+
+/**
+ * Solve the small dense system M a = b (k×k, row-major) by Gaussian elimination with partial pivoting; null if
+ * singular. For the few-parameter fits (the learning curve and its online refit), not for large systems.
+ */
+export function solveDense(M: number[], b: number[], k: number): number[] | null {
+  const a = M.slice();
+  const r = b.slice();
+  for (let col = 0; col < k; col++) {
+    let piv = col;
+    for (let i = col + 1; i < k; i++) if (Math.abs(a[i * k + col]!) > Math.abs(a[piv * k + col]!)) piv = i;
+    if (!(Math.abs(a[piv * k + col]!) > 1e-300)) return null;
+    if (piv !== col) {
+      for (let j = 0; j < k; j++) [a[col * k + j], a[piv * k + j]] = [a[piv * k + j]!, a[col * k + j]!];
+      [r[col], r[piv]] = [r[piv]!, r[col]!];
+    }
+    for (let i = col + 1; i < k; i++) {
+      const f = a[i * k + col]! / a[col * k + col]!;
+      for (let j = col; j < k; j++) a[i * k + j]! -= f * a[col * k + j]!;
+      r[i]! -= f * r[col]!;
+    }
+  }
+  const x = new Array<number>(k).fill(0);
+  for (let i = k - 1; i >= 0; i--) {
+    let s = r[i]!;
+    for (let j = i + 1; j < k; j++) s -= a[i * k + j]! * x[j]!;
+    x[i] = s / a[i * k + i]!;
+  }
+  return x.every(Number.isFinite) ? x : null;
+}
