@@ -189,6 +189,8 @@ export interface Evaluation {
   accuracy: number;
   /** mean softmax cross-entropy */
   loss: number;
+  /** standard error of `loss`: the spread of the per-row losses over √count (0 for fewer than 2 rows) */
+  lossStandardError: number;
   count: number;
 }
 
@@ -198,6 +200,7 @@ export function evaluate(model: Model, params: Float32Array, test: LabeledSample
   const { inputs: d, classes: c } = model;
   let correct = 0;
   let total = 0;
+  let squares = 0;
   const p = new Float64Array(c);
   for (let start = 0; start < n; start += batchSize) {
     const b = Math.min(batchSize, n - start);
@@ -212,11 +215,15 @@ export function evaluate(model: Model, params: Float32Array, test: LabeledSample
       }
       let sum = 0;
       for (let k = 0; k < c; k++) sum += p[k] = Math.exp(z[i * c + k]! - max);
-      total += Math.log(sum) + max - z[i * c + y]!;
+      const l = Math.log(sum) + max - z[i * c + y]!;
+      total += l;
+      squares += l * l;
       if (arg === y) correct++;
     }
   }
-  return { accuracy: n > 0 ? correct / n : NaN, loss: n > 0 ? total / n : NaN, count: n };
+  const mean = n > 0 ? total / n : NaN;
+  const variance = n > 1 ? Math.max(0, (squares - n * mean * mean) / (n - 1)) : 0;
+  return { accuracy: n > 0 ? correct / n : NaN, loss: mean, lossStandardError: Math.sqrt(variance / n), count: n };
 }
 
 /** One organization's data in a round: its real shard and the synthetic samples it generated (if any). */
