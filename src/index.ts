@@ -290,7 +290,17 @@ export {
   stateToJSON,
   stateFromJSON,
   SUBSET_SOFTMAX_CURVE,
+  SUBSET_SOFTMAX_UNCERTAINTY,
   SIMULATION_DEFAULTS,
+  DEFAULT_VALIDATION,
+  RECALIBRATIONS,
+  refitCurve,
+  uncertaintyOf,
+  DEFAULT_CURVE_RMSE,
+  type Recalibration,
+  type CurveUncertainty,
+  type CurveObservation,
+  type CurveRefit,
   type IdxTensor,
   type FashionMnistSplit,
   type ImageSet,
@@ -359,7 +369,12 @@ export {
   type SweepFigureSetting,
 } from './plot/sweep-figures.js';
 export { simulationResultJSON, simulationCsv, simulationGameSummary } from './fl/simulation-results.js';
-export { shippedCurve, curveFromCalibration, SHIPPED_CURVE_SOURCE } from './fl/simulation-curve.js';
+export {
+  shippedCurve,
+  curveFromCalibration,
+  uncertaintyFromCalibration,
+  SHIPPED_CURVE_SOURCE,
+} from './fl/simulation-curve.js';
 export { simulationAccuracySvg, simulationGainSvg } from './plot/simulation-figures.js';
 export {
   compareSeeds,

@@ -111,6 +111,8 @@ const COMMANDS: Record<string, Command> = {
       cap: { type: 'string' },
       epochs: { type: 'string' },
       pool: { type: 'string' },
+      recalibrate: { type: 'string' },
+      validation: { type: 'string' },
       // undocumented testing hook: SIGKILL itself right after this round's checkpoint
       'stop-after-round': { type: 'string' },
     },

@@ -27,7 +27,7 @@ export function seedComparisonReport(c: SeedComparison, config: SimulationConfig
   ]);
   const lines = [
     `Simulated ${counted(config.rounds, 'round')} on ${counted(c.seeds.length, 'seed')} (${c.seeds.join(', ')}): ${counted(config.organizations, 'organization')}, Dirichlet α = ${config.alpha}, competition g = ${config.competition}, rivalry ${config.rivalry}, ${config.model}, backend ${backend}`,
-    `Curve: ${config.curveSource}. Means over seeds ± the half-width of their ${pct} Student-t interval.`,
+    `Curve: ${config.curveSource}${config.recalibrate === 'online' ? ', refit online after each round' : ''}. Means over seeds ± the half-width of their ${pct} Student-t interval.`,
     '',
     table(
       ['strategy', 'accuracy', 'loss', 'realized gain', 'predicted gain', 'prediction error', 'welfare (measured)'],

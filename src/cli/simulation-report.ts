@@ -25,7 +25,7 @@ export function simulationReport(state: SimulationState, generatorSeconds: numbe
   });
   return [
     `Simulated ${counted(state.completedRounds, 'round')}: ${counted(c.organizations, 'organization')}, Dirichlet α = ${c.alpha}, competition g = ${c.competition}, rivalry ${c.rivalry}, ${c.model}, seed ${c.seed}, backend ${backend}`,
-    `Curve: ${c.curveSource}; PPCA generator fitted in ${formatSeconds(generatorSeconds)} s.`,
+    `Curve: ${c.curveSource}${c.recalibrate === 'online' ? `, refit online after each round on ${c.validation} validation images` : ''}; PPCA generator fitted in ${formatSeconds(generatorSeconds)} s.`,
     '',
     table(
       [
@@ -41,7 +41,7 @@ export function simulationReport(state: SimulationState, generatorSeconds: numbe
       rows,
     ),
     '',
-    'Last round. Gains are in nats of test loss: predicted by the calibrated curve for the amounts generated, realized',
+    `Last round. Gains are in nats of test loss: predicted by the ${c.recalibrate === 'online' ? "strategy's refit" : 'calibrated'} curve for the amounts generated, realized`,
     'against VCFL trained on the same seeds. Welfare is Σ U_n (market value 1 per nat, cost per synthetic sample).',
   ].join('\n');
 }

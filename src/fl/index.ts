@@ -15,3 +15,4 @@ export * from './calibration.js';
 export * from './simulation-data.js';
 export * from './strategies.js';
 export * from './simulation.js';
+export * from './online-curve.js';

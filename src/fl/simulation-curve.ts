@@ -4,19 +4,46 @@
  */
 import { invalidArgumentText } from '../core/errors.js';
 import type { LearningCurveInput } from '../game/index.js';
-import { SUBSET_SOFTMAX_CURVE } from './simulation.js';
+import { uncertaintyOf, type CurveUncertainty } from './online-curve.js';
+import { SUBSET_SOFTMAX_CURVE, SUBSET_SOFTMAX_UNCERTAINTY } from './simulation.js';
 
 /** The curveSource a simulation records for the shipped curve. */
 export const SHIPPED_CURVE_SOURCE = 'built-in (shipped subset, softmax)';
 
 /**
- * SUBSET_SOFTMAX_CURVE as the game's input (without its R²), and the source a config records for it.
+ * SUBSET_SOFTMAX_CURVE as the game's input (without its R²), the source a config records for it, and its
+ * calibration's uncertainty.
  *
  * @example const { curve, source } = shippedCurve(); // source: 'built-in (shipped subset, softmax)'
  */
-export function shippedCurve(): { curve: LearningCurveInput; source: string } {
+export function shippedCurve(): { curve: LearningCurveInput; source: string; uncertainty: CurveUncertainty } {
   const { rSquared: _r, ...curve } = SUBSET_SOFTMAX_CURVE;
-  return { curve, source: SHIPPED_CURVE_SOURCE };
+  const { standardErrors, rmse } = SUBSET_SOFTMAX_UNCERTAINTY;
+  return { curve, source: SHIPPED_CURVE_SOURCE, uncertainty: { standardErrors: { ...standardErrors }, rmse } };
+}
+
+/**
+ * The uncertainty a calibration.json states about its curve (`fit.standardErrors` and `fit.rmse`), or null when the
+ * input is a bare curve or the fit does not say.
+ *
+ * @example uncertaintyFromCalibration(JSON.parse(readFileSync('out/calibration.json', 'utf8')))
+ */
+export function uncertaintyFromCalibration(json: unknown): CurveUncertainty | null {
+  const fit = (json as { fit?: { standardErrors?: unknown; rmse?: unknown } } | null)?.fit;
+  if (!fit || typeof fit !== 'object' || typeof fit.standardErrors !== 'object' || fit.standardErrors === null)
+    return null;
+  if (!(typeof fit.rmse === 'number' && Number.isFinite(fit.rmse) && fit.rmse >= 0)) return null;
+  const se = fit.standardErrors as Record<string, unknown>;
+  const value = (k: string) => (typeof se[k] === 'number' && Number.isFinite(se[k]) && se[k] >= 0 ? se[k] : null);
+  return uncertaintyOf({
+    standardErrors: {
+      floor: value('floor'),
+      scale: value('scale'),
+      exponent: value('exponent'),
+      heterogeneity: value('heterogeneity'),
+    },
+    rmse: fit.rmse,
+  });
 }
 
 /**

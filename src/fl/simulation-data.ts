@@ -4,6 +4,7 @@
  * stratified in the shipped subset, a fair sample of the shuffled full file), and the test set.
  */
 import { invalidArgument } from '../core/errors.js';
+import { optionsRecord } from '../util/options.js';
 import { Random } from '../util/random.js';
 import { SUBSET_PUBLIC_COUNT, loadFashionMnist, shippedSubsetDir, splitPublic } from './fashion-mnist.js';
 import { samplesOf, selectSamples, type LabeledSamples } from './samples.js';
@@ -14,8 +15,13 @@ export interface FederatedData {
   dir: string;
   /** what organizations share out (possibly a seeded draw of `pool` of them) */
   owned: LabeledSamples;
-  /** the public split: the generator's training data */
+  /** the public split: the generator's training data (without the validation images, when there are some) */
   public: LabeledSamples;
+  /**
+   * the server's validation split, drawn out of the public split (absent unless asked for): what online
+   * recalibration measures the global model on, so that the test split stays for reporting only
+   */
+  validation?: LabeledSamples;
   test: LabeledSamples;
 }
 
@@ -26,6 +32,11 @@ export interface FederatedDataOptions {
   testCount?: number;
   /** seeds the pool draw (default 0) */
   seed?: number;
+  /**
+   * hold this many public images out as the server's validation split (a fixed seeded draw, the same for every
+   * run seed; the generator fits on the rest). Default 0: none, and the public split is whole.
+   */
+  validation?: number;
 }
 
 /**
@@ -33,8 +44,10 @@ export interface FederatedDataOptions {
  *
  * @example
  * const data = loadFederatedData(); // 5,000 owned, 1,000 public, 1,000 test images
+ * const held = loadFederatedData(undefined, { validation: 500 }); // 500 public images become validation
  */
 export function loadFederatedData(dir: string = shippedSubsetDir(), options: FederatedDataOptions = {}): FederatedData {
+  optionsRecord(options, ['pool', 'testCount', 'seed', 'validation'], 'options');
   const split = splitPublic(loadFashionMnist(dir, 'train'), SUBSET_PUBLIC_COUNT);
   let owned = samplesOf(split.owned);
   if (options.pool !== undefined) {
@@ -52,5 +65,17 @@ export function loadFederatedData(dir: string = shippedSubsetDir(), options: Fed
     const features = test.x.length / test.y.length;
     test = { x: test.x.subarray(0, options.testCount * features), y: test.y.subarray(0, options.testCount) };
   }
-  return { dir, owned, public: samplesOf(split.public), test };
+  let publicSplit = samplesOf(split.public);
+  let validation: LabeledSamples | undefined;
+  const v = options.validation ?? 0;
+  if (!(Number.isInteger(v) && v >= 0 && v < publicSplit.y.length))
+    throw invalidArgument('validation', `an integer in [0, ${publicSplit.y.length - 1}]`, options.validation);
+  if (v > 0) {
+    const order = new Random(deriveSeed(0, 0x7a11d)).shuffle(
+      Int32Array.from({ length: publicSplit.y.length }, (_, i) => i),
+    );
+    validation = selectSamples(publicSplit, order.slice(0, v).sort());
+    publicSplit = selectSamples(publicSplit, order.slice(v).sort());
+  }
+  return { dir, owned, public: publicSplit, ...(validation ? { validation } : {}), test };
 }

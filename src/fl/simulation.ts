@@ -12,10 +12,17 @@
  */
 import { Engine, onEngineOption } from '../engine/engine.js';
 import { invalidArgument } from '../core/errors.js';
-import { buildScenario, loss as curveLossAt, type LearningCurveInput, type Scenario } from '../game/index.js';
+import {
+  buildScenario,
+  loss as curveLossAt,
+  type GameModel,
+  type LearningCurveInput,
+  type Scenario,
+} from '../game/index.js';
 import { Random } from '../util/random.js';
 import { federationHeterogeneity } from './calibration.js';
 import { partitionFederation, type Federation } from './federation.js';
+import { checkUncertainty, refitCurve, type CurveObservation, type CurveUncertainty } from './online-curve.js';
 import { PpcaGenerator, syntheticClassCounts, type GenerateOptions, type Generator } from './generator.js';
 import { checkSamples, concatSamples, type LabeledSamples } from './samples.js';
 import { createModel, type Model, type ModelKind } from './models.js';
@@ -29,6 +36,16 @@ import {
   type StrategyPlan,
 } from './strategies.js';
 import { deriveSeed, evaluate, federatedRound, type Organization } from './train.js';
+
+/**
+ * How the curve the game plays with follows training: 'none' keeps the calibrated curve every round; 'online' refits
+ * it after each round to the strategy's own validation losses, the calibrated curve as the prior, and solves the next
+ * round's game on the refit (docs/training.md, "Online recalibration").
+ */
+export type Recalibration = 'none' | 'online';
+
+/** Every recalibration mode, in the order the help lists them. */
+export const RECALIBRATIONS: readonly Recalibration[] = ['none', 'online'];
 
 /** Everything a run depends on. JSON-serializable: it is stored in the checkpoint. */
 export interface SimulationConfig {
@@ -59,6 +76,15 @@ export interface SimulationConfig {
   curve: LearningCurveInput;
   /** where the curve came from (a file, or the built-in calibration) */
   curveSource: string;
+  /** the calibration's uncertainty about `curve`: the prior of online recalibration (null: wide priors) */
+  curveUncertainty: CurveUncertainty | null;
+  /** 'none' or 'online' (see {@link Recalibration}) */
+  recalibrate: Recalibration;
+  /**
+   * public images the server holds out as its validation split (online recalibration measures on them, never on
+   * the test split); 0 under 'none', at least 1 under 'online'
+   */
+  validation: number;
   /** data folder (null: the shipped subset) */
   data: string | null;
   /** owned samples drawn for the run (null: all) */
@@ -95,6 +121,12 @@ export interface SimulationRound {
   heterogeneity: number;
   /** H_S(x) the game assumes (synthetic samples drawn from p*) */
   predictedHeterogeneity: number;
+  /** online recalibration: the curve this round's amounts and predictions came from (refit on earlier rounds) */
+  curve?: LearningCurveInput;
+  /** online recalibration: the global model's loss on the server's validation split after this round */
+  validationLoss?: number;
+  /** online recalibration: its standard error */
+  validationLossStandardError?: number;
   seconds: number;
 }
 
@@ -152,6 +184,12 @@ export function checkSimulationConfig(c: SimulationConfig): void {
   if (!Array.isArray(c.strategies) || c.strategies.length === 0)
     throw invalidArgument('config.strategies', 'a non-empty array of strategies', c.strategies);
   if (c.model !== 'softmax' && c.model !== 'mlp') throw invalidArgument('config.model', "'softmax' or 'mlp'", c.model);
+  if (!RECALIBRATIONS.includes(c.recalibrate))
+    throw invalidArgument('config.recalibrate', `one of ${RECALIBRATIONS.join(', ')}`, c.recalibrate);
+  if (c.recalibrate === 'none' && c.validation !== 0)
+    throw invalidArgument('config.validation', "0 when config.recalibrate is 'none'", c.validation);
+  if (c.recalibrate === 'online') int('validation', 1);
+  checkUncertainty(c.curveUncertainty, 'config.curveUncertainty');
 }
 
 /**
@@ -165,23 +203,7 @@ export function setUpSimulation(data: FederatedData, config: SimulationConfig): 
     alpha: config.alpha,
     seed: deriveSeed(config.seed, 1),
   });
-  const n = config.organizations;
-  const d = federation.labelCounts.map((h) => h.reduce((a, b) => a + b, 0));
-  const scenario = buildScenario({
-    ids: d.map((_, i) => `org-${i}`),
-    classes: 10,
-    samples: d,
-    labelCounts: federation.labelCounts.flat(),
-    marketValue: new Array<number>(n).fill(1),
-    costPerSample: new Array<number>(n).fill(config.cost),
-    maxSynthetic: d.map((v) => Math.floor(config.cap * v)),
-    privateGain: new Array<number>(n).fill(config.privateGain),
-    competition: { uniform: config.competition },
-    rivalry: config.rivalry,
-    target: 'uniform',
-    learningCurve: config.curve,
-    name: `simulation: ${n} organizations, α = ${config.alpha}, g = ${config.competition}`,
-  });
+  const scenario = simulationScenario(federation, config, config.curve);
   const plan = planStrategies(scenario, config.strategies, config.seed);
   const t0 = performance.now();
   const generator = PpcaGenerator.fit(data.public, 10, {
@@ -198,6 +220,27 @@ export function setUpSimulation(data: FederatedData, config: SimulationConfig): 
     ...(config.model === 'mlp' ? { hidden: config.hidden } : {}),
   });
   return { federation, scenario, plan, generator, model, generatorSeconds };
+}
+
+/** The round's game of a federation under a config, on `curve`. */
+function simulationScenario(federation: Federation, config: SimulationConfig, curve: LearningCurveInput): Scenario {
+  const n = config.organizations;
+  const d = federation.labelCounts.map((h) => h.reduce((a, b) => a + b, 0));
+  return buildScenario({
+    ids: d.map((_, i) => `org-${i}`),
+    classes: 10,
+    samples: d,
+    labelCounts: federation.labelCounts.flat(),
+    marketValue: new Array<number>(n).fill(1),
+    costPerSample: new Array<number>(n).fill(config.cost),
+    maxSynthetic: d.map((v) => Math.floor(config.cap * v)),
+    privateGain: new Array<number>(n).fill(config.privateGain),
+    competition: { uniform: config.competition },
+    rivalry: config.rivalry,
+    target: 'uniform',
+    learningCurve: curve,
+    name: `simulation: ${n} organizations, α = ${config.alpha}, g = ${config.competition}`,
+  });
 }
 
 /** Synthetic samples are drawn in chunks of this many per class, each chunk from its own seed. */
@@ -247,9 +290,8 @@ class SyntheticDraws {
   }
 }
 
-/** The curve's loss at amounts x, and the H it assumes (synthetic samples drawn from p*). */
-function predicted(setup: SimulationSetup, x: Float64Array): { loss: number; heterogeneity: number } {
-  const m = setup.plan.model;
+/** The curve's loss at amounts x, the pooled size and the H it assumes (synthetic samples drawn from p*). */
+function predicted(m: GameModel, x: Float64Array): { loss: number; size: number; heterogeneity: number } {
   let D = 0;
   let Q = 0;
   for (let i = 0; i < m.n; i++) {
@@ -257,7 +299,33 @@ function predicted(setup: SimulationSetup, x: Float64Array): { loss: number; het
     D += u;
     Q += m.s[i]! / u;
   }
-  return { loss: curveLossAt(m.curve, D, Q), heterogeneity: Q / D };
+  return { loss: curveLossAt(m.curve, D, Q), size: D, heterogeneity: Q / D };
+}
+
+/**
+ * Online recalibration: the plan strategy `name` plays in round `round`, on the curve refit to that strategy's own
+ * earlier rounds (their validation losses; never a test loss, never another strategy's rounds). Round 0 plays the
+ * calibrated curve.
+ */
+function onlinePlan(
+  setup: SimulationSetup,
+  config: SimulationConfig,
+  name: StrategyName,
+  earlier: readonly SimulationRound[],
+): { plan: StrategyPlan; curve: LearningCurveInput } {
+  if (earlier.length === 0) return { plan: setup.plan, curve: config.curve };
+  const observations: CurveObservation[] = earlier.map((r) => {
+    const at = predicted(setup.plan.model, Float64Array.from(r.generated));
+    return {
+      size: at.size,
+      heterogeneity: at.heterogeneity,
+      loss: r.validationLoss!,
+      lossStandardError: r.validationLossStandardError!,
+    };
+  });
+  const { curve } = refitCurve(config.curve, config.curveUncertainty, observations);
+  const scenario = simulationScenario(setup.federation, config, curve);
+  return { plan: planStrategies(scenario, [name], config.seed), curve };
 }
 
 export interface SimulateOptions {
@@ -315,11 +383,14 @@ async function simulateOn(
   const state: SimulationState = options.resume ?? { config, completedRounds: 0, strategies: {} };
   if (options.resume && JSON.stringify(options.resume.config) !== JSON.stringify(config))
     throw invalidArgument('resume', 'a checkpoint of the same config', 'a checkpoint of another config');
-  const { model, plan, federation, generator } = setup;
+  const { model, federation, generator } = setup;
+  const online = config.recalibrate === 'online';
+  if (online && !data.validation)
+    throw invalidArgument('data.validation', "a validation split under recalibrate 'online'", 'none');
   const init = model.init(new Random(deriveSeed(config.seed, 3)));
   for (const s of config.strategies) state.strategies[s] ??= { rounds: [], params: Float32Array.from(init) };
   const target = new Array<number>(10).fill(0.1);
-  const reference = plan.model.curve.reference;
+  const reference = setup.plan.model.curve.reference;
   const total = config.rounds * config.strategies.length;
   let done = state.completedRounds * config.strategies.length;
   // Sampling is a GEMM: on the engine's kernel unless the engine is the JS reference.
@@ -329,6 +400,7 @@ async function simulateOn(
     for (const name of config.strategies) {
       const t0 = performance.now();
       const run = state.strategies[name]!;
+      const { plan, curve } = online ? onlinePlan(setup, config, name, run.rounds) : { plan: setup.plan, curve: null };
       const x = strategyAmounts(plan, name, round);
       const generated = Array.from(x, (v, i) => Math.min(Math.round(v), Math.floor(plan.model.X[i]!)));
       const orgs: Organization[] = [];
@@ -360,8 +432,8 @@ async function simulateOn(
       run.params = r.params;
       const ev = evaluate(model, r.params, data.test);
       const xs = Float64Array.from(generated);
-      const pred = predicted(setup, xs);
-      const pred0 = predicted(setup, new Float64Array(xs.length));
+      const pred = predicted(plan.model, xs);
+      const pred0 = predicted(plan.model, new Float64Array(xs.length));
       const P = reference - ev.loss;
       const utilities = utilitiesAtPerformance(plan.model, xs, P);
       const record: SimulationRound = {
@@ -377,8 +449,14 @@ async function simulateOn(
         predictedGain: pred0.loss - pred.loss,
         heterogeneity: federationHeterogeneity(counts, target),
         predictedHeterogeneity: pred.heterogeneity,
-        seconds: (performance.now() - t0) / 1000,
+        seconds: 0,
       };
+      if (online) {
+        const v = evaluate(model, r.params, data.validation!);
+        record.curve = curve!;
+        record.validationLoss = v.loss;
+        record.validationLossStandardError = v.lossStandardError;
+      }
       if (name === 'mechanism' && plan.mechanism) {
         record.payoffs = Array.from(
           mechanismPayoffs(
@@ -387,6 +465,7 @@ async function simulateOn(
           ),
         );
       }
+      record.seconds = (performance.now() - t0) / 1000;
       run.rounds.push(record);
       options.onStep?.(++done, total, round + 1, name);
     }
@@ -439,6 +518,14 @@ export function stateFromJSON(text: string, source = 'checkpoint'): SimulationSt
   };
   if (!o || o.format !== 'cocogen-simulation-checkpoint' || o.version !== 1 || !o.config || !o.strategies)
     throw invalidArgument(source, 'a cocogen simulation checkpoint (version 1)', o?.format ?? 'another JSON document');
+  // Checkpoints from before online recalibration: their runs are 'none' runs.
+  const legacy = o.config as Partial<SimulationConfig>;
+  o.config = {
+    ...o.config,
+    recalibrate: legacy.recalibrate ?? 'none',
+    validation: legacy.validation ?? 0,
+    curveUncertainty: legacy.curveUncertainty ?? null,
+  };
   checkSimulationConfig(o.config);
   const completed = o.completedRounds;
   if (!(Number.isInteger(completed) && (completed as number) >= 0 && (completed as number) <= o.config.rounds))
@@ -474,8 +561,25 @@ export const SUBSET_SOFTMAX_CURVE: Readonly<LearningCurveInput & { rSquared: num
   rSquared: 0.9745126417020564,
 };
 
+/**
+ * What the shipped curve's calibration (the same run) says about its uncertainty: the standard errors of
+ * (L∞, A, β, η) and the residual RMSE over its 15 points. The prior of online recalibration.
+ */
+export const SUBSET_SOFTMAX_UNCERTAINTY: Readonly<CurveUncertainty> = {
+  standardErrors: {
+    floor: 0.34362310118726247,
+    scale: 8.159498061063672,
+    exponent: 0.1258839305442192,
+    heterogeneity: 0.03247097768218789,
+  },
+  rmse: 0.06768101000938048,
+};
+
+/** Validation images the server holds out of the public split under online recalibration, unless told otherwise. */
+export const DEFAULT_VALIDATION = 500;
+
 /** Defaults of a simulation (what `cocogen simulate` and `cocogen demo` start from). */
-export const SIMULATION_DEFAULTS: Omit<SimulationConfig, 'curve' | 'curveSource'> = {
+export const SIMULATION_DEFAULTS: Omit<SimulationConfig, 'curve' | 'curveSource' | 'curveUncertainty'> = {
   organizations: 5,
   rounds: 5,
   alpha: 0.5,
@@ -496,4 +600,6 @@ export const SIMULATION_DEFAULTS: Omit<SimulationConfig, 'curve' | 'curveSource'
   pool: null,
   testCount: null,
   generator: { components: 8, iterations: 6 },
+  recalibrate: 'none',
+  validation: 0,
 };

@@ -128,6 +128,23 @@ describe('cocogen simulate', () => {
     expect(JSON.parse(readFileSync(join(dir, 'seeds.json'), 'utf8')).summary).toEqual(j.summary);
   });
 
+  it("--recalibrate online records each round's curve and validation loss, and resumes to the same run", () => {
+    const dir = join(root, 'online');
+    const r = runCli(['simulate', ...tiny, '--out', dir, '--recalibrate', 'online', '--validation', '200', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.config).toMatchObject({ recalibrate: 'online', validation: 200 });
+    expect(j.config.curveUncertainty.rmse).toBeGreaterThan(0);
+    const rounds = j.strategies.mechanism.rounds;
+    expect(rounds[0].curve).toEqual(j.config.curve);
+    expect(rounds[1].curve).not.toEqual(j.config.curve);
+    expect(rounds[1].validationLoss).toBeGreaterThan(0);
+    expect(rounds[1].validationLossStandardError).toBeGreaterThan(0);
+    // The default run's rounds carry none of these fields.
+    expect(fullJson.config).toMatchObject({ recalibrate: 'none', validation: 0 });
+    expect(fullJson.strategies.mechanism!.rounds[0]).not.toHaveProperty('curve');
+  });
+
   it('refuses a bad --seeds, and --seeds beside --seed or --resume, with exit 2 and no output', () => {
     for (const [flags, re] of [
       [['--seeds', '3-1'], /--seeds/],
@@ -160,6 +177,10 @@ describe('cocogen simulate', () => {
       [['--data', '/nonexistent'], /--data/],
       [['--curve', '/nonexistent.json'], /--curve/],
       [['--cost', '-1'], /--cost/],
+      [['--recalibrate', 'offline'], /none or online for --recalibrate/],
+      [['--validation', '100'], /only beside --recalibrate online/],
+      [['--recalibrate', 'online', '--validation', '0'], /--validation/],
+      [['--recalibrate', 'online', '--validation', '1000'], /--validation/],
     ];
     for (const [flags, re] of bad) {
       const r = runCli(['simulate', '--out', join(root, 'bad'), ...flags, '--json']);
@@ -168,6 +189,8 @@ describe('cocogen simulate', () => {
       expect(r.stderr, flags.join(' ')).toMatch(re);
     }
     expect(runCli(['simulate']).stderr).toMatch(/--out/);
+    // A resumed run keeps its recalibration.
+    expect(runCli(['simulate', '--resume', full, '--recalibrate', 'online']).stderr).toMatch(/--recalibrate/);
     expect(runCli(['simulate', '--resume', join(root, 'nothing-here')]).stderr).toMatch(/--resume/);
   });
 });

@@ -48,6 +48,7 @@ function run(seed: number, spec: Spec): SimulationState {
       strategies,
       curve: SUBSET_SOFTMAX_CURVE,
       curveSource: 'test',
+      curveUncertainty: null,
     },
     completedRounds: rounds,
     strategies: Object.fromEntries(

@@ -22,6 +22,7 @@ const config: SimulationConfig = {
   cost: 2e-4,
   curve,
   curveSource: 'test',
+  curveUncertainty: null,
   generator: { components: 4, iterations: 3 },
 };
 const data = loadFederatedData(undefined, { pool: 600, seed: 1, testCount: 300 });

@@ -3,12 +3,18 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/engine.js';
 import { CocogenError } from '../../src/core/errors.js';
-import { curveFromCalibration, SHIPPED_CURVE_SOURCE, shippedCurve } from '../../src/fl/simulation-curve.js';
+import {
+  curveFromCalibration,
+  SHIPPED_CURVE_SOURCE,
+  shippedCurve,
+  uncertaintyFromCalibration,
+} from '../../src/fl/simulation-curve.js';
 import { loadFederatedData } from '../../src/fl/simulation-data.js';
 import { simulationCsv, simulationGameSummary, simulationResultJSON } from '../../src/fl/simulation-results.js';
 import {
   SIMULATION_DEFAULTS,
   SUBSET_SOFTMAX_CURVE,
+  SUBSET_SOFTMAX_UNCERTAINTY,
   setUpSimulation,
   simulate,
   type SimulationConfig,
@@ -25,6 +31,7 @@ describe('simulation results', async () => {
     strategies: ['vcfl', 'equilibrium'],
     curve: shippedCurve().curve,
     curveSource: 'test',
+    curveUncertainty: null,
     generator: { components: 4, iterations: 2 },
   };
   const data = loadFederatedData(undefined, { pool: 400, seed: 1, testCount: 200 });
@@ -77,7 +84,17 @@ describe('simulation results', async () => {
 describe('the learning curve of a simulation', () => {
   it('shippedCurve is SUBSET_SOFTMAX_CURVE without its R²', () => {
     const { rSquared: _r, ...curve } = SUBSET_SOFTMAX_CURVE;
-    expect(shippedCurve()).toEqual({ curve, source: SHIPPED_CURVE_SOURCE });
+    expect(shippedCurve()).toEqual({ curve, source: SHIPPED_CURVE_SOURCE, uncertainty: SUBSET_SOFTMAX_UNCERTAINTY });
+  });
+
+  it('uncertaintyFromCalibration reads a fit’s standard errors (NaN ones as null) and RMSE, or says null', () => {
+    const fit = { standardErrors: { floor: 0.3, scale: NaN, exponent: 0.1, heterogeneity: 0.02 }, rmse: 0.05 };
+    expect(uncertaintyFromCalibration({ fit })).toEqual({
+      standardErrors: { floor: 0.3, scale: null, exponent: 0.1, heterogeneity: 0.02 },
+      rmse: 0.05,
+    });
+    expect(uncertaintyFromCalibration({ floor: 1, scale: 1, exponent: 1, heterogeneity: 1 })).toBeNull();
+    expect(uncertaintyFromCalibration({ fit: { ...fit, rmse: -1 } })).toBeNull();
   });
 
   it('curveFromCalibration reads a calibration.json or a bare curve', () => {

@@ -110,8 +110,15 @@ async function runSimulation(
   backend: BackendChoice,
   seed: number,
 ): Promise<{ state: SimulationState; setup: SimulationSetup; backend: BackendName }> {
-  const { curve, source } = shippedCurve();
-  const config: SimulationConfig = { ...SIMULATION_DEFAULTS, ...DEMO_SIMULATION, seed, curve, curveSource: source };
+  const { curve, source, uncertainty } = shippedCurve();
+  const config: SimulationConfig = {
+    ...SIMULATION_DEFAULTS,
+    ...DEMO_SIMULATION,
+    seed,
+    curve,
+    curveSource: source,
+    curveUncertainty: uncertainty,
+  };
   const data = loadFederatedData(undefined, { pool: config.pool!, seed });
   const setup = setUpSimulation(data, config);
   // Local training and aggregation run on the chosen engine (auto: WebGPU on a hardware GPU, else native).

@@ -2,17 +2,21 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createEngine, type BackendChoice, type Engine } from '../../engine/engine.js';
 import { invalidArgumentText } from '../../core/errors.js';
-import { curveFromCalibration, shippedCurve } from '../../fl/simulation-curve.js';
+import { curveFromCalibration, shippedCurve, uncertaintyFromCalibration } from '../../fl/simulation-curve.js';
+import type { CurveUncertainty } from '../../fl/online-curve.js';
 import { loadFederatedData, type FederatedData } from '../../fl/simulation-data.js';
 import { compareSeeds } from '../../fl/seed-comparison.js';
 import { seedComparisonCsv } from '../../fl/seed-comparison-results.js';
 import { simulationCsv, simulationGameSummary, simulationResultJSON } from '../../fl/simulation-results.js';
 import {
+  DEFAULT_VALIDATION,
+  RECALIBRATIONS,
   SIMULATION_DEFAULTS,
   setUpSimulation,
   simulate,
   stateFromJSON,
   stateToJSON,
+  type Recalibration,
   type SimulationConfig,
   type SimulationState,
 } from '../../fl/simulation.js';
@@ -40,7 +44,8 @@ import { simulationReport } from '../simulation-report.js';
 
 export const SIMULATE_HELP = `cocogen simulate --out DIR [--orgs N] [--rounds T] [--alpha A] [--competition G] [--seed S | --seeds LIST]
                  [--data DIR] [--backend B] [--model softmax|mlp] [--strategies LIST] [--curve FILE]
-                 [--cost C] [--cap X] [--rivalry L] [--epochs E] [--pool P] [--json]
+                 [--cost C] [--cap X] [--rivalry L] [--epochs E] [--pool P]
+                 [--recalibrate none|online] [--validation V] [--json]
 cocogen simulate --resume DIR [--rounds T] [--out DIR] [--backend B] [--json]
   Federated training on real Fashion-MNIST with a real generator (DESIGN §5): N organizations get Dirichlet(A)
   label-skewed shards; every round the game (uniform competition G, rivalry L, cost C per synthetic sample,
@@ -56,8 +61,13 @@ cocogen simulate --resume DIR [--rounds T] [--out DIR] [--backend B] [--json]
   finished rounds are neither redone nor lost, and the result equals an uninterrupted run.
   --curve FILE: calibration.json from cocogen calibrate (or { floor, scale, exponent, heterogeneity });
   default: the curve calibrated on the shipped subset. --pool P trains on a seeded draw of P owned samples.
+  --recalibrate online: after each round, each strategy refits the curve to its own rounds so far — the global
+  model's loss on a validation split of V public images that the server holds (--validation, default
+  ${DEFAULT_VALIDATION}; the generator fits on the rest), never the test split — with the calibrated curve (and its
+  standard errors) as the prior, and solves the next round's game on it. Default none: the calibrated curve.
   Defaults: --orgs 5 --rounds 5 --alpha 0.5 --competition 0.3 --rivalry 0 --seed 1 --model softmax
-  --strategies ${STRATEGIES.join(',')} --cost 5e-5 --cap 1 --epochs 1 --backend auto, the shipped subset.
+  --strategies ${STRATEGIES.join(',')} --cost 5e-5 --cap 1 --epochs 1 --recalibrate none --backend auto,
+  the shipped subset.
   --json prints { config, strategies: { <name>: { rounds: [{ round, accuracy, loss, generated, utilities,
   … }], final: { accuracy, loss } } }, files }. Progress goes to stderr on a terminal only.
   --seeds LIST (e.g. 1-5 or 1,4,9) runs every strategy on each seed (DIR/seed-S/ holds that seed's files) and
@@ -69,7 +79,11 @@ const FILES = ['checkpoint.json', 'simulation.json', 'simulation.csv', 'accuracy
 type Files = Record<(typeof FILES)[number], string>;
 
 /** --curve FILE: a calibration.json (or a bare curve); the shipped curve when absent. */
-function curveFlag(value: unknown): { curve: LearningCurveInput; source: string } {
+function curveFlag(value: unknown): {
+  curve: LearningCurveInput;
+  source: string;
+  uncertainty: CurveUncertainty | null;
+} {
   if (value === undefined) return shippedCurve();
   const rule = 'a calibration.json from cocogen calibrate, or a JSON { floor, scale, exponent, heterogeneity }';
   if (typeof value !== 'string' || !existsSync(value))
@@ -81,15 +95,47 @@ function curveFlag(value: unknown): { curve: LearningCurveInput; source: string 
     throw invalidArgumentText('--curve', rule, `${JSON.stringify(value)}, which is not JSON (${(e as Error).message})`);
   }
   const curve = curveFromCalibration(j, { argument: '--curve', source: JSON.stringify(value), rule });
-  return { curve, source: resolve(value) };
+  return { curve, source: resolve(value), uncertainty: uncertaintyFromCalibration(j) };
+}
+
+/** --recalibrate none|online and --validation V (only beside online); `base` a checkpoint's or the defaults. */
+function recalibrationFlags(
+  values: Record<string, unknown>,
+  base: Pick<SimulationConfig, 'recalibrate' | 'validation'>,
+): { recalibrate: Recalibration; validation: number } {
+  let recalibrate = base.recalibrate;
+  if (values.recalibrate !== undefined) {
+    if (!RECALIBRATIONS.includes(values.recalibrate as Recalibration))
+      throw invalidArgumentText('--recalibrate', RECALIBRATIONS.join(' or '), JSON.stringify(values.recalibrate));
+    recalibrate = values.recalibrate as Recalibration;
+  }
+  if (recalibrate === 'none') {
+    if (values.validation !== undefined)
+      throw invalidArgumentText(
+        '--validation',
+        'only beside --recalibrate online (it is the validation split the refit measures on)',
+        `--validation ${String(values.validation)} with --recalibrate none`,
+      );
+    return { recalibrate, validation: 0 };
+  }
+  const fallback = base.recalibrate === 'online' ? base.validation : DEFAULT_VALIDATION;
+  // The public split has 1,000 images; the generator keeps at least 100 of them.
+  return { recalibrate, validation: integerFlag(values.validation, '--validation', 1, 900, fallback) };
 }
 
 /** The config from the flags; with `base` (a checkpoint's config) as every default. */
 function configFromFlags(values: Record<string, unknown>, base: SimulationConfig | null): SimulationConfig {
-  const d = base ?? { ...SIMULATION_DEFAULTS, curve: {} as LearningCurveInput, curveSource: '' };
+  const d = base ?? {
+    ...SIMULATION_DEFAULTS,
+    curve: {} as LearningCurveInput,
+    curveSource: '',
+    curveUncertainty: null,
+  };
   const data = values.data === undefined ? d.data : (dataDirFlag(values.data) ?? null);
   const curve =
-    values.curve === undefined && base ? { curve: base.curve, source: base.curveSource } : curveFlag(values.curve);
+    values.curve === undefined && base
+      ? { curve: base.curve, source: base.curveSource, uncertainty: base.curveUncertainty }
+      : curveFlag(values.curve);
   return {
     organizations: integerFlag(values.orgs, '--orgs', 1, 1000, d.organizations),
     rounds: integerFlag(values.rounds, '--rounds', 1, 10_000, d.rounds),
@@ -115,10 +161,12 @@ function configFromFlags(values: Record<string, unknown>, base: SimulationConfig
     privateGain: d.privateGain,
     curve: curve.curve,
     curveSource: curve.source,
+    curveUncertainty: curve.uncertainty,
     data,
     pool: values.pool === undefined ? d.pool : integerFlag(values.pool, '--pool', 1, 10_000_000, 0),
     testCount: d.testCount,
     generator: d.generator,
+    ...recalibrationFlags(values, d),
   };
 }
 
@@ -136,6 +184,8 @@ const CONFIG_FLAGS: [keyof SimulationConfig, string][] = [
   ['curve', '--curve'],
   ['data', '--data'],
   ['pool', '--pool'],
+  ['recalibrate', '--recalibrate'],
+  ['validation', '--validation'],
 ];
 
 /** What the flags ask for, checked; a resumed run's checkpoint with the config it continues under. */
@@ -238,6 +288,7 @@ function loadData(config: SimulationConfig): FederatedData {
   const data = loadFederatedData(config.data ?? undefined, {
     ...(config.pool !== null ? { pool: config.pool, seed: config.seed } : {}),
     ...(config.testCount !== null ? { testCount: config.testCount } : {}),
+    ...(config.validation > 0 ? { validation: config.validation } : {}),
   });
   if (config.organizations > data.owned.y.length)
     throw invalidArgumentText(
