@@ -82,16 +82,17 @@ export function checkUncertainty(u: CurveUncertainty | null, name = 'uncertainty
 }
 
 /**
- * The uncertainty of a calibration fit (its standard errors, NaN ones as null, and its RMSE).
+ * The uncertainty of a calibration fit: its standard errors (each one that is not a finite number ≥ 0, NaN where the
+ * fit left it undetermined, as null) and its RMSE.
  * @example uncertaintyOf(calibrationJson.fit)
  */
 export function uncertaintyOf(fit: {
-  standardErrors: { floor: number | null; scale: number | null; exponent: number | null; heterogeneity: number | null };
+  standardErrors: Readonly<Record<string, unknown>>;
   rmse: number;
 }): CurveUncertainty {
-  const se = (k: 'floor' | 'scale' | 'exponent' | 'heterogeneity') => {
+  const se = (k: (typeof NAMES)[number]) => {
     const v = fit.standardErrors[k];
-    return typeof v === 'number' && Number.isFinite(v) ? v : null;
+    return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null;
   };
   return {
     standardErrors: {
@@ -156,25 +157,23 @@ export function refitCurve(
 
   // Residuals r (observations then prior rows) and the Jacobian J = ∂r/∂θ, row-major n×4.
   const m = observations.length + 4;
-  const evaluateAt = (theta: number[], withJacobian: boolean) => {
+  const evaluateAt = (theta: number[]) => {
     const r = new Float64Array(m);
-    const J = withJacobian ? new Float64Array(m * 4) : null;
+    const J = new Float64Array(m * 4);
     const [floor, A, beta, eta] = theta as [number, number, number, number];
     observations.forEach((o, t) => {
       const power = Math.pow(o.size, -beta);
       r[t] = (o.loss - (floor + A * power + eta * o.heterogeneity)) / sigma[t]!;
-      if (J) {
-        const s = -1 / sigma[t]!;
-        J[t * 4] = s;
-        J[t * 4 + 1] = s * power;
-        J[t * 4 + 2] = -s * A * Math.log(o.size) * power;
-        J[t * 4 + 3] = s * o.heterogeneity;
-      }
+      const s = -1 / sigma[t]!;
+      J[t * 4] = s;
+      J[t * 4 + 1] = s * power;
+      J[t * 4 + 2] = -s * A * Math.log(o.size) * power;
+      J[t * 4 + 3] = s * o.heterogeneity;
     });
     for (let k = 0; k < 4; k++) {
       const row = observations.length + k;
       r[row] = (theta[k]! - theta0[k]!) / tau[k]!;
-      if (J) J[row * 4 + k] = 1 / tau[k]!;
+      J[row * 4 + k] = 1 / tau[k]!;
     }
     let cost = 0;
     for (const v of r) cost += v * v;
@@ -183,7 +182,7 @@ export function refitCurve(
 
   let theta = theta0.slice();
   if (observations.length === 0) return done(theta, 0, 0, true);
-  let current = evaluateAt(theta, true);
+  let current = evaluateAt(theta);
   let lambda = 1e-3;
   let converged = false;
   let iterations = 0;
@@ -193,10 +192,10 @@ export function refitCurve(
     const Jtr = new Array<number>(4).fill(0);
     for (let row = 0; row < m; row++) {
       for (let a = 0; a < 4; a++) {
-        const ja = J![row * 4 + a]!;
+        const ja = J[row * 4 + a]!;
         if (ja === 0) continue;
         Jtr[a]! += ja * r[row]!;
-        for (let b = 0; b < 4; b++) JtJ[a * 4 + b]! += ja * J![row * 4 + b]!;
+        for (let b = 0; b < 4; b++) JtJ[a * 4 + b]! += ja * J[row * 4 + b]!;
       }
     }
     let improved = false;
@@ -213,7 +212,7 @@ export function refitCurve(
         continue;
       }
       const next = theta.map((v, k) => Math.min(UPPER[k]!, Math.max(LOWER[k]!, v + step[k]!)));
-      const trial = evaluateAt(next, true);
+      const trial = evaluateAt(next);
       if (trial.cost <= current.cost) {
         const moved = next.some((v, k) => Math.abs(v - theta[k]!) > 1e-12 * Math.max(Math.abs(v), tau[k]!));
         converged = !moved || current.cost - trial.cost <= 1e-14 * Math.max(current.cost, 1e-300);

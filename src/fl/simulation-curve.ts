@@ -33,17 +33,7 @@ export function uncertaintyFromCalibration(json: unknown): CurveUncertainty | nu
   if (!fit || typeof fit !== 'object' || typeof fit.standardErrors !== 'object' || fit.standardErrors === null)
     return null;
   if (!(typeof fit.rmse === 'number' && Number.isFinite(fit.rmse) && fit.rmse >= 0)) return null;
-  const se = fit.standardErrors as Record<string, unknown>;
-  const value = (k: string) => (typeof se[k] === 'number' && Number.isFinite(se[k]) && se[k] >= 0 ? se[k] : null);
-  return uncertaintyOf({
-    standardErrors: {
-      floor: value('floor'),
-      scale: value('scale'),
-      exponent: value('exponent'),
-      heterogeneity: value('heterogeneity'),
-    },
-    rmse: fit.rmse,
-  });
+  return uncertaintyOf({ standardErrors: fit.standardErrors as Record<string, unknown>, rmse: fit.rmse });
 }
 
 /**
