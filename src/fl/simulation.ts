@@ -385,8 +385,12 @@ async function simulateOn(
     throw invalidArgument('resume', 'a checkpoint of the same config', 'a checkpoint of another config');
   const { model, federation, generator } = setup;
   const online = config.recalibrate === 'online';
-  if (online && !data.validation)
-    throw invalidArgument('data.validation', "a validation split under recalibrate 'online'", 'none');
+  if (online && data.validation?.y.length !== config.validation)
+    throw invalidArgument(
+      'data.validation',
+      `the ${config.validation} validation images config.validation names (loadFederatedData's validation option)`,
+      data.validation ? `${data.validation.y.length} images` : 'none',
+    );
   const init = model.init(new Random(deriveSeed(config.seed, 3)));
   for (const s of config.strategies) state.strategies[s] ??= { rounds: [], params: Float32Array.from(init) };
   const target = new Array<number>(10).fill(0.1);

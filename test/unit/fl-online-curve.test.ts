@@ -159,6 +159,15 @@ describe('simulate --recalibrate online', () => {
     expect(decisions(done, 'mechanism')).toEqual(decisions(straight, 'mechanism'));
   });
 
+  it('refuses data whose validation split is not the one the config names', async () => {
+    const none = loadFederatedData(undefined, { pool: 600, seed: 1, testCount: 300 });
+    await expect(simulate(none, setUpSimulation(none, base), base)).rejects.toThrow(/data\.validation.*none/);
+    const other = loadFederatedData(undefined, { pool: 600, seed: 1, testCount: 300, validation: 100 });
+    await expect(simulate(other, setUpSimulation(other, base), base)).rejects.toThrow(
+      /200 validation images.*100 images/,
+    );
+  });
+
   it('checks its config fields', () => {
     expect(code(() => checkSimulationConfig({ ...base, recalibrate: 'offline' as never }))).toMatch(
       /none, online for config\.recalibrate/,
