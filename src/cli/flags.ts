@@ -48,13 +48,22 @@ export function decimalNumber(text: string): number {
   return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text.trim()) ? Number(text) : NaN;
 }
 
-/** An integer in [min, max]; `fallback` when the flag is absent. */
-export function integerFlag(value: unknown, flag: string, min: number, max: number, fallback: number): number {
+/**
+ * An integer in [min, max]; `fallback` when the flag is absent. `rule` restates the range where it is known only
+ * later (e.g. the data's size).
+ */
+export function integerFlag(
+  value: unknown,
+  flag: string,
+  min: number,
+  max: number,
+  fallback: number,
+  rule = `an integer in [${min}, ${max}]`,
+): number {
   if (value === undefined) return fallback;
   const text = String(value).trim();
   const v = /^[+-]?\d+$/.test(text) ? Number(text) : NaN;
-  if (!(Number.isSafeInteger(v) && v >= min && v <= max))
-    throw invalidArgument(flag, `an integer in [${min}, ${max}]`, value);
+  if (!(Number.isSafeInteger(v) && v >= min && v <= max)) throw invalidArgument(flag, rule, value);
   return v;
 }
 

@@ -73,9 +73,8 @@ export function invalidArgument(name: string, expected: string, received: unknow
   return new CocogenError(
     'INVALID_ARGUMENT',
     `Expected ${expected} for ${name} but received ${describeValue(received)}`,
-    {
-      argument: name,
-    },
+    // `expected` lets a caller restate the rule under its own name (the CLI names the flag, not the option).
+    { argument: name, expected },
   );
 }
 
@@ -83,5 +82,6 @@ export function invalidArgument(name: string, expected: string, received: unknow
 export function invalidArgumentText(name: string, expected: string, receivedText: string): CocogenError {
   return new CocogenError('INVALID_ARGUMENT', `Expected ${expected} for ${name} but received ${receivedText}`, {
     argument: name,
+    expected,
   });
 }

@@ -92,6 +92,11 @@ export function loadFashionMnist(dir: string = FASHION_MNIST_DIR, split: Fashion
     throw new CocogenError('IO_ERROR', `Could not read IDX file ${imagesPath}: images of ${rows}×${cols} pixels`, {
       path: imagesPath,
     });
+  // An empty split trains nothing and evaluates to NaN accuracy: refuse it where it is read.
+  if (count === 0)
+    throw new CocogenError('IO_ERROR', `Could not read Fashion-MNIST ${split} split: ${imagesPath} holds no images`, {
+      path: imagesPath,
+    });
   if (labels.dims[0] !== count) {
     throw new CocogenError(
       'IO_ERROR',

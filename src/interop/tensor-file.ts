@@ -4,7 +4,7 @@
  * a failure never leaves a partial file.
  */
 import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, extname } from 'node:path';
+import { dirname, extname } from 'node:path';
 import { CocogenError, describeValue, invalidArgument } from '../core/errors.js';
 import { ensureDirectory } from '../util/directories.js';
 import { optionsRecord } from '../util/options.js';
@@ -38,9 +38,14 @@ export function tensorFileFormat(path: string): TensorFileFormat {
   const ext = extname(path).toLowerCase();
   if (ext === '.safetensors') return 'safetensors';
   if (ext === '.npy') return 'npy';
+  const what = /[/\\]$/.test(path)
+    ? 'a folder'
+    : ext
+      ? `whose extension is ${JSON.stringify(ext)}`
+      : 'which has no extension';
   throw new CocogenError(
     'INVALID_ARGUMENT',
-    `Expected a .safetensors or .npy file for ${JSON.stringify(path)} but received a file ending in ${JSON.stringify(ext || basename(path))}`,
+    `Expected a file name ending in .safetensors or .npy but received ${JSON.stringify(path)}, ${what}`,
     { path },
   );
 }

@@ -168,6 +168,18 @@ describe('CLI hygiene', () => {
     }
   });
 
+  it("states one range for --pool whether the value is too small or too large: the data's owned samples", () => {
+    const errors = ['0', '10000000', '-3'].map((pool) => {
+      const r = runCli(['simulate', `--pool=${pool}`, '--out', 'x', '--json']);
+      expect(r.status, pool).toBe(2);
+      return JSON.parse(r.stderr).error;
+    });
+    for (const e of errors) {
+      expect(e.code).toBe('INVALID_ARGUMENT');
+      expect(e.message).toMatch(/^Expected an integer in \[1, 5000\] for --pool but received -?\d+$/);
+    }
+  });
+
   it('counts in words: one round, one organization', () => {
     const r = runCli(['rounds', 'examples/hospitals-uniform.json', '--rounds', '1']);
     expect(r.status, r.stderr).toBe(0);

@@ -133,6 +133,14 @@ describe('Fashion-MNIST loader', () => {
     expectIoError(() => loadFashionMnist(dir), /holds 2 labels but .*train-images-idx3-ubyte\.gz holds 3 images/);
   });
 
+  it('refuses a split with no images, naming the file, instead of evaluating to NaN', () => {
+    const dir = tinyFolder('empty', () => ({
+      images: encodeIdx([0, 2, 2], new Uint8Array(0)),
+      labels: encodeIdx([0], new Uint8Array(0)),
+    }));
+    expectIoError(() => loadFashionMnist(dir), /empty\/train-images-idx3-ubyte\.gz holds no images/);
+  });
+
   it('rejects labels outside the ten classes', () => {
     const dir = tinyFolder('bad-label', (f) => ({ ...f, labels: encodeIdx([3], Uint8Array.of(1, 10, 2)) }));
     expectIoError(() => loadFashionMnist(dir), /label 10 at index 1/);

@@ -193,7 +193,7 @@ describe('sweepGame refuses bad input with typed errors naming what broke', () =
     expect(e.message).toMatch(message);
   });
   it('names the unknown key in the details too', () => {
-    expect(thrown(() => sweepGame(base, GRID, { seed: 1, onpoint: () => {} } as never)).details).toEqual({
+    expect(thrown(() => sweepGame(base, GRID, { seed: 1, onpoint: () => {} } as never)).details).toMatchObject({
       argument: 'options.onpoint',
     });
   });

@@ -379,6 +379,9 @@ describe('file entry points refuse what is not a path or an options object', () 
     ['readTensorFileLayout("")', () => readTensorFileLayout(''), / for path but received ""/],
     ['a path with a NUL byte', () => readTensorFileLayout('a\0.npy'), / for path but received/],
     ['writeTensorFile(null, …)', () => writeTensorFile(null as never, []), / for path but received null/],
+    ['a name without an extension', () => readTensorFileLayout('ro'), /received "ro", which has no extension$/],
+    ['another extension', () => readTensorFileLayout('u.txt'), /received "u.txt", whose extension is ".txt"$/],
+    ['a folder', () => writeTensorFile('out.d/', []), /received "out.d\/", a folder$/],
     ['MappedFile.open(undefined)', () => MappedFile.open(undefined as never), / for path but received undefined/],
     [
       'a misspelt map option',

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createEngine, type BackendChoice, type Engine } from '../../engine/engine.js';
-import { invalidArgumentText } from '../../core/errors.js';
+import { CocogenError, invalidArgumentText } from '../../core/errors.js';
 import { curveFromCalibration, shippedCurve, uncertaintyFromCalibration } from '../../fl/simulation-curve.js';
 import type { CurveUncertainty } from '../../fl/online-curve.js';
 import { loadFederatedData, type FederatedData } from '../../fl/simulation-data.js';
@@ -163,12 +163,18 @@ function configFromFlags(values: Record<string, unknown>, base: SimulationConfig
     curveSource: curve.source,
     curveUncertainty: curve.uncertainty,
     data,
-    pool: values.pool === undefined ? d.pool : integerFlag(values.pool, '--pool', 1, 10_000_000, 0),
+    // Its range is the data's owned samples, checked once the data is read: here any integer.
+    pool:
+      values.pool === undefined
+        ? d.pool
+        : integerFlag(values.pool, '--pool', -ANY, ANY, 0, 'an integer in [1, the owned samples of the data]'),
     testCount: d.testCount,
     generator: d.generator,
     ...recalibrationFlags(values, d),
   };
 }
+
+const ANY = Number.MAX_SAFE_INTEGER;
 
 const CONFIG_FLAGS: [keyof SimulationConfig, string][] = [
   ['organizations', '--orgs'],
@@ -285,11 +291,20 @@ export async function simulateCommand(io: Io, values: Record<string, unknown>, p
 
 /** The run's data: the shipped subset or --data, with its --pool draw; refuses more organizations than samples. */
 function loadData(config: SimulationConfig): FederatedData {
-  const data = loadFederatedData(config.data ?? undefined, {
+  const options = {
     ...(config.pool !== null ? { pool: config.pool, seed: config.seed } : {}),
     ...(config.testCount !== null ? { testCount: config.testCount } : {}),
     ...(config.validation > 0 ? { validation: config.validation } : {}),
-  });
+  };
+  let data: FederatedData;
+  try {
+    data = loadFederatedData(config.data ?? undefined, options);
+  } catch (e) {
+    // The library names its option; the user typed a flag.
+    if (e instanceof CocogenError && e.details?.argument === 'pool')
+      throw invalidArgumentText('--pool', String(e.details.expected), String(config.pool));
+    throw e;
+  }
   if (config.organizations > data.owned.y.length)
     throw invalidArgumentText(
       '--orgs',
