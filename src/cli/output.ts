@@ -1,8 +1,8 @@
 import { CocogenError } from '../core/errors.js';
-import { counted, formatNumber, formatSeconds } from '../util/format-number.js';
+import { counted, formatColumn, formatMilliseconds, formatNumber, formatSeconds } from '../util/format-number.js';
 
 // Re-exported: the commands format numbers through this module, the figures through src/util.
-export { counted, formatNumber, formatSeconds };
+export { counted, formatMilliseconds, formatNumber, formatSeconds };
 
 /** Where a command writes: stdout for results, stderr for diagnostics. Injected so tests can capture them. */
 export interface Io {
@@ -46,9 +46,27 @@ export function reportError(io: Io, error: unknown, json: boolean): number {
   return exitCodeFor(error);
 }
 
-/** A plain text table with aligned columns; numbers right-aligned. */
-export function table(headers: string[], rows: (string | number)[][]): string {
-  const cells = rows.map((r) => r.map((c) => (typeof c === 'number' ? formatNumber(c) : c)));
+/**
+ * How a table column prints its numbers: `auto` rounds the column as one ({@link formatColumn}); `decimals` fixes
+ * them (a quantity whose noise is known); `significant` rounds each cell alone (a column of unlike quantities).
+ */
+export type ColumnFormat = 'auto' | { decimals: number } | { significant: number };
+
+/** A plain text table with aligned columns; numbers right-aligned and rounded per column (`formats`, default auto). */
+export function table(headers: string[], rows: (string | number)[][], formats: ColumnFormat[] = []): string {
+  const columns = headers.map((_, j) => {
+    const numbers = rows.map((r) => r[j]).filter((c): c is number => typeof c === 'number');
+    const f = formats[j] ?? 'auto';
+    const texts =
+      f === 'auto'
+        ? formatColumn(numbers)
+        : 'decimals' in f
+          ? numbers.map((v) => (v === 0 || !Number.isFinite(v) ? String(v) : v.toFixed(f.decimals)))
+          : numbers.map((v) => formatNumber(v, f.significant));
+    let k = 0;
+    return rows.map((r) => (typeof r[j] === 'number' ? texts[k++]! : String(r[j] ?? '')));
+  });
+  const cells = rows.map((_, i) => headers.map((_, j) => columns[j]![i]!));
   const widths = headers.map((h, j) => Math.max(h.length, ...cells.map((r) => r[j]!.length)));
   const line = (r: string[], raw?: (string | number)[]) =>
     r

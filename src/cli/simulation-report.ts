@@ -39,6 +39,8 @@ export function simulationReport(state: SimulationState, generatorSeconds: numbe
         'welfare (measured)',
       ],
       rows,
+      // A test loss on 1,000 images is uncertain in its second decimal: three are enough.
+      ['auto', 'auto', { decimals: 3 }],
     ),
     '',
     `Last round. Gains are in nats of test loss: predicted by the ${c.recalibrate === 'online' ? "strategy's refit" : 'calibrated'} curve for the amounts generated, realized`,

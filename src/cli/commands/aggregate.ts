@@ -78,14 +78,14 @@ export async function aggregateCommand(io: Io, values: Record<string, unknown>, 
   } else {
     io.out(
       `${rule} of ${counted(inputs.length, 'update')} → ${out}: ${counted(stats.tensors, 'tensor')}, ${formatNumber(stats.parameters)} parameters, ` +
-        `${formatBytes(stats.bytes)} moved in ${formatSeconds(stats.seconds)} s (${formatNumber(stats.gbPerSecond)} GB/s), ` +
+        `${formatBytes(stats.bytes)} moved in ${formatSeconds(stats.seconds)} s (${formatNumber(stats.gbPerSecond, 3)} GB/s), ` +
         `peak RSS ${formatBytes(stats.peakRssBytes)} [${engine.backend}]`,
     );
     if (stats.selected) {
       io.out(`selected: ${stats.selected.map((i) => inputs[i]).join(', ')} (Krum scores, best first)`);
     }
     if (stats.scales?.some((s) => s < 1)) {
-      const clipped = stats.scales.flatMap((s, i) => (s < 1 ? [`${inputs[i]} ×${formatNumber(s)}`] : []));
+      const clipped = stats.scales.flatMap((s, i) => (s < 1 ? [`${inputs[i]} ×${formatNumber(s, 4)}`] : []));
       io.out(`clipped: ${clipped.join(', ')}`);
     }
   }

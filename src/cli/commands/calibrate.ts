@@ -216,13 +216,17 @@ function calibrationReport(
         ['β (exponent)', fit.exponent, standardError('exponent')],
         ['η (heterogeneity)', fit.heterogeneity, standardError('heterogeneity')],
       ],
+      // Unlike quantities, one per row: each cell rounded alone.
+      ['auto', { significant: 4 }, { significant: 2 }],
     ),
     '',
-    `R² = ${formatNumber(fit.rSquared)}, RMSE ${formatNumber(fit.rmse)} nats${fit.atBound.length ? `; held at 0: ${fit.atBound.join(', ')}` : ''}`,
+    `R² = ${formatNumber(fit.rSquared, 4)}, RMSE ${formatNumber(fit.rmse, 3)} nats${fit.atBound.length ? `; held at 0: ${fit.atBound.join(', ')}` : ''}`,
     '',
     table(
       ['D', 'α', 'f', 'H', 'measured loss', 'fitted loss', 'accuracy'],
       points.map((p) => [p.size, p.alpha, p.synthetic, p.heterogeneity, p.loss, p.fitted, p.accuracy]),
+      // α and f as the user gave them.
+      ['auto', { significant: 6 }, { significant: 6 }],
     ),
     '',
     `Wrote ${files.json}, ${files.csv} and ${files.svg} in ${formatSeconds(seconds)} s. Use the curve with cocogen simulate --curve ${files.json}.`,

@@ -82,7 +82,7 @@ export async function demoCommand(io: Io, values: Record<string, unknown>): Prom
   const organizations = setup.scenario.n;
   io.out(simulationReport(state, setup.generatorSeconds, simBackend));
   io.out(
-    `(${formatSeconds(simulationSeconds)} s; equilibrium KKT residual ${formatNumber(game.equilibrium.kktResidual)}.)`,
+    `(${formatSeconds(simulationSeconds)} s; equilibrium KKT residual ${formatNumber(game.equilibrium.kktResidual, 2)}.)`,
   );
   io.out('');
   io.out(
@@ -93,7 +93,7 @@ export async function demoCommand(io: Io, values: Record<string, unknown>): Prom
   io.out(
     table(
       ['backend', 'time (ms)', 'GB/s', 'max error vs float64 (relative)'],
-      rows.map((r) => [r.backend, r.milliseconds, r.gbPerSecond, formatNumber(r.maxRelativeError)]),
+      rows.map((r) => [r.backend, r.milliseconds, r.gbPerSecond, formatNumber(r.maxRelativeError, 2)]),
     ),
   );
   io.out('');

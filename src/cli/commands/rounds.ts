@@ -5,7 +5,7 @@ import { roundsCsv, roundsRecordsJSON, roundsStandaloneJSON, SCHEME_LABELS } fro
 import { roundsSvg } from '../../plot/rounds-figure.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { integerFlag, outDirFlag, seedFlag } from '../flags.js';
-import { counted, formatNumber, type Io, table } from '../output.js';
+import { counted, formatMilliseconds, type Io, table } from '../output.js';
 import { readScenarioFile } from '../read-scenario.js';
 
 export const ROUNDS_HELP = `cocogen rounds FILE --rounds T [--out DIR] [--seed S] [--json]
@@ -81,7 +81,7 @@ export async function roundsCommand(io: Io, values: Record<string, unknown>, pos
     "organization's utility, members on the federation's model and the others training alone (value units).",
   ];
   if (typeof out === 'string') lines.push(`Wrote ${files.csv} and ${files.svg}.`);
-  lines.push(`${formatNumber(seconds * 1000)} ms, ${result.analyses} distinct member sets analyzed.`);
+  lines.push(`${formatMilliseconds(seconds)}, ${result.analyses} distinct member sets analyzed.`);
   io.out(lines.join('\n'));
   return 0;
 }

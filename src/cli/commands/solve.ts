@@ -3,7 +3,7 @@ import { CocogenError, invalidArgument, invalidArgumentText } from '../../core/e
 import { gameSolutionToJSON, solveGame, type GameSolution, type Scenario } from '../../game/index.js';
 import { mechanismToJSON, welfareSharing, type MechanismJSON } from '../../incentive/index.js';
 import { seedFlag } from '../flags.js';
-import { counted, formatNumber, type Io, table } from '../output.js';
+import { counted, formatMilliseconds, formatNumber, type Io, table } from '../output.js';
 import { readScenarioFile } from '../read-scenario.js';
 
 export const SOLVE_HELP = `cocogen solve FILE [--seed S] [--no-outside-options] [--best-effort] [--json]
@@ -151,16 +151,16 @@ function report(file: string, s: Scenario, sol: GameSolution, seed: number, solv
   );
   lines.push('');
   lines.push(
-    `Equilibrium: ${eq.method}, ${eq.converged ? 'converged' : `NOT converged (${eq.status})`}, KKT residual ${formatNumber(eq.kktResidual)}, ` +
-      `${eq.iterations} ${eq.method === 'best-response-dynamics' ? 'sweeps' : 'iterations'}, ${formatNumber(eq.seconds * 1000)} ms`,
+    `Equilibrium: ${eq.method}, ${eq.converged ? 'converged' : `NOT converged (${eq.status})`}, KKT residual ${formatNumber(eq.kktResidual, 2)}, ` +
+      `${eq.iterations} ${eq.method === 'best-response-dynamics' ? 'sweeps' : 'iterations'}, ${formatMilliseconds(eq.seconds)}`,
   );
   lines.push(
-    `Optimum: ${opt.converged ? 'converged' : 'NOT converged'}, KKT residual ${formatNumber(opt.kktResidual)}; ${opt.note}`,
+    `Optimum: ${opt.converged ? 'converged' : 'NOT converged'}, KKT residual ${formatNumber(opt.kktResidual, 2)}; ${opt.note}`,
   );
   if (sol.outsideOptions === null) lines.push('Outside options: not computed.');
   else if (sol.outsideOptionsConverged === false)
     lines.push('Outside options: some sub-games did not reach the tolerance.');
-  lines.push(`All solves: ${formatNumber(solveSeconds * 1000)} ms.`);
+  lines.push(`All solves: ${formatMilliseconds(solveSeconds)}.`);
   return lines.join('\n');
 }
 
@@ -170,8 +170,8 @@ function mechanismReport(s: Scenario, m: MechanismJSON | null): string {
   const lines: string[] = ['', ''];
   lines.push(
     m.sustainable
-      ? `Mechanism (welfare sharing): sustainable, surplus ${formatNumber(m.surplus ?? NaN)} over the floors.`
-      : `Mechanism (welfare sharing): NOT sustainable (${m.status}); deficit ${formatNumber(m.deficit ?? NaN)}` +
+      ? `Mechanism (welfare sharing): sustainable, surplus ${formatNumber(m.surplus ?? NaN, 4)} over the floors.`
+      : `Mechanism (welfare sharing): NOT sustainable (${m.status}); deficit ${formatNumber(m.deficit ?? NaN, 4)}` +
           (m.wouldLeave.length ? `; would leave: ${m.wouldLeave.join(', ')}` : '') +
           (m.largestSustainableCoalition?.members
             ? `; largest sustainable coalition (${m.largestSustainableCoalition.method}): ${m.largestSustainableCoalition.members.join(', ')}`
@@ -199,7 +199,7 @@ function mechanismReport(s: Scenario, m: MechanismJSON | null): string {
           labels[k],
           c.socialWelfare ?? NaN,
           `${c.participants}/${s.n}`,
-          `${formatNumber(c.worstOff.payoff ?? NaN)} (${c.worstOff.id})`,
+          `${formatNumber(c.worstOff.payoff ?? NaN, 4)} (${c.worstOff.id})`,
         ];
       }),
     ),

@@ -197,6 +197,8 @@ function printSweep(
         p.socialWelfare.vcfl,
         p.socialWelfare.wco,
       ]),
+      // λ and g as the user gave them.
+      [{ significant: 6 }, { significant: 6 }],
     ),
   );
   io.out('');
