@@ -136,6 +136,19 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
+/** Flags a command takes that its help leaves out on purpose (testing hooks). */
+export const HIDDEN_FLAGS: readonly string[] = ['stop-after-round'];
+
+/**
+ * Each command's help and the flags its parser takes (`--json` and `--help` aside), so that a test can hold the
+ * synopses in --help, the parser and docs/cli.md to one another.
+ */
+export function commandHelp(): Record<string, { help: string; flags: string[] }> {
+  return Object.fromEntries(
+    Object.entries(COMMANDS).map(([name, c]) => [name, { help: c.help, flags: Object.keys(c.options ?? {}) }]),
+  );
+}
+
 /** Run the CLI with `argv` (without node and script); returns the exit code. Never throws. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [name, ...rest] = argv;
