@@ -90,6 +90,27 @@ function marketWelfare(model: GameModel, members: number[], xF: Float64Array, al
 }
 
 /**
+ * The path of the first non-finite number in `r` that should be finite (e.g. `records.mechanism[2].payoffs[4]`), or
+ * null. A non-member's payoff and transfer are NaN by design and skipped.
+ */
+export function firstNonFiniteRound(r: RoundsResult): string | null {
+  for (let i = 0; i < r.standaloneAmounts.length; i++)
+    if (!Number.isFinite(r.standaloneAmounts[i])) return `standaloneAmounts[${i}]`;
+  for (const scheme of SCHEMES) {
+    for (const [t, rec] of r.records[scheme].entries()) {
+      const at = `records.${scheme}[${t}]`;
+      for (const key of ['retention', 'welfare', 'cumulativeWelfare'] as const)
+        if (!Number.isFinite(rec[key])) return `${at}.${key}`;
+      for (const i of rec.members) {
+        if (!Number.isFinite(rec.payoffs[i])) return `${at}.payoffs[${i}]`;
+        if (!Number.isFinite(rec.transfers[i])) return `${at}.transfers[${i}]`;
+      }
+    }
+  }
+  return null;
+}
+
+/**
  * Simulates T rounds under every scheme.
  * @example const r = simulateRounds(scenario, { rounds: 10 }); r.records.mechanism.at(-1)!.retention
  */

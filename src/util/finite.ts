@@ -32,10 +32,11 @@ export function firstNonFinite(value: unknown, path = ''): string | null {
 
 /**
  * Throws NON_FINITE naming the first non-finite number in `value` and what produced it (`what`, e.g. "the solve of
- * s.json"), saying the inputs are finite and in range so the magnitudes are what broke it.
+ * s.json"), saying the inputs are finite and in range so the magnitudes are what broke it. `find` locates it, for
+ * results where some non-finite entries mean something (NaN for "not a member").
  */
-export function requireFinite(value: unknown, what: string): void {
-  const at = firstNonFinite(value);
+export function requireFinite<T>(value: T, what: string, find: (value: T) => string | null = firstNonFinite): void {
+  const at = find(value);
   if (at === null) return;
   throw new CocogenError(
     'NON_FINITE',

@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { invalidArgument, invalidArgumentText } from '../../core/errors.js';
 import { SCHEMES, simulateRounds } from '../../incentive/index.js';
+import { firstNonFiniteRound } from '../../incentive/rounds.js';
 import { roundsCsv, roundsRecordsJSON, roundsStandaloneJSON, SCHEME_LABELS } from '../../incentive/rounds-results.js';
 import { roundsSvg } from '../../plot/rounds-figure.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { requireFinite } from '../../util/finite.js';
 import { integerFlag, outDirFlag, seedFlag } from '../flags.js';
 import { counted, formatMilliseconds, type Io, table } from '../output.js';
 import { readScenarioFile } from '../read-scenario.js';
@@ -37,6 +39,7 @@ export async function roundsCommand(io: Io, values: Record<string, unknown>, pos
   const t0 = performance.now();
   const result = simulateRounds(scenario, { rounds, seed, shapley: { seed } });
   const seconds = (performance.now() - t0) / 1000;
+  requireFinite(result, `The rounds of ${file}`, firstNonFiniteRound);
 
   const files: Record<string, string> = {};
   if (typeof out === 'string') {

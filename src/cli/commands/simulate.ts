@@ -25,6 +25,7 @@ import type { LearningCurveInput } from '../../game/index.js';
 import { seedComparisonSvg } from '../../plot/seed-figures.js';
 import { simulationAccuracySvg, simulationGainSvg } from '../../plot/simulation-figures.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { requireFinite } from '../../util/finite.js';
 import {
   backendFlag,
   dataDirFlag,
@@ -342,6 +343,8 @@ async function simulateInto(
     onStep: (done, _total, round, name) => options.onStep(done, round, name),
     onRound: (s) => {
       s.backend = engine.backend;
+      // Before anything is written: JSON would turn a diverged loss into a silent null.
+      requireFinite(s.strategies, `Round ${s.completedRounds} of the simulation`);
       writeResults(files, s, meta);
       // Last, so that the results always hold at least the checkpoint's rounds.
       writeFileAtomic(files['checkpoint.json'], stateToJSON(s));
