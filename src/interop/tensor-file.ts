@@ -62,12 +62,13 @@ export interface TensorBlock {
 }
 
 /**
- * An open safetensors or `.npy` file. `tensor(name)` returns float32 values — a zero-copy view of the mapped file for
- * F32 data, a widened copy otherwise; `block(name, start, count)` reads only that slice, with pread into memory of
- * its own (out-of-core streaming), so that a file that shrinks while it is streamed gives IO_ERROR (reason
- * `changed`) naming it, never a SIGBUS from a memory map. Every read first checks that the file still has the size
- * and identity it had when opened. `dispose()` unmaps and closes everything (views read length 0 afterwards); a
- * zero-copy view is a memory map, so a file truncated under a view that is still held faults as any mmap does.
+ * An open safetensors or `.npy` file. `tensor(name)` returns a tensor's float32 values and `block(name, start,
+ * count)` only a slice (out-of-core streaming). By default both read with pread into memory of their own, so that a
+ * file that shrinks or changes gives IO_ERROR (reason `changed`) naming it, never a SIGBUS from a memory map, and
+ * what they returned stays valid whatever happens to the file. Every read first checks that the file still has the
+ * size and identity it had when opened. With `{ read: 'map' }` F32 data comes as zero-copy views of a memory map
+ * instead: faster, for files nothing changes while they are held (a truncation under a held view faults as any
+ * mmap does), and read as length 0 after `dispose()`, which unmaps and closes everything.
  *
  * @example
  * const file = TensorFile.open('update.safetensors');
@@ -104,9 +105,9 @@ export class TensorFile {
 
   /**
    * Opens and checks a file; IO_ERROR naming the file (and tensor) when it is missing, corrupt or unsupported.
-   * `options.read` picks how `block()` reads: `'pread'` (default) copies the bytes with pread, so a file that shrinks
-   * gives IO_ERROR; `'map'` maps them, zero-copy and faster from the page cache (about 1.7× in bench out-of-core),
-   * for files nothing changes while they are read: a truncation under a mapped block is a SIGBUS.
+   * `options.read` picks how `tensor()` and `block()` read: `'pread'` (default) copies the bytes with pread, so a
+   * file that shrinks gives IO_ERROR; `'map'` maps them, zero-copy and faster from the page cache (about 1.7× in
+   * bench out-of-core), for files nothing changes while they are read: a truncation under a mapped view is a SIGBUS.
    */
   static open(path: string, options: { read?: 'pread' | 'map' } = {}): TensorFile {
     const { read = 'pread' } = optionsRecord(options, ['read'], 'options');
@@ -138,22 +139,23 @@ export class TensorFile {
     return t;
   }
 
-  /** All values of a tensor as float32 (zero-copy for F32 data). Valid until `dispose()`. */
+  /**
+   * All values of a tensor as float32: a copy of its own (default), or under `read: 'map'` a zero-copy view of F32
+   * data, valid until `dispose()`.
+   */
   tensor(name: string): Float32Array {
     this.#guard();
     const t = this.info(name);
     this.#checkUnchanged();
-    if (t.dtype === 'F32') {
+    if (t.dtype === 'F32' && this.read === 'map') {
       if (t.byteOffset % 4 === 0) {
         this.#whole ??= this.#map(0, this.layout.size);
         return this.#whole.float32(t.byteOffset, t.length);
       }
       return this.#map(t.byteOffset, t.byteLength).float32(0, t.length); // a map of its own starts where it does
     }
-    const block = this.block(name, 0, t.length);
-    const copy = block.data;
-    block.release();
-    return copy;
+    // Not released: the caller keeps the memory (a released block's buffer would be reused by the next read).
+    return this.block(name, 0, t.length).data;
   }
 
   /** Elements [start, start + count) of a tensor as float32, mapping only their bytes. Call `release()` when done. */

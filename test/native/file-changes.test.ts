@@ -44,6 +44,24 @@ describe.skipIf(!addon)('a tensor file that changes after it was opened', () => 
     file.dispose();
   });
 
+  it('truncated under a tensor() it returned: the values stay readable (a copy, not a map that would SIGBUS)', () => {
+    const path = update(1 << 16);
+    // A child process: were the values a view of a memory map, reading them would kill it with SIGBUS.
+    const r = runModule(`
+      import { truncateSync } from 'node:fs';
+      import { TensorFile } from './dist/src/interop/tensor-file.js';
+      const file = TensorFile.open(${JSON.stringify(path)});
+      const w = file.tensor('w');
+      truncateSync(${JSON.stringify(path)}, 0);
+      let sum = 0;
+      for (let i = 0; i < w.length; i++) sum += w[i];
+      process.stdout.write(String(sum));
+    `);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(Number(r.stdout)).toBe(((1 << 16) * ((1 << 16) - 1)) / 2);
+  });
+
   it('rewritten in place or replaced by another file: the same', async () => {
     const path = update();
     const file = TensorFile.open(path);
