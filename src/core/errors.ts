@@ -73,8 +73,8 @@ export function invalidArgument(name: string, expected: string, received: unknow
   return new CocogenError(
     'INVALID_ARGUMENT',
     `Expected ${expected} for ${name} but received ${describeValue(received)}`,
-    // `expected` lets a caller restate the rule under its own name (the CLI names the flag, not the option).
-    { argument: name, expected },
+    // `expected` and `received` let a caller restate the rule under its own name (the CLI names the flag).
+    { argument: name, expected, received: describeValue(received) },
   );
 }
 
@@ -83,5 +83,6 @@ export function invalidArgumentText(name: string, expected: string, receivedText
   return new CocogenError('INVALID_ARGUMENT', `Expected ${expected} for ${name} but received ${receivedText}`, {
     argument: name,
     expected,
+    received: receivedText,
   });
 }

@@ -27,6 +27,30 @@ export const AGGREGATE_HELP = `cocogen aggregate --rule R [--weights w1,w2,…] 
   --json prints { rule, inputs, out, backend, tensors, parameters, bytes, seconds, gbPerSecond, peakRssBytes },
   with selected and scores (krum, multi-krum: input indices, best first) and scales (--clip).`;
 
+/** The library's option names for the flags that set them. */
+const OPTION_FLAGS: Record<string, string> = {
+  weights: '--weights',
+  trim: '--trim',
+  f: '--f',
+  m: '--m',
+  clip: '--clip',
+  blockElements: '--block',
+  read: '--read',
+};
+
+/**
+ * A rule the library checks on an option (`options.weights[1]`, `options.f` against the number of inputs), restated
+ * for the flag the user typed (`--weights` value 2, `--f`); any other error as it is.
+ */
+function asFlagError(e: unknown): unknown {
+  if (!(e instanceof CocogenError) || e.code !== 'INVALID_ARGUMENT' || !e.details) return e;
+  const m = /^options\.(\w+)(?:\[(\d+)\])?$/.exec(String(e.details.argument));
+  const flag = m ? OPTION_FLAGS[m[1]!] : undefined;
+  if (!m || !flag || e.details.expected === undefined) return e;
+  const name = m[2] === undefined ? flag : `${flag} value ${Number(m[2]) + 1}`;
+  return invalidArgumentText(name, String(e.details.expected), String(e.details.received));
+}
+
 export async function aggregateCommand(io: Io, values: Record<string, unknown>, inputs: string[]): Promise<number> {
   const json = Boolean(values.json);
   const rule = values.rule;
@@ -68,7 +92,7 @@ export async function aggregateCommand(io: Io, values: Record<string, unknown>, 
   } catch (e) {
     // A missing, corrupt or unsupported input, or inputs that disagree, is bad input (exit 2), not a failure.
     if (isBadTensorInput(e)) throw new CocogenError('INVALID_ARGUMENT', e.message, e.details);
-    throw e;
+    throw asFlagError(e);
   } finally {
     engine.dispose();
   }
