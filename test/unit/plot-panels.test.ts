@@ -13,12 +13,12 @@ const chart = (title: string, extra: Partial<LineChartSpec> = {}): LineChartSpec
 });
 
 describe('lineChartSvg options', () => {
-  it('draws a subtitle, honours a series colour, and draws reference lines thin and first', () => {
+  it('draws a subtitle, honours a series colour, and draws reference lines thin and over the data', () => {
     const svg = lineChartSvg(chart('Welfare', { subtitle: 'N = 10 <seed 1>' }));
     expect(svg).toContain('N = 10 &lt;seed 1&gt;');
     expect(svg).toContain('stroke="#123456" stroke-width="2"');
     const paths = [...svg.matchAll(/<path [^>]*stroke-width="([\d.]+)"/g)].map((m) => Number(m[1]));
-    expect(paths).toEqual([1.25, 2]); // the reference line under the data
+    expect(paths).toEqual([2, 1.25]); // the reference line over the data, which cannot hide it
     // the legend keeps the given order
     expect(svg.indexOf('>equilibrium<')).toBeLessThan(svg.indexOf('>cap<'));
   });
