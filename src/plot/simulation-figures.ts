@@ -1,11 +1,13 @@
 /**
  * The two figures of `cocogen simulate` (docs/training.md): test accuracy and loss per round (accuracy.svg), and
  * the gain synthetic data bought, predicted by the curve against realized in training (gain.svg). A line per
- * strategy, in the config's strategy order.
+ * strategy, in the config's strategy order, drawn in the strategy's own colour, dash and marker (STRATEGY_STYLES) in
+ * every panel.
  */
 import type { SimulationRound, SimulationState } from '../fl/simulation.js';
 import { STRATEGY_LABELS } from '../fl/strategies.js';
 import { panelsSvg, type Series } from './line-chart.js';
+import { STRATEGY_STYLES } from './strategy-styles.js';
 
 /** The setting every subtitle names. */
 function settingOf(state: SimulationState): string {
@@ -17,7 +19,7 @@ function settingOf(state: SimulationState): string {
 function perRound(state: SimulationState, y: (r: SimulationRound) => number): Series[] {
   return state.config.strategies.map((name) => {
     const rounds = state.strategies[name]!.rounds;
-    return { label: STRATEGY_LABELS[name], x: rounds.map((r) => r.round), y: rounds.map(y) };
+    return { label: STRATEGY_LABELS[name], x: rounds.map((r) => r.round), y: rounds.map(y), ...STRATEGY_STYLES[name] };
   });
 }
 
@@ -32,6 +34,8 @@ export function simulationAccuracySvg(state: SimulationState): string {
         xLabel: 'round',
         yLabel: 'test accuracy (fraction)',
         series: perRound(state, (r) => r.accuracy),
+        xIntegers: true,
+        yBounds: [0, 1],
         legend: false,
       },
       {
@@ -39,12 +43,17 @@ export function simulationAccuracySvg(state: SimulationState): string {
         xLabel: 'round',
         yLabel: 'test loss (nats)',
         series: perRound(state, (r) => r.loss),
+        xIntegers: true,
+        yBounds: [0, Infinity],
       },
     ],
   });
 }
 
-/** gain.svg: the last round's realized against predicted gain (with y = x), and the realized gain per round. */
+/**
+ * gain.svg: the last round's realized against predicted gain (with y = x), and the realized gain per round. The
+ * legend, on the right, names each strategy's colour and marker for both panels.
+ */
 export function simulationGainSvg(state: SimulationState): string {
   const gainSeries = perRound(state, (r) => r.gain ?? NaN);
   const last = state.config.strategies.map((name) => state.strategies[name]!.rounds.at(-1));
@@ -68,6 +77,9 @@ export function simulationGainSvg(state: SimulationState): string {
             x: [px[i]!],
             y: [py[i]!],
             pointsOnly: true,
+            legend: false,
+            color: STRATEGY_STYLES[name].color,
+            marker: STRATEGY_STYLES[name].marker,
           })),
         ],
       },
@@ -76,8 +88,8 @@ export function simulationGainSvg(state: SimulationState): string {
         xLabel: 'round',
         yLabel: 'realized gain vs VCFL (nats)',
         series: gainSeries,
+        xIntegers: true,
         yZero: true,
-        legend: false,
       },
     ],
   });

@@ -1,12 +1,15 @@
 /**
  * The three figures of `cocogen sweep` (docs/cli.md): generation against competition, generation against label skew,
- * and social welfare per strategy against competition. Colour names the strategy (the same in every figure), the
- * dash pattern names λ. Each figure shows one slice of the grid; sweepHold says where the other axes are held.
+ * and social welfare per strategy against competition. Colour names the strategy (the same in every figure,
+ * STRATEGY_STYLES), the dash pattern and marker name λ in the generation figures. The cap Σ X_n is a level across the
+ * whole axis, drawn over the data: the λ = 1 optimum often runs along it. Each figure shows one slice of the grid;
+ * sweepHold says where the other axes are held.
  */
 import { basename } from 'node:path';
 import type { SweepGrid, SweepPoint } from '../fl/sweep.js';
 import { formatNumber } from '../util/format-number.js';
-import { DASHES, lineChartSvg, panelsSvg, type Series } from './line-chart.js';
+import { DASHES, lineChartSvg, MARKERS, panelsSvg, type Series } from './line-chart.js';
+import { STRATEGY_STYLES } from './strategy-styles.js';
 
 /** Where the figures hold the axes they do not show: each at the middle value of its list. */
 export interface SweepHold {
@@ -47,12 +50,13 @@ export function sweepCostLabel(cost: number | null): string {
   return cost === null ? 'each organization’s own cost' : `cost c = ${formatNumber(cost)} per sample`;
 }
 
-const STRATEGY_COLORS = {
-  equilibrium: '#0072B2',
-  optimum: '#D55E00',
-  vcfl: '#009E73',
-  wco: '#CC79A7',
-  radg: '#E69F00',
+/** The sweep's strategies drawn as the simulation's: its optimum is the mechanism's operating point. */
+const STYLES = {
+  equilibrium: STRATEGY_STYLES.equilibrium,
+  optimum: STRATEGY_STYLES.mechanism,
+  vcfl: STRATEGY_STYLES.vcfl,
+  wco: STRATEGY_STYLES.wco,
+  radg: STRATEGY_STYLES.radg,
 };
 const STRATEGY_NAMES = {
   equilibrium: 'equilibrium',
@@ -72,25 +76,22 @@ function lambdaDash(rivalries: readonly number[], rivalry: number): string {
   return DASHES[rivalries.indexOf(rivalry) % DASHES.length]!;
 }
 
+function lambdaMarker(rivalries: readonly number[], rivalry: number) {
+  return MARKERS[rivalries.indexOf(rivalry) % MARKERS.length]!;
+}
+
 function who(setting: SweepFigureSetting): string {
   return setting.base === null
     ? `N = ${setting.organizations} organizations, seed ${setting.seed}`
     : `${basename(setting.base)} (N = ${setting.organizations}), seed ${setting.seed}`;
 }
 
-/** A grey line at Σ X_n across the x range of `series`: the ceiling every generation curve runs into. */
-function capSeries(series: readonly Series[], setting: SweepFigureSetting): Series {
-  const xs = series.flatMap((s) => s.x).filter(Number.isFinite);
-  const lo = xs.length ? Math.min(...xs) : 0;
-  const hi = xs.length ? Math.max(...xs) : 1;
-  return {
-    label: 'cap Σ X_n',
-    x: [lo, hi],
-    y: [setting.cap / 1000, setting.cap / 1000],
-    color: '#888888',
-    dash: '4 2',
-    reference: true,
-  };
+/**
+ * A dark grey dashed level at Σ X_n across the whole axis: the ceiling every generation curve runs into. A reference
+ * line, so it is drawn over the data: the λ = 1 optimum often sits on it, and must not hide it.
+ */
+function capSeries(setting: SweepFigureSetting): Series {
+  return { label: 'cap Σ X_n', x: [], y: [setting.cap / 1000], dash: '5 3', reference: true, acrossX: true };
 }
 
 /**
@@ -112,8 +113,9 @@ function generationSeries(
         label: `${STRATEGY_NAMES[strategy]}, ${lambdaLabel(rivalry)}`,
         x: at.map(x),
         y: at.map((p) => p.generation[strategy] / 1000),
-        color: STRATEGY_COLORS[strategy],
+        color: STYLES[strategy].color,
         dash: lambdaDash(rivalries, rivalry),
+        marker: lambdaMarker(rivalries, rivalry),
       });
     }
   }
@@ -122,11 +124,12 @@ function generationSeries(
     label: `${STRATEGY_NAMES.wco}, any λ`,
     x: wco.map(x),
     y: wco.map((p) => p.generation.wco / 1000),
-    color: STRATEGY_COLORS.wco,
+    color: STYLES.wco.color,
     dash: '1 3',
+    marker: STYLES.wco.marker,
     markers: false,
   });
-  series.push(capSeries(series, setting));
+  series.push(capSeries(setting));
   return series;
 }
 
@@ -186,7 +189,6 @@ export function welfareSvg(
 ): string {
   const slice = points.filter((p) => p.alpha === ref.alpha && p.cost === ref.cost);
   const strategies = ['optimum', 'equilibrium', 'wco', 'radg', 'vcfl'] as const;
-  const dash = { optimum: '', equilibrium: '', wco: '6 3', radg: '2 3', vcfl: '8 3 2 3' };
   const level = (p: SweepPoint, s: (typeof strategies)[number]) => p.socialWelfare[s];
   const gain = (p: SweepPoint, s: (typeof strategies)[number]) => p.socialWelfare[s] - p.socialWelfare.vcfl;
   const rows = [
@@ -216,8 +218,7 @@ export function welfareSvg(
           label: STRATEGY_NAMES[s],
           x: at.map((p) => p.g),
           y: at.map((p) => row.measure(p, s)),
-          color: STRATEGY_COLORS[s],
-          dash: dash[s],
+          ...STYLES[s],
         })),
       };
     });
