@@ -11,7 +11,7 @@
 import { columnSums, rowWeightedSums } from './competition.js';
 import { initialSkew, skewMass } from './heterogeneity.js';
 import { invalidArgument } from '../core/errors.js';
-import { isScenario, SCENARIO_RULE, type LearningCurve, type Scenario } from './scenario.js';
+import { checkScenario, isScenario, type LearningCurve, type Scenario } from './scenario.js';
 
 export interface GameModel {
   readonly scenario: Scenario;
@@ -46,7 +46,7 @@ export interface GameModel {
  * @example const model = createGameModel(parseScenario(json)); model.w; // potential weights
  */
 export function createGameModel(scenario: Scenario): GameModel {
-  if (!isScenario(scenario)) throw invalidArgument('scenario', SCENARIO_RULE, scenario);
+  checkScenario(scenario);
   const { n, rivalry: lambda } = scenario;
   const rho = scenario.marketValue;
   const harm = rowWeightedSums(scenario.competition, rho);
@@ -83,6 +83,19 @@ export function nonPotentialMembers(model: GameModel): number[] {
   const out: number[] = [];
   for (let i = 0; i < model.n; i++) if (!(model.w[i] > 0)) out.push(i);
   return out;
+}
+
+/** @internal INVALID_ARGUMENT naming `name` unless `v` has the shape of a createGameModel result. */
+export function checkGameModel(v: unknown, name = 'model'): asserts v is GameModel {
+  const m = v as Partial<GameModel> | null;
+  if (!(
+    typeof m === 'object' &&
+    m !== null &&
+    isScenario(m.scenario) &&
+    m.n === m.scenario.n &&
+    m.w instanceof Float64Array
+  ))
+    throw invalidArgument(name, 'a GameModel (from createGameModel)', v);
 }
 
 /** @internal A scenario's model, or the model itself when one is given (the solvers take either). */

@@ -7,7 +7,7 @@
  * naming the organization (index and id), the field and the rule broken; nothing is computed on invalid input.
  */
 import type { LearningCurve } from '../numeric/learning-curve.js';
-import { CocogenError, describeValue } from '../core/errors.js';
+import { CocogenError, describeValue, invalidArgument } from '../core/errors.js';
 
 /** Competition intensities Γ: uniform (γ_nm = g/(N−1) for every m ≠ n) or a dense row-major N×N matrix. */
 export type Competition =
@@ -581,6 +581,11 @@ export function withCompetition(s: Scenario, competition: Competition, rivalry: 
 
 /** What a function taking a validated Scenario says it expects. */
 export const SCENARIO_RULE = 'a Scenario (from parseScenario or buildScenario)';
+
+/** INVALID_ARGUMENT naming `name` unless `v` passes {@link isScenario}: the check of every entry point taking one. */
+export function checkScenario(v: unknown, name = 'scenario'): asserts v is Scenario {
+  if (!isScenario(v)) throw invalidArgument(name, SCENARIO_RULE, v);
+}
 
 /**
  * Whether `v` has the shape of a validated Scenario: the cheap structural test the library's entry points run before

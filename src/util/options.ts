@@ -27,18 +27,19 @@ export function optionsRecord(options: unknown, allowed: readonly string[], name
 
 /**
  * `options[key]` when it is a number that passes `ok`, `fallback` when it is undefined; INVALID_ARGUMENT naming
- * `name.key` and `rule` otherwise (null, a string, NaN included). Call after {@link optionsRecord}.
+ * `name.key` and `rule` otherwise (null, a string, NaN included). A `fallback` of undefined makes the option required:
+ * undefined is then refused too. Call after {@link optionsRecord}.
  */
 export function numberOption<T extends object>(
   options: T,
   key: keyof T & string,
-  fallback: number,
+  fallback: number | undefined,
   ok: (v: number) => boolean,
   rule: string,
   name = 'options',
 ): number {
   const v = (options as Record<string, unknown>)[key];
-  if (v === undefined) return fallback;
+  if (v === undefined && fallback !== undefined) return fallback;
   if (typeof v !== 'number' || !ok(v)) throw invalidArgument(`${name}.${key}`, rule, v);
   return v;
 }
@@ -47,7 +48,7 @@ export function numberOption<T extends object>(
 export function integerOption<T extends object>(
   options: T,
   key: keyof T & string,
-  fallback: number,
+  fallback: number | undefined,
   min: number,
   max: number,
   name = 'options',
@@ -77,8 +78,13 @@ export const TOLERANCE_RULE = 'a tolerance in (0, 1)';
 export function seedOption<T extends object>(
   options: T,
   key: keyof T & string,
-  fallback: number,
+  fallback: number | undefined,
   name = 'options',
 ): number {
   return numberOption(options, key, fallback, Number.isSafeInteger, 'a safe integer', name);
+}
+
+/** INVALID_ARGUMENT naming `name` and `rule` unless `v` is an array or a typed array (of any element type). */
+export function checkArrayLike(v: unknown, name: string, rule: string): asserts v is ArrayLike<number> {
+  if (!(Array.isArray(v) || ArrayBuffer.isView(v))) throw invalidArgument(name, rule, v);
 }
