@@ -35,6 +35,7 @@ import {
   type LearningCurve,
 } from '../game/index.js';
 import { invalidArgument } from '../core/errors.js';
+import { checkGameModel } from '../game/model.js';
 import { backendOfOption, type Engine } from '../engine/engine.js';
 import { optionsRecord } from '../util/options.js';
 import type { CoalitionValuesInput } from '../engine/kernels/coalition-values/contract.js';
@@ -96,6 +97,7 @@ export interface CoalitionValuesOptions extends CoalitionOptions {
  * @example const game = coalitionGame(createGameModel(scenario));
  */
 export function coalitionGame(model: GameModel): CoalitionGame {
+  checkGameModel(model);
   const comp = model.scenario.competition;
   const n = model.n;
   return {

@@ -16,8 +16,9 @@
  * worst-off organization is the one with the lowest payoff, and the tightest one the lowest π_n − O_n.
  */
 import { socialWelfare } from '../game/index.js';
-import type { RoundAnalysis } from './round-analysis.js';
-import { efficiencyOf, type WelfareSharingResult } from './welfare-sharing.js';
+import { invalidArgument } from '../core/errors.js';
+import { checkRoundAnalysis, type RoundAnalysis } from './round-analysis.js';
+import { checkWelfareSharingResult, efficiencyOf, type WelfareSharingResult } from './welfare-sharing.js';
 
 export type SchemeName = 'none' | 'marginal' | 'shapley' | 'mechanism';
 export const SCHEMES: readonly SchemeName[] = ['none', 'marginal', 'shapley', 'mechanism'];
@@ -60,7 +61,12 @@ export function scoreScheme(
   utilitiesAtX: Float64Array,
   payoffs: Float64Array,
 ): SchemeOutcome {
-  const N = payoffs.length;
+  if (!SCHEMES.includes(scheme)) throw invalidArgument('scheme', `one of ${SCHEMES.join(', ')}`, scheme);
+  checkRoundAnalysis(a, 'a');
+  const N = a.model.n;
+  const vectors = { x, utilitiesAtX, payoffs };
+  for (const [name, v] of Object.entries(vectors))
+    if (!(v instanceof Float64Array && v.length === N)) throw invalidArgument(name, `a Float64Array of ${N} values`, v);
   const tol = 1e-9 * a.scale;
   const sw = socialWelfare(a.model, x);
   const transfers = new Float64Array(N);
@@ -95,6 +101,8 @@ export function scoreScheme(
  * @example const out = compareSchemes(mech.analysis, mech); out.shapley.participants;
  */
 export function compareSchemes(a: RoundAnalysis, mechanism: WelfareSharingResult): Record<SchemeName, SchemeOutcome> {
+  checkRoundAnalysis(a, 'a');
+  checkWelfareSharingResult(mechanism);
   const eq = a.equilibrium;
   const W = eq.socialWelfare;
   return {

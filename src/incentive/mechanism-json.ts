@@ -4,7 +4,7 @@
  */
 import { compareSchemes, SCHEMES, type SchemeName, type SchemeOutcome } from './comparators.js';
 import { propertyReport, type PropertyReport } from './properties.js';
-import type { WelfareSharingResult } from './welfare-sharing.js';
+import { checkWelfareSharingResult, type WelfareSharingResult } from './welfare-sharing.js';
 
 function num(v: number): number | null {
   return Number.isFinite(v) ? v : null;
@@ -85,6 +85,7 @@ function schemeJSON(o: SchemeOutcome, ids: readonly string[]): SchemeJSON {
  * @example JSON.stringify(mechanismToJSON(welfareSharing(scenario)))
  */
 export function mechanismToJSON(m: WelfareSharingResult): MechanismJSON {
+  checkWelfareSharingResult(m);
   const a = m.analysis;
   const ids = a.scenario.ids;
   const sh = a.shapley;

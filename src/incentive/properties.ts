@@ -14,7 +14,7 @@
  *   numbers (in the infeasible cases the allocation does not depend on them, so the transfer is unchanged).
  * Payoff comparisons use the tolerance 1e-9·Σ|U_n(x^opt)|.
  */
-import { surplusSplit, type WelfareSharingResult } from './welfare-sharing.js';
+import { checkWelfareSharingResult, surplusSplit, type WelfareSharingResult } from './welfare-sharing.js';
 
 export type PropertyStatus = 'pass' | 'fail' | 'infeasible';
 
@@ -44,6 +44,7 @@ export const EFFICIENCY_THRESHOLD = 0.999;
  * @example propertyReport(welfareSharing(scenario)).holds
  */
 export function propertyReport(m: WelfareSharingResult): PropertyReport {
+  checkWelfareSharingResult(m);
   const a = m.analysis;
   const N = m.payoffs.length;
   const tol = 1e-9 * a.scale;

@@ -22,8 +22,10 @@ import {
   type Scenario,
 } from '../game/index.js';
 import { CoalitionSolver, coalitionGame } from './coalition-values.js';
-import { shapleyValues, type ShapleyOptions, type ShapleyResult } from './shapley.js';
+import { shapleySettings, shapleyValues, type ShapleyOptions, type ShapleyResult } from './shapley.js';
 import { symmetryClasses } from './symmetry.js';
+import { invalidArgument } from '../core/errors.js';
+import { isTolerance, numberOption, optionsRecord, seedOption, TOLERANCE_RULE } from '../util/options.js';
 
 export interface RoundAnalysisOptions {
   /** KKT residual of every solve. Default 1e-9. */
@@ -57,6 +59,41 @@ export interface RoundAnalysis {
 }
 
 /**
+ * @internal INVALID_ARGUMENT naming `name` unless `a` has the shape of an analyzeRound result (a cheap structural test,
+ * as isScenario is): what the functions reading one check first.
+ */
+export function checkRoundAnalysis(a: unknown, name = 'analysis'): asserts a is RoundAnalysis {
+  const r = a as Partial<RoundAnalysis> | null;
+  const ok =
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.model === 'object' &&
+    r.model !== null &&
+    typeof r.equilibrium === 'object' &&
+    typeof r.optimum === 'object' &&
+    typeof r.shapley === 'object' &&
+    [r.floors, r.outsideOptions, r.leaveOneOut].every((v) => v instanceof Float64Array && v.length === r.model!.n);
+  if (!ok) throw invalidArgument(name, 'a RoundAnalysis (from analyzeRound)', a);
+}
+
+/**
+ * @internal {@link RoundAnalysisOptions} checked (no key outside its own and `extra`, every value of its type and
+ * range, `shapley` included) and with their defaults: the check of analyzeRound and of the functions built on it.
+ */
+export function roundAnalysisSettings(
+  options: unknown,
+  extra: readonly string[] = [],
+): { tolerance: number; seed: number; shapley: ShapleyOptions } {
+  const o = optionsRecord(options, ['tolerance', 'seed', 'shapley', ...extra], 'options') as RoundAnalysisOptions;
+  shapleySettings(o.shapley, 'options.shapley');
+  return {
+    tolerance: numberOption(o, 'tolerance', 1e-9, isTolerance, TOLERANCE_RULE),
+    seed: seedOption(o, 'seed', 1),
+    shapley: o.shapley ?? {},
+  };
+}
+
+/**
  * Analyzes one round, reusing a `solveGame` result for the equilibrium, optimum and outside options when given.
  * @example const a = analyzeRound(scenario); a.floors; a.shapley.values;
  */
@@ -65,10 +102,12 @@ export function analyzeRound(
   options: RoundAnalysisOptions = {},
   solved?: GameSolution,
 ): RoundAnalysis {
+  const { tolerance, seed, shapley: shapleyOptions } = roundAnalysisSettings(options);
+  if (solved !== undefined && (typeof solved !== 'object' || solved === null))
+    throw invalidArgument('solved', 'undefined or a GameSolution (from solveGame)', solved);
   const model = createGameModel(scenario);
-  const tolerance = options.tolerance ?? 1e-9;
   const equilibrium = solved?.equilibrium ?? solveEquilibrium(model, { tolerance });
-  const optimum = solved?.optimum ?? solveOptimum(model, { tolerance, seed: options.seed ?? 1, start: equilibrium.x });
+  const optimum = solved?.optimum ?? solveOptimum(model, { tolerance, seed, start: equilibrium.x });
   let O = solved?.outsideOptions ?? null;
   let oConverged = solved?.outsideOptionsConverged ?? true;
   if (!O) {
@@ -79,7 +118,7 @@ export function analyzeRound(
   const N = model.n;
   const floors = new Float64Array(N);
   for (let i = 0; i < N; i++) floors[i] = Math.max(O[i], equilibrium.utilities[i]);
-  const shapley = shapleyValues(model, { tolerance, ...options.shapley });
+  const shapley = shapleyValues(model, { tolerance, ...shapleyOptions });
 
   const leaveOneOut = new Float64Array(N);
   const standalone = new Float64Array(N);

@@ -22,8 +22,9 @@ import {
 import { compareSchemes, SCHEMES, type SchemeName } from './comparators.js';
 import { analyzeRound } from './round-analysis.js';
 import { restrictScenario } from './sub-scenario.js';
-import { welfareSharing, type WelfareSharingOptions } from './welfare-sharing.js';
-import { invalidArgument } from '../core/errors.js';
+import { welfareSharing, welfareSharingSettings, type WelfareSharingOptions } from './welfare-sharing.js';
+import { checkScenario } from '../game/scenario.js';
+import { integerOption } from '../util/options.js';
 
 export interface RoundsOptions extends WelfareSharingOptions {
   /** Rounds T ≥ 1. */
@@ -115,21 +116,23 @@ export function firstNonFiniteRound(r: RoundsResult): string | null {
  * @example const r = simulateRounds(scenario, { rounds: 10 }); r.records.mechanism.at(-1)!.retention
  */
 export function simulateRounds(scenario: Scenario, options: RoundsOptions): RoundsResult {
-  const T = options.rounds;
-  if (!(Number.isInteger(T) && T >= 1)) throw invalidArgument('rounds', 'an integer ≥ 1', T);
+  checkScenario(scenario);
+  const { analysis: analysisOptions } = welfareSharingSettings(options, ['rounds']);
+  const { rounds, ...sharing } = options ?? {};
+  const T = integerOption({ rounds }, 'rounds', undefined, 1, Number.MAX_SAFE_INTEGER);
   const N = scenario.n;
-  const full = analyzeRound(scenario, options);
+  const full = analyzeRound(scenario, analysisOptions);
   const fullModel = createGameModel(scenario);
   const standaloneAmounts = new Float64Array(N);
-  for (let i = 0; i < N; i++) standaloneAmounts[i] = standaloneValue(fullModel, i, options.tolerance ?? 1e-9).x;
+  for (let i = 0; i < N; i++) standaloneAmounts[i] = standaloneValue(fullModel, i, analysisOptions.tolerance).x;
   const memo = new Map<string, RoundPlay>();
   const play = (members: number[]) => {
     const key = members.join(',');
     const hit = memo.get(key);
     if (hit) return hit;
     const sub = members.length === N ? scenario : restrictScenario(scenario, members);
-    const analysis = members.length === N ? full : analyzeRound(sub, options);
-    const mech = welfareSharing(sub, options, undefined, analysis);
+    const analysis = members.length === N ? full : analyzeRound(sub, analysisOptions);
+    const mech = welfareSharing(sub, sharing, undefined, analysis);
     const schemes = compareSchemes(analysis, mech);
     const outcome = {} as RoundPlay['outcome'];
     for (const s of SCHEMES) {

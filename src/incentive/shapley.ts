@@ -20,7 +20,15 @@
  */
 import { modelOf, type GameModel, type Scenario } from '../game/index.js';
 import { invalidArgument } from '../core/errors.js';
-import type { Engine } from '../engine/engine.js';
+import { backendOfOption, type Engine } from '../engine/engine.js';
+import {
+  integerOption,
+  isTolerance,
+  numberOption,
+  optionsRecord,
+  seedOption,
+  TOLERANCE_RULE,
+} from '../util/options.js';
 import { Random } from '../util/random.js';
 import {
   addStats,
@@ -75,12 +83,52 @@ export interface ShapleyResult {
   seconds: number;
 }
 
+const SHAPLEY_KEYS = [
+  'exactLimit',
+  'seed',
+  'targetRelativeError',
+  'minPermutations',
+  'maxPermutations',
+  'tolerance',
+] as const;
+
+/**
+ * @internal {@link ShapleyOptions} checked (no unknown key, every value of its type and range, named `name.key`)
+ * and with their defaults: the one check of shapleyValues, monteCarloShapley and analyzeRound's `shapley` option.
+ */
+export function shapleySettings(
+  options: unknown,
+  name = 'options',
+  extra: readonly string[] = [],
+): Required<ShapleyOptions> {
+  const o = optionsRecord(options, [...SHAPLEY_KEYS, ...extra], name) as ShapleyOptions;
+  const count = (key: 'minPermutations' | 'maxPermutations', fallback: number) =>
+    integerOption(o, key, fallback, 1, Number.MAX_SAFE_INTEGER, name);
+  return {
+    exactLimit: integerOption(o, 'exactLimit', 20, 0, 26, name),
+    seed: seedOption(o, 'seed', 1, name),
+    targetRelativeError: numberOption(
+      o,
+      'targetRelativeError',
+      0.01,
+      (v) => v >= 0 && v < Infinity,
+      'a finite number ≥ 0',
+      name,
+    ),
+    minPermutations: count('minPermutations', 16),
+    maxPermutations: count('maxPermutations', 20_000),
+    tolerance: numberOption(o, 'tolerance', 1e-9, isTolerance, TOLERANCE_RULE, name),
+  };
+}
+
 /**
  * Shapley values from all 2^N coalition values v[mask] (v[0] = 0). O(N·2^N).
  * @example exactShapleyFromValues(Float64Array.of(0, 1, 2, 4), 2) // [1.5, 2.5]
  */
 export function exactShapleyFromValues(v: Float64Array, n: number): Float64Array {
-  if (v.length !== 2 ** n) throw invalidArgument('v', `an array of 2^${n} coalition values`, v);
+  if (!(Number.isInteger(n) && n >= 0 && n <= 26)) throw invalidArgument('n', 'an integer in [0, 26]', n);
+  if (!(v instanceof Float64Array) || v.length !== 2 ** n)
+    throw invalidArgument('v', `a Float64Array of 2^${n} coalition values`, v);
   // weight[s] = s!(N−s−1)!/N! = 1 / (N·C(N−1, s))
   const weight = new Float64Array(n);
   let binom = 1;
@@ -127,15 +175,13 @@ export function shapleyValues(
   input: Scenario | GameModel,
   options: ShapleyOptions & { engine?: Engine } = {},
 ): ShapleyResult | Promise<ShapleyResult> {
+  const settings = shapleySettings(options, 'options', ['engine']);
+  const { exactLimit, tolerance } = settings;
+  const engine = options.engine;
+  if (engine !== undefined) backendOfOption(engine, 'shapleyValues');
   const model = modelOf(input);
   const game = coalitionGame(model);
-  const exactLimit = options.exactLimit ?? 20;
-  if (!(Number.isInteger(exactLimit) && exactLimit >= 0 && exactLimit <= 26)) {
-    throw invalidArgument('exactLimit', 'an integer in [0, 26]', exactLimit);
-  }
   const t0 = performance.now();
-  const tolerance = options.tolerance ?? 1e-9;
-  const engine = options.engine;
   if (model.n <= exactLimit) {
     if (engine) {
       const stats = emptyStats();
@@ -144,7 +190,7 @@ export function shapleyValues(
     const stats = emptyStats();
     return exactResult(allCoalitionValues(game, { tolerance }, stats), model.n, stats, t0);
   }
-  const mc = monteCarloShapley(game, symmetryClasses(model), options, t0);
+  const mc = monteCarloShapley(game, symmetryClasses(model), settings, t0);
   return engine ? Promise.resolve(mc) : mc;
 }
 
@@ -174,13 +220,16 @@ export function monteCarloShapley(
   options: ShapleyOptions = {},
   t0 = performance.now(),
 ): ShapleyResult {
+  const { seed, targetRelativeError: target, minPermutations, maxPermutations, tolerance } = shapleySettings(options);
+  if (typeof game !== 'object' || game === null || !(Number.isInteger(game.n) && game.n >= 1))
+    throw invalidArgument('game', 'a CoalitionGame (coalitionGame(model))', game);
   const n = game.n;
-  const seed = options.seed ?? 1;
-  const target = options.targetRelativeError ?? 0.01;
-  const minPerm = Math.max(2, options.minPermutations ?? 16);
-  const maxPerm = Math.max(minPerm, options.maxPermutations ?? 20_000);
+  if (classes !== null && !(classes instanceof Int32Array && classes.length === n))
+    throw invalidArgument('classes', `null or an Int32Array of ${n} symmetry classes`, classes);
+  const minPerm = Math.max(2, minPermutations);
+  const maxPerm = Math.max(minPerm, maxPermutations);
   const rng = new Random(seed);
-  const solver = new CoalitionSolver(game, { tolerance: options.tolerance ?? 1e-9 });
+  const solver = new CoalitionSolver(game, { tolerance });
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const reverse = new Int32Array(n);

@@ -6,16 +6,33 @@
  * Solving this scenario with the game layer gives S's own equilibrium, optimum (= v(S)) and outside options.
  */
 import { buildScenario, type Scenario } from '../game/index.js';
+import { checkScenario } from '../game/scenario.js';
 import { invalidArgument } from '../core/errors.js';
+
+/** @internal INVALID_ARGUMENT naming `name` unless `members` are ascending organization indices of an N-game. */
+export function checkMembers(members: unknown, n: number, name = 'members'): asserts members is readonly number[] {
+  const rule = `at least one organization index in [0, ${n}), ascending`;
+  if (!Array.isArray(members) || members.length === 0) throw invalidArgument(name, rule, members);
+  members.forEach((i: unknown, k) => {
+    if (!(
+      Number.isInteger(i) &&
+      (i as number) >= 0 &&
+      (i as number) < n &&
+      (k === 0 || (i as number) > members[k - 1])
+    ))
+      throw invalidArgument(`${name}[${k}]`, rule, i);
+  });
+}
 
 /**
  * The scenario of the members (indices into `scenario`, ascending, at least one).
  * @example restrictScenario(scenario, [0, 2]).n // 2
  */
 export function restrictScenario(scenario: Scenario, members: readonly number[]): Scenario {
+  checkScenario(scenario);
   const N = scenario.n;
+  checkMembers(members, N);
   const k = members.length;
-  if (k === 0) throw invalidArgument('members', 'at least one organization', members);
   const C = scenario.classes;
   const pick = (v: Float64Array) => Float64Array.from(members, (i) => v[i]);
   const labelCounts = new Float64Array(k * C);

@@ -19,6 +19,14 @@
 import { createGameModel, outsideOptions, solveEquilibrium, solveOptimum, type Scenario } from '../game/index.js';
 import { CoalitionSolver, coalitionGame } from './coalition-values.js';
 import { restrictScenario } from './sub-scenario.js';
+import { checkScenario } from '../game/scenario.js';
+import { invalidArgument } from '../core/errors.js';
+import { isTolerance, TOLERANCE_RULE } from '../util/options.js';
+
+function checkTolerance(tolerance: unknown): asserts tolerance is number {
+  if (!(typeof tolerance === 'number' && isTolerance(tolerance)))
+    throw invalidArgument('tolerance', TOLERANCE_RULE, tolerance);
+}
 
 export interface CoalitionCheck {
   /** Member indices (into the full scenario), ascending. */
@@ -53,6 +61,7 @@ export const GREEDY_SEARCH_LIMIT = 200;
  * @example checkCoalition(scenario, [0, 1, 3], 1e-9).sustainable
  */
 export function checkCoalition(scenario: Scenario, members: number[], tolerance = 1e-9): CoalitionCheck {
+  checkTolerance(tolerance);
   const sub = restrictScenario(scenario, members);
   const model = createGameModel(sub);
   const eq = solveEquilibrium(model, { tolerance });
@@ -97,6 +106,8 @@ function* combinations(n: number, k: number): Generator<number[]> {
  * @example largestSustainableCoalition(scenario).coalition?.members
  */
 export function largestSustainableCoalition(scenario: Scenario, tolerance = 1e-9): LargestCoalition {
+  checkScenario(scenario);
+  checkTolerance(tolerance);
   const N = scenario.n;
   let tested = 0;
   if (N <= EXACT_SEARCH_LIMIT) {

@@ -5,7 +5,7 @@
  * other k, and γ_ij = γ_ji (always true for uniform competition). Then any symmetric solution concept — the
  * equilibrium, the optimum, outside options, Shapley values, the mechanism — must treat them alike.
  */
-import type { GameModel } from '../game/index.js';
+import { checkGameModel, type GameModel } from '../game/model.js';
 
 function swapInvariant(gamma: Float64Array, n: number, i: number, j: number): boolean {
   if (gamma[i * n + j] !== gamma[j * n + i]) return false;
@@ -21,6 +21,7 @@ function swapInvariant(gamma: Float64Array, n: number, i: number, j: number): bo
  * @example symmetryClasses(createGameModel(scenario)) // Int32Array [0, 0, 1] when orgs 0 and 1 are identical
  */
 export function symmetryClasses(model: GameModel): Int32Array {
+  checkGameModel(model);
   const s = model.scenario;
   const n = s.n;
   const C = s.classes;

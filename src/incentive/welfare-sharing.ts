@@ -32,7 +32,14 @@
  */
 import { socialWelfare, utilities, type GameSolution, type Scenario } from '../game/index.js';
 import { invalidArgument } from '../core/errors.js';
-import { analyzeRound, type RoundAnalysis, type RoundAnalysisOptions } from './round-analysis.js';
+import {
+  analyzeRound,
+  checkRoundAnalysis,
+  roundAnalysisSettings,
+  type RoundAnalysis,
+  type RoundAnalysisOptions,
+} from './round-analysis.js';
+import { booleanOption, checkArrayLike, numberOption } from '../util/options.js';
 import { largestSustainableCoalition, type LargestCoalition } from './sustainability.js';
 
 export type ShareRule = 'market-value' | 'equal' | ArrayLike<number>;
@@ -91,6 +98,34 @@ export interface WelfareSharingResult {
   analysis: RoundAnalysis;
 }
 
+const SHARING_KEYS = ['shares', 'contributionWeight', 'searchCoalition'];
+
+/**
+ * @internal {@link WelfareSharingOptions} checked (no key outside its own and `extra`, every value of its type and
+ * range) and with their defaults; `analysis` is what analyzeRound takes of them.
+ */
+export function welfareSharingSettings(options: unknown, extra: readonly string[] = []) {
+  const analysis = roundAnalysisSettings(options, [...SHARING_KEYS, ...extra]);
+  const o = (options ?? {}) as WelfareSharingOptions;
+  return {
+    analysis,
+    shares: o.shares,
+    contributionWeight: numberOption(o, 'contributionWeight', 0.5, (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
+    searchCoalition: booleanOption(o, 'searchCoalition', true),
+  };
+}
+
+/**
+ * @internal INVALID_ARGUMENT naming `name` unless `m` has the shape of a welfareSharing result (its analysis
+ * included): the check of the functions that read one.
+ */
+export function checkWelfareSharingResult(m: unknown, name = 'mechanism'): asserts m is WelfareSharingResult {
+  const r = m as Partial<WelfareSharingResult> | null;
+  if (typeof r !== 'object' || r === null || !(r.payoffs instanceof Float64Array && r.x instanceof Float64Array))
+    throw invalidArgument(name, 'a WelfareSharingResult (from welfareSharing)', m);
+  checkRoundAnalysis(r.analysis, `${name}.analysis`);
+}
+
 /** 1 − (SW* − SW)/|SW*|: SW/SW* when SW* > 0; 1 at the optimum in every case. */
 export function efficiencyOf(sw: number, swOpt: number): number {
   if (sw === swOpt) return 1;
@@ -103,11 +138,11 @@ export function resolveShares(rule: ShareRule | undefined, rho: Float64Array): F
   if (rule === undefined || rule === 'market-value') s.set(rho);
   else if (rule === 'equal') s.fill(1);
   else {
-    if (typeof rule === 'string' || rule.length !== n)
-      throw invalidArgument('shares', `"market-value", "equal" or ${n} positive numbers`, rule);
+    if (typeof rule !== 'object' || rule === null || rule.length !== n)
+      throw invalidArgument('options.shares', `"market-value", "equal" or ${n} positive numbers`, rule);
     for (let i = 0; i < n; i++) {
       const v = rule[i];
-      if (!(Number.isFinite(v) && v > 0)) throw invalidArgument(`shares[${i}]`, 'a positive finite number', v);
+      if (!(Number.isFinite(v) && v > 0)) throw invalidArgument(`options.shares[${i}]`, 'a positive finite number', v);
       s[i] = v;
     }
   }
@@ -117,8 +152,16 @@ export function resolveShares(rule: ShareRule | undefined, rho: Float64Array): F
   return s;
 }
 
+/** INVALID_ARGUMENT naming `name` unless `v` is an array or typed array (of length `n` if given). */
+function checkNumbers(v: unknown, name: string, n?: number): asserts v is ArrayLike<number> {
+  const rule = n === undefined ? 'an array of numbers' : `an array of ${n} numbers`;
+  checkArrayLike(v, name, rule);
+  if (n !== undefined && v.length !== n) throw invalidArgument(name, rule, v);
+}
+
 /** Weights w_n = max(v_n, 0)/Σ max(v, 0), equal when that sum is 0. */
 export function positivePartWeights(v: ArrayLike<number>): Float64Array {
+  checkNumbers(v, 'v');
   const n = v.length;
   const w = new Float64Array(n);
   let total = 0;
@@ -138,6 +181,12 @@ export function surplusSplit(
   compensation: ArrayLike<number>,
   theta: number,
 ): Float64Array {
+  if (!(typeof surplus === 'number' && Number.isFinite(surplus)))
+    throw invalidArgument('surplus', 'a finite number', surplus);
+  checkNumbers(shapley, 'shapley');
+  checkNumbers(compensation, 'compensation', shapley.length);
+  if (!(typeof theta === 'number' && theta >= 0 && theta <= 1))
+    throw invalidArgument('theta', 'a number in [0, 1]', theta);
   const a = positivePartWeights(shapley);
   const b = positivePartWeights(compensation);
   const out = new Float64Array(a.length);
@@ -158,12 +207,13 @@ export function welfareSharing(
   solved?: GameSolution,
   analysis?: RoundAnalysis,
 ): WelfareSharingResult {
-  const theta = options.contributionWeight ?? 0.5;
-  if (!(theta >= 0 && theta <= 1)) throw invalidArgument('contributionWeight', 'a number in [0, 1]', theta);
-  const a = analysis ?? analyzeRound(scenario, options, solved);
+  const settings = welfareSharingSettings(options);
+  const theta = settings.contributionWeight;
+  if (analysis !== undefined) checkRoundAnalysis(analysis);
+  const a = analysis ?? analyzeRound(scenario, settings.analysis, solved);
   const { model, optimum } = a;
   const N = model.n;
-  const shares = resolveShares(options.shares, model.rho);
+  const shares = resolveShares(settings.shares, model.rho);
   const x = optimum.x;
   const U = utilities(model, x);
   const sw = socialWelfare(model, x);
@@ -193,7 +243,7 @@ export function welfareSharing(
     for (let i = 0; i < N; i++) target[i] = O[i] + t * (F[i] - O[i]);
   } else {
     status = 'participation-infeasible';
-    if (options.searchCoalition ?? true) largest = largestSustainableCoalition(scenario, options.tolerance ?? 1e-9);
+    if (settings.searchCoalition) largest = largestSustainableCoalition(scenario, settings.analysis.tolerance);
     const keep = new Uint8Array(N);
     if (largest?.coalition) for (const i of largest.coalition.members) keep[i] = 1;
     let leavers = 0;
