@@ -16,13 +16,14 @@
  */
 import { Engine, onEngineOption } from '../engine/engine.js';
 import { invalidArgument } from '../core/errors.js';
+import { integerOption, numberOption, optionsRecord, seedOption } from '../util/options.js';
 import type { LearningCurveInput } from '../game/scenario.js';
 import { solveDense } from '../numeric/linalg.js';
 import { Random } from '../util/random.js';
 import { partitionFederation } from './federation.js';
 import { syntheticClassCounts, type Generator } from './generator.js';
 import { createModel, type ModelKind } from './models.js';
-import { selectSamples, type LabeledSamples } from './samples.js';
+import { checkSamples, featuresOf, selectSamples, type LabeledSamples } from './samples.js';
 import { deriveSeed, evaluate, federatedRound, type Organization } from './train.js';
 
 /** One measured point: pooled size D, heterogeneity H, test loss. */
@@ -146,10 +147,12 @@ export function fitLearningCurve(points: readonly CurvePoint[], options: CurveFi
       throw invalidArgument(`points[${i}].heterogeneity`, 'a finite number ≥ 0', p.heterogeneity);
     if (!Number.isFinite(p.loss)) throw invalidArgument(`points[${i}].loss`, 'a finite number', p.loss);
   });
-  const [lo, hi] = options.exponentRange ?? [1e-3, 4];
-  if (!(lo > 0 && hi > lo && Number.isFinite(hi)))
+  optionsRecord(options, ['exponentRange', 'maxIterations'], 'options');
+  const range = options.exponentRange === undefined ? [1e-3, 4] : options.exponentRange;
+  const [lo, hi] = Array.isArray(range) && range.length === 2 ? range : [NaN, NaN];
+  if (!(typeof lo === 'number' && typeof hi === 'number' && lo > 0 && hi > lo && Number.isFinite(hi)))
     throw invalidArgument('options.exponentRange', '[lo, hi] with 0 < lo < hi', options.exponentRange);
-  const maxIterations = options.maxIterations ?? 100;
+  const maxIterations = integerOption(options, 'maxIterations', 100, 1, Number.MAX_SAFE_INTEGER);
   const D = Float64Array.from(points, (p) => p.size);
   const H = Float64Array.from(points, (p) => p.heterogeneity);
   const y = Float64Array.from(points, (p) => p.loss);
@@ -347,6 +350,18 @@ export const DEFAULT_RECIPE: Readonly<TrainingRecipe> = {
   momentum: 0.9,
 };
 
+const CALIBRATION_KEYS = [
+  'sizes',
+  'alphas',
+  'organizations',
+  'synthetic',
+  'generator',
+  'seed',
+  'recipe',
+  'onPoint',
+  'engine',
+];
+
 export interface CalibrationOptions {
   /** pooled sizes D (each at most the pool's size) */
   sizes: readonly number[];
@@ -419,8 +434,27 @@ export async function calibrate(
   const [pool, test, options] = (
     args[0] instanceof Engine ? [args[1], args[2], { ...args[3], engine: args[0] }] : args
   ) as [LabeledSamples, LabeledSamples, CalibrationOptions];
-  if (options === null || typeof options !== 'object')
-    throw invalidArgument('options', 'an object { sizes, alphas, seed, … }', options);
+  optionsRecord(options, CALIBRATION_KEYS, 'options');
+  if (options === undefined) throw invalidArgument('options', 'an object { sizes, alphas, seed, … }', options);
+  integerOption(options, 'organizations', 5, 1, Number.MAX_SAFE_INTEGER);
+  seedOption(options, 'seed', undefined);
+  if (options.onPoint !== undefined && typeof options.onPoint !== 'function')
+    throw invalidArgument('options.onPoint', 'a function', options.onPoint);
+  const recipe = optionsRecord(
+    options.recipe,
+    Object.keys(DEFAULT_RECIPE),
+    'options.recipe',
+  ) as Partial<TrainingRecipe>;
+  if (options.recipe === null) throw invalidArgument('options.recipe', 'a partial training recipe', null);
+  if (recipe.model !== undefined && recipe.model !== 'softmax' && recipe.model !== 'mlp')
+    throw invalidArgument('options.recipe.model', "'softmax' or 'mlp'", recipe.model);
+  for (const k of ['hidden', 'rounds', 'epochs', 'batchSize'] as const)
+    integerOption(recipe, k, 1, 1, Number.MAX_SAFE_INTEGER, 'options.recipe');
+  numberOption(recipe, 'learningRate', 1, (v) => v > 0 && v < Infinity, 'a finite number > 0', 'options.recipe');
+  numberOption(recipe, 'momentum', 0, (v) => v >= 0 && v < 1, 'a number in [0, 1)', 'options.recipe');
+  const features = featuresOf(pool, 'pool');
+  checkSamples('pool', pool, features, 10);
+  checkSamples('test', test, features, 10);
   return onEngineOption(options.engine, 'calibrate', (engine) => calibrateOn(engine, pool, test, options));
 }
 

@@ -4,7 +4,7 @@
  * organization synthetic samples from a generator so that its label mix moves toward a target p*.
  */
 import { onEngineOption, type Engine } from '../engine/engine.js';
-import { optionsRecord } from '../util/options.js';
+import { integerOption, numberOption, optionsRecord, seedOption } from '../util/options.js';
 import { invalidArgument } from '../core/errors.js';
 import type { Random } from '../util/random.js';
 import type { Generator } from './generator.js';
@@ -47,19 +47,34 @@ export interface Federation {
  * fed.labelCounts[0]; // e.g. [212, 0, 31, …]
  */
 export function partitionFederation(pool: LabeledSamples, options: FederationOptions): Federation {
-  if (options === null || typeof options !== 'object') throw invalidArgument('options', 'an object', options);
-  const classes = options.classes ?? 10;
-  const d = featuresOf(pool);
+  optionsRecord(options, ['organizations', 'alpha', 'seed', 'classes', 'powerLaw', 'minSamples'], 'options');
+  if (options === undefined) throw invalidArgument('options', 'an object { organizations, alpha, seed, … }', options);
+  const MAX = Number.MAX_SAFE_INTEGER;
+  const n = integerOption(options, 'organizations', undefined, 1, MAX);
+  const alpha = numberOption(options, 'alpha', undefined, (v) => v > 0 && v < Infinity, 'a finite number > 0');
+  const seed = seedOption(options, 'seed', undefined);
+  const classes = integerOption(options, 'classes', 10, 1, 256);
+  const minSamples = integerOption(options, 'minSamples', 1, 0, MAX);
+  const d = featuresOf(pool, 'pool');
   checkSamples('pool', pool, d, classes);
-  const n = options.organizations;
   let indices: Int32Array[];
-  if (options.powerLaw) {
-    const { exponent, total = pool.y.length } = options.powerLaw;
-    const sizes = powerLawSizes(n, total, exponent, options.seed, 1);
-    const counts = labelCountsFromDirichlet(sizes, classes, options.alpha, options.seed + 1);
-    indices = partitionByLabelCounts(pool.y, classes, counts, options.seed + 2);
+  if (options.powerLaw !== undefined) {
+    const p = optionsRecord(options.powerLaw, ['exponent', 'total'], 'options.powerLaw');
+    if (options.powerLaw === null) throw invalidArgument('options.powerLaw', '{ exponent, total? }', null);
+    const exponent = numberOption(
+      p,
+      'exponent',
+      undefined,
+      (v) => v >= 0 && v < Infinity,
+      'a finite number ≥ 0',
+      'options.powerLaw',
+    );
+    const total = integerOption(p, 'total', pool.y.length, n, MAX, 'options.powerLaw');
+    const sizes = powerLawSizes(n, total, exponent, seed, 1);
+    const counts = labelCountsFromDirichlet(sizes, classes, alpha, seed + 1);
+    indices = partitionByLabelCounts(pool.y, classes, counts, seed + 2);
   } else {
-    indices = dirichletPartition(pool.y, classes, n, options.alpha, options.seed, options.minSamples ?? 1);
+    indices = dirichletPartition(pool.y, classes, n, alpha, seed, minSamples);
   }
   const organizations = indices.map((idx) => ({ real: selectSamples(pool, idx) }));
   return { organizations, indices, labelCounts: organizations.map((o) => labelHistogram(o.real.y, classes)) };

@@ -15,6 +15,7 @@
  * losses, never a test loss and never another strategy's runs.
  */
 import { invalidArgument } from '../core/errors.js';
+import { integerOption, optionsRecord } from '../util/options.js';
 import type { LearningCurveInput } from '../game/scenario.js';
 import { solveDense } from '../numeric/linalg.js';
 
@@ -118,6 +119,9 @@ export function refitCurve(
   observations: readonly CurveObservation[],
   options: { maxIterations?: number } = {},
 ): CurveRefit {
+  if (typeof prior !== 'object' || prior === null) throw invalidArgument('prior', 'a learning curve', prior);
+  optionsRecord(options, ['maxIterations'], 'options');
+  const maxIterations = integerOption(options, 'maxIterations', 200, 1, Number.MAX_SAFE_INTEGER);
   const theta0 = NAMES.map((k) => prior[k]);
   theta0.forEach((v, k) => {
     if (!(Number.isFinite(v) && v > 0)) throw invalidArgument(`prior.${NAMES[k]}`, 'a finite number > 0', v);
@@ -133,7 +137,6 @@ export function refitCurve(
     if (!(Number.isFinite(o.lossStandardError) && o.lossStandardError >= 0))
       throw invalidArgument(`${at}.lossStandardError`, 'a finite number ≥ 0', o.lossStandardError);
   });
-  const maxIterations = options.maxIterations ?? 200;
   const tau = theta0.map((v, k) => {
     const se = uncertainty?.standardErrors[NAMES[k]!] ?? null;
     return se !== null && se > 0 ? se : fallbackWidth(k, v);

@@ -9,6 +9,7 @@
  */
 import { Random } from '../util/random.js';
 import { invalidArgument } from '../core/errors.js';
+import { checkArrayLike } from '../util/options.js';
 
 function checkAlpha(alpha: number): void {
   if (!(Number.isFinite(alpha) && alpha > 0)) throw invalidArgument('alpha', 'a finite number > 0', alpha);
@@ -16,6 +17,14 @@ function checkAlpha(alpha: number): void {
 
 function checkCount(name: string, v: number, min: number): void {
   if (!(Number.isInteger(v) && v >= min)) throw invalidArgument(name, `an integer ≥ ${min}`, v);
+}
+
+function checkSeed(seed: number): void {
+  if (!Number.isSafeInteger(seed)) throw invalidArgument('seed', 'a safe integer', seed);
+}
+
+function checkLabels(labels: ArrayLike<number>): void {
+  checkArrayLike(labels, 'labels', 'an array or typed array of class labels');
 }
 
 /** Round non-negative reals summing to `total` into integers summing exactly to `total` (largest remainder). */
@@ -42,9 +51,12 @@ export function dirichletPartition(
   seed: number,
   minSamples = 1,
 ): Int32Array[] {
+  checkLabels(labels);
   checkAlpha(alpha);
   checkCount('organizations', organizations, 1);
   checkCount('classes', classes, 1);
+  checkSeed(seed);
+  checkCount('minSamples', minSamples, 0);
   if (organizations * minSamples > labels.length) {
     throw invalidArgument(
       'organizations',
@@ -83,7 +95,9 @@ export function dirichletPartition(
 /** Sizes ∝ rank^(−exponent) (Zipf-like), at least `min` each, summing exactly to `total`, in a seeded order. */
 export function powerLawSizes(organizations: number, total: number, exponent: number, seed: number, min = 1): number[] {
   checkCount('organizations', organizations, 1);
+  checkCount('min', min, 0);
   checkCount('total', total, organizations * min);
+  checkSeed(seed);
   if (!(Number.isFinite(exponent) && exponent >= 0)) throw invalidArgument('exponent', 'a finite number ≥ 0', exponent);
   const raw = Array.from({ length: organizations }, (_, i) => (i + 1) ** -exponent);
   const sum = raw.reduce((a, b) => a + b, 0);
@@ -102,8 +116,10 @@ export function labelCountsFromDirichlet(
   alpha: number,
   seed: number,
 ): number[][] {
+  if (!Array.isArray(sizes)) throw invalidArgument('sizes', 'an array of organization sizes', sizes);
   checkAlpha(alpha);
   checkCount('classes', classes, 1);
+  checkSeed(seed);
   const rng = new Random(seed);
   return sizes.map((size, n) => {
     checkCount(`sizes[${n}]`, size, 0);
@@ -127,7 +143,9 @@ export function partitionByLabelCounts(
   counts: readonly (readonly number[])[],
   seed: number,
 ): Int32Array[] {
+  checkLabels(labels);
   checkCount('classes', classes, 1);
+  checkSeed(seed);
   if (!Array.isArray(counts) || counts.length === 0)
     throw invalidArgument('counts', 'a non-empty array of per-class counts', counts);
   counts.forEach((row, n) => {

@@ -3,6 +3,7 @@
  * labels. Real images (`ImageSet`), generated samples and organization shards all travel in this shape.
  */
 import { invalidArgument } from '../core/errors.js';
+import { checkArrayLike } from '../util/options.js';
 import type { ImageSet } from './fashion-mnist.js';
 
 export interface LabeledSamples {
@@ -13,15 +14,20 @@ export interface LabeledSamples {
 }
 
 /** Features per row (0 for an empty set). */
-export function featuresOf(s: LabeledSamples): number {
+export function featuresOf(s: LabeledSamples, name = 'samples'): number {
+  checkSamplesShape(name, s);
   return s.y.length === 0 ? 0 : s.x.length / s.y.length;
+}
+
+function checkSamplesShape(name: string, s: LabeledSamples): void {
+  if (s === null || typeof s !== 'object' || !(s.x instanceof Float32Array) || !(s.y instanceof Uint8Array)) {
+    throw invalidArgument(name, '{ x: Float32Array, y: Uint8Array }', s);
+  }
 }
 
 /** Check that x holds `features` values per label, and return the row count. */
 export function checkSamples(name: string, s: LabeledSamples, features: number, classes?: number): number {
-  if (s === null || typeof s !== 'object' || !(s.x instanceof Float32Array) || !(s.y instanceof Uint8Array)) {
-    throw invalidArgument(name, '{ x: Float32Array, y: Uint8Array }', s);
-  }
+  checkSamplesShape(name, s);
   if (s.x.length !== s.y.length * features) {
     throw invalidArgument(`${name}.x`, `${s.y.length * features} values (${s.y.length} rows × ${features})`, s.x);
   }
@@ -40,7 +46,8 @@ export function samplesOf(set: ImageSet): LabeledSamples {
 
 /** The rows at `indices`, in that order (a copy). */
 export function selectSamples(s: LabeledSamples, indices: ArrayLike<number>): LabeledSamples {
-  const d = featuresOf(s);
+  const d = featuresOf(s, 's');
+  checkArrayLike(indices, 'indices', 'an array or typed array of row indices');
   const x = new Float32Array(indices.length * d);
   const y = new Uint8Array(indices.length);
   for (let j = 0; j < indices.length; j++) {
@@ -55,6 +62,8 @@ export function selectSamples(s: LabeledSamples, indices: ArrayLike<number>): La
 
 /** The rows of every part, one after another (a copy). Parts must have the same feature count. */
 export function concatSamples(parts: readonly LabeledSamples[]): LabeledSamples {
+  if (!Array.isArray(parts)) throw invalidArgument('parts', 'an array of labelled sample sets', parts);
+  parts.forEach((p, k) => featuresOf(p, `parts[${k}]`));
   const count = parts.reduce((n, p) => n + p.y.length, 0);
   const nonEmpty = parts.find((p) => p.y.length > 0);
   const d = nonEmpty ? featuresOf(nonEmpty) : 0;
@@ -73,6 +82,8 @@ export function concatSamples(parts: readonly LabeledSamples[]): LabeledSamples 
 
 /** Label counts h[c] for c in [0, classes). */
 export function labelHistogram(labels: ArrayLike<number>, classes: number): number[] {
+  checkArrayLike(labels, 'labels', 'an array or typed array of class labels');
+  if (!(Number.isInteger(classes) && classes >= 1)) throw invalidArgument('classes', 'an integer ≥ 1', classes);
   const h = new Array<number>(classes).fill(0);
   for (let i = 0; i < labels.length; i++) {
     const c = labels[i]!;

@@ -6,6 +6,7 @@
  * mechanism's advantage; and a verdict that claims no more than the intervals support.
  */
 import { invalidArgument } from '../core/errors.js';
+import { numberOption, optionsRecord } from '../util/options.js';
 import { meanInterval, quantile, type MeanInterval } from '../numeric/statistics.js';
 import type { SimulationConfig, SimulationRound, SimulationState } from './simulation.js';
 import { STRATEGY_LABELS, type StrategyName } from './strategies.js';
@@ -113,6 +114,10 @@ function sameConfig(a: SimulationConfig, b: SimulationConfig): string | null {
 function checkRuns(runs: readonly SimulationState[]): void {
   if (!Array.isArray(runs) || runs.length === 0)
     throw invalidArgument('runs', 'a non-empty array of simulations', runs);
+  runs.forEach((r: Partial<SimulationState> | null, i) => {
+    if (typeof r !== 'object' || r === null || typeof r.config !== 'object' || r.config === null || !r.strategies)
+      throw invalidArgument(`runs[${i}]`, 'a simulation state (from simulate)', r);
+  });
   const first = runs[0]!;
   const seen = new Set<number>();
   runs.forEach((r, i) => {
@@ -301,12 +306,11 @@ function predictionVerdict(
  * console.log(verdict.welfare, verdict.prediction.statement);
  */
 export function compareSeeds(runs: readonly SimulationState[], options: SeedComparisonOptions = {}): SeedComparison {
+  optionsRecord(options, ['level', 'tolerance'], 'options');
+  const level = numberOption(options, 'level', 0.95, (v) => v > 0 && v < 1, 'a number in (0, 1)');
+  const positive = (v: number) => v > 0 && Number.isFinite(v);
+  const tolerance = numberOption(options, 'tolerance', PREDICTION_TOLERANCE, positive, 'a finite number > 0');
   checkRuns(runs);
-  const level = options.level ?? 0.95;
-  const tolerance = options.tolerance ?? PREDICTION_TOLERANCE;
-  if (!(level > 0 && level < 1)) throw invalidArgument('options.level', 'a number in (0, 1)', level);
-  if (!(tolerance > 0 && Number.isFinite(tolerance)))
-    throw invalidArgument('options.tolerance', 'a finite number > 0', tolerance);
   const strategies = runs[0]!.config.strategies;
   const perStrategy = new Map(strategies.map((n) => [n, runs.map((r) => r.strategies[n]!.rounds)] as const));
   const summary: SeedComparison['summary'] = {};

@@ -20,6 +20,7 @@ import {
   type Scenario,
 } from '../game/index.js';
 import { Random } from '../util/random.js';
+import { integerOption, optionsRecord } from '../util/options.js';
 import { federationHeterogeneity } from './calibration.js';
 import { partitionFederation, type Federation } from './federation.js';
 import { checkUncertainty, refitCurve, type CurveObservation, type CurveUncertainty } from './online-curve.js';
@@ -157,7 +158,8 @@ export interface SimulationSetup {
 
 /** Check a config, naming the field that breaks a rule. */
 export function checkSimulationConfig(c: SimulationConfig): void {
-  if (c === null || typeof c !== 'object') throw invalidArgument('config', 'an object', c);
+  optionsRecord(c, SIMULATION_CONFIG_KEYS, 'config');
+  if (c === undefined) throw invalidArgument('config', 'a simulation config', c);
   const int = (k: keyof SimulationConfig, min: number) => {
     if (!(Number.isInteger(c[k]) && (c[k] as number) >= min))
       throw invalidArgument(`config.${k}`, `an integer ≥ ${min}`, c[k]);
@@ -190,7 +192,52 @@ export function checkSimulationConfig(c: SimulationConfig): void {
     throw invalidArgument('config.validation', "0 when config.recalibrate is 'none'", c.validation);
   if (c.recalibrate === 'online') int('validation', 1);
   checkUncertainty(c.curveUncertainty, 'config.curveUncertainty');
+  if (typeof c.curve !== 'object' || c.curve === null)
+    throw invalidArgument('config.curve', 'a learning curve', c.curve);
+  if (typeof c.curveSource !== 'string') throw invalidArgument('config.curveSource', 'a string', c.curveSource);
+  if (c.data !== null && typeof c.data !== 'string') throw invalidArgument('config.data', 'null or a folder', c.data);
+  for (const k of ['pool', 'testCount'] as const)
+    if (c[k] !== null && !(Number.isSafeInteger(c[k]) && c[k] >= 1))
+      throw invalidArgument(`config.${k}`, 'null or an integer ≥ 1', c[k]);
+  const g = optionsRecord(c.generator, ['components', 'iterations'], 'config.generator');
+  if (c.generator === undefined) throw invalidArgument('config.generator', '{ components, iterations }', c.generator);
+  for (const k of ['components', 'iterations'] as const)
+    integerOption(g, k, undefined, 1, Number.MAX_SAFE_INTEGER, 'config.generator');
 }
+
+function checkFederatedData(data: FederatedData): void {
+  if (typeof data !== 'object' || data === null || !data.owned || !data.public || !data.test)
+    throw invalidArgument('data', 'FederatedData (from loadFederatedData)', data);
+}
+
+/** Every key of a {@link SimulationConfig}: any other is refused by name. */
+const SIMULATION_CONFIG_KEYS: readonly (keyof SimulationConfig)[] = [
+  'organizations',
+  'rounds',
+  'alpha',
+  'competition',
+  'rivalry',
+  'seed',
+  'strategies',
+  'model',
+  'hidden',
+  'epochs',
+  'batchSize',
+  'learningRate',
+  'momentum',
+  'cost',
+  'cap',
+  'privateGain',
+  'curve',
+  'curveSource',
+  'curveUncertainty',
+  'recalibrate',
+  'validation',
+  'data',
+  'pool',
+  'testCount',
+  'generator',
+];
 
 /**
  * Partition the owned data, fit the generator on the public split, and solve the round's game with the calibrated
@@ -198,6 +245,7 @@ export function checkSimulationConfig(c: SimulationConfig): void {
  */
 export function setUpSimulation(data: FederatedData, config: SimulationConfig): SimulationSetup {
   checkSimulationConfig(config);
+  checkFederatedData(data);
   const federation = partitionFederation(data.owned, {
     organizations: config.organizations,
     alpha: config.alpha,
@@ -370,6 +418,12 @@ export async function simulate(
   const [data, setup, config, options = {}] = (
     args[0] instanceof Engine ? [args[1], args[2], args[3], { ...args[4], engine: args[0] }] : args
   ) as [FederatedData, SimulationSetup, SimulationConfig, SimulateOptions?];
+  optionsRecord(options, ['engine', 'resume', 'onRound', 'onStep'], 'options');
+  for (const k of ['onRound', 'onStep'] as const)
+    if (options[k] !== undefined && typeof options[k] !== 'function')
+      throw invalidArgument(`options.${k}`, 'a function', options[k]);
+  if (options.resume !== undefined && (typeof options.resume !== 'object' || options.resume === null))
+    throw invalidArgument('options.resume', 'a SimulationState (from simulate or stateFromJSON)', options.resume);
   return onEngineOption(options.engine, 'simulate', (engine) => simulateOn(engine, data, setup, config, options));
 }
 
@@ -380,6 +434,10 @@ async function simulateOn(
   config: SimulationConfig,
   options: SimulateOptions,
 ): Promise<SimulationState> {
+  checkSimulationConfig(config);
+  if (typeof setup !== 'object' || setup === null || !setup.plan || !setup.model || !setup.federation)
+    throw invalidArgument('setup', 'a SimulationSetup (from setUpSimulation)', setup);
+  checkFederatedData(data);
   const state: SimulationState = options.resume ?? { config, completedRounds: 0, strategies: {} };
   if (options.resume && JSON.stringify(options.resume.config) !== JSON.stringify(config))
     throw invalidArgument('resume', 'a checkpoint of the same config', 'a checkpoint of another config');

@@ -8,6 +8,7 @@
  */
 import { backendOfOption, Engine, onEngineOption } from '../engine/engine.js';
 import { invalidArgument } from '../core/errors.js';
+import { booleanOption, integerOption, numberOption, optionsRecord, seedOption } from '../util/options.js';
 import { Random } from '../util/random.js';
 import type { Model } from './models.js';
 import { sgdMomentumStep } from './models.js';
@@ -51,17 +52,30 @@ export function deriveSeed(seed: number, ...path: number[]): number {
   return h;
 }
 
-function checkLocalOptions(o: LocalTrainingOptions): void {
-  if (o === null || typeof o !== 'object') throw invalidArgument('options', 'an object', o);
+const LOCAL_TRAINING_KEYS = [
+  'model',
+  'epochs',
+  'batchSize',
+  'learningRate',
+  'momentum',
+  'weightDecay',
+  'seed',
+  'engine',
+];
+const ROUND_KEYS = ['round', 'trainOnEngine'];
+
+/** The check of every {@link LocalTrainingOptions} (keys: its own and `extra`), by name. */
+function checkLocalOptions(o: LocalTrainingOptions, extra: readonly string[] = []): void {
+  optionsRecord(o, [...LOCAL_TRAINING_KEYS, ...extra], 'options');
+  if (o === undefined) throw invalidArgument('options', 'an object', o);
   if (!o.model || typeof o.model.lossAndGradient !== 'function')
     throw invalidArgument('options.model', 'a Model (createModel)', o.model);
-  if (!(Number.isInteger(o.epochs) && o.epochs >= 0))
-    throw invalidArgument('options.epochs', 'an integer ≥ 0', o.epochs);
-  if (!(Number.isInteger(o.batchSize) && o.batchSize >= 1))
-    throw invalidArgument('options.batchSize', 'an integer ≥ 1', o.batchSize);
-  if (!(Number.isFinite(o.learningRate) && o.learningRate > 0))
-    throw invalidArgument('options.learningRate', 'a finite number > 0', o.learningRate);
-  if (!Number.isSafeInteger(o.seed)) throw invalidArgument('options.seed', 'a safe integer', o.seed);
+  integerOption(o, 'epochs', undefined, 0, Number.MAX_SAFE_INTEGER);
+  integerOption(o, 'batchSize', undefined, 1, Number.MAX_SAFE_INTEGER);
+  numberOption(o, 'learningRate', undefined, (v) => v > 0 && v < Infinity, 'a finite number > 0');
+  numberOption(o, 'momentum', 0.9, (v) => v >= 0 && v < 1, 'a number in [0, 1)');
+  numberOption(o, 'weightDecay', 0, (v) => v >= 0 && v < Infinity, 'a finite number ≥ 0');
+  seedOption(o, 'seed', undefined);
 }
 
 /**
@@ -196,6 +210,12 @@ export interface Evaluation {
 
 /** Accuracy and mean loss of `params` on a labelled set, in batches of `batchSize` rows. */
 export function evaluate(model: Model, params: Float32Array, test: LabeledSamples, batchSize = 500): Evaluation {
+  if (typeof model !== 'object' || model === null || typeof model.logits !== 'function')
+    throw invalidArgument('model', 'a Model (createModel)', model);
+  if (!(params instanceof Float32Array) || params.length !== model.parameterCount)
+    throw invalidArgument('params', `a Float32Array of ${model.parameterCount} parameters`, params);
+  if (!(Number.isSafeInteger(batchSize) && batchSize >= 1))
+    throw invalidArgument('batchSize', 'an integer ≥ 1', batchSize);
   const n = checkSamples('test', test, model.inputs, model.classes);
   const { inputs: d, classes: c } = model;
   let correct = 0;
@@ -293,7 +313,8 @@ async function federatedRoundWith(
   orgs: readonly Organization[],
   options: FederatedRoundOptions,
 ): Promise<FederatedRoundResult> {
-  checkLocalOptions(options);
+  checkLocalOptions(options, ROUND_KEYS);
+  booleanOption(options, 'trainOnEngine', false);
   return onEngineOption(options.engine, 'federatedRound', (engine) =>
     federatedRoundOn(engine, globalParams, orgs, options),
   );
@@ -307,15 +328,15 @@ async function federatedRoundOn(
 ): Promise<FederatedRoundResult> {
   if (!Array.isArray(orgs) || orgs.length === 0)
     throw invalidArgument('orgs', 'a non-empty array of organizations', orgs);
-  const round = options.round ?? 0;
-  if (!(Number.isInteger(round) && round >= 0)) throw invalidArgument('options.round', 'an integer ≥ 0', round);
+  const round = integerOption(options, 'round', 0, 0, Number.MAX_SAFE_INTEGER);
   const updates: Float32Array[] = [];
   const weights: number[] = [];
   const trained = orgs.map((org, k) => {
     if (org === null || typeof org !== 'object') throw invalidArgument(`orgs[${k}]`, '{ real, synthetic? }', org);
     const data = org.synthetic && org.synthetic.y.length > 0 ? concatSamples([org.real, org.synthetic]) : org.real;
     // The engine is the round's; local training runs on it only with trainOnEngine.
-    const { engine: _engine, ...local } = { ...options, seed: deriveSeed(options.seed, round, k) };
+    const { engine: _engine, round: _round, trainOnEngine: _onEngine, ...rest } = options;
+    const local = { ...rest, seed: deriveSeed(options.seed, round, k) };
     return options.trainOnEngine
       ? trainLocal(globalParams, data, { ...local, engine })
       : trainLocal(globalParams, data, local);
