@@ -9,7 +9,7 @@ import { Random } from '../util/random.js';
 import { roundPreservingSum } from './partition.js';
 import { gemm, orthonormalizeColumns, symmetricEigen } from '../numeric/linalg.js';
 import { backendOfOption, type Engine } from '../engine/engine.js';
-import { optionsRecord } from '../util/options.js';
+import { integerOption, numberOption, optionsRecord, seedOption } from '../util/options.js';
 import { createModel } from './models.js';
 import { checkSamples, type LabeledSamples } from './samples.js';
 import { evaluate, trainLocal, type Evaluation } from './train.js';
@@ -352,17 +352,27 @@ export async function generatorQuality(
   test: LabeledSamples,
   options: GeneratorQualityOptions = {},
 ): Promise<GeneratorQuality> {
-  const perClass = options.samplesPerClass ?? 500;
-  if (!(Number.isInteger(perClass) && perClass >= 1))
-    throw invalidArgument('options.samplesPerClass', 'an integer ≥ 1', perClass);
-  const seed = options.seed ?? 0;
+  const g = generator as Partial<Generator> | null;
+  if (typeof g !== 'object' || g === null || typeof g.generate !== 'function' || !Number.isInteger(g.features))
+    throw invalidArgument('generator', 'a Generator (e.g. PpcaGenerator.fit)', generator);
+  optionsRecord(
+    options,
+    ['samplesPerClass', 'epochs', 'batchSize', 'learningRate', 'momentum', 'seed', 'realTrain'],
+    'options',
+  );
+  const big = Number.MAX_SAFE_INTEGER;
+  const perClass = integerOption(options, 'samplesPerClass', 500, 1, big);
+  const seed = seedOption(options, 'seed', 0);
+  checkSamples('test', test, generator.features, generator.classes);
+  if (options.realTrain !== undefined)
+    checkSamples('options.realTrain', options.realTrain, generator.features, generator.classes);
   const model = createModel({ kind: 'softmax', inputs: generator.features, classes: generator.classes });
   const recipe = {
     model,
-    epochs: options.epochs ?? 10,
-    batchSize: options.batchSize ?? 64,
-    learningRate: options.learningRate ?? 0.01,
-    momentum: options.momentum ?? 0.9,
+    epochs: integerOption(options, 'epochs', 10, 1, big),
+    batchSize: integerOption(options, 'batchSize', 64, 1, big),
+    learningRate: numberOption(options, 'learningRate', 0.01, (v) => v > 0 && Number.isFinite(v), 'a number > 0'),
+    momentum: numberOption(options, 'momentum', 0.9, (v) => v >= 0 && v < 1, 'a number in [0, 1)'),
   };
   const train = (data: LabeledSamples, s: number) => {
     const r = trainLocal(model.init(new Random(s)), data, { ...recipe, seed: s });

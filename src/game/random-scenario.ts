@@ -4,6 +4,8 @@
  * equilibrium has a mix of zero, interior and full amounts at any N.
  */
 import { createGameModel } from './model.js';
+import { invalidArgument } from '../core/errors.js';
+import { integerOption, numberOption, optionsRecord, seedOption } from '../util/options.js';
 import { Random } from '../util/random.js';
 import { buildScenario, type Scenario } from './scenario.js';
 import { performanceGradient } from './utility.js';
@@ -28,11 +30,39 @@ export interface RandomScenarioOptions {
   costFactor?: [number, number];
 }
 
+const positive = (v: number) => v > 0 && Number.isFinite(v);
+const nonNegative = (v: number) => v >= 0 && Number.isFinite(v);
+
+function checkOptions(options: RandomScenarioOptions): void {
+  if (options === undefined) throw invalidArgument('options', 'an options object with n', options);
+  const o = optionsRecord(
+    options,
+    ['n', 'seed', 'classes', 'skew', 'competition', 'intensity', 'rivalry', 'privateGain', 'costFactor'],
+    'options',
+  );
+  integerOption(o, 'n', undefined, 1, 10_000_000);
+  seedOption(o, 'seed', 1);
+  integerOption(o, 'classes', 10, 2, 10_000);
+  numberOption(o, 'skew', 0.5, positive, 'a number > 0');
+  if (o.competition !== undefined && o.competition !== 'uniform' && o.competition !== 'matrix')
+    throw invalidArgument('options.competition', "'uniform' or 'matrix'", o.competition);
+  numberOption(o, 'intensity', 0.3, nonNegative, 'a number ≥ 0');
+  numberOption(o, 'rivalry', 0, (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
+  numberOption(o, 'privateGain', 0.03, nonNegative, 'a number ≥ 0');
+  const f = o.costFactor;
+  if (
+    f !== undefined &&
+    !(Array.isArray(f) && f.length === 2 && f.every((v) => typeof v === 'number' && nonNegative(v)) && f[0] <= f[1])
+  )
+    throw invalidArgument('options.costFactor', 'a [lo, hi] pair with 0 ≤ lo ≤ hi', f);
+}
+
 /**
  * A seeded random scenario (valid by construction).
  * @example const s = randomScenario({ n: 100_000, seed: 3, intensity: 0.5, rivalry: 1 });
  */
 export function randomScenario(options: RandomScenarioOptions): Scenario {
+  checkOptions(options);
   const N = options.n;
   const C = options.classes ?? 10;
   const rng = new Random(options.seed ?? 1);

@@ -26,6 +26,8 @@ import {
 } from '../../src/incentive/index.js';
 import {
   calibrate,
+  generatorQuality,
+  PpcaGenerator,
   checkSimulationConfig,
   compareSeeds,
   concatSamples,
@@ -128,7 +130,30 @@ const INCENTIVE: Case[] = [
   ['mechanismToJSON: no analysis', () => mechanismToJSON({ ...mech, analysis: undefined } as never), /analysis/],
 ];
 
+// A pool of varied pixels: PPCA needs more than one distinct sample per class.
+const varied = { x: Float32Array.from({ length: 40 * 4 }, (_, i) => ((i * 37) % 11) / 11), y: pool.y };
+const generator = PpcaGenerator.fit(varied, 4, { components: 1 });
+
+const GAME: Case[] = [
+  ['randomScenario: no options', () => randomScenario(undefined as never), /for options/],
+  ['randomScenario: misspelt key', () => randomScenario({ n: 3, sed: 1 } as never), /options\.sed/],
+  ['randomScenario: n missing', () => randomScenario({} as never), /options\.n/],
+  ['randomScenario: n 1.5', () => randomScenario({ n: 1.5 }), /options\.n/],
+  ['randomScenario: skew 0', () => randomScenario({ n: 3, skew: 0 }), /options\.skew/],
+  ['randomScenario: competition', () => randomScenario({ n: 3, competition: 'full' as never }), /competition/],
+  ['randomScenario: costFactor', () => randomScenario({ n: 3, costFactor: [3, 1] }), /options\.costFactor/],
+];
+
 const FL: Case[] = [
+  ['generatorQuality: not a generator', () => generatorQuality({} as never, varied), /for generator/],
+  ['generatorQuality: misspelt key', () => generatorQuality(generator, varied, { epoch: 1 } as never), /epoch\b/],
+  [
+    'generatorQuality: 0 per class',
+    () => generatorQuality(generator, varied, { samplesPerClass: 0 }),
+    /samplesPerClass/,
+  ],
+  ['generatorQuality: momentum 1', () => generatorQuality(generator, varied, { momentum: 1 }), /momentum/],
+  ['generatorQuality: bad test', () => generatorQuality(generator, { x: new Float32Array(3) } as never), /test/],
   ['fitLearningCurve: misspelt key', () => fitLearningCurve(points, { maxIteration: 3 } as never), /maxIteration\b/],
   ['fitLearningCurve: null range', () => fitLearningCurve(points, { exponentRange: null } as never), /exponentRange/],
   ['fitLearningCurve: 0 iterations', () => fitLearningCurve(points, { maxIterations: 0 }), /options\.maxIterations/],
@@ -257,6 +282,7 @@ async function failure(call: () => unknown): Promise<unknown> {
 }
 
 for (const [layer, cases] of [
+  ['game', GAME],
   ['incentive', INCENTIVE],
   ['federated learning', FL],
 ] as const) {
@@ -280,5 +306,9 @@ describe('the checks leave good calls alone', () => {
     const round = await federatedRound(params, [{ real: pool }], { ...recipe, round: 2, trainOnEngine: false });
     expect(round.params).toHaveLength(params.length);
     expect(() => checkSimulationConfig(config)).not.toThrow();
+    expect(randomScenario({ n: 4, competition: 'matrix', costFactor: [0.5, 1] }).n).toBe(4);
+    expect(
+      (await generatorQuality(generator, varied, { samplesPerClass: 5, epochs: 1 })).synthetic.accuracy,
+    ).toBeGreaterThanOrEqual(0);
   });
 });
