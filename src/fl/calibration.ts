@@ -16,7 +16,7 @@
  */
 import { Engine, onEngineOption } from '../engine/engine.js';
 import { invalidArgument } from '../core/errors.js';
-import { integerOption, numberOption, optionsRecord, seedOption } from '../util/options.js';
+import { checkFiniteNumbers, integerOption, numberOption, optionsRecord, seedOption } from '../util/options.js';
 import type { LearningCurveInput } from '../game/scenario.js';
 import { solveDense } from '../numeric/linalg.js';
 import { Random } from '../util/random.js';
@@ -265,6 +265,13 @@ export function fitLearningCurve(points: readonly CurvePoint[], options: CurveFi
  * at 0 becomes `minimum` (default 1e-9): that term then plays no part, as the fit said.
  */
 export function curveInputOf(fit: CurveFit, classes = 10, minimum = 1e-9): LearningCurveInput {
+  if (typeof fit !== 'object' || fit === null) throw invalidArgument('fit', 'a CurveFit (from fitLearningCurve)', fit);
+  checkFiniteNumbers(
+    [fit.floor, fit.scale, fit.exponent, fit.heterogeneity],
+    'fit (floor, scale, exponent, heterogeneity)',
+  );
+  if (!(Number.isSafeInteger(classes) && classes >= 2)) throw invalidArgument('classes', 'an integer ≥ 2', classes);
+  if (!(minimum > 0 && Number.isFinite(minimum))) throw invalidArgument('minimum', 'a finite number > 0', minimum);
   return {
     floor: Math.max(fit.floor, minimum),
     scale: Math.max(fit.scale, minimum),
@@ -288,11 +295,27 @@ function skewOf(h: readonly number[], p: readonly number[]): { d: number; delta:
   return { d, delta };
 }
 
+/** Label counts: one non-empty row of non-negative counts per organization, all as long as `target` (if given). */
+function checkHistograms(labelCounts: readonly (readonly number[])[], target: readonly number[] | undefined): void {
+  if (!Array.isArray(labelCounts) || labelCounts.length === 0)
+    throw invalidArgument('labelCounts', 'a non-empty array of label-count rows', labelCounts);
+  labelCounts.forEach((h, n) => checkFiniteNumbers(h, `labelCounts[${n}]`, 0));
+  const classes = labelCounts[0]!.length;
+  labelCounts.forEach((h, n) => {
+    if (h.length !== classes) throw invalidArgument(`labelCounts[${n}]`, `${classes} counts, as row 0`, h);
+  });
+  if (target !== undefined) {
+    checkFiniteNumbers(target, 'target', 0);
+    if (target.length !== classes) throw invalidArgument('target', `${classes} class shares`, target);
+  }
+}
+
 /** H_S = Σ_n (d_n/D)·‖p_n − p*‖₁² of a federation's label counts (DESIGN §3.2, x = 0). */
 export function federationHeterogeneity(
   labelCounts: readonly (readonly number[])[],
   target?: readonly number[],
 ): number {
+  checkHistograms(labelCounts, target);
   const p = targetOf(labelCounts, target);
   let D = 0;
   let acc = 0;
@@ -314,6 +337,10 @@ export function gameHeterogeneity(
   amounts: readonly number[],
   target?: readonly number[],
 ): number {
+  checkHistograms(labelCounts, target);
+  checkFiniteNumbers(amounts, 'amounts', 0);
+  if (amounts.length !== labelCounts.length)
+    throw invalidArgument('amounts', `one amount per organization (${labelCounts.length})`, amounts);
   const p = targetOf(labelCounts, target);
   let D = 0;
   let Q = 0;

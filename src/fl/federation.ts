@@ -6,9 +6,9 @@
 import { onEngineOption, type Engine } from '../engine/engine.js';
 import { integerOption, numberOption, optionsRecord, seedOption } from '../util/options.js';
 import { invalidArgument } from '../core/errors.js';
-import type { Random } from '../util/random.js';
+import { Random } from '../util/random.js';
 import type { Generator } from './generator.js';
-import { syntheticClassCounts } from './generator.js';
+import { checkGenerator, syntheticClassCounts } from './generator.js';
 import { dirichletPartition, labelCountsFromDirichlet, partitionByLabelCounts, powerLawSizes } from './partition.js';
 import { checkSamples, featuresOf, labelHistogram, selectSamples, type LabeledSamples } from './samples.js';
 import type { Organization } from './train.js';
@@ -91,6 +91,9 @@ export async function withSynthetic(
   target: readonly number[],
   rng: Random,
 ): Promise<Organization & { synthetic: LabeledSamples; syntheticCounts: number[] }> {
+  if (typeof org !== 'object' || org === null || !org.real) throw invalidArgument('org', 'an Organization', org);
+  checkGenerator(generator);
+  if (!(rng instanceof Random)) throw invalidArgument('rng', 'a Random', rng);
   const counts = syntheticClassCounts(labelHistogram(org.real.y, generator.classes), target, amount);
   const synthetic = await generator.generate(counts, rng);
   checkSamples('generated samples', synthetic, generator.features, generator.classes);

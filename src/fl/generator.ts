@@ -322,6 +322,19 @@ export function syntheticClassCounts(
   );
 }
 
+/** INVALID_ARGUMENT unless `v` has a Generator's shape (its `generate`, `features` and `classes`). */
+export function checkGenerator(v: unknown, name = 'generator'): asserts v is Generator {
+  const g = v as Partial<Generator> | null;
+  if (
+    typeof g !== 'object' ||
+    g === null ||
+    typeof g.generate !== 'function' ||
+    !Number.isSafeInteger(g.features) ||
+    !Number.isSafeInteger(g.classes)
+  )
+    throw invalidArgument(name, 'a Generator (e.g. PpcaGenerator.fit)', v);
+}
+
 export interface GeneratorQualityOptions {
   /** synthetic training samples per class (default 500) */
   samplesPerClass?: number;
@@ -352,9 +365,7 @@ export async function generatorQuality(
   test: LabeledSamples,
   options: GeneratorQualityOptions = {},
 ): Promise<GeneratorQuality> {
-  const g = generator as Partial<Generator> | null;
-  if (typeof g !== 'object' || g === null || typeof g.generate !== 'function' || !Number.isInteger(g.features))
-    throw invalidArgument('generator', 'a Generator (e.g. PpcaGenerator.fit)', generator);
+  checkGenerator(generator);
   optionsRecord(
     options,
     ['samplesPerClass', 'epochs', 'batchSize', 'learningRate', 'momentum', 'seed', 'realTrain'],

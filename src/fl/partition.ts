@@ -9,7 +9,7 @@
  */
 import { Random } from '../util/random.js';
 import { invalidArgument } from '../core/errors.js';
-import { checkArrayLike } from '../util/options.js';
+import { checkArrayLike, checkFiniteNumbers } from '../util/options.js';
 
 function checkAlpha(alpha: number): void {
   if (!(Number.isFinite(alpha) && alpha > 0)) throw invalidArgument('alpha', 'a finite number > 0', alpha);
@@ -29,6 +29,8 @@ function checkLabels(labels: ArrayLike<number>): void {
 
 /** Round non-negative reals summing to `total` into integers summing exactly to `total` (largest remainder). */
 export function roundPreservingSum(values: ArrayLike<number>, total: number): number[] {
+  checkFiniteNumbers(values, 'values', 0);
+  if (!Number.isSafeInteger(total) || total < 0) throw invalidArgument('total', 'an integer ≥ 0', total);
   const floors = Array.from(values, (v) => Math.floor(v));
   let rest = total - floors.reduce((a, b) => a + b, 0);
   const order = Array.from(values, (v, i) => [v - Math.floor(v), i] as const).sort(

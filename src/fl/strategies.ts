@@ -16,6 +16,7 @@ import {
   type Scenario,
 } from '../game/index.js';
 import { privateGain } from '../game/private-gain.js';
+import { checkScenario } from '../game/scenario.js';
 import { welfareSharing, type WelfareSharingResult } from '../incentive/index.js';
 import { deriveSeed } from './train.js';
 
@@ -50,6 +51,9 @@ export interface StrategyPlan {
  * strategyAmounts(plan, 'equilibrium', 0); // x^NE
  */
 export function planStrategies(scenario: Scenario, strategies: readonly StrategyName[], seed: number): StrategyPlan {
+  checkScenario(scenario);
+  if (!Array.isArray(strategies)) throw invalidArgument('strategies', `a list of ${STRATEGIES.join(', ')}`, strategies);
+  if (!Number.isSafeInteger(seed)) throw invalidArgument('seed', 'a safe integer', seed);
   strategies.forEach((s, i) => {
     if (!STRATEGIES.includes(s)) throw invalidArgument(`strategies[${i}]`, `one of ${STRATEGIES.join(', ')}`, s);
   });
@@ -61,6 +65,9 @@ export function planStrategies(scenario: Scenario, strategies: readonly Strategy
 
 /** The amounts (real-valued, in [0, X_n]) strategy `name` plays in round `round` (0-based). */
 export function strategyAmounts(plan: StrategyPlan, name: StrategyName, round: number): Float64Array {
+  if (typeof plan !== 'object' || plan === null || !plan.solution || !plan.model)
+    throw invalidArgument('plan', 'a StrategyPlan (from planStrategies)', plan);
+  if (!(Number.isSafeInteger(round) && round >= 0)) throw invalidArgument('round', 'an integer ≥ 0', round);
   const s = plan.solution;
   switch (name) {
     case 'vcfl':

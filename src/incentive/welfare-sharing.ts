@@ -39,7 +39,7 @@ import {
   type RoundAnalysis,
   type RoundAnalysisOptions,
 } from './round-analysis.js';
-import { booleanOption, checkArrayLike, numberOption } from '../util/options.js';
+import { booleanOption, checkArrayLike, checkFiniteNumbers, numberOption } from '../util/options.js';
 import { largestSustainableCoalition, type LargestCoalition } from './sustainability.js';
 
 export type ShareRule = 'market-value' | 'equal' | ArrayLike<number>;
@@ -128,6 +128,7 @@ export function checkWelfareSharingResult(m: unknown, name = 'mechanism'): asser
 
 /** 1 − (SW* − SW)/|SW*|: SW/SW* when SW* > 0; 1 at the optimum in every case. */
 export function efficiencyOf(sw: number, swOpt: number): number {
+  checkFiniteNumbers([sw, swOpt], 'efficiencyOf(sw, swOpt)');
   if (sw === swOpt) return 1;
   return 1 - (swOpt - sw) / Math.abs(swOpt);
 }

@@ -7,7 +7,9 @@
  */
 import { basename } from 'node:path';
 import type { SweepGrid, SweepPoint } from '../fl/sweep.js';
+import { invalidArgument } from '../core/errors.js';
 import { formatNumber } from '../util/format-number.js';
+import { checkFiniteNumbers } from '../util/options.js';
 import { DASHES, lineChartSvg, MARKERS, panelsSvg, type Series } from './line-chart.js';
 import { STRATEGY_STYLES } from './strategy-styles.js';
 
@@ -36,6 +38,10 @@ export interface SweepFigureSetting {
  * // { alpha: 0.1, cost: 0.004, g: 0.5 }
  */
 export function sweepHold(grid: SweepGrid): SweepHold {
+  if (typeof grid !== 'object' || grid === null) throw invalidArgument('grid', 'a SweepGrid', grid);
+  for (const key of ['alpha', 'cost', 'g'] as const)
+    if (!Array.isArray(grid[key]) || grid[key].length === 0)
+      throw invalidArgument(`grid.${key}`, 'a non-empty list', grid[key]);
   return { alpha: middle(grid.alpha), cost: middle(grid.cost), g: middle(grid.g) };
 }
 
@@ -47,7 +53,28 @@ function middle<T extends number | null>(list: readonly T[]): T {
 
 /** "each organization’s own cost" or "cost c = 0.004 per sample": the cost a slice holds, in words. */
 export function sweepCostLabel(cost: number | null): string {
+  if (cost !== null && !(typeof cost === 'number' && Number.isFinite(cost)))
+    throw invalidArgument('cost', 'a finite number or null', cost);
   return cost === null ? 'each organization’s own cost' : `cost c = ${formatNumber(cost)} per sample`;
+}
+
+/** INVALID_ARGUMENT naming the first argument of a sweep figure that is not what sweepGame and sweepHold give. */
+function checkFigureArguments(points: unknown, rivalries: unknown, ref: unknown, setting: unknown): void {
+  if (!Array.isArray(points)) throw invalidArgument('points', 'the points of sweepGame', points);
+  checkFiniteNumbers(rivalries, 'rivalries');
+  const h = ref as Partial<SweepHold> | null;
+  if (typeof h !== 'object' || h === null || typeof h.alpha !== 'number' || typeof h.g !== 'number')
+    throw invalidArgument('ref', 'a SweepHold (from sweepHold)', ref);
+  const f = setting as Partial<SweepFigureSetting> | null;
+  if (
+    typeof f !== 'object' ||
+    f === null ||
+    !Number.isSafeInteger(f.organizations) ||
+    typeof f.cap !== 'number' ||
+    !Number.isSafeInteger(f.seed) ||
+    (f.base !== null && typeof f.base !== 'string')
+  )
+    throw invalidArgument('setting', '{ organizations, base, seed, cap }', setting);
 }
 
 /** The sweep's strategies drawn as the simulation's: its optimum is the mechanism's operating point. */
@@ -140,6 +167,7 @@ export function generationVsCompetitionSvg(
   ref: SweepHold,
   setting: SweepFigureSetting,
 ): string {
+  checkFigureArguments(points, rivalries, ref, setting);
   const slice = points.filter((p) => p.alpha === ref.alpha && p.cost === ref.cost);
   const series = generationSeries(slice, rivalries, setting, (p) => p.g);
   return lineChartSvg({
@@ -161,6 +189,7 @@ export function generationVsSkewSvg(
   ref: SweepHold,
   setting: SweepFigureSetting,
 ): string {
+  checkFigureArguments(points, rivalries, ref, setting);
   const slice = points.filter((p) => p.g === ref.g && p.cost === ref.cost);
   const series = generationSeries(slice, rivalries, setting, (p) => p.meanInitialSkew);
   const alphas = [...new Set(slice.map((p) => p.alpha))].sort((a, b) => a - b);
@@ -187,6 +216,7 @@ export function welfareSvg(
   ref: SweepHold,
   setting: SweepFigureSetting,
 ): string {
+  checkFigureArguments(points, rivalries, ref, setting);
   const slice = points.filter((p) => p.alpha === ref.alpha && p.cost === ref.cost);
   const strategies = ['optimum', 'equilibrium', 'wco', 'radg', 'vcfl'] as const;
   const level = (p: SweepPoint, s: (typeof strategies)[number]) => p.socialWelfare[s];

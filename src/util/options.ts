@@ -84,6 +84,20 @@ export function seedOption<T extends object>(
   return numberOption(options, key, fallback, Number.isSafeInteger, 'a safe integer', name);
 }
 
+/**
+ * INVALID_ARGUMENT naming the first bad entry (`name[i]`) unless `v` is an array or typed array of finite numbers
+ * ≥ `min` (default: any).
+ */
+export function checkFiniteNumbers(v: unknown, name: string, min = -Infinity): asserts v is ArrayLike<number> {
+  const rule = min === -Infinity ? 'finite numbers' : `finite numbers ≥ ${min}`;
+  checkArrayLike(v, name, `an array of ${rule}`);
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (typeof x !== 'number' || !Number.isFinite(x) || x < min)
+      throw invalidArgument(`${name}[${i}]`, min === -Infinity ? 'a finite number' : `a finite number ≥ ${min}`, x);
+  }
+}
+
 /** INVALID_ARGUMENT naming `name` and `rule` unless `v` is an array or a typed array (of any element type). */
 export function checkArrayLike(v: unknown, name: string, rule: string): asserts v is ArrayLike<number> {
   if (!(Array.isArray(v) || ArrayBuffer.isView(v))) throw invalidArgument(name, rule, v);

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CocogenError } from '../../src/core/errors.js';
 import { createGameModel, randomScenario } from '../../src/game/index.js';
 import {
+  efficiencyOf,
   analyzeRound,
   checkCoalition,
   coalitionGame,
@@ -25,6 +26,18 @@ import {
   welfareSharing,
 } from '../../src/incentive/index.js';
 import {
+  curveInputOf,
+  federationHeterogeneity,
+  gameHeterogeneity,
+  generationVsCompetitionSvg,
+  generationVsSkewSvg,
+  planStrategies,
+  roundPreservingSum,
+  strategyAmounts,
+  sweepCostLabel,
+  sweepHold,
+  welfareSvg,
+  withSynthetic,
   calibrate,
   generatorQuality,
   PpcaGenerator,
@@ -75,6 +88,7 @@ const config: SimulationConfig = {
 type Case = [label: string, call: () => unknown, names: RegExp, code?: 'INVALID_ARGUMENT' | 'INVALID_SCENARIO'];
 
 const INCENTIVE: Case[] = [
+  ['efficiencyOf: NaN', () => efficiencyOf(NaN, 1), /efficiencyOf/],
   ['shapleyValues: misspelt key', () => shapleyValues(model, { exactLimt: 3 } as never), /options\.exactLimt/],
   ['shapleyValues: null tolerance', () => shapleyValues(model, { tolerance: null } as never), /options\.tolerance/],
   ['shapleyValues: string seed', () => shapleyValues(model, { seed: '1' } as never), /options\.seed/],
@@ -144,7 +158,43 @@ const GAME: Case[] = [
   ['randomScenario: costFactor', () => randomScenario({ n: 3, costFactor: [3, 1] }), /options\.costFactor/],
 ];
 
+const SMALL_PLAN = planStrategies(sc, ['vcfl'], 1);
+const hold = { alpha: 1, cost: null, g: 0.3 };
+const setting = { organizations: 3, base: null, seed: 1, cap: 100 };
+
+const PLOT: Case[] = [
+  ['sweepHold: no grid', () => sweepHold(undefined as never), /for grid/],
+  ['sweepHold: empty alpha', () => sweepHold({ g: [0], rivalry: [0], alpha: [], cost: [null] }), /grid\.alpha/],
+  ['sweepCostLabel: NaN', () => sweepCostLabel(NaN), /for cost/],
+  ['welfareSvg: points not a list', () => welfareSvg({} as never, [0], hold, setting), /for points/],
+  ['welfareSvg: NaN rivalry', () => welfareSvg([], [NaN], hold, setting), /rivalries\[0\]/],
+  ['generationVsSkewSvg: no hold', () => generationVsSkewSvg([], [0], null as never, setting), /for ref/],
+  ['generationVsCompetitionSvg: bad setting', () => generationVsCompetitionSvg([], [0], hold, {} as never), /setting/],
+];
+
 const FL: Case[] = [
+  ['roundPreservingSum: negative', () => roundPreservingSum([1.5, -1], 1), /values\[1\]/],
+  ['roundPreservingSum: total 1.5', () => roundPreservingSum([1.5, 1], 1.5), /for total/],
+  ['curveInputOf: no fit', () => curveInputOf(undefined as never), /for fit/],
+  ['curveInputOf: 1 class', () => curveInputOf(fitLearningCurve(points), 1), /for classes/],
+  ['federationHeterogeneity: ragged', () => federationHeterogeneity([[1, 2], [3]]), /labelCounts\[1\]/],
+  ['federationHeterogeneity: target', () => federationHeterogeneity([[1, 2]], [1]), /for target/],
+  ['gameHeterogeneity: amounts', () => gameHeterogeneity([[1, 2]], [1, 2]), /for amounts/],
+  ['gameHeterogeneity: NaN amount', () => gameHeterogeneity([[1, 2]], [NaN]), /amounts\[0\]/],
+  ['planStrategies: no scenario', () => planStrategies({} as never, ['vcfl'], 1), /for scenario/],
+  ['planStrategies: seed 0.5', () => planStrategies(sc, ['vcfl'], 0.5), /for seed/],
+  ['strategyAmounts: no plan', () => strategyAmounts(null as never, 'vcfl', 0), /for plan/],
+  ['strategyAmounts: round -1', () => strategyAmounts(SMALL_PLAN, 'vcfl', -1), /for round/],
+  [
+    'withSynthetic: not a generator',
+    () => withSynthetic({ real: pool }, {} as never, 1, [0.25, 0.25, 0.25, 0.25], new Random(1)),
+    /for generator/,
+  ],
+  [
+    'withSynthetic: rng',
+    () => withSynthetic({ real: pool }, generator, 1, [0.25, 0.25, 0.25, 0.25], 3 as never),
+    /for rng/,
+  ],
   ['generatorQuality: not a generator', () => generatorQuality({} as never, varied), /for generator/],
   ['generatorQuality: misspelt key', () => generatorQuality(generator, varied, { epoch: 1 } as never), /epoch\b/],
   [
@@ -283,6 +333,7 @@ async function failure(call: () => unknown): Promise<unknown> {
 
 for (const [layer, cases] of [
   ['game', GAME],
+  ['figure', PLOT],
   ['incentive', INCENTIVE],
   ['federated learning', FL],
 ] as const) {
