@@ -1,47 +1,26 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { createEngine, type BackendChoice, type Engine } from '../../engine/engine.js';
-import { CocogenError, invalidArgumentText } from '../../core/errors.js';
-import { curveFromCalibration, shippedCurve, uncertaintyFromCalibration } from '../../fl/simulation-curve.js';
-import type { CurveUncertainty } from '../../fl/online-curve.js';
-import { loadFederatedData, type FederatedData } from '../../fl/simulation-data.js';
+import { join } from 'node:path';
+import { createEngine, type BackendChoice } from '../../engine/engine.js';
+import { invalidArgumentText } from '../../core/errors.js';
 import { compareSeeds } from '../../fl/seed-comparison.js';
 import { seedComparisonCsv } from '../../fl/seed-comparison-results.js';
-import { simulationCsv, simulationGameSummary, simulationResultJSON } from '../../fl/simulation-results.js';
+import { simulationResultJSON } from '../../fl/simulation-results.js';
 import {
   DEFAULT_VALIDATION,
-  RECALIBRATIONS,
-  SIMULATION_DEFAULTS,
-  setUpSimulation,
-  simulate,
   stateFromJSON,
   stateToJSON,
-  type Recalibration,
   type SimulationConfig,
   type SimulationState,
 } from '../../fl/simulation.js';
 import { STRATEGIES } from '../../fl/strategies.js';
-import type { LearningCurveInput } from '../../game/index.js';
 import { seedComparisonSvg } from '../../plot/seed-figures.js';
-import { simulationAccuracySvg, simulationGainSvg } from '../../plot/simulation-figures.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { requireFinite } from '../../util/finite.js';
-import {
-  backendFlag,
-  dataDirFlag,
-  integerFlag,
-  modelFlag,
-  noPositionals,
-  numberFlag,
-  outDirFlag,
-  seedFlag,
-  seedsFlag,
-  strategiesFlag,
-} from '../flags.js';
+import { backendFlag, integerFlag, noPositionals, outDirFlag, seedsFlag } from '../flags.js';
 import { counted, formatSeconds, type Io } from '../output.js';
 import { createProgress } from '../progress.js';
 import { seedComparisonReport } from '../seed-report.js';
 import { simulationReport } from '../simulation-report.js';
+import { configFromFlags, filesIn, loadData, simulateInto, writeResults } from '../simulation-run.js';
 
 export const SIMULATE_HELP = `cocogen simulate --out DIR [--orgs N] [--rounds T] [--alpha A] [--competition G] [--seed S | --seeds LIST]
                  [--data DIR] [--backend B] [--model softmax|mlp] [--strategies LIST] [--curve FILE]
@@ -75,107 +54,6 @@ cocogen simulate --resume DIR [--rounds T] [--out DIR] [--backend B] [--json]
   reports, paired by seed, the mean and 95 % Student-t interval of final accuracy, loss, realized and predicted
   gain, prediction error and measured welfare (mean over rounds of Σ U_n), the mechanism minus each baseline, and
   a verdict: DIR/seeds.json ({ config, seeds, level, summary, comparisons, verdict, runs }), seeds.csv, seeds.svg.`;
-
-const FILES = ['checkpoint.json', 'simulation.json', 'simulation.csv', 'accuracy.svg', 'gain.svg'] as const;
-type Files = Record<(typeof FILES)[number], string>;
-
-/** --curve FILE: a calibration.json (or a bare curve); the shipped curve when absent. */
-function curveFlag(value: unknown): {
-  curve: LearningCurveInput;
-  source: string;
-  uncertainty: CurveUncertainty | null;
-} {
-  if (value === undefined) return shippedCurve();
-  const rule = 'a calibration.json from cocogen calibrate, or a JSON { floor, scale, exponent, heterogeneity }';
-  if (typeof value !== 'string' || !existsSync(value))
-    throw invalidArgumentText('--curve', rule, `${JSON.stringify(value)}, which does not exist`);
-  let j: unknown;
-  try {
-    j = JSON.parse(readFileSync(value, 'utf8'));
-  } catch (e) {
-    throw invalidArgumentText('--curve', rule, `${JSON.stringify(value)}, which is not JSON (${(e as Error).message})`);
-  }
-  const curve = curveFromCalibration(j, { argument: '--curve', source: JSON.stringify(value), rule });
-  return { curve, source: resolve(value), uncertainty: uncertaintyFromCalibration(j) };
-}
-
-/** --recalibrate none|online and --validation V (only beside online); `base` a checkpoint's or the defaults. */
-function recalibrationFlags(
-  values: Record<string, unknown>,
-  base: Pick<SimulationConfig, 'recalibrate' | 'validation'>,
-): { recalibrate: Recalibration; validation: number } {
-  let recalibrate = base.recalibrate;
-  if (values.recalibrate !== undefined) {
-    if (!RECALIBRATIONS.includes(values.recalibrate as Recalibration))
-      throw invalidArgumentText('--recalibrate', RECALIBRATIONS.join(' or '), JSON.stringify(values.recalibrate));
-    recalibrate = values.recalibrate as Recalibration;
-  }
-  if (recalibrate === 'none') {
-    if (values.validation !== undefined)
-      throw invalidArgumentText(
-        '--validation',
-        'only beside --recalibrate online (it is the validation split the refit measures on)',
-        `--validation ${String(values.validation)} with --recalibrate none`,
-      );
-    return { recalibrate, validation: 0 };
-  }
-  const fallback = base.recalibrate === 'online' ? base.validation : DEFAULT_VALIDATION;
-  // The public split has 1,000 images; the generator keeps at least 100 of them.
-  return { recalibrate, validation: integerFlag(values.validation, '--validation', 1, 900, fallback) };
-}
-
-/** The config from the flags; with `base` (a checkpoint's config) as every default. */
-function configFromFlags(values: Record<string, unknown>, base: SimulationConfig | null): SimulationConfig {
-  const d = base ?? {
-    ...SIMULATION_DEFAULTS,
-    curve: {} as LearningCurveInput,
-    curveSource: '',
-    curveUncertainty: null,
-  };
-  const data = values.data === undefined ? d.data : (dataDirFlag(values.data) ?? null);
-  const curve =
-    values.curve === undefined && base
-      ? { curve: base.curve, source: base.curveSource, uncertainty: base.curveUncertainty }
-      : curveFlag(values.curve);
-  return {
-    organizations: integerFlag(values.orgs, '--orgs', 1, 1000, d.organizations),
-    rounds: integerFlag(values.rounds, '--rounds', 1, 10_000, d.rounds),
-    alpha: numberFlag(values.alpha, '--alpha', (v) => v > 0, 'a number > 0 (Dirichlet concentration)', d.alpha),
-    competition: numberFlag(
-      values.competition,
-      '--competition',
-      (v) => v >= 0,
-      'a number ≥ 0 (competition intensity g)',
-      d.competition,
-    ),
-    rivalry: numberFlag(values.rivalry, '--rivalry', (v) => v >= 0 && v <= 1, 'a number in [0, 1]', d.rivalry),
-    seed: seedFlag(values.seed, '--seed', d.seed),
-    strategies: strategiesFlag(values.strategies, d.strategies),
-    model: values.model === undefined ? d.model : modelFlag(values.model),
-    hidden: d.hidden,
-    epochs: integerFlag(values.epochs, '--epochs', 1, 1000, d.epochs),
-    batchSize: d.batchSize,
-    learningRate: d.learningRate,
-    momentum: d.momentum,
-    cost: numberFlag(values.cost, '--cost', (v) => v >= 0, 'a number ≥ 0 (value units per synthetic sample)', d.cost),
-    cap: numberFlag(values.cap, '--cap', (v) => v >= 0 && v <= 100, 'a number in [0, 100] (X_n = cap·d_n)', d.cap),
-    privateGain: d.privateGain,
-    curve: curve.curve,
-    curveSource: curve.source,
-    curveUncertainty: curve.uncertainty,
-    data,
-    // Its range is the data's owned samples, checked once the data is read: here any integer.
-    pool:
-      values.pool === undefined
-        ? d.pool
-        : integerFlag(values.pool, '--pool', -ANY, ANY, 0, 'an integer in [1, the owned samples of the data]'),
-    testCount: d.testCount,
-    generator: d.generator,
-    ...recalibrationFlags(values, d),
-  };
-}
-
-const ANY = Number.MAX_SAFE_INTEGER;
 
 const CONFIG_FLAGS: [keyof SimulationConfig, string][] = [
   ['organizations', '--orgs'],
@@ -290,73 +168,6 @@ export async function simulateCommand(io: Io, values: Record<string, unknown>, p
   return 0;
 }
 
-/** The run's data: the shipped subset or --data, with its --pool draw; refuses more organizations than samples. */
-function loadData(config: SimulationConfig): FederatedData {
-  const options = {
-    ...(config.pool !== null ? { pool: config.pool, seed: config.seed } : {}),
-    ...(config.testCount !== null ? { testCount: config.testCount } : {}),
-    ...(config.validation > 0 ? { validation: config.validation } : {}),
-  };
-  let data: FederatedData;
-  try {
-    data = loadFederatedData(config.data ?? undefined, options);
-  } catch (e) {
-    // The library names its option; the user typed a flag.
-    if (e instanceof CocogenError && e.details?.argument === 'pool')
-      throw invalidArgumentText('--pool', String(e.details.expected), String(config.pool));
-    throw e;
-  }
-  if (config.organizations > data.owned.y.length)
-    throw invalidArgumentText(
-      '--orgs',
-      `at most the ${data.owned.y.length} owned samples`,
-      String(config.organizations),
-    );
-  return data;
-}
-
-function filesIn(out: string): Files {
-  return Object.fromEntries(FILES.map((f) => [f, join(out, f)])) as Files;
-}
-
-/** One simulation, its result files and then its checkpoint written to `files` after every round. */
-async function simulateInto(
-  files: Files,
-  data: FederatedData,
-  config: SimulationConfig,
-  engine: Engine,
-  options: {
-    resume: SimulationState | null;
-    stopAfter: number | null;
-    onStep: (done: number, round: number, strategy: string) => void;
-  },
-) {
-  const setup = setUpSimulation(data, config);
-  const meta = {
-    backend: engine.backend,
-    generatorSeconds: setup.generatorSeconds,
-    game: simulationGameSummary(setup),
-  };
-  const state = await simulate(data, setup, config, {
-    engine,
-    ...(options.resume ? { resume: options.resume } : {}),
-    onStep: (done, _total, round, name) => options.onStep(done, round, name),
-    onRound: (s) => {
-      s.backend = engine.backend;
-      // Before anything is written: JSON would turn a diverged loss into a silent null.
-      requireFinite(s.strategies, `Round ${s.completedRounds} of the simulation`);
-      writeResults(files, s, meta);
-      // Last, so that the results always hold at least the checkpoint's rounds.
-      writeFileAtomic(files['checkpoint.json'], stateToJSON(s));
-      if (options.stopAfter !== null && s.completedRounds === options.stopAfter) {
-        // Testing hook: die abruptly, as a killed run would, right after this round's checkpoint.
-        process.kill(process.pid, 'SIGKILL');
-      }
-    },
-  });
-  return { state, meta };
-}
-
 const SEED_FILES = ['seeds.json', 'seeds.csv', 'seeds.svg'] as const;
 
 /**
@@ -422,12 +233,4 @@ async function simulateSeeds(io: Io, values: Record<string, unknown>, positional
     `Wrote ${Object.values(files).join(', ')} and ${counted(seeds.length, 'run folder')} in ${formatSeconds(seconds)} s.`,
   );
   return 0;
-}
-
-/** Every result file but the checkpoint, from the state after a round. */
-function writeResults(files: Files, state: SimulationState, meta: object): void {
-  writeFileAtomic(files['simulation.json'], JSON.stringify(simulationResultJSON(state, meta), null, 1) + '\n');
-  writeFileAtomic(files['simulation.csv'], simulationCsv(state));
-  writeFileAtomic(files['accuracy.svg'], simulationAccuracySvg(state));
-  writeFileAtomic(files['gain.svg'], simulationGainSvg(state));
 }
