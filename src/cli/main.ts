@@ -9,6 +9,7 @@ import { ROUNDS_HELP, roundsCommand } from './commands/rounds.js';
 import { CALIBRATE_HELP, calibrateCommand } from './commands/calibrate.js';
 import { SIMULATE_HELP, simulateCommand } from './commands/simulate.js';
 import { AGGREGATE_HELP, aggregateCommand } from './commands/aggregate.js';
+import { STUDY_HELP, studyCommand } from './commands/study.js';
 import { processIo, reportError, type Io } from './output.js';
 import { noPositionals } from './flags.js';
 
@@ -17,7 +18,9 @@ const USAGE = `cocogen ${VERSION}: compute engine for coopetitive cross-silo fed
 Usage: cocogen <command> [options]
 
 Commands:
-${[INFO_HELP, DEMO_HELP, SOLVE_HELP, SWEEP_HELP, ROUNDS_HELP, SIMULATE_HELP, CALIBRATE_HELP, AGGREGATE_HELP].map((h) => `  ${h.replace(/\n/g, '\n  ')}`).join('\n\n')}
+${[INFO_HELP, DEMO_HELP, SOLVE_HELP, SWEEP_HELP, ROUNDS_HELP, SIMULATE_HELP, CALIBRATE_HELP, AGGREGATE_HELP, STUDY_HELP]
+  .map((h) => `  ${h.replace(/\n/g, '\n  ')}`)
+  .join('\n\n')}
 
 Every command takes --json for machine-readable output and --help.
 Exit codes: 0 ok, 1 run-time failure, 2 bad input.`;
@@ -133,6 +136,11 @@ const COMMANDS: Record<string, Command> = {
       backend: { type: 'string' },
     },
     run: (io, v, p) => aggregateCommand(io, v, p),
+  },
+  study: {
+    help: STUDY_HELP,
+    options: { out: { type: 'string' }, workers: { type: 'string' } },
+    run: (io, v, p) => studyCommand(io, v, p),
   },
 };
 

@@ -29,6 +29,8 @@ export type CocogenErrorCode =
   | 'NOT_CONVERGED'
   /** A result came out NaN or ±Infinity from finite inputs (the message names the field). */
   | 'NON_FINITE'
+  /** A study job's process died while it ran (a crash or a kill); the job can be run again. */
+  | 'WORKER_LOST'
   /** Not a CocogenError: a bug in cocogen (the CLI says so and asks for a report). */
   | 'INTERNAL';
 

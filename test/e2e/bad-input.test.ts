@@ -1,7 +1,7 @@
 // One table of bad values for every flag of every command: each exits 2 (1 for an --out the OS refuses) with a typed
 // error that names the flag or the path — never INTERNAL, never a result on stdout. The table must list every flag
 // the parser takes, so a new flag without bad-input cases fails here.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,8 @@ const inputs = [0, 1, 2, 3, 4].map((k) => {
   return path;
 });
 const scenario = 'examples/hospitals-uniform.json';
+const studyFile = join(dir, 'study.json');
+writeFileSync(studyFile, JSON.stringify({ name: 'x', simulate: { rounds: 1, backend: 'js' }, seeds: [1] }));
 const missing = join(dir, 'no-such-file');
 
 const INTEGER = ['x', '1.5', '0x10', '', '1e400', '-1'];
@@ -96,6 +98,10 @@ const TABLE: Record<string, { base: string[]; flags: Record<string, string[]> }>
       recalibrate: ENUM,
       validation: [...INTEGER, '0'],
     },
+  },
+  study: {
+    base: [studyFile, '--out', out],
+    flags: { out: ['', 'package.json/x'], workers: [...INTEGER, '0', '1025'] },
   },
   aggregate: {
     base: ['--rule', 'fedavg', ...inputs, '--out', join(dir, 'o.npy')],
