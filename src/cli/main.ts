@@ -10,6 +10,7 @@ import { CALIBRATE_HELP, calibrateCommand } from './commands/calibrate.js';
 import { SIMULATE_HELP, simulateCommand } from './commands/simulate.js';
 import { AGGREGATE_HELP, aggregateCommand } from './commands/aggregate.js';
 import { STUDY_HELP, studyCommand } from './commands/study.js';
+import { WORKER_HELP, workerCommand } from './commands/worker.js';
 import { processIo, reportError, type Io } from './output.js';
 import { noPositionals } from './flags.js';
 
@@ -139,8 +140,13 @@ const COMMANDS: Record<string, Command> = {
   },
   study: {
     help: STUDY_HELP,
-    options: { out: { type: 'string' }, workers: { type: 'string' } },
+    options: { out: { type: 'string' }, workers: { type: 'string' }, queue: { type: 'string' } },
     run: (io, v, p) => studyCommand(io, v, p),
+  },
+  worker: {
+    help: WORKER_HELP,
+    options: { queue: { type: 'string' }, concurrency: { type: 'string' }, 'lock-seconds': { type: 'string' } },
+    run: (io, v, p) => workerCommand(io, v, p),
   },
 };
 

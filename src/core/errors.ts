@@ -31,6 +31,8 @@ export type CocogenErrorCode =
   | 'NON_FINITE'
   /** A study job's process died while it ran (a crash or a kill); the job can be run again. */
   | 'WORKER_LOST'
+  /** The job queue's Redis server cannot be reached, or is set to evict keys; the message names the URL. */
+  | 'QUEUE_UNAVAILABLE'
   /** Not a CocogenError: a bug in cocogen (the CLI says so and asks for a report). */
   | 'INTERNAL';
 

@@ -101,7 +101,19 @@ const TABLE: Record<string, { base: string[]; flags: Record<string, string[]> }>
   },
   study: {
     base: [studyFile, '--out', out],
-    flags: { out: ['', 'package.json/x'], workers: [...INTEGER, '0', '1025'] },
+    flags: {
+      out: ['', 'package.json/x'],
+      workers: [...INTEGER, '0', '1025'],
+      queue: ['', 'localhost:6379', 'redis://h', 'redis://h:0', 'redis://h:6379/16', 'http://h:80'],
+    },
+  },
+  worker: {
+    base: ['--queue', 'redis://127.0.0.1:1'],
+    flags: {
+      queue: ['', 'redis://h:99999', 'rediss://h:6379'],
+      concurrency: [...INTEGER, '0'],
+      'lock-seconds': [...INTEGER, '0', '3601'],
+    },
   },
   aggregate: {
     base: ['--rule', 'fedavg', ...inputs, '--out', join(dir, 'o.npy')],

@@ -9,12 +9,16 @@ import { integerFlag, outDirFlag } from '../flags.js';
 import { counted, formatSeconds, type Io, table } from '../output.js';
 import { createProgress } from '../progress.js';
 import { runLocalPool } from '../study/local-pool.js';
+import { queueUrl, runOnQueue } from '../study/queue.js';
+import type { JobReply } from '../study/run-job.js';
 import { readStudy, studyJobs, type StudyJob } from '../study/study-file.js';
 import { studyCsv, studyReport, studyResult, type StudyFailure, type StudyResult } from '../study/study-results.js';
 
-export const STUDY_HELP = `cocogen study STUDY.json --out DIR [--workers N] [--json]
+export const STUDY_HELP = `cocogen study STUDY.json --out DIR [--workers N | --queue redis://HOST:PORT[/DB]] [--json]
   Runs a study: the runs of one kind over a grid of options and seeds, each (cell, seed) one job, on a pool of
-  --workers N processes on this machine (default: the number of cores). STUDY.json names the runs, e.g.
+  --workers N processes on this machine (default: the number of cores), or with --queue on BullMQ / Redis: the
+  jobs are added to the queue (re-adding is a no-op) and cocogen worker processes on any machine run them; the
+  study collects their results. STUDY.json names the runs, e.g.
     { "name": "skew-vs-competition",
       "simulate": { "orgs": 4, "rounds": 3, "backend": "native" },
       "grid": { "alpha": [0.1, 1.0], "competition": [0.1, 0.5] },
@@ -32,6 +36,7 @@ export const STUDY_HELP = `cocogen study STUDY.json --out DIR [--workers N] [--j
   --json prints { name, out, jobs, cells: [{ params, runs, failed, verdict }], files, seconds }.`;
 
 const FILES = ['study.json', 'study.csv', 'report.md'] as const;
+type OnReply = (job: StudyJob, reply: JobReply) => void;
 const FIGURES = [
   ['welfare.svg', 'welfare', 'welfare Σ U_n, mean over rounds'],
   ['generation.svg', 'generated', 'synthetic samples, last round'],
@@ -55,6 +60,13 @@ export async function studyCommand(io: Io, values: Record<string, unknown>, posi
       ? invalidArgumentText('STUDY', 'one study file (cocogen study STUDY.json --out DIR)', 'none')
       : invalidArgument('STUDY', 'one study file (cocogen study STUDY.json --out DIR)', positionals);
   const out = outDirFlag(values.out, 'the study results');
+  if (values.queue !== undefined && values.workers !== undefined)
+    throw invalidArgumentText(
+      '--workers',
+      'no --workers beside --queue (the workers are cocogen worker processes)',
+      'both',
+    );
+  const queue = values.queue === undefined ? null : queueUrl(values.queue);
   const workers = integerFlag(values.workers, '--workers', 1, 1024, availableParallelism());
   const study = readStudy(positionals[0]!);
   const jobs = studyJobs(study);
@@ -74,7 +86,11 @@ export async function studyCommand(io: Io, values: Record<string, unknown>, posi
   const progress = createProgress(io, 'study', jobs.length);
   progress.update(reused, reused ? `${reused} finished before` : '');
   try {
-    await runLocalPool(pending, workers, (job, reply) => {
+    const run =
+      queue === null
+        ? (j: StudyJob[], f: OnReply) => runLocalPool(j, workers, f)
+        : (j: StudyJob[], f: OnReply) => runOnQueue(queue, j, f);
+    await run(pending, (job, reply) => {
       if ('result' in reply) {
         writeFileAtomic(join(runsDir, `${job.id}.json`), JSON.stringify(reply.result, null, 1) + '\n');
         runs.set(job.id, reply.result);
@@ -97,7 +113,7 @@ export async function studyCommand(io: Io, values: Record<string, unknown>, posi
       verdict: c.comparison?.verdict ?? null,
     }));
     io.out(JSON.stringify({ name: study.name, out, jobs: { ...result.jobs, reused }, cells, files, seconds }));
-  } else io.out(studySummary(result, reused, workers, files, seconds));
+  } else io.out(studySummary(result, reused, queue ?? counted(workers, 'worker'), files, seconds));
   return failures.size > 0 ? 1 : 0;
 }
 
@@ -134,7 +150,7 @@ function writeStudyFiles(out: string, result: StudyResult): string[] {
 }
 
 /** The terminal's view: a row per cell with the mechanism's verdict, then what was written. */
-function studySummary(r: StudyResult, reused: number, workers: number, files: string[], seconds: number): string {
+function studySummary(r: StudyResult, reused: number, where: string, files: string[], seconds: number): string {
   const axes = r.grid.map((a) => a.key);
   const rows = r.cells.map((c) => {
     const best = c.comparison?.verdict.mechanism ?? 'no run finished';
@@ -150,7 +166,7 @@ function studySummary(r: StudyResult, reused: number, workers: number, files: st
   const ran = r.jobs.finished - reused;
   return [
     `Study ${r.name}: ${counted(r.cells.length, 'cell')} × ${counted(r.seeds.length, 'seed')} = ${counted(r.jobs.total, 'run')}; ` +
-      `${ran} ran on ${counted(workers, 'worker')}${reused ? `, ${reused} finished before` : ''}${r.jobs.failed ? `, ${r.jobs.failed} FAILED (see report.md)` : ''}.`,
+      `${ran} ran on ${where}${reused ? `, ${reused} finished before` : ''}${r.jobs.failed ? `, ${r.jobs.failed} FAILED (see report.md)` : ''}.`,
     '',
     table(
       [...axes, 'runs', 'mechanism: measured welfare'],
