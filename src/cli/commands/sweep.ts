@@ -1,33 +1,11 @@
 import { requireFinite } from '../../util/finite.js';
-import { join } from 'node:path';
-import { invalidArgument, invalidArgumentText } from '../../core/errors.js';
-import {
-  builtInSweepBase,
-  DEFAULT_SWEEP_GRID,
-  MAX_SWEEP_ORGANIZATIONS,
-  MAX_SWEEP_POINTS,
-  sweepBaseFromScenario,
-  sweepCsv,
-  sweepGame,
-  sweepSummary,
-  type SweepBase,
-  type SweepGrid,
-  type SweepPoint,
-} from '../../fl/sweep.js';
-import {
-  generationVsCompetitionSvg,
-  generationVsSkewSvg,
-  sweepCostLabel,
-  sweepHold,
-  welfareSvg,
-  type SweepFigureSetting,
-  type SweepHold,
-} from '../../plot/sweep-figures.js';
-import { writeFileAtomic } from '../../util/atomic-write.js';
-import { integerFlag, numberListFlag, outDirFlag, seedFlag } from '../flags.js';
+import { invalidArgument } from '../../core/errors.js';
+import { MAX_SWEEP_POINTS, sweepGame, sweepSummary, type SweepPoint } from '../../fl/sweep.js';
+import { sweepCostLabel, type SweepHold } from '../../plot/sweep-figures.js';
+import { outDirFlag } from '../flags.js';
 import { counted, formatNumber, formatSeconds, type Io, table } from '../output.js';
 import { createProgress } from '../progress.js';
-import { readScenarioFile } from '../read-scenario.js';
+import { sweepSetup, writeSweepFiles, type SweepSetup } from '../sweep-run.js';
 
 export const SWEEP_HELP = `cocogen sweep --out DIR [--base FILE | --orgs N] [--g LIST] [--rivalry LIST] [--alpha LIST]
               [--cost LIST] [--seed S] [--json]
@@ -50,62 +28,11 @@ export const SWEEP_HELP = `cocogen sweep --out DIR [--base FILE | --orgs N] [--g
   its own cost (an empty cost cell in the CSV).
   --json prints { config, points, files }. Progress goes to stderr on a terminal only.`;
 
-const DEFAULT_ORGANIZATIONS = 10;
-const FILES = ['sweep.csv', 'generation-vs-competition.svg', 'generation-vs-skew.svg', 'welfare.svg'] as const;
-
-/** What the flags ask for, checked: the organizations and the grid. */
-interface SweepRequest {
-  out: string;
-  seed: number;
-  /** The --base file, or null for the built-in organizations. */
-  basePath: string | null;
-  base: SweepBase;
-  grid: SweepGrid & { g: number[]; rivalry: number[]; alpha: number[]; cost: (number | null)[] };
-}
-
-function sweepRequest(values: Record<string, unknown>, positionals: string[]): SweepRequest {
+/** What the flags ask for, checked: the output folder, the organizations and the grid. */
+function sweepRequest(values: Record<string, unknown>, positionals: string[]): SweepSetup & { out: string } {
   if (positionals.length > 0) throw invalidArgument('arguments', 'none (every input is a flag)', positionals);
   const out = outDirFlag(values.out, 'sweep.csv and the plots');
-  if (values.base !== undefined && values.orgs !== undefined) {
-    throw invalidArgumentText(
-      '--orgs',
-      'no --orgs with --base (the base file fixes the organizations)',
-      String(values.orgs),
-    );
-  }
-  const seed = seedFlag(values.seed, '--seed', 1);
-  const organizations = integerFlag(values.orgs, '--orgs', 2, MAX_SWEEP_ORGANIZATIONS, DEFAULT_ORGANIZATIONS);
-  const g = numberListFlag(values.g, '--g', (v) => v >= 0, 'a finite number ≥ 0', DEFAULT_SWEEP_GRID.g);
-  const rivalry = numberListFlag(
-    values.rivalry,
-    '--rivalry',
-    (v) => v >= 0 && v <= 1,
-    'in [0, 1]',
-    DEFAULT_SWEEP_GRID.rivalry,
-  );
-  const alpha = numberListFlag(values.alpha, '--alpha', (v) => v > 0, 'a finite number > 0', DEFAULT_SWEEP_GRID.alpha);
-  const basePath = values.base === undefined ? null : String(values.base);
-  const base =
-    basePath === null
-      ? builtInSweepBase(organizations, seed)
-      : sweepBaseFromScenario(readScenarioFile(basePath, '--base'), {
-          argument: '--base',
-          source: JSON.stringify(basePath),
-        });
-  // Without --cost, organizations from a file keep their own costs (a null cost); the built-in ones have none.
-  const cost: (number | null)[] =
-    values.cost === undefined && base.ownCost
-      ? [null]
-      : numberListFlag(values.cost, '--cost', (v) => v >= 0, 'a finite number ≥ 0', DEFAULT_SWEEP_GRID.cost);
-  const total = g.length * rivalry.length * alpha.length * cost.length;
-  if (total > MAX_SWEEP_POINTS) {
-    throw invalidArgumentText(
-      '--g, --rivalry, --alpha, --cost',
-      `a grid of at most ${MAX_SWEEP_POINTS} points`,
-      `${total} points`,
-    );
-  }
-  return { out, seed, basePath, base, grid: { g, rivalry, alpha, cost } };
+  return { out, ...sweepSetup(values, MAX_SWEEP_POINTS) };
 }
 
 export async function sweepCommand(io: Io, values: Record<string, unknown>, positionals: string[]): Promise<number> {
@@ -126,19 +53,7 @@ export async function sweepCommand(io: Io, values: Record<string, unknown>, posi
   const seconds = (performance.now() - t0) / 1000;
   requireFinite(points, 'The sweep');
 
-  const reference = sweepHold(grid);
-  const setting: SweepFigureSetting = {
-    organizations: base.ids.length,
-    base: basePath,
-    seed,
-    cap: base.maxSynthetic.reduce((a, b) => a + b, 0),
-  };
-  const files = FILES.map((f) => join(out, f));
-  const [csvPath, genG, genSkew, welfare] = files as [string, string, string, string];
-  writeFileAtomic(csvPath, sweepCsv(points));
-  writeFileAtomic(genG, generationVsCompetitionSvg(points, grid.rivalry, reference, setting));
-  writeFileAtomic(genSkew, generationVsSkewSvg(points, grid.rivalry, reference, setting));
-  writeFileAtomic(welfare, welfareSvg(points, grid.rivalry, reference, setting));
+  const { files, reference } = writeSweepFiles(out, points, { seed, basePath, base, grid });
 
   if (json) {
     const config = {
@@ -165,7 +80,7 @@ export async function sweepCommand(io: Io, values: Record<string, unknown>, posi
 function printSweep(
   io: Io,
   points: readonly SweepPoint[],
-  grid: SweepRequest['grid'],
+  grid: SweepSetup['grid'],
   organizations: number,
   reference: SweepHold,
   files: readonly string[],
