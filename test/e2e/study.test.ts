@@ -102,6 +102,22 @@ describe('cocogen study (local pool)', () => {
     );
   });
 
+  it('a sweep study writes, from its blocks, exactly the files cocogen sweep writes for the whole grid', () => {
+    const file = join(dir, 'sweep.json');
+    const grid = { g: [0, 0.25, 0.5, 0.75, 1], rivalry: [0, 1], alpha: [0.2, 2], cost: [0.004] };
+    writeFileSync(file, JSON.stringify({ name: 'sweep', sweep: { orgs: 6, seed: 3, points: 7 }, grid }));
+    const r = runCli(['study', file, '--out', join(dir, 'sweep'), '--workers', '2', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const o = JSON.parse(r.stdout);
+    expect(o.points).toBe(20);
+    expect(o.jobs).toMatchObject({ total: 3, finished: 3, failed: 0 }); // 7 + 7 + 6 points
+    const flags = Object.entries(grid).flatMap(([k, v]) => [`--${k}`, v.join(',')]);
+    const ref = runCli(['sweep', '--orgs', '6', '--seed', '3', ...flags, '--out', join(dir, 'sweep-ref')]);
+    expect(ref.status, ref.stderr).toBe(0);
+    for (const f of ['sweep.csv', 'generation-vs-competition.svg', 'generation-vs-skew.svg', 'welfare.svg'])
+      expect(readFileSync(join(dir, 'sweep', f), 'utf8'), f).toBe(readFileSync(join(dir, 'sweep-ref', f), 'utf8'));
+  });
+
   it('a job that fails is reported with its error; the others finish and the exit code is 1', () => {
     const file = join(dir, 'failing.json');
     // 300 organizations cannot share a pool of 200 samples: refused when the run reads its data.

@@ -70,6 +70,29 @@ describe('parseStudy', () => {
     expect(s.base.data).toBe('/x/y/sub/data');
   });
 
+  it('reads a sweep study and cuts its grid into blocks in sweepGame order, none above the block size', () => {
+    const sweep = {
+      name: 's',
+      sweep: { orgs: 4, seed: 2, points: 3 },
+      grid: { g: [0, 0.5], rivalry: [0, 1], alpha: [1, 2] },
+    };
+    const s = parseStudy(text(sweep), FILE);
+    expect(s.kind).toBe('sweep');
+    const jobs = studyJobs(s);
+    const sizes = jobs.map((j) => j.segments!.reduce((n, seg) => n + seg.g.length, 0));
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(2 * 2 * 2 * 3); // the default costs: 3
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(3);
+    expect(jobs[0]!.segments![0]).toEqual({ alpha: 1, cost: 0.002, rivalry: 0, g: [0, 0.5] });
+    expect(new Set(jobs.map((j) => j.id)).size).toBe(jobs.length);
+    refused({ ...sweep, seeds: [1] }, /sweep\.seed for seeds in/);
+    refused({ ...sweep, simulate: {} }, /one kind of run/);
+    refused({ ...sweep, sweep: { orgs: 4, points: 0 } }, /sweep\.points in/);
+    refused({ ...sweep, grid: { lambda: [0] } }, /grid\.lambda in/);
+    refused({ ...sweep, grid: { g: [0, 'x'] } }, /grid\.g\[1\] in/);
+    refused({ ...sweep, grid: { g: [-1] } }, /grid\.g in/, true);
+    refused({ ...sweep, sweep: { orgs: 1 } }, /sweep\.orgs in/, true);
+  });
+
   const bad: [string, unknown, RegExp][] = [
     ['not JSON', '{ name: ', /not JSON/],
     ['an array', [], /\(the file\)/],

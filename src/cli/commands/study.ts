@@ -6,12 +6,21 @@ import { studyFigureDrawable, studyFigureSvg } from '../../plot/study-figures.js
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { ensureDirectory } from '../../util/directories.js';
 import { integerFlag, outDirFlag } from '../flags.js';
-import { counted, formatSeconds, type Io, table } from '../output.js';
+import { counted, formatNumber, formatSeconds, type Io, table } from '../output.js';
 import { createProgress } from '../progress.js';
 import { runLocalPool } from '../study/local-pool.js';
 import { queueUrl, runOnQueue } from '../study/queue.js';
 import type { JobReply } from '../study/run-job.js';
-import { readStudy, studyJobs, type StudyJob } from '../study/study-file.js';
+import {
+  MAX_STUDY_SWEEP_POINTS,
+  readStudy,
+  studyJobs,
+  sweepFlags,
+  type Study,
+  type StudyJob,
+} from '../study/study-file.js';
+import { sweepSummary, type SweepPoint } from '../../fl/sweep.js';
+import { sweepSetup, writeSweepFiles } from '../sweep-run.js';
 import { studyCsv, studyReport, studyResult, type StudyFailure, type StudyResult } from '../study/study-results.js';
 
 export const STUDY_HELP = `cocogen study STUDY.json --out DIR [--workers N | --queue redis://HOST:PORT[/DB]] [--json]
@@ -31,6 +40,9 @@ export const STUDY_HELP = `cocogen study STUDY.json --out DIR [--workers N | --q
   parameters, run ids and paired statistics over seeds: mean and interval of each strategy's accuracy, loss,
   gains and welfare, and the mechanism minus each baseline), study.csv (a row per cell × strategy), welfare.svg
   and generation.svg (against the first grid axis, error bars, a panel per value of the others), report.md.
+  A sweep study { "name", "sweep": { "orgs" | "base", "seed", "points" }, "grid": { "g", "rivalry", "alpha",
+  "cost" } } solves blocks of --points game points per job into DIR/blocks/, then writes sweep.csv and the
+  figures exactly as cocogen sweep does for the whole grid (which may be far larger than one sweep's).
   Run again with the same DIR, it resumes: finished runs are kept, the rest run. A job that fails is reported
   with its error and the others go on; the exit code is then 1.
   --json prints { name, out, jobs, cells: [{ params, runs, failed, verdict }], files, seconds }.`;
@@ -47,7 +59,8 @@ function finishedRun(path: string): Record<string, unknown> | null {
   if (!existsSync(path)) return null;
   try {
     const run = JSON.parse(readFileSync(path, 'utf8')) as unknown;
-    return typeof run === 'object' && run !== null && 'strategies' in run ? (run as Record<string, unknown>) : null;
+    const ok = typeof run === 'object' && run !== null && ('strategies' in run || 'points' in run);
+    return ok ? (run as Record<string, unknown>) : null;
   } catch {
     return null; // written atomically, so only a foreign file reads badly: run the job again
   }
@@ -70,7 +83,7 @@ export async function studyCommand(io: Io, values: Record<string, unknown>, posi
   const workers = integerFlag(values.workers, '--workers', 1, 1024, availableParallelism());
   const study = readStudy(positionals[0]!);
   const jobs = studyJobs(study);
-  const runsDir = join(out, 'runs');
+  const runsDir = join(out, study.kind === 'sweep' ? 'blocks' : 'runs');
   ensureDirectory(runsDir);
   const t0 = performance.now();
 
@@ -102,6 +115,32 @@ export async function studyCommand(io: Io, values: Record<string, unknown>, posi
     progress.done();
   }
 
+  const where = queue ?? counted(workers, 'worker');
+  if (study.kind === 'sweep') {
+    const r = writeSweepStudy(out, study, jobs, runs, failures);
+    const seconds = (performance.now() - t0) / 1000;
+    const jobCounts = { total: jobs.length, finished: runs.size, failed: failures.size, reused };
+    if (json)
+      io.out(
+        JSON.stringify({
+          name: study.name,
+          out,
+          jobs: jobCounts,
+          points: r.points,
+          failed: [...failures.values()],
+          files: r.files,
+          seconds,
+        }),
+      );
+    else
+      io.out(
+        `Study ${study.name}: a sweep of ${counted(r.points, 'point')} in ${counted(jobs.length, 'block')}; ` +
+          `${runs.size - reused} ran on ${where}${reused ? `, ${reused} finished before` : ''}` +
+          `${failures.size ? `, ${failures.size} FAILED (see report.md)` : ''}.\n` +
+          `Wrote ${r.files.join(', ')} in ${formatSeconds(seconds)} s (${formatNumber(r.points / seconds, 3)} points/s).`,
+      );
+    return failures.size > 0 ? 1 : 0;
+  }
   const result = studyResult(study, jobs, runs, failures);
   const files = writeStudyFiles(out, result);
   const seconds = (performance.now() - t0) / 1000;
@@ -113,8 +152,71 @@ export async function studyCommand(io: Io, values: Record<string, unknown>, posi
       verdict: c.comparison?.verdict ?? null,
     }));
     io.out(JSON.stringify({ name: study.name, out, jobs: { ...result.jobs, reused }, cells, files, seconds }));
-  } else io.out(studySummary(result, reused, queue ?? counted(workers, 'worker'), files, seconds));
+  } else io.out(studySummary(result, reused, where, files, seconds));
   return failures.size > 0 ? 1 : 0;
+}
+
+/**
+ * A sweep study's files: once every block has finished, sweep.csv and the figures exactly as `cocogen sweep` writes
+ * them for the whole grid; always study.json (the study, its blocks and any failures) and report.md.
+ */
+function writeSweepStudy(
+  out: string,
+  study: Study,
+  jobs: readonly StudyJob[],
+  runs: ReadonlyMap<string, Record<string, unknown>>,
+  failures: ReadonlyMap<string, StudyFailure>,
+): { points: number; files: string[] } {
+  const setup = sweepSetup(sweepFlags(study), MAX_STUDY_SWEEP_POINTS);
+  const total = jobs.reduce((n, j) => n + j.segments!.reduce((m, s) => m + s.g.length, 0), 0);
+  const files: string[] = [];
+  let summary: ReturnType<typeof sweepSummary> | null = null;
+  if (runs.size === jobs.length) {
+    const points = jobs.flatMap((j) => runs.get(j.id)!.points as SweepPoint[]);
+    files.push(...writeSweepFiles(out, points, setup).files);
+    summary = sweepSummary(points);
+  }
+  const studyJson = join(out, 'study.json');
+  const report = join(out, 'report.md');
+  const blocks = jobs.map((j) => ({
+    id: j.id,
+    points: j.segments!.reduce((m, s) => m + s.g.length, 0),
+    finished: runs.has(j.id),
+  }));
+  writeFileAtomic(
+    studyJson,
+    JSON.stringify(
+      {
+        name: study.name,
+        file: study.file,
+        kind: study.kind,
+        sweep: study.base,
+        grid: study.grid,
+        points: total,
+        blockPoints: study.points,
+        blocks,
+        failed: [...failures.values()],
+        summary,
+      },
+      null,
+      1,
+    ) + '\n',
+  );
+  const lines = [
+    `# Study: ${study.name}`,
+    '',
+    `A sweep of ${counted(total, 'point')} (${setup.grid.g.length} g × ${setup.grid.rivalry.length} λ × ${setup.grid.alpha.length} α × ${setup.grid.cost.length} cost) over ${counted(setup.base.ids.length, 'organization')}, in ${counted(jobs.length, 'block')} of at most ${study.points} points; ${runs.size} finished${failures.size ? `, **${failures.size} failed**` : ''}.`,
+    '',
+    summary
+      ? `${summary.nonPotential} points are not potential games and ${summary.nonConverged} did not converge (see sweep.csv).`
+      : 'sweep.csv and the figures are written once every block has finished: run the study again to finish it.',
+    ...[...failures.values()].map((f) => `- block ${f.id} failed: ${f.error.message} [${f.error.code}]`),
+    '',
+    `Files: ${[...files, studyJson, report].map((f) => `\`${f.slice(out.length + 1)}\``).join(', ')}; each block's points are in \`blocks/<id>.json\`.`,
+  ];
+  writeFileAtomic(report, lines.join('\n') + '\n');
+  files.push(studyJson, report);
+  return { points: total, files };
 }
 
 /** study.json, study.csv, report.md and the figures (when the first axis is numeric), each atomically. */

@@ -12,6 +12,7 @@ import type { SimulationConfig } from '../../fl/simulation.js';
 import { isOptionsObject } from '../../util/options.js';
 import { simulationRunConfig, SIMULATE_RUN_FLAGS } from '../simulation-run.js';
 import { seedsFlag } from '../flags.js';
+import { sweepBlocks, sweepSetup, SWEEP_RUN_FLAGS, type SweepSegment, type SweepSetup } from '../sweep-run.js';
 
 /** A value a study may give an option: what its flag takes, as JSON. */
 export type StudyValue = number | string | readonly string[];
@@ -20,12 +21,16 @@ export interface Study {
   name: string;
   /** The study file, resolved. */
   file: string;
-  kind: 'simulate';
-  /** Options every cell shares (camelCase flag names). */
+  /** what each job runs: `cocogen simulate` (a cell and a seed), or a block of `cocogen sweep`'s points */
+  kind: 'simulate' | 'sweep';
+  /** Options every cell shares (camelCase flag names); for a sweep its base, orgs and seed. */
   base: Readonly<Record<string, StudyValue>>;
   /** The grid's axes in file order: the first varies slowest. */
   grid: readonly { key: string; values: readonly StudyValue[] }[];
+  /** for a simulate study; empty for a sweep */
   seeds: readonly number[];
+  /** for a sweep: points per job */
+  points: number;
 }
 
 /** One cell of the grid: the options it sets, by axis. */
@@ -37,8 +42,11 @@ export interface StudyCell {
 /** One run: a cell and a seed, with the flags `cocogen simulate` takes for it and the id its result is filed under. */
 export interface StudyJob {
   id: string;
+  /** the cell, or for a sweep the block */
   cell: number;
   seed: number;
+  /** a sweep block's points: runs of g at one α, cost and λ */
+  segments?: readonly SweepSegment[];
   flags: Readonly<Record<string, string>>;
 }
 
@@ -57,7 +65,11 @@ const NUMBER_KEYS = new Set([
   'validation',
 ]);
 const PATH_KEYS = new Set(['data', 'curve']);
-const TOP_KEYS = ['name', 'simulate', 'grid', 'seeds'];
+const TOP_KEYS = ['name', 'simulate', 'sweep', 'grid', 'seeds'];
+const SWEEP_KEYS = [...SWEEP_RUN_FLAGS, 'points'];
+const SWEEP_AXES = ['g', 'rivalry', 'alpha', 'cost'];
+/** Points per sweep job by default: a few tenths of a second of solving, so the queue's overhead stays small. */
+export const DEFAULT_BLOCK_POINTS = 500;
 
 function studyError(file: string, path: string, expected: string, received: unknown): CocogenError {
   return invalidArgument(`${path} in ${file}`, expected, received);
@@ -104,8 +116,17 @@ export function parseStudy(text: string, file: string): Study {
   const dir = dirname(resolve(file));
   const name = json.name;
   if (typeof name !== 'string' || name.trim() === '') throw studyError(file, 'name', 'a non-empty string', name);
+  if (json.sweep !== undefined) {
+    if (json.simulate !== undefined)
+      throw invalidArgumentText(`sweep in ${file}`, 'one kind of run: simulate or sweep', 'both');
+    return parseSweepStudy(json, name, file, dir);
+  }
   if (json.simulate === undefined)
-    throw invalidArgumentText(`simulate in ${file}`, 'the options every run shares, e.g. { "orgs": 4 }', 'none');
+    throw invalidArgumentText(
+      `simulate in ${file}`,
+      'the options every run shares, e.g. { "orgs": 4 } (or a sweep)',
+      'none',
+    );
   if (!isOptionsObject(json.simulate))
     throw studyError(file, 'simulate', 'an object of simulate options', json.simulate);
   const base: Record<string, StudyValue> = {};
@@ -137,8 +158,86 @@ export function parseStudy(text: string, file: string): Study {
   )
     seeds = seedsFlag(seedsJson.join(','), `seeds in ${file}`);
   else throw studyError(file, 'seeds', 'a non-empty list of seeds (integers ≥ 0), or a range such as "1-5"', seedsJson);
-  return { name, file: resolve(file), kind: 'simulate', base, grid, seeds };
+  return { name, file: resolve(file), kind: 'simulate', base, grid, seeds, points: 1 };
 }
+
+/** A sweep study: { name, sweep: { base | orgs, seed, points }, grid: { g, rivalry, alpha, cost } }. */
+function parseSweepStudy(json: Record<string, unknown>, name: string, file: string, dir: string): Study {
+  if (json.seeds !== undefined)
+    throw invalidArgumentText(`seeds in ${file}`, "a sweep's seed in sweep.seed", 'a seeds list');
+  if (!isOptionsObject(json.sweep)) throw studyError(file, 'sweep', 'an object of sweep options', json.sweep);
+  const base: Record<string, StudyValue> = {};
+  let points = DEFAULT_BLOCK_POINTS;
+  for (const [key, v] of Object.entries(json.sweep)) {
+    if (!SWEEP_KEYS.includes(key))
+      throw invalidArgumentText(`sweep.${key} in ${file}`, `one of ${SWEEP_KEYS.join(', ')}`, 'an unknown key');
+    if (key === 'points') {
+      if (!(Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) <= 100_000))
+        throw studyError(file, 'sweep.points', 'points per job, an integer in [1, 100000]', v);
+      points = v as number;
+    } else if (key === 'base') {
+      if (typeof v !== 'string' || v === '') throw studyError(file, 'sweep.base', 'a scenario file', v);
+      base.base = resolve(dir, v);
+    } else {
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw studyError(file, `sweep.${key}`, 'a finite number', v);
+      base[key] = v;
+    }
+  }
+  const gridJson = json.grid ?? {};
+  if (!isOptionsObject(gridJson)) throw studyError(file, 'grid', 'an object of number lists', gridJson);
+  const grid: { key: string; values: number[] }[] = [];
+  for (const [key, list] of Object.entries(gridJson)) {
+    if (!SWEEP_AXES.includes(key))
+      throw invalidArgumentText(`grid.${key} in ${file}`, `one of ${SWEEP_AXES.join(', ')}`, 'an unknown key');
+    if (!Array.isArray(list) || list.length === 0)
+      throw studyError(file, `grid.${key}`, 'a non-empty list of numbers', list);
+    list.forEach((v, i) => {
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        throw studyError(file, `grid.${key}[${i}]`, 'a finite number', v);
+    });
+    grid.push({ key, values: list as number[] });
+  }
+  return { name, file: resolve(file), kind: 'sweep', base, grid, seeds: [], points };
+}
+
+/** A sweep study's flags, as `cocogen sweep` takes them. */
+export function sweepFlags(study: Study): Record<string, string> {
+  const flags: Record<string, string> = {};
+  for (const [k, v] of Object.entries(study.base)) flags[k] = flagText(v);
+  for (const { key, values } of study.grid) flags[key] = values.map(flagText).join(',');
+  return flags;
+}
+
+/** A sweep study's blocks as jobs, the whole sweep checked as `cocogen sweep` checks it (beyond its size limit). */
+function sweepJobs(study: Study): StudyJob[] {
+  const flags = sweepFlags(study);
+  let setup: SweepSetup;
+  try {
+    setup = sweepSetup(flags, MAX_STUDY_SWEEP_POINTS);
+  } catch (e) {
+    if (!(e instanceof CocogenError) || typeof e.details?.argument !== 'string') throw e;
+    const key = e.details.argument.replace(/^--/, '').split(',')[0]!;
+    const where = SWEEP_AXES.includes(key) ? `grid.${key}` : `sweep.${key}`;
+    throw invalidArgumentText(
+      `${where} in ${study.file}`,
+      String(e.details.expected ?? 'a valid value'),
+      String(e.details.received ?? ''),
+    );
+  }
+  return sweepBlocks(setup.grid, study.points).map((segments, cell) => ({
+    id: createHash('sha256')
+      .update(JSON.stringify([VERSION, 'sweep', flags, segments]))
+      .digest('hex')
+      .slice(0, 20),
+    cell,
+    seed: setup.seed,
+    flags,
+    segments,
+  }));
+}
+
+/** The most points a sweep study may have: ten thousand jobs of the default block, far beyond one process. */
+export const MAX_STUDY_SWEEP_POINTS = 5_000_000;
 
 /** Read and parse a study file; IO_ERROR naming it when it cannot be read. */
 export function readStudy(file: string): Study {
@@ -192,6 +291,7 @@ function pathOf(study: Study, cell: StudyCell, flag: string): string {
  * naming its path in the file.
  */
 export function studyJobs(study: Study): StudyJob[] {
+  if (study.kind === 'sweep') return sweepJobs(study);
   const jobs: StudyJob[] = [];
   for (const cell of studyCells(study)) {
     for (const seed of study.seeds) {
