@@ -15,6 +15,7 @@ import { optimizerSuite } from './optimizer-suite.js';
 import { outOfCoreSuite } from './out-of-core-suite.js';
 import { widenSuite } from './widen-suite.js';
 import { dataSuite } from './data-suite.js';
+import { studySuite } from './study-suite.js';
 import type { Suite } from './suite.js';
 import { table } from '../src/cli/output.js';
 
@@ -29,6 +30,7 @@ const SUITES: Suite[] = [
   outOfCoreSuite,
   widenSuite,
   dataSuite,
+  studySuite,
 ];
 
 function usage(): string {

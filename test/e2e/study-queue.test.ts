@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../support/cli.js';
+import { timeless } from '../support/timeless.js';
 
 const REDIS = spawnSync('which', ['redis-server'], { encoding: 'utf8' }).stdout.trim();
 if (process.env.CI === 'true' && !REDIS) throw new Error('CI must have redis-server (.ci/run installs it)');
@@ -49,17 +50,6 @@ async function until(what: string, ok: () => boolean, ms = 60_000): Promise<void
 
 const redisCli = (...args: string[]) =>
   spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).stdout.trim();
-
-/** A run's JSON without what differs from run to run: the timings. */
-function timeless(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(timeless);
-  if (typeof v !== 'object' || v === null) return v;
-  return Object.fromEntries(
-    Object.entries(v)
-      .filter(([k]) => !['seconds', 'generatorSeconds'].includes(k))
-      .map(([k, x]) => [k, timeless(x)]),
-  );
-}
 
 function runsIn(out: string): Record<string, unknown> {
   const names = readdirSync(join(out, 'runs')).sort();
@@ -135,6 +125,18 @@ describe.skipIf(!REDIS)('cocogen study --queue with cocogen worker (BullMQ on a 
     const local = join(dir, 'local-more');
     expect(runCli(['study', file, '--out', local, '--workers', '2']).status).toBe(0);
     expect(runsIn(out)).toEqual(runsIn(local));
+  }, 180_000);
+
+  it("a sweep study through the queue writes the local pool's files, byte for byte", async () => {
+    const file = join(dir, 'sweep.json');
+    const grid = { g: [0, 0.5, 1], rivalry: [0, 1], alpha: [0.5, 5], cost: [0.004] };
+    writeFileSync(file, JSON.stringify({ name: 'sweep', sweep: { orgs: 5, seed: 2, points: 5 }, grid }));
+    cocogen(['worker', '--queue', url, '--concurrency', '2']);
+    const queued = runCli(['study', file, '--out', join(dir, 'sweep-q'), '--queue', url], { timeoutMs: 120_000 });
+    expect(queued.status, queued.stderr).toBe(0);
+    expect(runCli(['study', file, '--out', join(dir, 'sweep-l'), '--workers', '2']).status).toBe(0);
+    for (const f of ['sweep.csv', 'welfare.svg'])
+      expect(readFileSync(join(dir, 'sweep-q', f), 'utf8'), f).toBe(readFileSync(join(dir, 'sweep-l', f), 'utf8'));
   }, 180_000);
 
   it('an unreachable Redis is QUEUE_UNAVAILABLE naming the URL within seconds, not a hang', async () => {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { timeless } from '../support/timeless.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cocogen-study-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,17 +18,6 @@ writeFileSync(
   JSON.stringify({ name: 'tiny', simulate: base, grid: { alpha: [0.3, 3], competition: [0.2] }, seeds: [1, 2] }),
 );
 const out = join(dir, 'out');
-
-/** A run's JSON without what differs from run to run: timings and the files a `simulate` wrote. */
-function timeless(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(timeless);
-  if (typeof v !== 'object' || v === null) return v;
-  return Object.fromEntries(
-    Object.entries(v)
-      .filter(([k]) => !['seconds', 'generatorSeconds', 'files'].includes(k))
-      .map(([k, x]) => [k, timeless(x)]),
-  );
-}
 
 describe('cocogen study (local pool)', () => {
   let first: { jobs: { total: number; finished: number; failed: number; reused: number }; cells: unknown[] };
