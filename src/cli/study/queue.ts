@@ -70,16 +70,24 @@ export async function checkRedis(url: string, seconds = 5): Promise<void> {
     if (e instanceof CocogenError) throw e;
     throw unavailable(url, (lastError || (e as Error).message || 'no answer').replace(/\.+$/, ''));
   } finally {
-    probe.disconnect();
+    // QUIT lets the server close the socket now; a bare disconnect() left it open for about a second at exit.
+    await probe.quit().catch(() => probe.disconnect());
   }
 }
 
-/** A connection for BullMQ: it retries while the server restarts (BullMQ wants no per-request limit). */
-function connection(url: string): Redis {
-  const options: RedisOptions = { maxRetriesPerRequest: null };
-  const redis = new Redis(url, options);
-  redis.on('error', () => {}); // ioredis reconnects by itself; a dead server was refused up front by checkRedis
-  return redis;
+/**
+ * Connection options for BullMQ from the URL: handed options (not a client), BullMQ owns its connections and closes
+ * them all on close(), so the process exits at once. It retries while the server restarts (BullMQ wants no
+ * per-request limit).
+ */
+function connection(url: string): RedisOptions {
+  const u = new URL(url);
+  return {
+    host: u.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(u.port),
+    db: Number(u.pathname.slice(1) || 0),
+    maxRetriesPerRequest: null,
+  };
 }
 
 /** A reply from what BullMQ stored: the processor's return value, or the reason the job failed for good. */
@@ -107,10 +115,12 @@ export async function runOnQueue(
 ): Promise<void> {
   if (jobs.length === 0) return;
   await checkRedis(url);
-  // BullMQ leaves connections it was handed open on close(): they are closed below, or the process would not exit.
-  const connections = [connection(url), connection(url)];
-  const queue = new Queue(QUEUE_NAME, { connection: connections[0]! });
-  const events = new QueueEvents(QUEUE_NAME, { connection: connections[1]! });
+  const queue = new Queue(QUEUE_NAME, { connection: connection(url) });
+  // Events are read from the stream's last entry now, not from '$' once the reader is up: a job finishing in between
+  // would otherwise be seen only by the slow poll below.
+  const client = (await queue.client) as unknown as Redis; // an ioredis client, from the options above
+  const last = (await client.xrevrange(queue.keys.events!, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0';
+  const events = new QueueEvents(QUEUE_NAME, { connection: connection(url), lastEventId: last });
   const waiting = new Map(jobs.map((j) => [j.id, j]));
   let settle: () => void = () => {};
   const done = new Promise<void>((r) => (settle = r));
@@ -121,9 +131,18 @@ export async function runOnQueue(
     onReply(job, reply);
     if (waiting.size === 0) settle();
   };
-  const look = async (id: string) => {
-    const job = await Job.fromId(queue, id);
-    deliver(id, replyOf(id, job, job ? await job.getState() : 'unknown'));
+  // Looks in flight are awaited before the connections close: one left running would reopen a connection (and keep
+  // the process alive for a second).
+  const inFlight = new Set<Promise<void>>();
+  let closing = false;
+  const look = (id: string): Promise<void> => {
+    if (closing || !waiting.has(id)) return Promise.resolve();
+    const p = (async () => {
+      const job = await Job.fromId(queue, id);
+      deliver(id, replyOf(id, job, job ? await job.getState() : 'unknown'));
+    })().finally(() => inFlight.delete(p));
+    inFlight.add(p);
+    return p;
   };
   try {
     await events.waitUntilReady();
@@ -149,9 +168,11 @@ export async function runOnQueue(
       clearInterval(poll);
     }
   } finally {
+    closing = true;
+    events.removeAllListeners();
+    await Promise.allSettled([...inFlight]);
     await events.close();
     await queue.close();
-    for (const c of connections) c.disconnect();
   }
 }
 
@@ -171,9 +192,8 @@ export interface WorkerOptions {
 export async function runWorker(url: string, signal: AbortSignal, options: WorkerOptions = {}): Promise<void> {
   await checkRedis(url);
   const lock = (options.lockSeconds ?? 30) * 1000;
-  const redis = connection(url);
   const worker = new Worker(QUEUE_NAME, PROCESSOR, {
-    connection: redis,
+    connection: connection(url),
     concurrency: options.concurrency ?? availableParallelism(),
     lockDuration: lock,
     stalledInterval: lock,
@@ -186,5 +206,4 @@ export async function runWorker(url: string, signal: AbortSignal, options: Worke
   await worker.waitUntilReady();
   await new Promise<void>((r) => (signal.aborted ? r() : signal.addEventListener('abort', () => r(), { once: true })));
   await worker.close();
-  redis.disconnect();
 }
