@@ -1,7 +1,7 @@
-// Every public function of the incentive and FL layers checks its arguments and options (issue 12): a misspelt
-// option key, null, a value of the wrong type or out of range, or a wrong argument where a scenario, a model or a
-// result is expected is a CocogenError (INVALID_ARGUMENT) whose message names what is wrong, never a TypeError or a
-// silently used default.
+// Every public function of the incentive and FL layers checks its arguments and options (docs/engine.md,
+// "Errors"): a misspelt option key, null, a value of the wrong type or out of range, or a wrong argument where a
+// scenario, a model or a result is expected is a CocogenError (INVALID_ARGUMENT) whose message names what is wrong,
+// never a TypeError or a silently used default.
 import { describe, expect, it } from 'vitest';
 import { CocogenError } from '../../src/core/errors.js';
 import { createGameModel, randomScenario } from '../../src/game/index.js';
