@@ -131,8 +131,8 @@ export async function runOnQueue(
     onReply(job, reply);
     if (waiting.size === 0) settle();
   };
-  // Looks in flight are awaited before the connections close: one left running would reopen a connection (and keep
-  // the process alive for a second).
+  // Looks in flight are awaited before the connections close, so that none runs on a closed one. A look that fails
+  // (the server restarting) is dropped: the poll below looks again.
   const inFlight = new Set<Promise<void>>();
   let closing = false;
   const look = (id: string): Promise<void> => {
@@ -140,7 +140,9 @@ export async function runOnQueue(
     const p = (async () => {
       const job = await Job.fromId(queue, id);
       deliver(id, replyOf(id, job, job ? await job.getState() : 'unknown'));
-    })().finally(() => inFlight.delete(p));
+    })()
+      .catch(() => {})
+      .finally(() => inFlight.delete(p));
     inFlight.add(p);
     return p;
   };
@@ -151,7 +153,7 @@ export async function runOnQueue(
     events.on('failed', ({ jobId }) => void look(jobId));
     await queue.addBulk(
       jobs.map((j) => ({
-        name: 'simulate',
+        name: j.segments ? 'sweep' : 'simulate',
         data: { job: j },
         opts: { jobId: j.id, attempts: JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 1000 } },
       })),
