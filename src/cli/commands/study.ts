@@ -15,6 +15,7 @@ import {
   MAX_STUDY_SWEEP_POINTS,
   readStudy,
   studyJobs,
+  flagText,
   sweepFlags,
   type Study,
   type StudyJob,
@@ -168,7 +169,12 @@ function writeSweepStudy(
   failures: ReadonlyMap<string, StudyFailure>,
 ): { points: number; files: string[] } {
   const setup = sweepSetup(sweepFlags(study), MAX_STUDY_SWEEP_POINTS);
-  const total = jobs.reduce((n, j) => n + j.segments!.reduce((m, s) => m + s.g.length, 0), 0);
+  const blocks = jobs.map((j) => ({
+    id: j.id,
+    points: j.segments!.reduce((m, s) => m + s.g.length, 0),
+    finished: runs.has(j.id),
+  }));
+  const total = blocks.reduce((n, b) => n + b.points, 0);
   const files: string[] = [];
   let summary: ReturnType<typeof sweepSummary> | null = null;
   if (runs.size === jobs.length) {
@@ -178,11 +184,6 @@ function writeSweepStudy(
   }
   const studyJson = join(out, 'study.json');
   const report = join(out, 'report.md');
-  const blocks = jobs.map((j) => ({
-    id: j.id,
-    points: j.segments!.reduce((m, s) => m + s.g.length, 0),
-    finished: runs.has(j.id),
-  }));
   writeFileAtomic(
     studyJson,
     JSON.stringify(
@@ -259,7 +260,7 @@ function studySummary(r: StudyResult, reused: number, where: string, files: stri
     return [
       ...axes.map((k) => {
         const v = c.params[k]!;
-        return typeof v === 'number' ? v : typeof v === 'string' ? v : v.join(',');
+        return typeof v === 'number' ? v : flagText(v);
       }),
       `${c.runs.length - c.failed.length}/${c.runs.length}`,
       best,

@@ -96,7 +96,7 @@ function studyValue(file: string, path: string, key: string, v: unknown, dir: st
 }
 
 /** The flag text of a study value (what a user would type after `--key`). */
-function flagText(v: StudyValue): string {
+export function flagText(v: StudyValue): string {
   return typeof v === 'number' ? String(v) : typeof v === 'string' ? v : v.join(',');
 }
 
@@ -293,6 +293,7 @@ function pathOf(study: Study, cell: StudyCell, flag: string): string {
 export function studyJobs(study: Study): StudyJob[] {
   if (study.kind === 'sweep') return sweepJobs(study);
   const jobs: StudyJob[] = [];
+  const cellOf = new Map<string, number>(); // job id → the cell that first configured it
   for (const cell of studyCells(study)) {
     for (const seed of study.seeds) {
       const options = { ...study.base, ...cell.params };
@@ -315,14 +316,16 @@ export function studyJobs(study: Study): StudyJob[] {
           String(e.details.received ?? JSON.stringify(flags[e.details.argument.slice(2)])),
         );
       }
-      jobs.push({ id: jobId(run.config, run.backend), cell: cell.index, seed, flags });
-      const twin = jobs.findIndex((j) => j.id === jobs[jobs.length - 1]!.id);
-      if (twin < jobs.length - 1)
+      const id = jobId(run.config, run.backend);
+      const twin = cellOf.get(id);
+      if (twin !== undefined)
         throw invalidArgumentText(
           `grid in ${study.file}`,
           'cells that differ in the runs they configure',
-          `cells ${jobs[twin]!.cell} and ${cell.index}, which configure the same run`,
+          `cells ${twin} and ${cell.index}, which configure the same run`,
         );
+      cellOf.set(id, cell.index);
+      jobs.push({ id, cell: cell.index, seed, flags });
     }
   }
   return jobs;

@@ -8,7 +8,7 @@ import { compareSeeds, levelPercent, type SeedComparison } from '../../fl/seed-c
 import { STRATEGY_LABELS, type StrategyName } from '../../fl/strategies.js';
 import type { MeanInterval } from '../../numeric/statistics.js';
 import { formatMeanInterval } from '../../util/format-number.js';
-import type { Study, StudyJob, StudyValue } from './study-file.js';
+import { flagText, studyCells, type Study, type StudyJob, type StudyValue } from './study-file.js';
 
 /** A job that failed, with what it said. */
 export interface StudyFailure {
@@ -59,11 +59,10 @@ export function studyResult(
 ): StudyResult {
   const byCell = new Map<number, StudyJob[]>();
   for (const job of jobs) byCell.set(job.cell, [...(byCell.get(job.cell) ?? []), job]);
+  const cellParams = studyCells(study).map((c) => ({ ...c.params }));
   const cells: StudyCellResult[] = [];
   for (const [index, cellJobs] of byCell) {
-    const params: Record<string, StudyValue> = {};
-    const first = cellJobs[0]!;
-    for (const { key } of study.grid) params[key] = cellParam(study, key, first);
+    const params = cellParams[index]!;
     const finished = cellJobs.filter((j) => runs.has(j.id)).map((j) => stateOfRun(runs.get(j.id)!));
     let comparison: StudyCellResult['comparison'] = null;
     if (finished.length > 0) {
@@ -89,16 +88,6 @@ export function studyResult(
     jobs: { total: jobs.length, finished: runs.size, failed: failures.size },
     cells,
   };
-}
-
-/** A cell's value of grid axis `key`, as the study file gave it (the job's flag text reads it back). */
-function cellParam(study: Study, key: string, job: StudyJob): StudyValue {
-  const axis = study.grid.find((a) => a.key === key)!;
-  return axis.values.find((v) => flagOf(v) === job.flags[key])!;
-}
-
-function flagOf(v: StudyValue): string {
-  return typeof v === 'number' ? String(v) : typeof v === 'string' ? v : v.join(',');
 }
 
 const METRICS = ['accuracy', 'loss', 'realizedGain', 'predictedGain', 'welfare', 'generated'] as const;
@@ -149,7 +138,7 @@ export function studyCsv(r: StudyResult): string {
 
 function describeParams(params: Record<string, StudyValue>): string {
   const entries = Object.entries(params);
-  return entries.length === 0 ? 'the one cell' : entries.map(([k, v]) => `${k} = ${flagOf(v)}`).join(', ');
+  return entries.length === 0 ? 'the one cell' : entries.map(([k, v]) => `${k} = ${flagText(v)}`).join(', ');
 }
 
 /** report.md: what was run, what failed, and per cell the verdict and the welfare of each strategy. */
