@@ -15,6 +15,8 @@ export function calibrationFitJSON(fit: CurveFit) {
     scale: fit.scale,
     exponent: fit.exponent,
     heterogeneity: fit.heterogeneity,
+    syntheticWorth: fit.syntheticWorth,
+    syntheticWorthFitted: fit.syntheticWorthFitted,
     rSquared: fit.rSquared,
     rmse: fit.rmse,
     standardErrors: fit.standardErrors,

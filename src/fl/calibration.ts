@@ -7,7 +7,9 @@
  *
  * with H the game's own heterogeneity at the amounts generated (at f = 0: Σ_n (d_n/D)·δ_n², δ_n = ‖p_n − p*‖₁), so
  * that η measures what the generator's samples do to the loss through the term the game plays with. Runs with real
- * data only leave η barely identified; generated amounts move H at a given skew.
+ * data only leave η barely identified; generated amounts move H at a given skew. Points with generated samples in at
+ * least two shares also identify ω (the curve's syntheticWorth: a generated sample counts as ω real ones, DESIGN §3.2),
+ * which enters through D and H only and is profiled around the fit of the other four.
  *
  * by nonlinear least squares. Only β enters nonlinearly: for a fixed β the best (L∞, A, η) is a linear least-squares
  * problem (with L∞, A, η ≥ 0, solved exactly by trying every support of the three columns), so the fit runs
@@ -31,6 +33,8 @@ export interface CurvePoint {
   size: number;
   heterogeneity: number;
   loss: number;
+  /** how many of the `size` samples were generated (default 0); points that differ in it identify ω */
+  syntheticSamples?: number;
 }
 
 export interface CurveFitOptions {
@@ -38,6 +42,8 @@ export interface CurveFitOptions {
   exponentRange?: readonly [number, number];
   /** Levenberg–Marquardt iterations at most (default 100) */
   maxIterations?: number;
+  /** hold ω at this value instead of fitting it (default: fitted where the points identify it, else 1) */
+  syntheticWorth?: number;
 }
 
 /** The fitted curve with its goodness of fit. */
@@ -50,12 +56,16 @@ export interface CurveFit {
   exponent: number;
   /** η */
   heterogeneity: number;
+  /** ω, what a generated sample counts as in real samples (1 where the points do not identify it) */
+  syntheticWorth: number;
+  /** whether ω was fitted (the points hold generated samples in at least two shares) or held */
+  syntheticWorthFitted: boolean;
   /** 1 − RSS/TSS */
   rSquared: number;
   /** root mean squared residual (loss units) */
   rmse: number;
-  /** asymptotic standard errors of (L∞, A, β, η) from the Jacobian at the fit (NaN where undetermined) */
-  standardErrors: { floor: number; scale: number; exponent: number; heterogeneity: number };
+  /** asymptotic standard errors of (L∞, A, β, η, ω) from the Jacobian at the fit (NaN where undetermined or held) */
+  standardErrors: { floor: number; scale: number; exponent: number; heterogeneity: number; syntheticWorth: number };
   /** fitted loss at every point, in input order */
   fitted: number[];
   /** parameters held at their bound 0 (the data asked for a negative value) */
@@ -64,7 +74,7 @@ export interface CurveFit {
   converged: boolean;
 }
 
-/** The curve's value at (D, H). */
+/** The curve's value at (D, H), D and H as the game counts them at ω (D = Σ(d + ωx)). */
 export function curveLoss(
   fit: Pick<CurveFit, 'floor' | 'scale' | 'exponent' | 'heterogeneity'>,
   D: number,
@@ -130,35 +140,16 @@ function project(D: Float64Array, H: Float64Array, y: Float64Array, beta: number
   return best!;
 }
 
-/**
- * Fit (L∞, A, β, η) to measured points by variable-projection Levenberg–Marquardt, with L∞, A, η ≥ 0 and β in
- * `exponentRange`.
- *
- * @example
- * const fit = fitLearningCurve(points); // { floor, scale, exponent, heterogeneity, rSquared, … }
- */
-export function fitLearningCurve(points: readonly CurvePoint[], options: CurveFitOptions = {}): CurveFit {
-  if (!Array.isArray(points) || points.length < 4)
-    throw invalidArgument('points', 'an array of at least 4 points', points);
-  points.forEach((p, i) => {
-    if (!(Number.isFinite(p?.size) && p.size > 0))
-      throw invalidArgument(`points[${i}].size`, 'a finite number > 0', p?.size);
-    if (!(Number.isFinite(p.heterogeneity) && p.heterogeneity >= 0))
-      throw invalidArgument(`points[${i}].heterogeneity`, 'a finite number ≥ 0', p.heterogeneity);
-    if (!Number.isFinite(p.loss)) throw invalidArgument(`points[${i}].loss`, 'a finite number', p.loss);
-  });
-  optionsRecord(options, ['exponentRange', 'maxIterations'], 'options');
-  const range = options.exponentRange === undefined ? [1e-3, 4] : options.exponentRange;
-  const [lo, hi] = Array.isArray(range) && range.length === 2 ? range : [NaN, NaN];
-  if (!(typeof lo === 'number' && typeof hi === 'number' && lo > 0 && hi > lo && Number.isFinite(hi)))
-    throw invalidArgument('options.exponentRange', '[lo, hi] with 0 < lo < hi', options.exponentRange);
-  const maxIterations = integerOption(options, 'maxIterations', 100, 1, Number.MAX_SAFE_INTEGER);
-  const D = Float64Array.from(points, (p) => p.size);
-  const H = Float64Array.from(points, (p) => p.heterogeneity);
-  const y = Float64Array.from(points, (p) => p.loss);
+/** The best β in [lo, hi] and its projection, for points at (D, H): a coarse scan of θ = ln β, then LM on θ. */
+function fitExponent(
+  D: Float64Array,
+  H: Float64Array,
+  y: Float64Array,
+  lo: number,
+  hi: number,
+  maxIterations: number,
+): { beta: number; proj: Projection; iterations: number; converged: boolean } {
   const n = y.length;
-
-  // Coarse scan of θ = ln β, then LM on θ.
   const scan = 48;
   let theta = Math.log(lo);
   let proj = project(D, H, y, lo);
@@ -207,24 +198,121 @@ export function fitLearningCurve(points: readonly CurvePoint[], options: CurveFi
       break;
     }
   }
+  return { beta: Math.exp(theta), proj, iterations, converged };
+}
+
+/** Where ω is searched: wide of any plausible worth, inside the scenario's bounds. */
+const OMEGA_SEARCH = [0.02, 50] as const;
+
+/**
+ * The points' (D, H) as the curve sees them at ω. A point with X of its `size` generated has D_ω = (size − X) + ωX;
+ * its H, the game's H at ω = 1, scales to H·(size/D_ω)² — exact when every organization generated the same fraction
+ * of its real samples, as `calibrate` does (up to rounding to whole samples).
+ */
+function atWorth(
+  size: Float64Array,
+  H: Float64Array,
+  X: Float64Array,
+  omega: number,
+): { D: Float64Array; H: Float64Array } {
+  const D = size.map((v, t) => v - X[t]! + omega * X[t]!);
+  return { D, H: H.map((h, t) => h * (size[t]! / D[t]!) ** 2) };
+}
+
+/**
+ * Fit (L∞, A, β, η) — and ω where the points identify it — to measured points by variable-projection
+ * Levenberg–Marquardt, with L∞, A, η ≥ 0 and β in `exponentRange`. ω enters through D and H only, so it is profiled:
+ * a log-spaced scan, then golden-section search in ln ω around the best, each step a fit of the other four.
+ *
+ * @example
+ * const fit = fitLearningCurve(points); // { floor, scale, exponent, heterogeneity, syntheticWorth, rSquared, … }
+ */
+export function fitLearningCurve(points: readonly CurvePoint[], options: CurveFitOptions = {}): CurveFit {
+  if (!Array.isArray(points) || points.length < 4)
+    throw invalidArgument('points', 'an array of at least 4 points', points);
+  points.forEach((p, i) => {
+    if (!(Number.isFinite(p?.size) && p.size > 0))
+      throw invalidArgument(`points[${i}].size`, 'a finite number > 0', p?.size);
+    if (!(Number.isFinite(p.heterogeneity) && p.heterogeneity >= 0))
+      throw invalidArgument(`points[${i}].heterogeneity`, 'a finite number ≥ 0', p.heterogeneity);
+    if (!Number.isFinite(p.loss)) throw invalidArgument(`points[${i}].loss`, 'a finite number', p.loss);
+    const x = p.syntheticSamples;
+    if (x !== undefined && !(Number.isFinite(x) && x >= 0 && x < p.size))
+      throw invalidArgument(`points[${i}].syntheticSamples`, `a finite number in [0, size = ${p.size})`, x);
+  });
+  optionsRecord(options, ['exponentRange', 'maxIterations', 'syntheticWorth'], 'options');
+  const range = options.exponentRange === undefined ? [1e-3, 4] : options.exponentRange;
+  const [lo, hi] = Array.isArray(range) && range.length === 2 ? range : [NaN, NaN];
+  if (!(typeof lo === 'number' && typeof hi === 'number' && lo > 0 && hi > lo && Number.isFinite(hi)))
+    throw invalidArgument('options.exponentRange', '[lo, hi] with 0 < lo < hi', options.exponentRange);
+  const maxIterations = integerOption(options, 'maxIterations', 100, 1, Number.MAX_SAFE_INTEGER);
+  const held =
+    options.syntheticWorth === undefined
+      ? undefined
+      : numberOption(options, 'syntheticWorth', 1, (v) => v >= 1e-3 && v <= 1e3, 'a number in [0.001, 1000]');
+  const size = Float64Array.from(points, (p) => p.size);
+  const H0 = Float64Array.from(points, (p) => p.heterogeneity);
+  const X = Float64Array.from(points, (p) => p.syntheticSamples ?? 0);
+  const y = Float64Array.from(points, (p) => p.loss);
+  const n = y.length;
+
+  // ω is identified only by points whose generated shares differ (one common share only rescales A).
+  const shares = new Set(Array.from(X, (x, t) => (x / size[t]!).toPrecision(6)));
+  const fitOmega = held === undefined && shares.size >= 2 && X.some((x) => x > 0);
+  const fitAt = (omega: number) => {
+    const at = atWorth(size, H0, X, omega);
+    return { omega, ...at, ...fitExponent(at.D, at.H, y, lo, hi, maxIterations) };
+  };
+  let best = fitAt(held ?? 1);
+  if (fitOmega) {
+    const [a, b] = OMEGA_SEARCH.map(Math.log) as [number, number];
+    const steps = 24;
+    const lnAt = (k: number) => a + ((b - a) * k) / steps;
+    let k0 = 0;
+    for (let k = 0; k <= steps; k++) {
+      const f = fitAt(Math.exp(lnAt(k)));
+      if (f.proj.rss < best.proj.rss || k === 0) [best, k0] = [f, k];
+    }
+    // Golden-section search on ln ω in the scan's best bracket.
+    let [l, r] = [lnAt(Math.max(0, k0 - 1)), lnAt(Math.min(steps, k0 + 1))];
+    const g = (Math.sqrt(5) - 1) / 2;
+    let c = r - g * (r - l);
+    let d = l + g * (r - l);
+    let fc = fitAt(Math.exp(c));
+    let fd = fitAt(Math.exp(d));
+    for (let it = 0; it < 40 && r - l > 1e-7; it++) {
+      if (fc.proj.rss <= fd.proj.rss) {
+        [r, d, fd] = [d, c, fc];
+        c = r - g * (r - l);
+        fc = fitAt(Math.exp(c));
+      } else {
+        [l, c, fc] = [c, d, fd];
+        d = l + g * (r - l);
+        fd = fitAt(Math.exp(d));
+      }
+    }
+    for (const f of [fc, fd]) if (f.proj.rss < best.proj.rss) best = f;
+  }
+  const { proj, beta, D, H, omega, iterations, converged } = best;
 
   const [floor, scale, eta] = proj.coef;
-  const beta = Math.exp(theta);
-  const mean = y.reduce((a, b) => a + b, 0) / n;
+  const mean = y.reduce((s, v) => s + v, 0) / n;
   const tss = y.reduce((s, v) => s + (v - mean) * (v - mean), 0);
   const fitted = Array.from(y, (v, t) => v - proj.residual[t]!);
-  // Asymptotic covariance s²(JᵀJ)⁻¹ over the four parameters (free ones only).
-  const names = ['floor', 'scale', 'exponent', 'heterogeneity'] as const;
+  // Asymptotic covariance s²(JᵀJ)⁻¹ over the five parameters (free ones only).
+  const names = ['floor', 'scale', 'exponent', 'heterogeneity', 'syntheticWorth'] as const;
   const jac: Float64Array[] = [
     new Float64Array(n).fill(1),
     D.map((d) => Math.pow(d, -beta)),
     D.map((d) => -scale * Math.log(d) * Math.pow(d, -beta)),
     H,
+    // ∂L/∂ω = −βA·D^(−β−1)·X + η·∂H/∂ω, with ∂H/∂ω = −2X·H/D at D = size − X + ωX.
+    D.map((d, t) => -beta * scale * Math.pow(d, -beta - 1) * X[t]! - (2 * eta * X[t]! * H[t]!) / d),
   ];
-  const freeParams = [proj.free[0], proj.free[1], proj.free[1], proj.free[2]]
+  const freeParams = [proj.free[0], proj.free[1], proj.free[1], proj.free[2], fitOmega]
     .map((f, i) => (f ? i : -1))
     .filter((i) => i >= 0);
-  const standardErrors = { floor: NaN, scale: NaN, exponent: NaN, heterogeneity: NaN };
+  const standardErrors = { floor: NaN, scale: NaN, exponent: NaN, heterogeneity: NaN, syntheticWorth: NaN };
   const dof = n - freeParams.length;
   if (dof > 0 && freeParams.length > 0) {
     const k = freeParams.length;
@@ -250,6 +338,8 @@ export function fitLearningCurve(points: readonly CurvePoint[], options: CurveFi
     scale,
     exponent: beta,
     heterogeneity: eta,
+    syntheticWorth: omega,
+    syntheticWorthFitted: fitOmega,
     rSquared: tss > 0 ? 1 - proj.rss / tss : NaN,
     rmse: Math.sqrt(proj.rss / n),
     standardErrors,
@@ -278,6 +368,7 @@ export function curveInputOf(fit: CurveFit, classes = 10, minimum = 1e-9): Learn
     exponent: Math.max(fit.exponent, minimum),
     heterogeneity: Math.max(fit.heterogeneity, minimum),
     reference: Math.log(classes),
+    ...(fit.syntheticWorth !== undefined && fit.syntheticWorth !== 1 ? { syntheticWorth: fit.syntheticWorth } : {}),
   };
 }
 

@@ -32,7 +32,10 @@ export interface CurveUncertainty {
   rmse: number;
 }
 
-/** One round's observation: pooled size and the game's heterogeneity trained on, validation loss and its SE. */
+/**
+ * One round's observation: pooled size in real samples Σ(d + ωx) and the game's heterogeneity trained on, validation
+ * loss and its SE.
+ */
 export interface CurveObservation {
   size: number;
   heterogeneity: number;
@@ -151,6 +154,8 @@ export function refitCurve(
       exponent: theta[2]!,
       heterogeneity: theta[3]!,
       ...(reference !== undefined ? { reference } : {}),
+      // ω is the calibration's: the rounds of one strategy do not vary its generated share enough to identify it.
+      ...(prior.syntheticWorth !== undefined ? { syntheticWorth: prior.syntheticWorth } : {}),
     },
     observations: observations.length,
     objective,

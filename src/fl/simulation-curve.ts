@@ -3,7 +3,7 @@
  * read from a calibration.json that `cocogen calibrate` wrote.
  */
 import { invalidArgumentText } from '../core/errors.js';
-import type { LearningCurveInput } from '../game/index.js';
+import { SCENARIO_BOUNDS, type LearningCurveInput } from '../game/index.js';
 import { uncertaintyOf, type CurveUncertainty } from './online-curve.js';
 import { SUBSET_SOFTMAX_CURVE, SUBSET_SOFTMAX_UNCERTAINTY } from './simulation.js';
 
@@ -38,7 +38,7 @@ export function uncertaintyFromCalibration(json: unknown): CurveUncertainty | nu
 
 /**
  * The curve in a parsed calibration.json (its `learningCurve`) or in a plain { floor, scale, exponent,
- * heterogeneity[, reference] }: each of the four a finite number > 0. `where` names the input in errors (the CLI
+ * heterogeneity[, reference][, syntheticWorth] }: each of the four a finite number > 0, ω in the scenario's range. `where` names the input in errors (the CLI
  * passes its flag and the file); `rule` is what the input was expected to be.
  *
  * @example curveFromCalibration(JSON.parse(readFileSync('out/calibration.json', 'utf8')))
@@ -64,5 +64,12 @@ export function curveFromCalibration(
     heterogeneity: c.heterogeneity as number,
   };
   if (typeof c.reference === 'number' && Number.isFinite(c.reference)) curve.reference = c.reference;
+  if (c.syntheticWorth !== undefined) {
+    const { min, max } = SCENARIO_BOUNDS.learningCurve.syntheticWorth;
+    const omega = c.syntheticWorth;
+    if (!(typeof omega === 'number' && omega >= min && omega <= max))
+      throw invalidArgumentText(argument, rule, `${prefix}whose syntheticWorth is ${JSON.stringify(omega)}`);
+    if (omega !== 1) curve.syntheticWorth = omega;
+  }
   return curve;
 }

@@ -15,6 +15,7 @@ import { invalidArgument } from '../core/errors.js';
 import {
   buildScenario,
   loss as curveLossAt,
+  syntheticWorthOf,
   type GameModel,
   type LearningCurveInput,
   type Scenario,
@@ -338,7 +339,10 @@ class SyntheticDraws {
   }
 }
 
-/** The curve's loss at amounts x, the pooled size and the H it assumes (synthetic samples drawn from p*). */
+/**
+ * The curve's loss at amounts x, the pooled size in real samples Σ(d + ωx) (the unit of the scenario's curve) and
+ * the H it assumes (synthetic samples drawn from p*).
+ */
 function predicted(m: GameModel, x: Float64Array): { loss: number; size: number; heterogeneity: number } {
   let D = 0;
   let Q = 0;
@@ -347,7 +351,11 @@ function predicted(m: GameModel, x: Float64Array): { loss: number; size: number;
     D += u;
     Q += m.s[i]! / u;
   }
-  return { loss: curveLossAt(m.curve, D, Q), size: D, heterogeneity: Q / D };
+  return {
+    loss: curveLossAt(m.curve, D, Q),
+    size: D * syntheticWorthOf(m.scenario.learningCurve),
+    heterogeneity: Q / D,
+  };
 }
 
 /**

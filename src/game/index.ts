@@ -6,6 +6,7 @@ export {
   buildScenario,
   scenarioToJSON,
   withCompetition,
+  SCENARIO_BOUNDS,
   type Scenario,
   type ScenarioInput,
   type ScenarioColumns,
@@ -22,6 +23,7 @@ export { aggregatesAt, heterogeneity, type Aggregates } from '../numeric/aggrega
 export { loss, performance, commonMarginal, ownMarginal, marginalPerformance } from '../numeric/learning-curve.js';
 export { privateGain, marginalPrivateGain } from './private-gain.js';
 export { createGameModel, modelOf, nonPotentialMembers, type GameModel } from './model.js';
+export { foldSyntheticWorth, syntheticWorthOf } from './synthetic-worth.js';
 export {
   performanceAt,
   qualities,

@@ -12,16 +12,18 @@ import { columnSums, rowWeightedSums } from './competition.js';
 import { initialSkew, skewMass } from './heterogeneity.js';
 import { invalidArgument } from '../core/errors.js';
 import { checkScenario, isScenario, type LearningCurve, type Scenario } from './scenario.js';
+import { foldSyntheticWorth } from './synthetic-worth.js';
 
 export interface GameModel {
   readonly scenario: Scenario;
   readonly n: number;
+  /** the scenario's curve with its syntheticWorth ω folded in (A·ω^(−β); src/game/synthetic-worth.ts) */
   readonly curve: LearningCurve;
-  /** d_n */
+  /** d_n in synthetic-sample units, d_n/ω (the scenario's samples themselves when ω = 1) */
   readonly d: Float64Array;
   /** δ⁰_n */
   readonly delta0: Float64Array;
-  /** s_n = d_n²δ⁰_n² */
+  /** s_n = d_n²δ⁰_n² (with the folded d_n) */
   readonly s: Float64Array;
   /** ρ_n */
   readonly rho: Float64Array;
@@ -60,13 +62,15 @@ export function createGameModel(scenario: Scenario): GameModel {
     kappa[i] = a[i] - rho[i] * exposure[i];
   }
   const delta0 = initialSkew(scenario);
+  // ω folded in (d/ω, A·ω^(−β)): the model the solvers see is the ω = 1 model, amounts still in samples.
+  const { curve, samples: d } = foldSyntheticWorth(scenario.learningCurve, scenario.samples);
   return {
     scenario,
     n,
-    curve: scenario.learningCurve,
-    d: scenario.samples,
+    curve,
+    d,
     delta0,
-    s: skewMass(scenario.samples, delta0),
+    s: skewMass(d, delta0),
     rho,
     c: scenario.costPerSample,
     X: scenario.maxSynthetic,

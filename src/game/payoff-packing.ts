@@ -9,6 +9,7 @@
  * with r_n = Σ_{m≠n} γ_nm ρ_m, h_n = Σ_{m≠n} γ_nm ρ_m g_m(x_m), a_n = ρ_n + λ r_n, w_n = a_n − r_n. So each row of
  * the kernel is (d, x, X, k = d²δ⁰², w, m = a·μ, c) and each item (D, Q, A, β, η) at x. The two row sums r and h
  * are the O(N²) part for a dense Γ: one `denseRowSums` call with the vectors ρ and ρ∘g(x) (O(N) when uniform).
+ * d and A are packed with the curve's ω folded in (src/game/synthetic-worth.ts), so the kernels know nothing of it.
  */
 import type { DenseRowSumsInput, PayoffMatrixInput } from '../engine/kernels/payoff-matrix/contract.js';
 import { PAYOFF_ROW_FIELDS, PAYOFF_SCENARIO_FIELDS, ROW, SCENARIO } from '../engine/kernels/payoff-matrix/contract.js';
@@ -18,6 +19,7 @@ import { initialSkew, skewMass } from './heterogeneity.js';
 import { performance } from '../numeric/learning-curve.js';
 import { privateGain } from './private-gain.js';
 import type { Scenario } from './scenario.js';
+import { foldSyntheticWorth } from './synthetic-worth.js';
 
 /** ρ and ρ∘g(x) of every scenario, and the dense-Γ part as one batched row-sums input (null when all uniform). */
 export interface RivalSumsPlan {
@@ -33,10 +35,11 @@ export function planRivalSums(scenarios: readonly Scenario[], profiles: readonly
   const vectors = scenarios.map((sc, b) => {
     const v = new Float64Array(2 * n);
     const x = profiles[b]!;
+    const d = foldSyntheticWorth(sc.learningCurve, sc.samples).samples;
     for (let i = 0; i < n; i++) {
       const rho = sc.marketValue[i]!;
       v[i] = rho;
-      v[n + i] = rho * privateGain(sc.privateGain[i]!, sc.samples[i]!, x[i]!);
+      v[n + i] = rho * privateGain(sc.privateGain[i]!, d[i]!, x[i]!);
     }
     return v;
   });
@@ -98,10 +101,9 @@ export function packPayoffInput(
     const sc = scenarios[b]!;
     const x = profiles[b]!;
     const { r, h } = sums[b]!;
-    const d = sc.samples;
+    const { curve, samples: d } = foldSyntheticWorth(sc.learningCurve, sc.samples);
     const k = skewMass(d, initialSkew(sc));
     const { D, Q } = aggregatesAt(d, k, x);
-    const curve = sc.learningCurve;
     const P = performance(curve, D, Q);
     const io = b * PAYOFF_SCENARIO_FIELDS;
     items[io + SCENARIO.D] = D;

@@ -62,6 +62,8 @@ export interface LearningCurveInput {
   exponent: number;
   heterogeneity: number;
   reference?: number;
+  /** ω, what one generated sample counts as in real samples (DESIGN §3.2; default 1, today's model) */
+  syntheticWorth?: number;
 }
 
 export type CompetitionInput = { uniform: number } | ArrayLike<ArrayLike<number>>;
@@ -107,7 +109,7 @@ const ORG_KEYS = new Set([
   'maxSynthetic',
   'privateGain',
 ]);
-const CURVE_KEYS = new Set(['floor', 'scale', 'exponent', 'heterogeneity', 'reference']);
+const CURVE_KEYS = new Set(['floor', 'scale', 'exponent', 'heterogeneity', 'reference', 'syntheticWorth']);
 /**
  * The ranges of a scenario's magnitudes (docs/game.md, "Input ranges"): wide enough for any federation (up to 10¹²
  * samples; values, costs and gains up to 10¹²), narrow enough that every product and quotient the solvers and the
@@ -122,7 +124,14 @@ export const SCENARIO_BOUNDS = {
   privateGain: 1e12,
   /** every γ_nm, and the uniform g */
   competition: 1e6,
-  learningCurve: { floor: 1e6, scale: 1e12, exponent: 10, heterogeneity: 1e12, reference: 1e6 },
+  learningCurve: {
+    floor: 1e6,
+    scale: 1e12,
+    exponent: 10,
+    heterogeneity: 1e12,
+    reference: 1e6,
+    syntheticWorth: { min: 1e-3, max: 1e3 },
+  },
 } as const;
 
 /** A bound as the messages print it: 1e12, not 1000000000000. */
@@ -505,7 +514,7 @@ function readCurve(input: unknown, classes: number): LearningCurve {
   if (!isRecord(input)) {
     throw invalid(
       'learningCurve',
-      'an object { floor, scale, exponent, heterogeneity, reference? }',
+      'an object { floor, scale, exponent, heterogeneity, reference?, syntheticWorth? }',
       describeValue(input),
     );
   }
@@ -534,7 +543,13 @@ function readCurve(input: unknown, classes: number): LearningCurve {
     }
     reference = v;
   }
-  return { floor, scale, exponent, heterogeneity, reference };
+  if (input.syntheticWorth === undefined) return { floor, scale, exponent, heterogeneity, reference };
+  const omega = input.syntheticWorth;
+  const { min, max } = bounds.syntheticWorth;
+  if (typeof omega !== 'number' || !(omega >= min && omega <= max)) {
+    throw invalid('learningCurve.syntheticWorth', `a number in [${bound(min)}, ${bound(max)}]`, describeValue(omega));
+  }
+  return { floor, scale, exponent, heterogeneity, reference, syntheticWorth: omega };
 }
 
 /**
@@ -569,9 +584,15 @@ export function scenarioToJSON(s: Scenario): ScenarioInput {
     competition,
     rivalry: s.rivalry,
     target: s.target === 'custom' ? Array.from(s.targetDistribution) : s.target,
-    learningCurve: { ...s.learningCurve },
+    learningCurve: curveToJSON(s.learningCurve),
   };
   return out;
+}
+
+/** The curve's JSON form: ω only where it differs from 1, so that a scenario without it reads and writes as before. */
+function curveToJSON(c: LearningCurve): LearningCurveInput {
+  const { syntheticWorth, ...rest } = c;
+  return syntheticWorth === undefined || syntheticWorth === 1 ? { ...rest } : { ...rest, syntheticWorth };
 }
 
 /** A copy of the scenario with another competition (e.g. Γ = 0 for the WCO baseline) or rivalry. */

@@ -16,6 +16,11 @@ export interface LearningCurve {
   readonly heterogeneity: number;
   /** L_ref, the loss of an uninformed model (default ln C) */
   readonly reference: number;
+  /**
+   * ω, what one generated sample counts as in real samples (default 1). The game folds it into the sample counts
+   * and A before any of the functions below see a curve (src/game/synthetic-worth.ts), so they never read it.
+   */
+  readonly syntheticWorth?: number;
 }
 
 /** L_S from the aggregates. */

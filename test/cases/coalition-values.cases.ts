@@ -65,6 +65,10 @@ export const COALITION_CASES: CoalitionCase[] = [
     randomScenario({ n: 6, seed: 21, competition: 'matrix', intensity: 1.5, privateGain: 0.05 }),
   ),
   fromScenario('N = 1 (a coalition of one)', () => randomScenario({ n: 1, seed: 4, privateGain: 0.05 })),
+  fromScenario('random N = 6, a curve with syntheticWorth ω = 2.5 (folded into d and A)', () => {
+    const sc = randomScenario({ n: 6, seed: 31, competition: 'matrix', intensity: 0.4, privateGain: 0.05 });
+    return { ...sc, learningCurve: { ...sc.learningCurve, syntheticWorth: 2.5 } };
+  }),
 ];
 
 /** A larger game for ranges that cross Gray-code blocks (2^12 masks each) and start mid-block. */

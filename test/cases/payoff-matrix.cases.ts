@@ -112,6 +112,21 @@ export const PAYOFF_CASES: PayoffCase[] = [
     },
   },
   {
+    name: 'a curve with syntheticWorth ω = 0.4 (folded into d and A), dense Γ, private gains',
+    make: () => {
+      const base = randomScenario({
+        n: 23,
+        seed: 21,
+        competition: 'matrix',
+        intensity: 0.3,
+        privateGain: 0.05,
+        rivalry: 0.5,
+      });
+      const sc = { ...base, learningCurve: { ...base.learningCurve, syntheticWorth: 0.4 } };
+      return { scenario: sc, x: profile(sc, 21), options: { gridSize: 11 } };
+    },
+  },
+  {
     name: 'uniform Γ, N = 37, at the equilibrium',
     make: () => {
       const sc = randomScenario({ n: 37, seed: 6, intensity: 0.4 });

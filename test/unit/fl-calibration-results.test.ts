@@ -34,6 +34,8 @@ describe('calibration results', () => {
       'scale',
       'exponent',
       'heterogeneity',
+      'syntheticWorth',
+      'syntheticWorthFitted',
       'rSquared',
       'rmse',
       'standardErrors',

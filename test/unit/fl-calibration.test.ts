@@ -89,6 +89,72 @@ describe('fitLearningCurve', () => {
   });
 });
 
+/**
+ * Points of a calibration with generated data under a known ω: each organization generates the fraction f of its
+ * real samples R, so D_ω = R(1 + ωf) and H_ω = H⁰/(1 + ωf)², while a point records size R(1 + f), the game's H at
+ * ω = 1 (H⁰/(1 + f)²) and the X = fR samples generated.
+ */
+function generatedPoints(omega: number, noise: number, seed: number): CurvePoint[] {
+  const rng = new Random(seed);
+  const points: CurvePoint[] = [];
+  for (const real of [250, 500, 1000, 2000, 4000, 8000])
+    for (const h0 of [0.05, 0.6, 1.8])
+      for (const f of [0, 0.5, 1]) {
+        const X = f * real;
+        const loss = curveLoss(truth, real + omega * X, h0 / (1 + omega * f) ** 2) + noise * rng.normal();
+        points.push({ size: real + X, heterogeneity: h0 / (1 + f) ** 2, loss, syntheticSamples: X });
+      }
+  return points;
+}
+
+describe('fitLearningCurve with generated samples (ω)', () => {
+  it.each([0.4, 1, 2.2])('recovers ω = %s and the other four exactly from noiseless points', (omega) => {
+    const fit = fitLearningCurve(generatedPoints(omega, 0, 1));
+    expect(fit.syntheticWorthFitted).toBe(true);
+    expect(fit.syntheticWorth).toBeCloseTo(omega, 5);
+    expect(fit.floor).toBeCloseTo(truth.floor, 5);
+    expect(fit.exponent).toBeCloseTo(truth.exponent, 5);
+    expect(fit.heterogeneity).toBeCloseTo(truth.heterogeneity, 5);
+    expect(fit.rSquared).toBeGreaterThan(1 - 1e-10);
+  });
+
+  it('recovers ω from noisy points within a few standard errors, and reports it', () => {
+    const fit = fitLearningCurve(generatedPoints(0.7, 0.004, 5));
+    for (const k of ['floor', 'scale', 'exponent', 'heterogeneity', 'syntheticWorth'] as const)
+      expect(Number.isFinite(fit.standardErrors[k])).toBe(true);
+    expect(Math.abs(fit.syntheticWorth - 0.7)).toBeLessThan(4 * fit.standardErrors.syntheticWorth);
+    expect(fit.standardErrors.syntheticWorth).toBeLessThan(0.2);
+    expect(curveInputOf(fit).syntheticWorth).toBe(fit.syntheticWorth);
+  });
+
+  it('holds ω at 1 where the points cannot identify it, or where the caller fixes it', () => {
+    const realOnly = fitLearningCurve(synthetic(0, 1));
+    expect(realOnly.syntheticWorthFitted).toBe(false);
+    expect(realOnly.syntheticWorth).toBe(1);
+    expect(realOnly.standardErrors.syntheticWorth).toBeNaN();
+    expect('syntheticWorth' in curveInputOf(realOnly)).toBe(false);
+    // One common share only rescales A: not identified either.
+    const oneShare = generatedPoints(0.5, 0, 2).filter((p) => p.syntheticSamples === p.size / 2);
+    expect(fitLearningCurve(oneShare).syntheticWorthFitted).toBe(false);
+    const held = fitLearningCurve(generatedPoints(0.5, 0, 2), { syntheticWorth: 1 });
+    expect(held.syntheticWorthFitted).toBe(false);
+    expect(held.syntheticWorth).toBe(1);
+    expect(held.rSquared).toBeLessThan(fitLearningCurve(generatedPoints(0.5, 0, 2)).rSquared);
+  });
+
+  it('checks the generated counts and the held value by name', () => {
+    const points = generatedPoints(1, 0, 3);
+    expect(() => fitLearningCurve([...points, { size: 10, heterogeneity: 0, loss: 1, syntheticSamples: 10 }])).toThrow(
+      /points\[54\]\.syntheticSamples/,
+    );
+    expect(() => fitLearningCurve([...points, { size: 10, heterogeneity: 0, loss: 1, syntheticSamples: -1 }])).toThrow(
+      /points\[54\]\.syntheticSamples/,
+    );
+    for (const v of [0, -1, 1e4, NaN])
+      expect(() => fitLearningCurve(points, { syntheticWorth: v })).toThrow(/options\.syntheticWorth/);
+  });
+});
+
 describe('federationHeterogeneity', () => {
   it('is Σ (d_n/D)·δ_n² against the uniform target', () => {
     expect(

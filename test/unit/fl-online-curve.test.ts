@@ -31,6 +31,8 @@ describe('refitCurve (MAP with the calibrated curve as prior)', () => {
     const r = refitCurve(prior, SUBSET_SOFTMAX_UNCERTAINTY, []);
     expect(r.curve).toEqual(prior);
     expect(r.observations).toBe(0);
+    const withWorth = { ...prior, syntheticWorth: 1.5 };
+    expect(refitCurve(withWorth, SUBSET_SOFTMAX_UNCERTAINTY, []).curve).toEqual(withWorth);
   });
 
   it('recovers a known curve from many exact points spread over D and H, under a wide prior', () => {
@@ -146,6 +148,30 @@ describe('simulate --recalibrate online', () => {
     const alone = { ...base, strategies: ['mechanism' as const] };
     const m = await simulate(data, setUpSimulation(data, alone), alone);
     expect(decisions(m, 'mechanism')).toEqual(decisions(all, 'mechanism'));
+  });
+
+  it('keeps the prior’s ω and counts its observations’ sizes in real samples, Σ(d + ωx)', async () => {
+    const omega = 0.5;
+    const config: SimulationConfig = {
+      ...base,
+      rounds: 2,
+      strategies: ['mechanism'],
+      curve: { ...prior, syntheticWorth: omega },
+    };
+    const setup = setUpSimulation(data, config);
+    const rounds = (await simulate(data, setup, config)).strategies.mechanism!.rounds;
+    const first = rounds[0]!;
+    const real = setup.scenario.samples.reduce((a, b) => a + b, 0);
+    const expected = refitCurve(config.curve, config.curveUncertainty, [
+      {
+        size: real + omega * first.generated.reduce((a, b) => a + b, 0),
+        heterogeneity: first.predictedHeterogeneity,
+        loss: first.validationLoss!,
+        lossStandardError: first.validationLossStandardError!,
+      },
+    ]).curve;
+    expect(rounds[1]!.curve).toEqual(expected);
+    expect(rounds[1]!.curve!.syntheticWorth).toBe(omega);
   });
 
   it('resumes from a checkpoint to the same rounds', async () => {

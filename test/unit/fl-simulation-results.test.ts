@@ -104,6 +104,12 @@ describe('the learning curve of a simulation', () => {
       ...bare,
       reference: 2,
     });
+    // ω is kept where it differs from 1 (1 is the model without it).
+    expect(curveFromCalibration({ learningCurve: { ...bare, syntheticWorth: 0.8 } })).toEqual({
+      ...bare,
+      syntheticWorth: 0.8,
+    });
+    expect(curveFromCalibration({ ...bare, syntheticWorth: 1 })).toEqual(bare);
   });
 
   it('curveFromCalibration names the parameter that is missing or not > 0', () => {
@@ -124,5 +130,9 @@ describe('the learning curve of a simulation', () => {
     expect(
       bad({ floor: 0, scale: 1, exponent: 1, heterogeneity: 1 }, { argument: '--curve', source: '"c.json"' }),
     ).toMatch(/for --curve but received "c\.json", whose floor is 0$/);
+    for (const v of [0, 1e4, '2', null])
+      expect(bad({ floor: 0.2, scale: 10, exponent: 0.4, heterogeneity: 0.1, syntheticWorth: v })).toMatch(
+        new RegExp(`whose syntheticWorth is ${JSON.stringify(v)}$`),
+      );
   });
 });

@@ -203,6 +203,7 @@ function calibrationReport(
   const standardError = (name: keyof CurveFit['standardErrors']): number | string => {
     const v = fit.standardErrors[name];
     if (Number.isFinite(v)) return v;
+    if (name === 'syntheticWorth' && !fit.syntheticWorthFitted) return '– (held: needs two --synthetic shares)';
     return (fit.atBound as string[]).includes(name) ? '– (held at 0)' : 'undetermined';
   };
   return [
@@ -215,6 +216,7 @@ function calibrationReport(
         ['A (scale)', fit.scale, standardError('scale')],
         ['β (exponent)', fit.exponent, standardError('exponent')],
         ['η (heterogeneity)', fit.heterogeneity, standardError('heterogeneity')],
+        ['ω (synthetic worth)', fit.syntheticWorth, standardError('syntheticWorth')],
       ],
       // Unlike quantities, one per row: each cell rounded alone.
       ['auto', { significant: 4 }, { significant: 2 }],
