@@ -82,6 +82,11 @@ export interface SeedVerdict {
     medianRelativeError: number;
     p90RelativeError: number;
     predictions: number;
+    /**
+     * The same statistics for the best any curve could do from the seeds' noise alone: each seed's realized gain
+     * predicted by the mean of the other seeds' (same strategy). NaN with fewer than two seeds.
+     */
+    noiseFloor: { medianRelativeError: number; p90RelativeError: number };
     tolerance: number;
     /** inside: every strategy's interval of the relative error below the tolerance; outside: one above it */
     status: 'inside' | 'outside' | 'undetermined';
@@ -261,15 +266,25 @@ function predictionVerdict(
 ): SeedVerdict['prediction'] {
   const intervalsAt = `${levelPercent(level)} intervals`;
   const errors: number[] = [];
+  const floor: number[] = [];
   for (const [name, perSeed] of perStrategy) {
     if (summary[name]!.predictionError === null) continue;
+    const gains: number[] = [];
     for (const rounds of perSeed) {
       const r = last(rounds);
-      if (sum(r.generated) > 0) errors.push(relativeError(r));
+      if (sum(r.generated) > 0) {
+        errors.push(relativeError(r));
+        gains.push(r.gain!);
+      }
     }
+    // Leave one seed out: its gain against the mean of the others, what seed-to-seed variation alone leaves.
+    const total = gains.reduce((a, b) => a + b, 0);
+    if (gains.length >= 2)
+      for (const g of gains) floor.push(Math.abs((total - g) / (gains.length - 1) - g) / Math.abs(g));
   }
   const median = quantile(errors, 0.5);
   const p90 = quantile(errors, 0.9);
+  const noiseFloor = { medianRelativeError: quantile(floor, 0.5), p90RelativeError: quantile(floor, 0.9) };
   const intervals = Object.values(summary).flatMap((s) => (s.predictionError ? [s.predictionError.relative] : []));
   let status: SeedVerdict['prediction']['status'] = 'undetermined';
   if (intervals.length > 0 && intervals.every((i) => i.high !== null && i.high <= tolerance)) status = 'inside';
@@ -283,11 +298,16 @@ function predictionVerdict(
           ? `inside the ${pct(tolerance)} tolerance for every strategy (${intervalsAt}).`
           : status === 'outside'
             ? `outside the ${pct(tolerance)} tolerance (a strategy's interval lies above it, ${intervalsAt}).`
-            : `not shown inside or outside the ${pct(tolerance)} tolerance by the ${intervalsAt}.`);
+            : `not shown inside or outside the ${pct(tolerance)} tolerance by the ${intervalsAt}.`) +
+        (floor.length === 0
+          ? ''
+          : ` Seed-to-seed noise alone (each seed's realized gain against the other seeds' mean) leaves a median ` +
+            `${pct(noiseFloor.medianRelativeError)} (p90 ${pct(noiseFloor.p90RelativeError)}).`);
   return {
     medianRelativeError: median,
     p90RelativeError: p90,
     predictions: errors.length,
+    noiseFloor,
     tolerance,
     status,
     statement,
