@@ -44,6 +44,8 @@ export const CALIBRATE_HELP = `cocogen calibrate --out DIR [--data DIR] [--sizes
   --synthetic LIST (fractions f, default 0) also trains every (D, α) with each organization generating f·d_n
   samples with the simulation's generator (PPCA fitted on the public split, label mix moved toward p*); D then
   counts them and H is the game's H_S(x), so η measures what generated data does through the game's own term.
+  With two fractions or more the fit also measures ω (syntheticWorth), what one generated sample counts as in
+  real samples, with its standard error; the learningCurve written carries it (DESIGN §3.2).
   Writes to DIR (atomically): calibration.json (fit, R², the game's learningCurve, points),
   calibration.csv (measured and fitted loss per point), calibration.svg (measured points vs fitted curve).
   Defaults: --data the shipped subset (data/fashion-mnist-subset), --sizes 250,500,1000,2000,4000,

@@ -39,8 +39,9 @@ cocogen simulate --resume DIR [--rounds T] [--out DIR] [--backend B] [--json]
   accuracy.svg (test accuracy and loss vs round, a line per strategy), gain.svg (predicted vs realized gain).
   --resume DIR continues a killed run from DIR/checkpoint.json (its config and backend; --rounds may extend it);
   finished rounds are neither redone nor lost, and the result equals an uninterrupted run.
-  --curve FILE: calibration.json from cocogen calibrate (or { floor, scale, exponent, heterogeneity });
-  default: the curve calibrated on the shipped subset. --pool P trains on a seeded draw of P owned samples.
+  --curve FILE: calibration.json from cocogen calibrate (or { floor, scale, exponent, heterogeneity
+  [, syntheticWorth] }); default: the curve calibrated on the shipped subset. --pool P trains on a seeded
+  draw of P owned samples.
   --recalibrate online: after each round, each strategy refits the curve to its own rounds so far — the global
   model's loss on a validation split of V public images that the server holds (--validation, default
   ${DEFAULT_VALIDATION}; the generator fits on the rest), never the test split — with the calibrated curve (and its
