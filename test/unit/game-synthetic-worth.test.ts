@@ -96,6 +96,28 @@ describe.each(instances)('syntheticWorth on %o', ({ omega, ...opts }) => {
     }
   });
 
+  it('is a weighted potential game in the real-sample formulas: ΔU_n = w_n·ΔΦ for unilateral changes', () => {
+    // Φ(x) = P_N(x) + Σ_n [a_n·g_n(x_n) − c_n·x_n]/w_n (§3.4), with D, δ and g_n counting ωx.
+    const phi = (x: Float64Array) => {
+      let v = sc.learningCurve.reference - lossInRealSamples(sc, x);
+      for (let n = 0; n < sc.n; n++)
+        v +=
+          (model.a[n]! * sc.privateGain[n]! * Math.log1p((omega * x[n]!) / sc.samples[n]!) -
+            sc.costPerSample[n]! * x[n]!) /
+          model.w[n]!;
+      return v;
+    };
+    for (let t = 0; t < 20; t++) {
+      const x = model.X.map((X) => X * rng.next());
+      const n = t % sc.n;
+      const y = Float64Array.from(x);
+      y[n] = model.X[n]! * rng.next();
+      const dU = utilitiesInRealSamples(sc, y)[n]! - utilitiesInRealSamples(sc, x)[n]!;
+      const scale = Math.abs(utilitiesInRealSamples(sc, x)[n]!) + 1;
+      expect(Math.abs(dU - model.w[n]! * (phi(y) - phi(x)))).toBeLessThanOrEqual(1e-10 * scale);
+    }
+  });
+
   it('solves to KKT ≤ 1e-9 with no profitable unilateral deviation, in the real-sample formulas', () => {
     const sol = solveGame(sc, { outsideOptions: false });
     expect(sol.potentialGame).toBe(true);
