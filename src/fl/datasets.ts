@@ -1,7 +1,8 @@
 /**
- * Fashion-MNIST (Xiao, Rasul & Vollgraf 2017, Zalando Research, MIT licence) from its four IDX `.gz` files
- * (DESIGN §5.1): Debian's `dataset-fashion-mnist` folder by default, the small subset shipped in
- * `data/fashion-mnist-subset/`, or any folder holding the same four file names.
+ * The image datasets a federation trains on (DESIGN §5.1), each as its four IDX `.gz` files: Fashion-MNIST (Xiao,
+ * Rasul & Vollgraf 2017, Zalando Research, MIT licence) and MNIST (LeCun, Cortes & Burges). Each ships as a small
+ * stratified subset in `data/<name>-subset/`; any folder holding the same four file names serves the full set
+ * (Debian's `dataset-fashion-mnist` folder for Fashion-MNIST, any folder of the original files for MNIST).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,10 +10,19 @@ import { fileURLToPath } from 'node:url';
 import { CocogenError, invalidArgument } from '../core/errors.js';
 import { readIdx } from './idx.js';
 
+/** The datasets cocogen ships a subset of. */
+export type DatasetName = 'fashion-mnist' | 'mnist';
+
+/** Every dataset, the default first. */
+export const DATASETS: readonly DatasetName[] = ['fashion-mnist', 'mnist'];
+
+/** The dataset a run uses unless told otherwise. */
+export const DEFAULT_DATASET: DatasetName = 'fashion-mnist';
+
 /** Where Debian's `dataset-fashion-mnist` package installs the full data set (60,000 train, 10,000 test). */
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 
-/** Class names, by label. */
+/** Fashion-MNIST's class names, by label. */
 export const FASHION_MNIST_CLASSES = [
   'T-shirt/top',
   'Trouser',
@@ -26,13 +36,25 @@ export const FASHION_MNIST_CLASSES = [
   'Ankle boot',
 ] as const;
 
+/** MNIST's class names, by label: the digits. */
+export const MNIST_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
+
+/** What a dataset is called in messages, its class names and its shipped subset's folder under `data/`. */
+export const DATASET_INFO: Readonly<
+  Record<DatasetName, { title: string; classes: readonly string[]; subset: string }>
+> = {
+  'fashion-mnist': { title: 'Fashion-MNIST', classes: FASHION_MNIST_CLASSES, subset: 'fashion-mnist-subset' },
+  mnist: { title: 'MNIST', classes: MNIST_CLASSES, subset: 'mnist-subset' },
+};
+
 /**
- * How many of the shipped subset's train images, the LAST ones in its train file (100 per class), form the public
- * split that no organization owns (the generator is fitted on it). See data/fashion-mnist-subset/README.md.
+ * How many of a shipped subset's train images, the LAST ones in its train file (100 per class), form the public
+ * split that no organization owns (the generator is fitted on it). The same for every shipped subset; see
+ * data/fashion-mnist-subset/README.md and data/mnist-subset/README.md.
  */
 export const SUBSET_PUBLIC_COUNT = 1000;
 
-export type FashionMnistSplit = 'train' | 'test';
+export type DatasetSplit = 'train' | 'test';
 
 /** Labelled grayscale images, pixels scaled to [0, 1]. */
 export interface ImageSet {
@@ -45,24 +67,36 @@ export interface ImageSet {
   count: number;
 }
 
-const FILES: Record<FashionMnistSplit, { images: string; labels: string }> = {
+const FILES: Record<DatasetSplit, { images: string; labels: string }> = {
   train: { images: 'train-images-idx3-ubyte.gz', labels: 'train-labels-idx1-ubyte.gz' },
   test: { images: 't10k-images-idx3-ubyte.gz', labels: 't10k-labels-idx1-ubyte.gz' },
 };
 
-/** The file names a Fashion-MNIST folder must hold for `split`. */
-export function fashionMnistFiles(split: FashionMnistSplit): { images: string; labels: string } {
+/** The file names a dataset folder must hold for `split` (the originals' names, for either dataset). */
+export function datasetFiles(split: DatasetSplit): { images: string; labels: string } {
+  if (split !== 'train' && split !== 'test') throw invalidArgument('split', "'train' or 'test'", split);
   return { ...FILES[split] };
 }
 
+/** `dataset` checked: one of {@link DATASETS}, named `name` in the error. */
+export function checkDataset(dataset: unknown, name = 'dataset'): DatasetName {
+  if (!DATASETS.includes(dataset as DatasetName))
+    throw invalidArgument(name, `one of ${DATASETS.map((d) => `'${d}'`).join(', ')}`, dataset);
+  return dataset as DatasetName;
+}
+
 /**
- * The shipped subset's folder (6,000 train / 1,000 test, stratified), found by walking up from this module to
- * the package root, so it resolves from `src/` (tests) and from `dist/src/` (the built package) alike.
+ * A shipped subset's folder (6,000 train / 1,000 test, stratified; Fashion-MNIST's by default), found by walking up
+ * from this module to the package root, so it resolves from `src/` (tests) and from `dist/src/` (the built package)
+ * alike.
+ *
+ * @example shippedSubsetDir('mnist') // …/data/mnist-subset
  */
-export function shippedSubsetDir(): string {
+export function shippedSubsetDir(dataset: DatasetName = DEFAULT_DATASET): string {
+  const { subset } = DATASET_INFO[checkDataset(dataset)];
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'data', 'fashion-mnist-subset');
+    const candidate = join(dir, 'data', subset);
     if (existsSync(join(candidate, FILES.train.images))) return candidate;
     const up = dirname(dir);
     if (up === dir) break;
@@ -70,17 +104,28 @@ export function shippedSubsetDir(): string {
   }
   throw new CocogenError(
     'IO_ERROR',
-    `Could not find the shipped data/fashion-mnist-subset folder above ${fileURLToPath(import.meta.url)}`,
+    `Could not find the shipped data/${subset} folder above ${fileURLToPath(import.meta.url)}`,
   );
 }
 
 /**
- * Load one split from a folder with the four Fashion-MNIST IDX files.
+ * Load one split of a dataset: a {@link DatasetName} reads its shipped subset, any other string is a folder with the
+ * four IDX files (of either dataset; write `./mnist` for a folder that is called like a dataset).
  *
  * @example
- * const test = loadFashionMnist(shippedSubsetDir(), 'test'); // 1,000 images, 28×28
+ * const test = loadDataset('mnist', 'test'); // 1,000 digits, 28×28, of the shipped subset
+ * const full = loadDataset('/data/mnist', 'train'); // a folder of the original files
  */
-export function loadFashionMnist(dir: string = FASHION_MNIST_DIR, split: FashionMnistSplit = 'train'): ImageSet {
+export function loadDataset(source: DatasetName | string = DEFAULT_DATASET, split: DatasetSplit = 'train'): ImageSet {
+  if (typeof source !== 'string' || source.length === 0)
+    throw invalidArgument('source', `a dataset (${DATASETS.join(', ')}) or a folder path`, source);
+  if (DATASETS.includes(source as DatasetName))
+    return readSplit(shippedSubsetDir(source as DatasetName), split, DATASET_INFO[source as DatasetName].title);
+  return readSplit(source, split, 'the');
+}
+
+/** One split of the folder `dir`; `title` names the data in messages ("Could not read MNIST train split"). */
+export function readSplit(dir: string, split: DatasetSplit, title: string): ImageSet {
   if (typeof dir !== 'string' || dir.length === 0) throw invalidArgument('dir', 'a folder path', dir);
   if (split !== 'train' && split !== 'test') throw invalidArgument('split', "'train' or 'test'", split);
   const imagesPath = join(dir, FILES[split].images);
@@ -94,13 +139,13 @@ export function loadFashionMnist(dir: string = FASHION_MNIST_DIR, split: Fashion
     });
   // An empty split trains nothing and evaluates to NaN accuracy: refuse it where it is read.
   if (count === 0)
-    throw new CocogenError('IO_ERROR', `Could not read Fashion-MNIST ${split} split: ${imagesPath} holds no images`, {
+    throw new CocogenError('IO_ERROR', `Could not read ${title} ${split} split: ${imagesPath} holds no images`, {
       path: imagesPath,
     });
   if (labels.dims[0] !== count) {
     throw new CocogenError(
       'IO_ERROR',
-      `Could not read Fashion-MNIST ${split} split in ${dir}: ${labelsPath} holds ${labels.dims[0]} labels but ${imagesPath} holds ${count} images`,
+      `Could not read ${title} ${split} split in ${dir}: ${labelsPath} holds ${labels.dims[0]} labels but ${imagesPath} holds ${count} images`,
       { path: labelsPath },
     );
   }
@@ -137,8 +182,8 @@ export function selectImages(set: ImageSet, indices: ArrayLike<number>): ImageSe
 
 /**
  * Split a train set into the part organizations share out and the public part the generator is fitted on: the last
- * `publicCount` images are public. For the shipped subset use {@link SUBSET_PUBLIC_COUNT} (stratified by
- * construction); the full Debian train file is in random order, so its last images are a fair public sample.
+ * `publicCount` images are public. For a shipped subset use {@link SUBSET_PUBLIC_COUNT} (stratified by
+ * construction); the full train files are in no class order, so their last images are a fair public sample.
  */
 export function splitPublic(train: ImageSet, publicCount: number): { owned: ImageSet; public: ImageSet } {
   if (!(Number.isInteger(publicCount) && publicCount >= 0 && publicCount < train.count)) {

@@ -1,8 +1,9 @@
 /**
- * The federated-learning layer (DESIGN §5): Fashion-MNIST in IDX format, non-IID partitions, the generator
+ * The federated-learning layer (DESIGN §5): Fashion-MNIST and MNIST in IDX format, non-IID partitions, the generator
  * ("GenAI"), reference models and the local-training / FedAvg loop.
  */
 export * from './idx.js';
+export * from './datasets.js';
 export * from './fashion-mnist.js';
 export * from './partition.js';
 export * from './federation.js';

@@ -4,7 +4,7 @@
  */
 import { invalidArgument } from '../core/errors.js';
 import { checkArrayLike } from '../util/options.js';
-import type { ImageSet } from './fashion-mnist.js';
+import type { ImageSet } from './datasets.js';
 
 export interface LabeledSamples {
   /** count × features, row-major */

@@ -1,16 +1,27 @@
 /**
- * The data a simulation or a calibration runs on (DESIGN §5.1): a Fashion-MNIST folder split into the part the
+ * The data a simulation or a calibration runs on (DESIGN §5.1): a dataset's folder split into the part the
  * organizations own, the public part the generator is fitted on (the last {@link SUBSET_PUBLIC_COUNT} train images,
  * stratified in the shipped subset, a fair sample of the shuffled full file), and the test set.
  */
 import { invalidArgument } from '../core/errors.js';
 import { optionsRecord } from '../util/options.js';
 import { Random } from '../util/random.js';
-import { SUBSET_PUBLIC_COUNT, loadFashionMnist, shippedSubsetDir, splitPublic } from './fashion-mnist.js';
+import {
+  DATASET_INFO,
+  DEFAULT_DATASET,
+  SUBSET_PUBLIC_COUNT,
+  checkDataset,
+  readSplit,
+  shippedSubsetDir,
+  splitPublic,
+  type DatasetName,
+} from './datasets.js';
 import { samplesOf, selectSamples, type LabeledSamples } from './samples.js';
 import { deriveSeed } from './train.js';
 
 export interface FederatedData {
+  /** the dataset the folder holds */
+  dataset: DatasetName;
   /** the folder read */
   dir: string;
   /** what organizations share out (possibly a seeded draw of `pool` of them) */
@@ -26,6 +37,11 @@ export interface FederatedData {
 }
 
 export interface FederatedDataOptions {
+  /**
+   * which dataset (default 'fashion-mnist'): without a folder, its shipped subset is read; with one, it names what the
+   * folder holds (a simulation's config must name the same)
+   */
+  dataset?: DatasetName;
   /** use a seeded draw of this many owned samples instead of all (for quick runs) */
   pool?: number;
   /** use the first this many test images (default all) */
@@ -40,15 +56,21 @@ export interface FederatedDataOptions {
 }
 
 /**
- * Load and split a Fashion-MNIST folder (default: the shipped subset).
+ * Load and split a dataset's folder (default: the shipped subset of `options.dataset`, Fashion-MNIST's by default).
  *
  * @example
- * const data = loadFederatedData(); // 5,000 owned, 1,000 public, 1,000 test images
+ * const data = loadFederatedData(); // 5,000 owned, 1,000 public, 1,000 test images of Fashion-MNIST
+ * const digits = loadFederatedData(undefined, { dataset: 'mnist' }); // the same of MNIST
  * const held = loadFederatedData(undefined, { validation: 500 }); // 500 public images become validation
  */
-export function loadFederatedData(dir: string = shippedSubsetDir(), options: FederatedDataOptions = {}): FederatedData {
-  optionsRecord(options, ['pool', 'testCount', 'seed', 'validation'], 'options');
-  const split = splitPublic(loadFashionMnist(dir, 'train'), SUBSET_PUBLIC_COUNT);
+export function loadFederatedData(dir?: string, options: FederatedDataOptions = {}): FederatedData {
+  optionsRecord(options, ['dataset', 'pool', 'testCount', 'seed', 'validation'], 'options');
+  const dataset = options.dataset === undefined ? DEFAULT_DATASET : checkDataset(options.dataset, 'dataset');
+  if (dir !== undefined && (typeof dir !== 'string' || dir.length === 0))
+    throw invalidArgument('dir', 'a folder path (or undefined for the shipped subset)', dir);
+  dir ??= shippedSubsetDir(dataset);
+  const { title } = DATASET_INFO[dataset];
+  const split = splitPublic(readSplit(dir, 'train', title), SUBSET_PUBLIC_COUNT);
   let owned = samplesOf(split.owned);
   if (options.pool !== undefined) {
     if (!(Number.isInteger(options.pool) && options.pool >= 1 && options.pool <= owned.y.length))
@@ -58,7 +80,7 @@ export function loadFederatedData(dir: string = shippedSubsetDir(), options: Fed
     );
     owned = selectSamples(owned, order.subarray(0, options.pool).sort());
   }
-  let test = samplesOf(loadFashionMnist(dir, 'test'));
+  let test = samplesOf(readSplit(dir, 'test', title));
   if (options.testCount !== undefined) {
     if (!(Number.isInteger(options.testCount) && options.testCount >= 1 && options.testCount <= test.y.length))
       throw invalidArgument('testCount', `an integer in [1, ${test.y.length}]`, options.testCount);
@@ -77,5 +99,5 @@ export function loadFederatedData(dir: string = shippedSubsetDir(), options: Fed
     validation = selectSamples(publicSplit, order.slice(0, v).sort());
     publicSplit = selectSamples(publicSplit, order.slice(v).sort());
   }
-  return { dir, owned, public: publicSplit, ...(validation ? { validation } : {}), test };
+  return { dataset, dir, owned, public: publicSplit, ...(validation ? { validation } : {}), test };
 }
