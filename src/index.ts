@@ -379,6 +379,7 @@ export {
 export { simulationResultJSON, simulationCsv, simulationGameSummary } from './fl/simulation-results.js';
 export {
   shippedCurve,
+  builtInCurve,
   curveFromCalibration,
   uncertaintyFromCalibration,
   SHIPPED_CURVE_SOURCE,

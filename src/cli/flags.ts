@@ -6,7 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BACKEND_CHOICES, type BackendChoice } from '../engine/engine.js';
 import { invalidArgument, invalidArgumentText } from '../core/errors.js';
-import { fashionMnistFiles } from '../fl/fashion-mnist.js';
+import { DATASETS, datasetFiles, type DatasetName } from '../fl/datasets.js';
 import type { ModelKind } from '../fl/models.js';
 import { STRATEGIES, type StrategyName } from '../fl/strategies.js';
 import { checkCreatableDirectory } from '../util/directories.js';
@@ -144,20 +144,25 @@ export function outDirFlag(value: unknown, what: string): string {
   return value;
 }
 
-/** --data DIR: a folder with the four Fashion-MNIST files; undefined for the shipped subset. */
+/** --dataset fashion-mnist|mnist; `fallback` when absent. */
+export function datasetFlag(value: unknown, fallback: DatasetName): DatasetName {
+  if (value === undefined) return fallback;
+  if (!DATASETS.includes(value as DatasetName))
+    throw invalidArgumentText('--dataset', DATASETS.join(' or '), JSON.stringify(value));
+  return value as DatasetName;
+}
+
+/** --data DIR: a folder with the four IDX files of the dataset (MNIST's or Fashion-MNIST's names, the same). */
 export function dataDirFlag(value: unknown): string | undefined {
+  const rule = 'a folder with the four IDX .gz files of the dataset (train-images-idx3-ubyte.gz, …)';
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.trim() === '')
-    throw invalidArgumentText('--data', 'a folder with the four Fashion-MNIST .gz files', JSON.stringify(value));
-  const missing = [...Object.values(fashionMnistFiles('train')), ...Object.values(fashionMnistFiles('test'))].filter(
+    throw invalidArgumentText('--data', rule, JSON.stringify(value));
+  const missing = [...Object.values(datasetFiles('train')), ...Object.values(datasetFiles('test'))].filter(
     (f) => !existsSync(join(value, f)),
   );
   if (missing.length > 0)
-    throw invalidArgumentText(
-      '--data',
-      'a folder with the four Fashion-MNIST .gz files',
-      `${JSON.stringify(value)}, which lacks ${missing.join(', ')}`,
-    );
+    throw invalidArgumentText('--data', rule, `${JSON.stringify(value)}, which lacks ${missing.join(', ')}`);
   return value;
 }
 

@@ -81,6 +81,7 @@ const COMMANDS: Record<string, Command> = {
     help: CALIBRATE_HELP,
     options: {
       out: { type: 'string' },
+      dataset: { type: 'string' },
       data: { type: 'string' },
       sizes: { type: 'string' },
       alphas: { type: 'string' },
@@ -106,6 +107,7 @@ const COMMANDS: Record<string, Command> = {
       rivalry: { type: 'string' },
       seed: { type: 'string' },
       seeds: { type: 'string' },
+      dataset: { type: 'string' },
       data: { type: 'string' },
       backend: { type: 'string' },
       model: { type: 'string' },

@@ -2,6 +2,7 @@
  * The comparison table `cocogen simulate` and `cocogen demo` print at the end of a simulation: one shared module, so
  * that neither command imports the other.
  */
+import { DATASET_INFO } from '../fl/datasets.js';
 import type { SimulationState } from '../fl/simulation.js';
 import { STRATEGY_LABELS } from '../fl/strategies.js';
 import { counted, formatSeconds, table } from './output.js';
@@ -24,7 +25,7 @@ export function simulationReport(state: SimulationState, generatorSeconds: numbe
     ] as (string | number)[];
   });
   return [
-    `Simulated ${counted(state.completedRounds, 'round')}: ${counted(c.organizations, 'organization')}, Dirichlet α = ${c.alpha}, competition g = ${c.competition}, rivalry ${c.rivalry}, ${c.model}, seed ${c.seed}, backend ${backend}`,
+    `Simulated ${counted(state.completedRounds, 'round')}: ${counted(c.organizations, 'organization')}, Dirichlet α = ${c.alpha}, competition g = ${c.competition}, rivalry ${c.rivalry}, ${c.model} on ${DATASET_INFO[c.dataset].title}, seed ${c.seed}, backend ${backend}`,
     `Curve: ${c.curveSource}${c.recalibrate === 'online' ? `, refit online after each round on ${c.validation} validation images` : ''}; PPCA generator fitted in ${formatSeconds(generatorSeconds)} s.`,
     '',
     table(

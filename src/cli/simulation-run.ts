@@ -7,7 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createEngine, type BackendChoice, type Engine } from '../engine/engine.js';
 import { CocogenError, invalidArgumentText } from '../core/errors.js';
-import { curveFromCalibration, shippedCurve, uncertaintyFromCalibration } from '../fl/simulation-curve.js';
+import { builtInCurve, curveFromCalibration, uncertaintyFromCalibration } from '../fl/simulation-curve.js';
+import type { DatasetName } from '../fl/datasets.js';
+import type { ModelKind } from '../fl/models.js';
 import type { CurveUncertainty } from '../fl/online-curve.js';
 import { loadFederatedData, type FederatedData } from '../fl/simulation-data.js';
 import { simulationCsv, simulationGameSummary, simulationResultJSON } from '../fl/simulation-results.js';
@@ -26,18 +28,31 @@ import type { LearningCurveInput } from '../game/index.js';
 import { simulationAccuracySvg, simulationGainSvg } from '../plot/simulation-figures.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { requireFinite } from '../util/finite.js';
-import { backendFlag, dataDirFlag, integerFlag, modelFlag, numberFlag, seedFlag, strategiesFlag } from './flags.js';
+import {
+  backendFlag,
+  dataDirFlag,
+  datasetFlag,
+  integerFlag,
+  modelFlag,
+  numberFlag,
+  seedFlag,
+  strategiesFlag,
+} from './flags.js';
 
 export const FILES = ['checkpoint.json', 'simulation.json', 'simulation.csv', 'accuracy.svg', 'gain.svg'] as const;
 export type Files = Record<(typeof FILES)[number], string>;
 
-/** --curve FILE: a calibration.json (or a bare curve); the shipped curve when absent. */
-function curveFlag(value: unknown): {
+/** --curve FILE: a calibration.json (or a bare curve); when absent, the dataset's built-in curve (or an error). */
+function curveFlag(
+  value: unknown,
+  dataset: DatasetName,
+  model: ModelKind,
+): {
   curve: LearningCurveInput;
   source: string;
   uncertainty: CurveUncertainty | null;
 } {
-  if (value === undefined) return shippedCurve();
+  if (value === undefined) return builtInCurve(dataset, model, '--curve');
   const rule = 'a calibration.json from cocogen calibrate, or a JSON { floor, scale, exponent, heterogeneity }';
   if (typeof value !== 'string' || !existsSync(value))
     throw invalidArgumentText('--curve', rule, `${JSON.stringify(value)}, which does not exist`);
@@ -48,7 +63,25 @@ function curveFlag(value: unknown): {
     throw invalidArgumentText('--curve', rule, `${JSON.stringify(value)}, which is not JSON (${(e as Error).message})`);
   }
   const curve = curveFromCalibration(j, { argument: '--curve', source: JSON.stringify(value), rule });
+  const calibrated = calibrationDataset(j);
+  if (calibrated !== null && calibrated !== dataset)
+    throw invalidArgumentText(
+      '--curve',
+      `a calibration of the run's dataset, ${dataset} (a bare { floor, scale, exponent, heterogeneity } is not checked)`,
+      `${JSON.stringify(value)}, calibrated on ${calibrated}`,
+    );
   return { curve, source: resolve(value), uncertainty: uncertaintyFromCalibration(j) };
+}
+
+/**
+ * The dataset a calibration.json was calibrated on (`config.dataset`; one without it predates MNIST and was
+ * Fashion-MNIST), or null for a bare curve.
+ */
+function calibrationDataset(json: unknown): string | null {
+  const config = (json as { config?: unknown } | null)?.config;
+  if (typeof config !== 'object' || config === null) return null;
+  const dataset = (config as { dataset?: unknown }).dataset;
+  return dataset === undefined ? 'fashion-mnist' : String(dataset);
 }
 
 /** --recalibrate none|online and --validation V (only beside online); `base` a checkpoint's or the defaults. */
@@ -84,11 +117,13 @@ export function configFromFlags(values: Record<string, unknown>, base: Simulatio
     curveSource: '',
     curveUncertainty: null,
   };
+  const dataset = datasetFlag(values.dataset, d.dataset);
   const data = values.data === undefined ? d.data : (dataDirFlag(values.data) ?? null);
+  const model = values.model === undefined ? d.model : modelFlag(values.model);
   const curve =
     values.curve === undefined && base
       ? { curve: base.curve, source: base.curveSource, uncertainty: base.curveUncertainty }
-      : curveFlag(values.curve);
+      : curveFlag(values.curve, dataset, model);
   return {
     organizations: integerFlag(values.orgs, '--orgs', 1, 1000, d.organizations),
     rounds: integerFlag(values.rounds, '--rounds', 1, 10_000, d.rounds),
@@ -103,7 +138,7 @@ export function configFromFlags(values: Record<string, unknown>, base: Simulatio
     rivalry: numberFlag(values.rivalry, '--rivalry', (v) => v >= 0 && v <= 1, 'a number in [0, 1]', d.rivalry),
     seed: seedFlag(values.seed, '--seed', d.seed),
     strategies: strategiesFlag(values.strategies, d.strategies),
-    model: values.model === undefined ? d.model : modelFlag(values.model),
+    model,
     hidden: d.hidden,
     epochs: integerFlag(values.epochs, '--epochs', 1, 1000, d.epochs),
     batchSize: d.batchSize,
@@ -115,6 +150,7 @@ export function configFromFlags(values: Record<string, unknown>, base: Simulatio
     curve: curve.curve,
     curveSource: curve.source,
     curveUncertainty: curve.uncertainty,
+    dataset,
     data,
     // Its range is the data's owned samples, checked once the data is read: here any integer.
     pool:
@@ -129,9 +165,10 @@ export function configFromFlags(values: Record<string, unknown>, base: Simulatio
 
 const ANY = Number.MAX_SAFE_INTEGER;
 
-/** The run's data: the shipped subset or --data, with its --pool draw; refuses more organizations than samples. */
+/** The run's data: the dataset's shipped subset or --data, with its --pool draw; refuses more organizations than samples. */
 export function loadData(config: SimulationConfig): FederatedData {
   const options = {
+    dataset: config.dataset,
     ...(config.pool !== null ? { pool: config.pool, seed: config.seed } : {}),
     ...(config.testCount !== null ? { testCount: config.testCount } : {}),
     ...(config.validation > 0 ? { validation: config.validation } : {}),
@@ -205,6 +242,7 @@ export const SIMULATE_RUN_FLAGS: readonly string[] = [
   'competition',
   'rivalry',
   'seed',
+  'dataset',
   'data',
   'backend',
   'model',

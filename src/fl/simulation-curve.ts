@@ -1,8 +1,10 @@
 /**
- * The learning curve a simulation plays with (docs/training.md): the one calibrated on the shipped subset, or one
- * read from a calibration.json that `cocogen calibrate` wrote.
+ * The learning curve a simulation plays with (docs/training.md): the one calibrated on the shipped Fashion-MNIST
+ * subset, or one read from a calibration.json that `cocogen calibrate` wrote.
  */
 import { invalidArgumentText } from '../core/errors.js';
+import { checkDataset, DATASET_INFO, type DatasetName } from './datasets.js';
+import type { ModelKind } from './models.js';
 import { SCENARIO_BOUNDS, type LearningCurveInput } from '../game/index.js';
 import { uncertaintyOf, type CurveUncertainty } from './online-curve.js';
 import { SUBSET_SOFTMAX_CURVE, SUBSET_SOFTMAX_UNCERTAINTY } from './simulation.js';
@@ -20,6 +22,31 @@ export function shippedCurve(): { curve: LearningCurveInput; source: string; unc
   const { rSquared: _r, ...curve } = SUBSET_SOFTMAX_CURVE;
   const { standardErrors, rmse } = SUBSET_SOFTMAX_UNCERTAINTY;
   return { curve, source: SHIPPED_CURVE_SOURCE, uncertainty: { standardErrors: { ...standardErrors }, rmse } };
+}
+
+/**
+ * The curve a run on `dataset` with `model` plays when given none. Only Fashion-MNIST has one calibrated (with
+ * softmax regression; an MLP run plays it too, as it always has): for MNIST there is no built-in curve yet, and a
+ * curve of another dataset would make the game's amounts and predictions meaningless, so it is an INVALID_ARGUMENT
+ * naming `argument` (the CLI's `--curve`) that says how to calibrate one.
+ *
+ * @example builtInCurve('fashion-mnist', 'softmax').source // 'built-in (shipped subset, softmax)'
+ */
+export function builtInCurve(
+  dataset: DatasetName,
+  model: ModelKind,
+  argument = 'curve',
+): { curve: LearningCurveInput; source: string; uncertainty: CurveUncertainty } {
+  checkDataset(dataset);
+  if (model !== 'softmax' && model !== 'mlp') throw invalidArgumentText('model', "'softmax' or 'mlp'", String(model));
+  if (dataset === 'fashion-mnist') return shippedCurve();
+  const title = DATASET_INFO[dataset].title;
+  throw invalidArgumentText(
+    argument,
+    `a learning curve for ${title} (none is built in yet: calibrate one with cocogen calibrate --dataset ${dataset} ` +
+      `--model ${model} --out DIR, then pass DIR/calibration.json)`,
+    'none',
+  );
 }
 
 /**

@@ -23,6 +23,7 @@ import {
 import { Random } from '../util/random.js';
 import { integerOption, optionsRecord } from '../util/options.js';
 import { federationHeterogeneity } from './calibration.js';
+import { DATASETS, type DatasetName } from './datasets.js';
 import { partitionFederation, type Federation } from './federation.js';
 import { checkUncertainty, refitCurve, type CurveObservation, type CurveUncertainty } from './online-curve.js';
 import { PpcaGenerator, syntheticClassCounts, type GenerateOptions, type Generator } from './generator.js';
@@ -87,7 +88,9 @@ export interface SimulationConfig {
    * the test split); 0 under 'none', at least 1 under 'online'
    */
   validation: number;
-  /** data folder (null: the shipped subset) */
+  /** the dataset: its shipped subset, or what the `data` folder holds */
+  dataset: DatasetName;
+  /** data folder (null: the dataset's shipped subset) */
   data: string | null;
   /** owned samples drawn for the run (null: all) */
   pool: number | null;
@@ -196,6 +199,8 @@ export function checkSimulationConfig(c: SimulationConfig): void {
   if (typeof c.curve !== 'object' || c.curve === null)
     throw invalidArgument('config.curve', 'a learning curve', c.curve);
   if (typeof c.curveSource !== 'string') throw invalidArgument('config.curveSource', 'a string', c.curveSource);
+  if (!DATASETS.includes(c.dataset))
+    throw invalidArgument('config.dataset', `one of ${DATASETS.map((d) => `'${d}'`).join(', ')}`, c.dataset);
   if (c.data !== null && typeof c.data !== 'string') throw invalidArgument('config.data', 'null or a folder', c.data);
   for (const k of ['pool', 'testCount'] as const)
     if (c[k] !== null && !(Number.isSafeInteger(c[k]) && c[k] >= 1))
@@ -206,9 +211,16 @@ export function checkSimulationConfig(c: SimulationConfig): void {
     integerOption(g, k, undefined, 1, Number.MAX_SAFE_INTEGER, 'config.generator');
 }
 
-function checkFederatedData(data: FederatedData): void {
+function checkFederatedData(data: FederatedData, config: SimulationConfig): void {
   if (typeof data !== 'object' || data === null || !data.owned || !data.public || !data.test)
     throw invalidArgument('data', 'FederatedData (from loadFederatedData)', data);
+  // A run trained on one dataset and recorded as the other would mislabel every result (and its curve).
+  if (data.dataset !== config.dataset)
+    throw invalidArgument(
+      'data.dataset',
+      `config.dataset ('${config.dataset}'; loadFederatedData's dataset option)`,
+      data.dataset,
+    );
 }
 
 /** Every key of a {@link SimulationConfig}: any other is refused by name. */
@@ -234,6 +246,7 @@ const SIMULATION_CONFIG_KEYS: readonly (keyof SimulationConfig)[] = [
   'curveUncertainty',
   'recalibrate',
   'validation',
+  'dataset',
   'data',
   'pool',
   'testCount',
@@ -246,7 +259,7 @@ const SIMULATION_CONFIG_KEYS: readonly (keyof SimulationConfig)[] = [
  */
 export function setUpSimulation(data: FederatedData, config: SimulationConfig): SimulationSetup {
   checkSimulationConfig(config);
-  checkFederatedData(data);
+  checkFederatedData(data, config);
   const federation = partitionFederation(data.owned, {
     organizations: config.organizations,
     alpha: config.alpha,
@@ -445,7 +458,7 @@ async function simulateOn(
   checkSimulationConfig(config);
   if (typeof setup !== 'object' || setup === null || !setup.plan || !setup.model || !setup.federation)
     throw invalidArgument('setup', 'a SimulationSetup (from setUpSimulation)', setup);
-  checkFederatedData(data);
+  checkFederatedData(data, config);
   const state: SimulationState = options.resume ?? { config, completedRounds: 0, strategies: {} };
   if (options.resume && JSON.stringify(options.resume.config) !== JSON.stringify(config))
     throw invalidArgument('resume', 'a checkpoint of the same config', 'a checkpoint of another config');
@@ -595,6 +608,8 @@ export function stateFromJSON(text: string, source = 'checkpoint'): SimulationSt
     recalibrate: legacy.recalibrate ?? 'none',
     validation: legacy.validation ?? 0,
     curveUncertainty: legacy.curveUncertainty ?? null,
+    // and from before MNIST: their runs are Fashion-MNIST runs.
+    dataset: legacy.dataset ?? 'fashion-mnist',
   };
   checkSimulationConfig(o.config);
   const completed = o.completedRounds;
@@ -619,8 +634,9 @@ export function stateFromJSON(text: string, source = 'checkpoint'): SimulationSt
 /**
  * The learning curve calibrated on the shipped subset with `cocogen calibrate` at its defaults (softmax regression,
  * 5 organizations, sizes 250–4000, α ∈ {0.1, 0.5, 10}, 5 FedAvg rounds of 1 epoch at learning rate 0.01, seed 1;
- * R² = 0.975 over the 15 points), so that a simulation
- * without `--curve` needs no calibration run. Recalibrate for other data, models or recipes.
+ * R² = 0.975 over the 15 points), so that a Fashion-MNIST simulation
+ * without `--curve` needs no calibration run. Recalibrate for other data, models or recipes (MNIST has no built-in
+ * curve: see `builtInCurve`).
  */
 export const SUBSET_SOFTMAX_CURVE: Readonly<LearningCurveInput & { rSquared: number }> = {
   floor: 0.1962372524181351,
@@ -666,6 +682,7 @@ export const SIMULATION_DEFAULTS: Omit<SimulationConfig, 'curve' | 'curveSource'
   cost: 5e-5,
   cap: 1,
   privateGain: 0,
+  dataset: 'fashion-mnist',
   data: null,
   pool: null,
   testCount: null,

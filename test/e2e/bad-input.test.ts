@@ -62,6 +62,7 @@ const TABLE: Record<string, { base: string[]; flags: Record<string, string[]> }>
     base: ['--out', out],
     flags: {
       out: ['', 'package.json/x'],
+      dataset: [...ENUM, 'MNIST', 'digits'],
       data: [missing, ''],
       sizes: [...LIST, '0'],
       alphas: [...LIST, '0'],
@@ -86,6 +87,7 @@ const TABLE: Record<string, { base: string[]; flags: Record<string, string[]> }>
       rivalry: [...NUMBER, '1.5'],
       seed: ['x', '1.5', ''],
       seeds: ['x', '3-1', '1,1', ''],
+      dataset: [...ENUM, 'MNIST', 'digits'],
       data: [missing, ''],
       backend: ENUM,
       model: ENUM,

@@ -27,6 +27,7 @@ describe('cocogen calibrate', () => {
     expect(r.status, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.points).toHaveLength(6);
+    expect(j.config.dataset).toBe('fashion-mnist');
     expect(j.fit.rSquared).toBeGreaterThan(0.5);
     for (const k of ['floor', 'scale', 'exponent', 'heterogeneity']) expect(j.learningCurve[k]).toBeGreaterThan(0);
     expect(JSON.parse(readFileSync(join(out, 'calibration.json'), 'utf8')).learningCurve).toEqual(j.learningCurve);

@@ -165,6 +165,45 @@ describe('cocogen simulate', () => {
     }
   });
 
+  it('--dataset mnist trains on the shipped MNIST subset with a curve calibrated on it, and resumes as MNIST', () => {
+    const cal = join(root, 'mnist-cal');
+    const c = runCli(
+      ['calibrate', '--dataset', 'mnist', '--out', cal, '--sizes', '200,600,1800', '--alphas', '0.1,10'].concat([
+        '--orgs',
+        '3',
+        '--rounds',
+        '2',
+        '--json',
+      ]),
+    );
+    expect(c.status, c.stderr).toBe(0);
+    const calibration = JSON.parse(c.stdout);
+    expect(calibration.config).toMatchObject({ dataset: 'mnist', data: expect.stringMatching(/mnist-subset$/) });
+    const dir = join(root, 'mnist');
+    const mnist = [...tiny, '--dataset', 'mnist', '--curve', join(cal, 'calibration.json'), '--strategies'];
+    const killed = runCli(['simulate', ...mnist, 'vcfl,mechanism', '--out', dir, '--stop-after-round', '1']);
+    expect(killed.status).toBeNull();
+    const checkpoint = JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8'));
+    expect(checkpoint.config).toMatchObject({ dataset: 'mnist', data: null, curve: calibration.learningCurve });
+    // A calibration of MNIST does not drive a Fashion-MNIST run.
+    const wrong = runCli(['simulate', ...tiny, '--curve', join(cal, 'calibration.json'), '--out', join(root, 'w')]);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toMatch(/for --curve but received .*calibrated on mnist/);
+    // Resuming under another dataset is refused; without the flag the run goes on as MNIST.
+    const clash = runCli(['simulate', '--resume', dir, '--dataset', 'fashion-mnist']);
+    expect(clash.status).toBe(2);
+    expect(clash.stderr).toMatch(/--dataset/);
+    const resumed = runCli(['simulate', '--resume', dir]);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/softmax on MNIST, seed 3/); // the readable report names the dataset
+    const j = JSON.parse(readFileSync(join(dir, 'simulation.json'), 'utf8'));
+    expect(j.config.dataset).toBe('mnist');
+    for (const s of Object.values(j.strategies) as { rounds: unknown[]; final: { accuracy: number } }[]) {
+      expect(s.rounds).toHaveLength(2);
+      expect(s.final.accuracy).toBeGreaterThan(0.5); // digits, learnt: chance is 0.1
+    }
+  });
+
   it('names the flag of every bad value and exits 2', () => {
     const bad: [string[], RegExp][] = [
       [['--orgs', '0'], /--orgs/],
@@ -181,6 +220,9 @@ describe('cocogen simulate', () => {
       [['--validation', '100'], /only beside --recalibrate online/],
       [['--recalibrate', 'online', '--validation', '0'], /--validation/],
       [['--recalibrate', 'online', '--validation', '1000'], /--validation/],
+      [['--dataset', 'digits'], /fashion-mnist or mnist for --dataset/],
+      // MNIST has no built-in curve: the run needs --curve, and says how to calibrate one.
+      [['--dataset', 'mnist'], /cocogen calibrate --dataset mnist.* for --curve/],
     ];
     for (const [flags, re] of bad) {
       const r = runCli(['simulate', '--out', join(root, 'bad'), ...flags, '--json']);
@@ -189,8 +231,12 @@ describe('cocogen simulate', () => {
       expect(r.stderr, flags.join(' ')).toMatch(re);
     }
     expect(runCli(['simulate']).stderr).toMatch(/--out/);
-    // A resumed run keeps its recalibration.
+    // A resumed run keeps its recalibration and its dataset.
     expect(runCli(['simulate', '--resume', full, '--recalibrate', 'online']).stderr).toMatch(/--recalibrate/);
+    const clash = runCli(['simulate', '--resume', full, '--dataset', 'mnist', '--json']);
+    expect(clash.status).toBe(2);
+    expect(JSON.parse(clash.stderr).error).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(clash.stderr).toMatch(/checkpoint's value \\"fashion-mnist\\".*for --dataset/);
     expect(runCli(['simulate', '--resume', join(root, 'nothing-here')]).stderr).toMatch(/--resume/);
   });
 });

@@ -10,6 +10,7 @@ import {
   stateToJSON,
   type SimulationConfig,
 } from '../../src/fl/simulation.js';
+import { builtInCurve, shippedCurve } from '../../src/fl/simulation-curve.js';
 import { strategyAmounts, utilitiesAtPerformance } from '../../src/fl/strategies.js';
 import { performanceAt, utilities } from '../../src/game/index.js';
 
@@ -71,8 +72,48 @@ describe('strategies on the calibrated curve', () => {
       expect(full.strategies.vcfl!.rounds[1]!.gain).toBe(0);
       expect(full.strategies.mechanism!.rounds[1]!.payoffs).toHaveLength(3);
       expect(() => stateFromJSON('{"format":"x"}')).toThrow(/checkpoint/);
+      // The checkpoint records its dataset; resuming it under another is refused before any training.
+      expect(stateFromJSON(saved).config.dataset).toBe('fashion-mnist');
+      const mnist = loadFederatedData(undefined, { dataset: 'mnist', pool: 600, seed: 1, testCount: 300 });
+      const other = { ...small, dataset: 'mnist' as const };
+      await expect(simulate(mnist, s, other, { engine, resume: stateFromJSON(saved) })).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        details: { argument: 'resume' },
+      });
     } finally {
       engine.dispose();
     }
+  });
+});
+
+describe('the dataset of a run', () => {
+  const mnist = loadFederatedData(undefined, { dataset: 'mnist', pool: 600, seed: 1, testCount: 300 });
+
+  it("must be the data's: MNIST data under a Fashion-MNIST config is INVALID_ARGUMENT naming data.dataset", () => {
+    expect(mnist.dataset).toBe('mnist');
+    expect(() => setUpSimulation(mnist, config)).toThrow(/data\.dataset/);
+    expect(() => setUpSimulation(data, { ...config, dataset: 'mnist' })).toThrow(/Expected config\.dataset/);
+    expect(() => setUpSimulation(mnist, { ...config, dataset: 'mnist' })).not.toThrow();
+  });
+
+  it('picks the built-in curve: Fashion-MNIST the shipped one; MNIST none, and the error says how to calibrate one', () => {
+    expect(builtInCurve('fashion-mnist', 'softmax')).toEqual(shippedCurve());
+    expect(builtInCurve('fashion-mnist', 'mlp')).toEqual(shippedCurve());
+    expect(() => builtInCurve('mnist', 'softmax', '--curve')).toThrow(
+      /Expected a learning curve for MNIST .*cocogen calibrate --dataset mnist --model softmax.* for --curve/,
+    );
+    expect(() => builtInCurve('digits' as never, 'softmax')).toThrow(/for dataset but/);
+    expect(() => builtInCurve('fashion-mnist', 'cnn' as never)).toThrow(/for model but/);
+  });
+
+  it('reads as fashion-mnist from a checkpoint written before there were two', () => {
+    const legacy = JSON.parse(stateToJSON({ config, completedRounds: 0, strategies: {} }));
+    delete legacy.config.dataset;
+    for (const name of config.strategies) legacy.strategies[name] = { rounds: [], params: '' };
+    expect(stateFromJSON(JSON.stringify(legacy)).config.dataset).toBe('fashion-mnist');
+    legacy.config.dataset = 'mnist';
+    expect(stateFromJSON(JSON.stringify(legacy)).config.dataset).toBe('mnist');
+    legacy.config.dataset = 'digits';
+    expect(() => stateFromJSON(JSON.stringify(legacy))).toThrow(/config\.dataset/);
   });
 });

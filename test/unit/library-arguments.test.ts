@@ -302,6 +302,16 @@ const FL: Case[] = [
     () => checkSimulationConfig({ ...config, curve: null } as never),
     /config\.curve/,
   ],
+  [
+    'checkSimulationConfig: dataset "digits"',
+    () => checkSimulationConfig({ ...config, dataset: 'digits' } as never),
+    /config\.dataset/,
+  ],
+  [
+    'checkSimulationConfig: no dataset',
+    () => checkSimulationConfig({ ...config, dataset: undefined } as never),
+    /config\.dataset/,
+  ],
   ['setUpSimulation: no data', () => setUpSimulation(undefined as never, config), /for data/],
   ['simulate: misspelt key', () => simulate({} as never, {} as never, config, { onStp: () => {} } as never), /onStp/],
   [

@@ -65,6 +65,12 @@ describe('parseStudy', () => {
     expect(jobId(config, 'js')).not.toBe(a[0]!.id);
   });
 
+  it('takes dataset as an option: a string, not a path', () => {
+    const curve = { ...good.simulate, dataset: 'mnist', curve: 'cal.json' };
+    const s = parseStudy(text({ ...good, simulate: curve, grid: undefined }), '/x/y/study.json');
+    expect(s.base).toMatchObject({ dataset: 'mnist', curve: '/x/y/cal.json' });
+  });
+
   it('resolves data and curve paths against the study file', () => {
     const s = parseStudy(text({ ...good, simulate: { ...good.simulate, data: 'sub/data' } }), '/x/y/study.json');
     expect(s.base.data).toBe('/x/y/sub/data');
@@ -125,6 +131,17 @@ describe('parseStudy', () => {
       /only beside --recalibrate online .* for grid\.validation\[0\] in/,
     ],
     ['an unknown strategy', { ...good, simulate: { ...good.simulate, strategies: ['vcfl', 'best'] } }, /strategies/],
+    [
+      'a dataset it lacks',
+      { ...good, simulate: { ...good.simulate, dataset: 'digits' } },
+      /fashion-mnist or mnist for simulate\.dataset in/,
+    ],
+    ['a dataset of the wrong type', { ...good, grid: { dataset: ['mnist', 3] } }, /grid\.dataset\[1\] in/],
+    [
+      'an MNIST cell without a curve',
+      { ...good, grid: { dataset: ['fashion-mnist', 'mnist'] } },
+      /calibrate --dataset mnist .* for simulate\.curve in/,
+    ],
   ];
   it.each(badRules)("refuses %s by simulate's rule, naming the place", (_what, study, message) =>
     refused(study, message, true),

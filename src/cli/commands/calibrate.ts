@@ -14,6 +14,7 @@ import {
   fittedCalibrationPoints,
   type FittedCalibrationPoint,
 } from '../../fl/calibration-results.js';
+import { DATASET_INFO, DEFAULT_DATASET, type DatasetName } from '../../fl/datasets.js';
 import type { ModelKind } from '../../fl/models.js';
 import { PpcaGenerator } from '../../fl/generator.js';
 import { loadFederatedData } from '../../fl/simulation-data.js';
@@ -24,6 +25,7 @@ import { writeFileAtomic } from '../../util/atomic-write.js';
 import {
   backendFlag,
   dataDirFlag,
+  datasetFlag,
   integerFlag,
   modelFlag,
   noPositionals,
@@ -34,8 +36,9 @@ import {
 import { counted, formatNumber, formatSeconds, type Io, table } from '../output.js';
 import { createProgress } from '../progress.js';
 
-export const CALIBRATE_HELP = `cocogen calibrate --out DIR [--data DIR] [--sizes LIST] [--alphas LIST] [--synthetic LIST] [--orgs K]
-                  [--rounds R] [--epochs E] [--model softmax|mlp] [--backend B] [--seed S] [--json]
+export const CALIBRATE_HELP = `cocogen calibrate --out DIR [--dataset fashion-mnist|mnist] [--data DIR] [--sizes LIST] [--alphas LIST]
+                  [--synthetic LIST] [--orgs K] [--rounds R] [--epochs E] [--model softmax|mlp] [--backend B]
+                  [--seed S] [--json]
   Fits the game's learning curve L = L∞ + A·D^(−β) + η·H (DESIGN §3.2) to measured test loss. For every
   pooled size D in --sizes and Dirichlet α in --alphas, D samples are dealt to K organizations with
   Dirichlet(α) label skew (H is the pool's heterogeneity H_S = Σ (d_n/D)·‖p_n − p*‖₁², p* uniform), the
@@ -48,7 +51,9 @@ export const CALIBRATE_HELP = `cocogen calibrate --out DIR [--data DIR] [--sizes
   real samples, with its standard error; the learningCurve written carries it (DESIGN §3.2).
   Writes to DIR (atomically): calibration.json (fit, R², the game's learningCurve, points),
   calibration.csv (measured and fitted loss per point), calibration.svg (measured points vs fitted curve).
-  Defaults: --data the shipped subset (data/fashion-mnist-subset), --sizes 250,500,1000,2000,4000,
+  --dataset fashion-mnist|mnist: the shipped subset of that dataset (data/<dataset>-subset), or what --data DIR
+  holds (the four IDX files of either); calibration.json records it.
+  Defaults: --dataset fashion-mnist, --data its shipped subset, --sizes 250,500,1000,2000,4000,
   --alphas 0.1,0.5,10, --orgs 5, --rounds 5, --epochs 1, --model softmax, --backend js, --seed 1.
   --json prints { config, fit, learningCurve, points, files }. Progress goes to stderr on a terminal only.`;
 
@@ -62,6 +67,7 @@ export const CALIBRATE_DEFAULTS = {
 /** What the flags ask for, checked. */
 interface CalibrateRequest {
   out: string;
+  dataset: DatasetName;
   data: string | undefined;
   sizes: number[];
   alphas: number[];
@@ -77,6 +83,7 @@ interface CalibrateRequest {
 function calibrateRequest(values: Record<string, unknown>, positionals: string[]): CalibrateRequest {
   noPositionals(positionals, 'calibrate');
   const out = outDirFlag(values.out, 'calibration.json, calibration.csv and calibration.svg');
+  const dataset = datasetFlag(values.dataset, DEFAULT_DATASET);
   const data = dataDirFlag(values.data);
   const sizes = numberListFlag(
     values.sizes,
@@ -113,7 +120,7 @@ function calibrateRequest(values: Record<string, unknown>, positionals: string[]
       'with --alphas and --synthetic, a grid of at least 4 points (4 parameters are fitted)',
       `${sizes.length * alphas.length * synthetic.length} points`,
     );
-  return { out, data, sizes, alphas, synthetic, organizations, rounds, epochs, model, backend, seed };
+  return { out, dataset, data, sizes, alphas, synthetic, organizations, rounds, epochs, model, backend, seed };
 }
 
 export async function calibrateCommand(
@@ -124,7 +131,7 @@ export async function calibrateCommand(
   const json = Boolean(values.json);
   const r = calibrateRequest(values, positionals);
   const { sizes, alphas, synthetic, organizations, seed } = r;
-  const fm = loadFederatedData(r.data);
+  const fm = loadFederatedData(r.data, { dataset: r.dataset });
   const largest = sizes[sizes.length - 1]!;
   if (largest > fm.owned.y.length)
     throw invalidArgumentText(
@@ -163,6 +170,7 @@ export async function calibrateCommand(
   const seconds = (performance.now() - t0) / 1000;
   const learningCurve = curveInputOf(result.fit);
   const config = {
+    dataset: fm.dataset,
     data: fm.dir,
     sizes,
     alphas,
@@ -209,7 +217,7 @@ function calibrationReport(
     return (fit.atBound as string[]).includes(name) ? '– (held at 0)' : 'undetermined';
   };
   return [
-    `Calibrated on ${dir}: ${counted(points.length, 'point')} (D × α${r.synthetic.length > 1 || r.synthetic[0] !== 0 ? ' × f' : ''}), ${counted(r.organizations, 'organization')}, ${counted(r.rounds, 'FedAvg round')} × ${counted(r.epochs, 'epoch')}, ${r.model}`,
+    `Calibrated on ${DATASET_INFO[r.dataset].title} in ${dir}: ${counted(points.length, 'point')} (D × α${r.synthetic.length > 1 || r.synthetic[0] !== 0 ? ' × f' : ''}), ${counted(r.organizations, 'organization')}, ${counted(r.rounds, 'FedAvg round')} × ${counted(r.epochs, 'epoch')}, ${r.model}`,
     '',
     table(
       ['parameter', 'value', 'std. error'],

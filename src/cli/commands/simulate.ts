@@ -23,13 +23,13 @@ import { simulationReport } from '../simulation-report.js';
 import { configFromFlags, filesIn, loadData, simulateInto, writeResults } from '../simulation-run.js';
 
 export const SIMULATE_HELP = `cocogen simulate --out DIR [--orgs N] [--rounds T] [--alpha A] [--competition G] [--seed S | --seeds LIST]
-                 [--data DIR] [--backend B] [--model softmax|mlp] [--strategies LIST] [--curve FILE]
-                 [--cost C] [--cap X] [--rivalry L] [--epochs E] [--pool P]
+                 [--dataset fashion-mnist|mnist] [--data DIR] [--backend B] [--model softmax|mlp]
+                 [--strategies LIST] [--curve FILE] [--cost C] [--cap X] [--rivalry L] [--epochs E] [--pool P]
                  [--recalibrate none|online] [--validation V] [--json]
 cocogen simulate --resume DIR [--rounds T] [--out DIR] [--backend B] [--json]
-  Federated training on real Fashion-MNIST with a real generator (DESIGN §5): N organizations get Dirichlet(A)
-  label-skewed shards; every round the game (uniform competition G, rivalry L, cost C per synthetic sample,
-  cap X·d_n, market value 1) decides from the calibrated learning curve how much each generates — strategies
+  Federated training on real Fashion-MNIST or MNIST with a real generator (DESIGN §5): N organizations get
+  Dirichlet(A) label-skewed shards; every round the game (uniform competition G, rivalry L, cost C per synthetic
+  sample, cap X·d_n, market value 1) decides from the calibrated learning curve how much each generates — strategies
   vcfl (none), wco (competition-oblivious), radg (random), equilibrium, mechanism (the social optimum, the
   operating point of welfare sharing) — each generates with PPCA fitted on the public split (its label mix
   moves toward uniform), trains E local epochs, FedAvg aggregates on the engine, and the global model is
@@ -39,16 +39,19 @@ cocogen simulate --resume DIR [--rounds T] [--out DIR] [--backend B] [--json]
   accuracy.svg (test accuracy and loss vs round, a line per strategy), gain.svg (predicted vs realized gain).
   --resume DIR continues a killed run from DIR/checkpoint.json (its config and backend; --rounds may extend it);
   finished rounds are neither redone nor lost, and the result equals an uninterrupted run.
-  --curve FILE: calibration.json from cocogen calibrate (or { floor, scale, exponent, heterogeneity
-  [, syntheticWorth] }); default: the curve calibrated on the shipped subset. --pool P trains on a seeded
-  draw of P owned samples.
+  --curve FILE: calibration.json from cocogen calibrate on the run's dataset (or { floor, scale, exponent,
+  heterogeneity[, syntheticWorth] }); default: the curve calibrated on the shipped Fashion-MNIST subset. --pool P
+  trains on a seeded draw of P owned samples. --dataset fashion-mnist|mnist: the shipped subset of that dataset
+  (data/<dataset>-subset), or what --data DIR holds (the four IDX files of either). MNIST has no built-in curve
+  yet: with --dataset mnist, --curve is required (calibrate one with cocogen calibrate --dataset mnist). A
+  resumed run keeps its dataset.
   --recalibrate online: after each round, each strategy refits the curve to its own rounds so far — the global
   model's loss on a validation split of V public images that the server holds (--validation, default
   ${DEFAULT_VALIDATION}; the generator fits on the rest), never the test split — with the calibrated curve (and its
   standard errors) as the prior, and solves the next round's game on it. Default none: the calibrated curve.
   Defaults: --orgs 5 --rounds 5 --alpha 0.5 --competition 0.3 --rivalry 0 --seed 1 --model softmax
   --strategies ${STRATEGIES.join(',')} --cost 5e-5 --cap 1 --epochs 1 --recalibrate none --backend auto,
-  the shipped subset.
+  --dataset fashion-mnist, its shipped subset.
   --json prints { config, strategies: { <name>: { rounds: [{ round, accuracy, loss, generated, utilities,
   … }], final: { accuracy, loss } } }, files }. Progress goes to stderr on a terminal only.
   --seeds LIST (e.g. 1-5 or 1,4,9) runs every strategy on each seed (DIR/seed-S/ holds that seed's files) and
@@ -68,6 +71,7 @@ const CONFIG_FLAGS: [keyof SimulationConfig, string][] = [
   ['cost', '--cost'],
   ['cap', '--cap'],
   ['curve', '--curve'],
+  ['dataset', '--dataset'],
   ['data', '--data'],
   ['pool', '--pool'],
   ['recalibrate', '--recalibrate'],
