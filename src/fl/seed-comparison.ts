@@ -83,10 +83,12 @@ export interface SeedVerdict {
     p90RelativeError: number;
     predictions: number;
     /**
-     * The same statistics for the best any curve could do from the seeds' noise alone: each seed's realized gain
-     * predicted by the mean of the other seeds' (same strategy). NaN with fewer than two seeds.
+     * The same statistics for a prediction that knows nothing of the seed: each seed's realized gain predicted by
+     * the mean of the other seeds' (same strategy, leave one out). A curve below it explains part of the seeds'
+     * differences from their D and H; one above it does worse than the average outcome. NaN with fewer than two
+     * seeds.
      */
-    noiseFloor: { medianRelativeError: number; p90RelativeError: number };
+    seedBaseline: { medianRelativeError: number; p90RelativeError: number };
     tolerance: number;
     /** inside: every strategy's interval of the relative error below the tolerance; outside: one above it */
     status: 'inside' | 'outside' | 'undetermined';
@@ -266,7 +268,7 @@ function predictionVerdict(
 ): SeedVerdict['prediction'] {
   const intervalsAt = `${levelPercent(level)} intervals`;
   const errors: number[] = [];
-  const floor: number[] = [];
+  const loo: number[] = [];
   for (const [name, perSeed] of perStrategy) {
     if (summary[name]!.predictionError === null) continue;
     const gains: number[] = [];
@@ -280,11 +282,11 @@ function predictionVerdict(
     // Leave one seed out: its gain against the mean of the others, what seed-to-seed variation alone leaves.
     const total = gains.reduce((a, b) => a + b, 0);
     if (gains.length >= 2)
-      for (const g of gains) floor.push(Math.abs((total - g) / (gains.length - 1) - g) / Math.abs(g));
+      for (const g of gains) loo.push(Math.abs((total - g) / (gains.length - 1) - g) / Math.abs(g));
   }
   const median = quantile(errors, 0.5);
   const p90 = quantile(errors, 0.9);
-  const noiseFloor = { medianRelativeError: quantile(floor, 0.5), p90RelativeError: quantile(floor, 0.9) };
+  const seedBaseline = { medianRelativeError: quantile(loo, 0.5), p90RelativeError: quantile(loo, 0.9) };
   const intervals = Object.values(summary).flatMap((s) => (s.predictionError ? [s.predictionError.relative] : []));
   let status: SeedVerdict['prediction']['status'] = 'undetermined';
   if (intervals.length > 0 && intervals.every((i) => i.high !== null && i.high <= tolerance)) status = 'inside';
@@ -299,15 +301,15 @@ function predictionVerdict(
           : status === 'outside'
             ? `outside the ${pct(tolerance)} tolerance (a strategy's interval lies above it, ${intervalsAt}).`
             : `not shown inside or outside the ${pct(tolerance)} tolerance by the ${intervalsAt}.`) +
-        (floor.length === 0
+        (loo.length === 0
           ? ''
-          : ` Seed-to-seed noise alone (each seed's realized gain against the other seeds' mean) leaves a median ` +
-            `${pct(noiseFloor.medianRelativeError)} (p90 ${pct(noiseFloor.p90RelativeError)}).`);
+          : ` Predicting each seed by the other seeds' mean realized gain would be off by a median ` +
+            `${pct(seedBaseline.medianRelativeError)} (p90 ${pct(seedBaseline.p90RelativeError)}).`);
   return {
     medianRelativeError: median,
     p90RelativeError: p90,
     predictions: errors.length,
-    noiseFloor,
+    seedBaseline,
     tolerance,
     status,
     statement,

@@ -97,10 +97,12 @@ describe('compareSeeds', () => {
     expect(c.verdict.prediction.predictions).toBe(3);
     expect(c.verdict.prediction.status).toBe('undetermined'); // 0.4 ± 0.5 contains 15 %
     expect(c.verdict.prediction.statement).toMatch(/median 40 % \(p90 56 %\) over 3 predictions/);
-    // Noise floor: gains 0.1, 0.2, 0.3 each against the others' mean (0.25, 0.2, 0.15): 1.5, 0, 0.5.
-    expect(c.verdict.prediction.noiseFloor.medianRelativeError).toBeCloseTo(0.5, 13);
-    expect(c.verdict.prediction.noiseFloor.p90RelativeError).toBeCloseTo(1.3, 13);
-    expect(c.verdict.prediction.statement).toMatch(/noise alone .* leaves a median 50 % \(p90 130 %\)\.$/);
+    // Seed baseline: gains 0.1, 0.2, 0.3 each against the others' mean (0.25, 0.2, 0.15): 1.5, 0, 0.5.
+    expect(c.verdict.prediction.seedBaseline.medianRelativeError).toBeCloseTo(0.5, 13);
+    expect(c.verdict.prediction.seedBaseline.p90RelativeError).toBeCloseTo(1.3, 13);
+    expect(c.verdict.prediction.statement).toMatch(
+      /other seeds' mean realized gain would be off by a median 50 % \(p90 130 %\)\.$/,
+    );
   });
 
   it('says tied within noise when the paired interval holds 0, and below when it lies under 0', () => {
