@@ -8,9 +8,9 @@
  * kernels (a round trip per kernel: correct everywhere, fast on no device; the native addon is the fast path).
  */
 import { WGSL } from '../../../../bindings/wgsl.generated.js';
-import { CocogenError, invalidArgument } from '../../../core/errors.js';
+import { CocogenError } from '../../../core/errors.js';
 import { packUniforms, type DispatchSize } from '../../gpu/dispatch.js';
-import { buf, runKernel, type BufferDecl, type GpuKernel } from '../../gpu/kernel-runner.js';
+import { runBoundCall, type Binding, type Pass } from '../../gpu/bound-call.js';
 import type { GpuContext } from '../../gpu/program-runner.js';
 import { BuiltinProgram, type GpuProgram } from '../../gpu/program.js';
 import { denseTrainStepsWith, type DenseKernels } from './reference.js';
@@ -95,22 +95,6 @@ export function sgdMomentumUniforms(count: number, lr: number, momentum: number,
     { name: 'momentum', type: 'f32', value: momentum },
     { name: 'weightDecay', type: 'f32', value: weightDecay },
   ]);
-}
-
-/** One binding: data to upload, or a byte size for an output-only buffer; `read` copies it back afterwards. */
-interface Binding {
-  name: string;
-  data?: ArrayBufferView;
-  bytes?: number;
-  read?: boolean;
-}
-
-interface Pass {
-  program: GpuProgram;
-  uniforms: ArrayBuffer;
-  /** indices into the call's bindings, in binding order after the uniform (binding 0) */
-  bind: number[];
-  size: DispatchSize;
 }
 
 export class DenseGpuKernels implements DenseKernels {
@@ -263,77 +247,8 @@ export class DenseGpuKernels implements DenseKernels {
     };
   }
 
-  /**
-   * Upload the bindings, run the passes in one submission, read back the bindings marked `read` (in order).
-   * A binding index −1 in a pass binds a 4-byte dummy.
-   */
-  private async execute(kernel: string, bindings: Binding[], passes: Pass[]): Promise<ArrayBuffer[]> {
-    const ctx = this.ctx;
-    ctx.guard(kernel);
-    for (const b of bindings) {
-      const bytes = b.data?.byteLength ?? b.bytes!;
-      if (bytes > ctx.bindingBytes) {
-        throw invalidArgument(b.name, `at most ${ctx.bindingBytes} bytes on this device`, b.data ?? bytes);
-      }
-    }
-    return runKernel(ctx, denseCall(kernel, bindings, passes));
+  /** Run the passes over the bindings in one submission (src/engine/gpu/bound-call.ts). */
+  private execute(kernel: string, bindings: Binding[], passes: Pass[]): Promise<ArrayBuffer[]> {
+    return runBoundCall(this.ctx, kernel, bindings, passes);
   }
-}
-
-/**
- * One dense call as a kernel declaration: binding i is buffer `b<i>` (read and written, bound whole), its readback
- * `r<i>`, pass i's uniforms `u<i>`; one step uploads every operand, encodes every pass (each with its own bind group)
- * and the copies, and reads the outputs back.
- */
-function denseCall(kernel: string, bindings: Binding[], passes: Pass[]): GpuKernel<string, ArrayBuffer[]> {
-  const dataBytes = (b: Binding) => b.data?.byteLength ?? b.bytes!;
-  /** The bytes the pool gives a binding (a multiple of 4, at least 4), copied and mapped whole. */
-  const poolBytes = (b: Binding) => Math.max(4, Math.ceil(Math.max(4, dataBytes(b)) / 4) * 4);
-  const reads = bindings.flatMap((b, i) => (b.read ? [i] : []));
-  const out: ArrayBuffer[] = [];
-  return {
-    name: kernel,
-    method: kernel,
-    programs: [...new Set(passes.map((p) => p.program))],
-    plan: () => {
-      const buffers: Record<string, BufferDecl> = {};
-      bindings.forEach((b, i) => (buffers[`b${i}`] = buf.inout(Math.max(4, dataBytes(b)), b.name)));
-      buffers.unused = buf.input(4);
-      for (const i of reads) buffers[`r${i}`] = buf.readback(poolBytes(bindings[i]!), `${bindings[i]!.name} readback`);
-      passes.forEach((p, i) => (buffers[`u${i}`] = buf.uniform(p.uniforms.byteLength, `params ${i}`)));
-      return {
-        buffers,
-        steps: [
-          {
-            what: `running ${passes.map((p) => p.program.name).join(', ')}`,
-            writes: bindings.flatMap((b, i) =>
-              b.data && b.data.byteLength > 0
-                ? [{ to: `b${i}`, data: b.data.buffer, start: b.data.byteOffset, count: b.data.byteLength }]
-                : [],
-            ),
-            submit: [
-              {
-                label: `${kernel} call`,
-                passes: passes.map((p, i) => ({
-                  program: p.program,
-                  uniforms: p.uniforms,
-                  params: `u${i}`,
-                  bind: [`u${i}`, ...p.bind.map((j) => (j < 0 ? 'unused' : `b${j}`))],
-                  size: p.size,
-                })),
-                copies: reads.map((i) => ({ from: `b${i}`, to: `r${i}`, bytes: poolBytes(bindings[i]!) })),
-              },
-            ],
-            read: reads.map((i) => ({
-              from: `r${i}`,
-              bytes: dataBytes(bindings[i]!),
-              mapped: poolBytes(bindings[i]!),
-              then: (data: ArrayBuffer) => out.push(data),
-            })),
-          },
-        ],
-        result: () => out,
-      };
-    },
-  };
 }
