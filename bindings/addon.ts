@@ -177,6 +177,40 @@ export interface CocogenAddon {
     db: Float32Array,
     dx: Float32Array | null,
   ): Promise<void>;
+  /**
+   * 2-D convolution, NCHW (native/kernels/conv2d.h), im2col onto the float32 SGEMM: y = conv(x, w) + bias, then ReLU
+   * (NaN → 0) when relu. sizes = [batch, channels, height, width, outChannels, kernelHeight, kernelWidth, stride,
+   * padding]; padding < the kernel's smaller side.
+   */
+  conv2dForward(
+    sizes: Int32Array,
+    x: Float32Array,
+    w: Float32Array,
+    bias: Float32Array,
+    relu: boolean,
+    y: Float32Array,
+  ): Promise<void>;
+  /**
+   * Its backward given dy: g = y > 0 ? dy : 0 when y (the fused ReLU's output) is given, else dy; dw = Σ g ⋆ x
+   * (float32 per block of samples, float64 across), db = Σ g (float64), dx = the transposed convolution unless null.
+   */
+  conv2dBackward(
+    sizes: Int32Array,
+    x: Float32Array,
+    w: Float32Array,
+    dy: Float32Array,
+    y: Float32Array | null,
+    dw: Float32Array,
+    db: Float32Array,
+    dx: Float32Array | null,
+  ): Promise<void>;
+  /**
+   * Max pooling with the argmax (position in the plane; first maximum in row-major order, the first NaN wins).
+   * sizes = [planes, height, width, kernel, stride].
+   */
+  maxPoolForward(sizes: Int32Array, x: Float32Array, y: Float32Array, indices: Int32Array): Promise<void>;
+  /** dx[plane, indices[i]] += dy[i] (float64 sums); every index must lie inside its window. */
+  maxPoolBackward(sizes: Int32Array, dy: Float32Array, indices: Int32Array, dx: Float32Array): Promise<void>;
   /** Mean stable softmax cross-entropy (float64 inside); writes dLogits = (softmax − onehot)/batch. */
   softmaxCrossEntropy(
     logits: Float32Array,

@@ -64,6 +64,18 @@ export type {
   SgdMomentumInput,
 } from './engine/kernels/gemm/contract.js';
 export type { GemmOptions as EngineGemmOptions, TrainDenseOptions } from './engine/kernels/gemm/contract.js';
+export type {
+  Conv2dSizes,
+  Conv2dForwardOptions,
+  Conv2dBackwardOptions,
+  Conv2dGradients,
+} from './engine/kernels/conv2d/contract.js';
+export type {
+  MaxPoolSizes,
+  MaxPoolForwardOptions,
+  MaxPoolBackwardOptions,
+  MaxPoolOutput,
+} from './engine/kernels/max-pool/contract.js';
 export type { LabelArray, LabelHistogramsOptions } from './engine/kernels/label-histograms/contract.js';
 export type { L1DistancesOptions } from './engine/kernels/l1-distances/contract.js';
 

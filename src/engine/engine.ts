@@ -48,6 +48,22 @@ import {
   softmaxCrossEntropyKernel,
 } from './kernels/gemm/kernel.js';
 import { gramKernel } from './kernels/gram/kernel.js';
+import { conv2dBackwardKernel, conv2dForwardKernel } from './kernels/conv2d/kernel.js';
+import {
+  validateConv2dBackward,
+  validateConv2dForward,
+  type Conv2dBackwardOptions,
+  type Conv2dForwardOptions,
+  type Conv2dGradients,
+} from './kernels/conv2d/contract.js';
+import { maxPoolBackwardKernel, maxPoolForwardKernel } from './kernels/max-pool/kernel.js';
+import {
+  validateMaxPoolBackward,
+  validateMaxPoolForward,
+  type MaxPoolBackwardOptions,
+  type MaxPoolForwardOptions,
+  type MaxPoolOutput,
+} from './kernels/max-pool/contract.js';
 import { l1DistancesKernel } from './kernels/l1-distances/kernel.js';
 import { labelHistogramsKernel } from './kernels/label-histograms/kernel.js';
 import { coordinateMedianKernel, trimmedMeanKernel } from './kernels/robust-rules/kernel.js';
@@ -319,6 +335,57 @@ export class Engine {
   async trainDense(input: TrainDenseOptions): Promise<{ losses: Float64Array }> {
     this.#guard('trainDense');
     return { losses: await this.#backend.run(denseTrainStepsKernel, validateTrainDense(input)) };
+  }
+
+  /**
+   * 2-D convolution, NCHW (contract: src/engine/kernels/conv2d/contract.ts): y = conv(x, w) + bias with one stride
+   * and one zero padding (< the kernel's smaller side) on both axes, then ReLU when `relu`. x is batch × channels ×
+   * height × width, w outChannels × channels × kernelHeight × kernelWidth, y batch × outChannels × outHeight ×
+   * outWidth with outHeight = ⌊(height + 2·padding − kernelHeight) / stride⌋ + 1. float64 accumulation on js;
+   * float32 on native (im2col onto SGEMM) and WebGPU, within (C·KH·KW + 1)·2^-24·Σ|terms|. Bad sizes, lengths or
+   * unknown keys throw INVALID_ARGUMENT naming the argument.
+   *
+   * @example
+   * const y = await engine.conv2d({
+   *   x: Float32Array.of(1, 2, 3, 4), w: Float32Array.of(1, 1, 1, 1), bias: Float32Array.of(0.5),
+   *   batch: 1, channels: 1, height: 2, width: 2, outChannels: 1, kernelHeight: 2, kernelWidth: 2,
+   * });
+   * // Float32Array [10.5]
+   */
+  async conv2d(input: Conv2dForwardOptions): Promise<Float32Array> {
+    this.#guard('conv2d');
+    return this.#backend.run(conv2dForwardKernel, validateConv2dForward(input));
+  }
+
+  /**
+   * Backward of {@link Engine.conv2d} given dy: dw, db and (unless needDx is false) dx. With `relu` the forward's
+   * output `y` is required and the gradient goes through the ReLU first (dy where y > 0, else 0).
+   */
+  async conv2dBackward(input: Conv2dBackwardOptions): Promise<Conv2dGradients> {
+    this.#guard('conv2dBackward');
+    return this.#backend.run(conv2dBackwardKernel, validateConv2dBackward(input));
+  }
+
+  /**
+   * 2-D max pooling, NCHW, kernel × kernel windows at `stride` (default kernel), no padding (contract:
+   * src/engine/kernels/max-pool/contract.ts). Returns the maxima and their positions h·width + w in each plane; the
+   * first maximum in row-major window order wins a tie, the first NaN wins over numbers. Exact on every backend.
+   *
+   * @example
+   * const { y, indices } = await engine.maxPool2d({
+   *   x: Float32Array.of(1, 3, 3, 2), batch: 1, channels: 1, height: 2, width: 2, kernel: 2,
+   * });
+   * // y: Float32Array [3], indices: Int32Array [1]
+   */
+  async maxPool2d(input: MaxPoolForwardOptions): Promise<MaxPoolOutput> {
+    this.#guard('maxPool2d');
+    return this.#backend.run(maxPoolForwardKernel, validateMaxPoolForward(input));
+  }
+
+  /** Backward of {@link Engine.maxPool2d}: dx[plane, indices[i]] accumulates dy[i] (each index inside its window). */
+  async maxPool2dBackward(input: MaxPoolBackwardOptions): Promise<Float32Array> {
+    this.#guard('maxPool2dBackward');
+    return this.#backend.run(maxPoolBackwardKernel, validateMaxPoolBackward(input));
   }
 
   /**

@@ -28,6 +28,8 @@ describe('kernel registry', () => {
     const kernels = await declaredKernels();
     expect(kernels.map((k) => k.name).sort()).toEqual([
       'coalitionValues',
+      'conv2d',
+      'conv2dBackward',
       'coordinateMedian',
       'denseBackward',
       'denseForward',
@@ -38,6 +40,8 @@ describe('kernel registry', () => {
       'gram',
       'l1Distances',
       'labelHistograms',
+      'maxPool2d',
+      'maxPool2dBackward',
       'payoffMatrix',
       'sgdMomentum',
       'softmaxCrossEntropy',
