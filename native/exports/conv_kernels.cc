@@ -206,18 +206,20 @@ Napi::Value MaxPoolBackwardExport(const Napi::CallbackInfo& info) {
   ExpectLength(dx, s.planes * s.height * s.width, "Float32Array", "dx");
   ExpectApart(dx, "dx", {dy, indices});
   // An index outside its window would write outside the plane: checked here too, not only in TS.
-  const size_t plane_out = s.out_h * s.out_w;
-  for (size_t i = 0; i < out_len; ++i) {
-    const int32_t v = indices[i];
-    const size_t oh = (i % plane_out) / s.out_w;
-    const size_t ow = i % s.out_w;
-    const size_t h = v >= 0 ? static_cast<size_t>(v) / s.width : 0;
-    const size_t w = v >= 0 ? static_cast<size_t>(v) % s.width : 0;
-    if (v < 0 || h < oh * s.stride || h >= oh * s.stride + s.kernel || w < ow * s.stride ||
-        w >= ow * s.stride + s.kernel) {
-      ThrowError(env, ErrorCode::kInvalidArgument,
-                 "Expected a position inside its window for indices[" + std::to_string(i) + "] but received " +
-                     std::to_string(v));
+  const int32_t* checked = indices.Data();
+  for (size_t plane = 0, i = 0; plane < s.planes; ++plane) {
+    for (size_t oh = 0; oh < s.out_h; ++oh) {
+      for (size_t ow = 0; ow < s.out_w; ++ow, ++i) {
+        const int32_t v = checked[i];
+        const size_t h = v >= 0 ? static_cast<size_t>(v) / s.width : 0;
+        const size_t w = v >= 0 ? static_cast<size_t>(v) % s.width : 0;
+        if (v < 0 || h < oh * s.stride || h >= oh * s.stride + s.kernel || w < ow * s.stride ||
+            w >= ow * s.stride + s.kernel) {
+          ThrowError(env, ErrorCode::kInvalidArgument,
+                     "Expected a position inside its window for indices[" + std::to_string(i) + "] but received " +
+                         std::to_string(v));
+        }
+      }
     }
   }
   const float* dyp = dy.Data();

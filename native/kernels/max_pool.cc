@@ -26,11 +26,11 @@ void MaxPoolForward(ThreadPool* pool, const MaxPoolShape& s, const float* x, flo
             for (size_t kw = 0; kw < s.kernel; ++kw) {
               const size_t p = (oh * s.stride + kh) * s.width + ow * s.stride + kw;
               const float v = in[p];
-              // Strictly greater keeps the first maximum; the first NaN wins and stays.
-              if (!std::isnan(best) && (v > best || std::isnan(v))) {
-                best = v;
-                at = p;
-              }
+              // Strictly greater keeps the first maximum; the first NaN wins and stays. A select, not a branch:
+              // on data the comparison is unpredictable.
+              const bool take = !std::isnan(best) & ((v > best) | std::isnan(v));
+              best = take ? v : best;
+              at = take ? p : at;
             }
           }
           const size_t o = plane * plane_out + oh * s.out_w + ow;

@@ -116,18 +116,20 @@ export function validateMaxPoolBackward(input: MaxPoolBackwardOptions): MaxPoolB
     throw invalidArgument('input.indices', `an Int32Array of length ${count} (${shape})`, indices);
   }
   // Each index inside its window: the backward gathers per window, so an index elsewhere would be silently dropped.
-  for (let i = 0; i < count; i++) {
-    const ow = i % outWidth;
-    const oh = Math.floor(i / outWidth) % outHeight;
-    const v = indices[i]!;
-    const h = Math.floor(v / width);
-    const w = v - h * width;
-    if (!(v >= 0 && h >= oh * stride && h < oh * stride + kernel && w >= ow * stride && w < ow * stride + kernel)) {
-      throw invalidArgument(
-        `input.indices[${i}]`,
-        `a position h·width + w inside window (${oh}, ${ow}): h in [${oh * stride}, ${oh * stride + kernel}), w in [${ow * stride}, ${ow * stride + kernel})`,
-        v,
-      );
+  for (let plane = 0, i = 0; plane < batch * channels; plane++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let ow = 0; ow < outWidth; ow++, i++) {
+        const v = indices[i]!;
+        const h = Math.floor(v / width);
+        const w = v - h * width;
+        if (!(v >= 0 && h >= oh * stride && h < oh * stride + kernel && w >= ow * stride && w < ow * stride + kernel)) {
+          throw invalidArgument(
+            `input.indices[${i}]`,
+            `a position h·width + w inside window (${oh}, ${ow}): h in [${oh * stride}, ${oh * stride + kernel}), w in [${ow * stride}, ${ow * stride + kernel})`,
+            v,
+          );
+        }
+      }
     }
   }
   return { ...s, dy, indices };
