@@ -16,6 +16,7 @@ import { outOfCoreSuite } from './out-of-core-suite.js';
 import { widenSuite } from './widen-suite.js';
 import { dataSuite } from './data-suite.js';
 import { studySuite } from './study-suite.js';
+import { convSuite } from './conv-suite.js';
 import type { Suite } from './suite.js';
 import { table } from '../src/cli/output.js';
 
@@ -31,6 +32,7 @@ const SUITES: Suite[] = [
   widenSuite,
   dataSuite,
   studySuite,
+  convSuite,
 ];
 
 function usage(): string {
