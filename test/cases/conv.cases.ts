@@ -11,8 +11,10 @@
  * argument away from ReLU kinks and pool ties, which the inputs keep clear of), so their own error is ~1e-12 and the
  * same bound plus 1e-7 applies.
  */
+import { availableParallelism } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/engine.js';
+import type { OpenEngine } from './tables.js';
 import { CocogenError } from '../../src/core/errors.js';
 import { conv2dShape, type Conv2dShape } from '../../src/engine/kernels/conv2d/contract.js';
 import { conv2dForward64 } from '../../src/engine/kernels/conv2d/reference.js';
@@ -503,7 +505,7 @@ const ERROR_CASES: { name: string; call: Call; message: RegExp }[] = [
   },
 ];
 
-/** Run the table on one backend; the engine is created once and disposed at the end. */
+/** Run the table on one backend; the engine is created once and disposed at the end (`open` makes a new one). */
 export function runConvTable(backend: 'js' | 'native' | 'webgpu', open: () => Promise<Engine>): void {
   describe(`convolution and max-pool shared table on ${backend}`, () => {
     let engine: Promise<Engine> | undefined;
@@ -603,6 +605,21 @@ export function runConvTable(backend: 'js' | 'native' | 'webgpu', open: () => Pr
       });
     }
 
+    it('every method throws DISPOSED after dispose', async () => {
+      const e = await open();
+      e.dispose();
+      const d = convData(CONV_CASES[0]!);
+      const sizes = CONV_CASES[0]!.sizes;
+      const dy = new Float32Array(d.s.batch * d.s.outChannels * d.s.outHeight * d.s.outWidth);
+      const pool = { batch: 1, channels: 1, height: 2, width: 2, kernel: 2 };
+      await expect(e.conv2d({ ...sizes, x: d.x, w: d.w, bias: d.bias })).rejects.toMatchObject({ code: 'DISPOSED' });
+      await expect(e.conv2dBackward({ ...sizes, x: d.x, w: d.w, dy })).rejects.toMatchObject({ code: 'DISPOSED' });
+      await expect(e.maxPool2d({ ...pool, x: new Float32Array(4) })).rejects.toMatchObject({ code: 'DISPOSED' });
+      await expect(
+        e.maxPool2dBackward({ ...pool, dy: new Float32Array(1), indices: new Int32Array(1) }),
+      ).rejects.toMatchObject({ code: 'DISPOSED' });
+    });
+
     for (const c of ERROR_CASES) {
       it(`INVALID_ARGUMENT: ${c.name}`, async () => {
         const e = await get();
@@ -617,5 +634,39 @@ export function runConvTable(backend: 'js' | 'native' | 'webgpu', open: () => Pr
         expect((caught as CocogenError).message).toMatch(c.message);
       });
     }
+  });
+}
+
+/**
+ * Native only: results do not depend on the thread count (native/kernels/conv2d.h: dw summed per fixed block of
+ * samples). One thread takes the sample-by-sample path with a multithreaded SGEMM, three spread the samples.
+ */
+export function runConvNativeChecks(open: OpenEngine): void {
+  describe('convolution on native: bit-identical for any thread count', () => {
+    afterAll(async () => (await open({ threads: availableParallelism() })).dispose());
+
+    it('conv2d and conv2dBackward give the same bits on 1 and 3 threads', async () => {
+      const runs: Float32Array[][] = [];
+      for (const threads of [1, 3]) {
+        const e = await open({ threads });
+        const out: Float32Array[] = [];
+        for (const c of [CONV_CASES[10]!, CONV_CASES[9]!]) {
+          const d = convData(c);
+          const y = await e.conv2d({ ...c.sizes, x: d.x, w: d.w, bias: d.bias, relu: true });
+          const g = await e.conv2dBackward({
+            ...c.sizes,
+            x: d.x,
+            w: d.w,
+            dy: uniform(c.seed, y.length),
+            y,
+            relu: true,
+          });
+          out.push(y, g.dw, g.db, g.dx!);
+        }
+        e.dispose();
+        runs.push(out);
+      }
+      runs[1]!.forEach((a, i) => expect(a).toEqual(runs[0]![i]));
+    });
   });
 }

@@ -8,7 +8,7 @@ import type { BackendName } from '../../src/engine/backend.js';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
 import type { ExtraEngineOptions } from '../support/engine-cache.js';
 import { runCoalitionValuesTable } from './coalition-values.cases.js';
-import { runConvTable } from './conv.cases.js';
+import { runConvNativeChecks, runConvTable } from './conv.cases.js';
 import { runDataKernelsTable } from './data-kernels.cases.js';
 import { runFedAvgTable } from './fed-avg.cases.js';
 import { runFileRulesTable } from './file-rules.cases.js';
@@ -69,6 +69,7 @@ export const SHARED_TABLES: readonly SharedTable[] = [
     name: 'convolution and max pooling',
     tiers: EVERY_BACKEND,
     run: (backend, open) => runConvTable(backend, () => open({})),
+    extras: { native: runConvNativeChecks },
   },
   { name: 'data kernels (label histograms, L1 distances)', tiers: EVERY_BACKEND, run: runDataKernelsTable },
   {
