@@ -546,7 +546,8 @@ export function runConvTable(backend: 'js' | 'native' | 'webgpu', open: () => Pr
     // Finite differences on the small shapes (every element of x, w and bias).
     for (const c of CONV_CASES.slice(0, 8)) {
       for (const relu of [false, true]) {
-        it(`conv2dBackward matches central differences of the reference forward${relu ? ' through the ReLU' : ''} — ${c.name}`, async () => {
+        const through = relu ? ' through the ReLU' : '';
+        it(`conv2dBackward matches central differences of the reference forward${through} — ${c.name}`, async () => {
           const d = convData(c);
           const { s } = d;
           const r = uniform(c.seed * 10 + 4, s.batch * s.outChannels * s.outHeight * s.outWidth);

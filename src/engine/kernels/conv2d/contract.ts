@@ -18,9 +18,9 @@
  * Error bound per element, against the exact value, with L the number of products summed and Σ|terms| their
  * magnitudes (bias included): js accumulates in float64 and rounds once (≤ 2^-24·|value|); native (im2col onto the
  * float32 SGEMM) and WebGPU (direct float32 loops) meet L·2^-24·Σ|terms| + 2^-24·|value|. L is channels·kernelHeight·
- * kernelWidth + 1 for y; batch·outHeight·outWidth for dw and db (native sums each sample in float32 and the samples in
- * float64, so its dw error is within outHeight·outWidth·2^-24·Σ|terms| and db is float64); at most outChannels·
- * ⌈kernelHeight/stride⌉·⌈kernelWidth/stride⌉ for dx.
+ * kernelWidth + 1 for y; batch·outHeight·outWidth for dw and db (native sums blocks of 4 samples in float32 and the
+ * blocks in float64, so its dw error is within 4·outHeight·outWidth·2^-24·Σ|terms| and db is float64); at most
+ * outChannels·⌈kernelHeight/stride⌉·⌈kernelWidth/stride⌉ for dx.
  */
 import { invalidArgument } from '../../../core/errors.js';
 import { optionsRecord } from '../../../util/options.js';

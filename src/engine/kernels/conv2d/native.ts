@@ -5,7 +5,7 @@
 import type { CocogenAddon } from '../../../../bindings/addon.js';
 import type { Conv2dBackwardInput, Conv2dForwardInput, Conv2dGradients, Conv2dShape } from './contract.js';
 
-/** The addon's sizes array: [batch, channels, height, width, outChannels, kernelHeight, kernelWidth, stride, padding]. */
+/** The addon's sizes: [batch, channels, height, width, outChannels, kernelHeight, kernelWidth, stride, padding]. */
 export function conv2dSizes(s: Conv2dShape): Int32Array {
   return Int32Array.of(
     s.batch,

@@ -123,9 +123,11 @@ export function validateMaxPoolBackward(input: MaxPoolBackwardOptions): MaxPoolB
         const h = Math.floor(v / width);
         const w = v - h * width;
         if (!(v >= 0 && h >= oh * stride && h < oh * stride + kernel && w >= ow * stride && w < ow * stride + kernel)) {
+          const [h0, w0] = [oh * stride, ow * stride];
+          const rule = `h in [${h0}, ${h0 + kernel}), w in [${w0}, ${w0 + kernel})`;
           throw invalidArgument(
             `input.indices[${i}]`,
-            `a position h·width + w inside window (${oh}, ${ow}): h in [${oh * stride}, ${oh * stride + kernel}), w in [${ow * stride}, ${ow * stride + kernel})`,
+            `a position h·width + w inside window (${oh}, ${ow}): ${rule}`,
             v,
           );
         }
