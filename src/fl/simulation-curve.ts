@@ -1,11 +1,12 @@
 /**
- * The learning curve a simulation plays with (docs/training.md): the one calibrated on the shipped Fashion-MNIST
- * subset, or one read from a calibration.json that `cocogen calibrate` wrote.
+ * The learning curve a simulation plays with (docs/training.md): the one calibrated on the dataset's shipped subset
+ * with the run's model, or one read from a calibration.json that `cocogen calibrate` wrote.
  */
 import { invalidArgumentText } from '../core/errors.js';
 import { checkDataset, DATASET_INFO, type DatasetName } from './datasets.js';
 import type { ModelKind } from './models.js';
 import { SCENARIO_BOUNDS, type LearningCurveInput } from '../game/index.js';
+import { BUILT_IN_CURVES } from './built-in-curves.js';
 import { uncertaintyOf, type CurveUncertainty } from './online-curve.js';
 import { SUBSET_SOFTMAX_CURVE, SUBSET_SOFTMAX_UNCERTAINTY } from './simulation.js';
 
@@ -25,12 +26,12 @@ export function shippedCurve(): { curve: LearningCurveInput; source: string; unc
 }
 
 /**
- * The curve a run on `dataset` with `model` plays when given none. Only Fashion-MNIST has one calibrated (with
- * softmax regression; an MLP run plays it too, as it always has): for MNIST there is no built-in curve yet, and a
- * curve of another dataset would make the game's amounts and predictions meaningless, so it is an INVALID_ARGUMENT
- * naming `argument` (the CLI's `--curve`) that says how to calibrate one.
+ * The curve a run on `dataset` with `model` plays when given none: the one calibrated on that dataset's shipped subset
+ * with that model (Fashion-MNIST × softmax is {@link shippedCurve}; the others are in BUILT_IN_CURVES). A pair without
+ * one is an INVALID_ARGUMENT naming `argument` (the CLI's `--curve`) that says how to calibrate it: a curve of another
+ * task would make the game's amounts and predictions meaningless.
  *
- * @example builtInCurve('fashion-mnist', 'softmax').source // 'built-in (shipped subset, softmax)'
+ * @example builtInCurve('mnist', 'mlp').source // 'built-in (shipped MNIST subset, mlp)'
  */
 export function builtInCurve(
   dataset: DatasetName,
@@ -39,14 +40,22 @@ export function builtInCurve(
 ): { curve: LearningCurveInput; source: string; uncertainty: CurveUncertainty } {
   checkDataset(dataset);
   if (model !== 'softmax' && model !== 'mlp') throw invalidArgumentText('model', "'softmax' or 'mlp'", String(model));
-  if (dataset === 'fashion-mnist') return shippedCurve();
+  if (dataset === 'fashion-mnist' && model === 'softmax') return shippedCurve();
   const title = DATASET_INFO[dataset].title;
-  throw invalidArgumentText(
-    argument,
-    `a learning curve for ${title} (none is built in yet: calibrate one with cocogen calibrate --dataset ${dataset} ` +
-      `--model ${model} --out DIR, then pass DIR/calibration.json)`,
-    'none',
-  );
+  const built = BUILT_IN_CURVES[`${dataset}/${model}`];
+  if (built === undefined)
+    throw invalidArgumentText(
+      argument,
+      `a learning curve for ${title} with ${model} (none is built in: calibrate one with cocogen calibrate ` +
+        `--dataset ${dataset} --model ${model} --out DIR, then pass DIR/calibration.json)`,
+      'none',
+    );
+  const { standardErrors, rmse } = built.uncertainty;
+  return {
+    curve: { ...built.curve },
+    source: `built-in (shipped ${title} subset, ${model})`,
+    uncertainty: { standardErrors: { ...standardErrors }, rmse },
+  };
 }
 
 /**

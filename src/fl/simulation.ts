@@ -635,8 +635,8 @@ export function stateFromJSON(text: string, source = 'checkpoint'): SimulationSt
  * The learning curve calibrated on the shipped subset with `cocogen calibrate` at its defaults (softmax regression,
  * 5 organizations, sizes 250–4000, α ∈ {0.1, 0.5, 10}, 5 FedAvg rounds of 1 epoch at learning rate 0.01, seed 1;
  * R² = 0.975 over the 15 points), so that a Fashion-MNIST simulation
- * without `--curve` needs no calibration run. Recalibrate for other data, models or recipes (MNIST has no built-in
- * curve: see `builtInCurve`).
+ * without `--curve` needs no calibration run. Recalibrate for other data, models or recipes (the other datasets and
+ * models have their own: see `builtInCurve`).
  */
 export const SUBSET_SOFTMAX_CURVE: Readonly<LearningCurveInput & { rSquared: number }> = {
   floor: 0.1962372524181351,

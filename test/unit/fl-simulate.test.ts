@@ -10,7 +10,8 @@ import {
   stateToJSON,
   type SimulationConfig,
 } from '../../src/fl/simulation.js';
-import { builtInCurve, shippedCurve } from '../../src/fl/simulation-curve.js';
+import { BUILT_IN_CURVES } from '../../src/fl/built-in-curves.js';
+import { builtInCurve, curveFromCalibration, shippedCurve } from '../../src/fl/simulation-curve.js';
 import { strategyAmounts, utilitiesAtPerformance } from '../../src/fl/strategies.js';
 import { performanceAt, utilities } from '../../src/game/index.js';
 
@@ -96,12 +97,24 @@ describe('the dataset of a run', () => {
     expect(() => setUpSimulation(mnist, { ...config, dataset: 'mnist' })).not.toThrow();
   });
 
-  it('picks the built-in curve: Fashion-MNIST the shipped one; MNIST none, and the error says how to calibrate one', () => {
+  it('picks the built-in curve of the dataset and model, each its own calibration', () => {
     expect(builtInCurve('fashion-mnist', 'softmax')).toEqual(shippedCurve());
-    expect(builtInCurve('fashion-mnist', 'mlp')).toEqual(shippedCurve());
-    expect(() => builtInCurve('mnist', 'softmax', '--curve')).toThrow(
-      /Expected a learning curve for MNIST .*cocogen calibrate --dataset mnist --model softmax.* for --curve/,
-    );
+    const pairs = [
+      ['fashion-mnist', 'mlp', 'Fashion-MNIST'],
+      ['mnist', 'softmax', 'MNIST'],
+      ['mnist', 'mlp', 'MNIST'],
+    ] as const;
+    const seen = new Set([JSON.stringify(shippedCurve().curve)]);
+    for (const [dataset, model, title] of pairs) {
+      const b = builtInCurve(dataset, model);
+      expect(b.curve).toEqual(BUILT_IN_CURVES[`${dataset}/${model}`]!.curve);
+      expect(b.source).toBe(`built-in (shipped ${title} subset, ${model})`);
+      expect(b.uncertainty.rmse).toBeGreaterThan(0);
+      // A curve file could hold it, and no two tasks share one.
+      expect(curveFromCalibration(b.curve)).toEqual(b.curve);
+      expect(seen.has(JSON.stringify(b.curve))).toBe(false);
+      seen.add(JSON.stringify(b.curve));
+    }
     expect(() => builtInCurve('digits' as never, 'softmax')).toThrow(/for dataset but/);
     expect(() => builtInCurve('fashion-mnist', 'cnn' as never)).toThrow(/for model but/);
   });

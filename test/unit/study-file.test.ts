@@ -137,11 +137,6 @@ describe('parseStudy', () => {
       /fashion-mnist or mnist for simulate\.dataset in/,
     ],
     ['a dataset of the wrong type', { ...good, grid: { dataset: ['mnist', 3] } }, /grid\.dataset\[1\] in/],
-    [
-      'an MNIST cell without a curve',
-      { ...good, grid: { dataset: ['fashion-mnist', 'mnist'] } },
-      /calibrate --dataset mnist .* for simulate\.curve in/,
-    ],
   ];
   it.each(badRules)("refuses %s by simulate's rule, naming the place", (_what, study, message) =>
     refused(study, message, true),

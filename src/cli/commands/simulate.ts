@@ -40,11 +40,10 @@ cocogen simulate --resume DIR [--rounds T] [--out DIR] [--backend B] [--json]
   --resume DIR continues a killed run from DIR/checkpoint.json (its config and backend; --rounds may extend it);
   finished rounds are neither redone nor lost, and the result equals an uninterrupted run.
   --curve FILE: calibration.json from cocogen calibrate on the run's dataset (or { floor, scale, exponent,
-  heterogeneity[, syntheticWorth] }); default: the curve calibrated on the shipped Fashion-MNIST subset. --pool P
-  trains on a seeded draw of P owned samples. --dataset fashion-mnist|mnist: the shipped subset of that dataset
-  (data/<dataset>-subset), or what --data DIR holds (the four IDX files of either). MNIST has no built-in curve
-  yet: with --dataset mnist, --curve is required (calibrate one with cocogen calibrate --dataset mnist). A
-  resumed run keeps its dataset.
+  heterogeneity[, syntheticWorth] }); default: the curve built in for the dataset and model (calibrated on the
+  dataset's shipped subset). --pool P trains on a seeded draw of P owned samples. --dataset fashion-mnist|mnist:
+  the shipped subset of that dataset (data/<dataset>-subset), or what --data DIR holds (the four IDX files of
+  either). A resumed run keeps its dataset.
   --recalibrate online: after each round, each strategy refits the curve to its own rounds so far — the global
   model's loss on a validation split of V public images that the server holds (--validation, default
   ${DEFAULT_VALIDATION}; the generator fits on the rest), never the test split — with the calibrated curve (and its
