@@ -32,6 +32,19 @@ export interface AddonBuildInfo {
   threads: number;
   /** byte alignment of every native allocation */
   alignment: number;
+  /** which SGEMM the addon runs (native/kernels/gemm_sgemm.h) */
+  gemm: AddonGemmInfo;
+}
+
+export interface AddonGemmInfo {
+  /** what GEMMs run now: the linked BLAS, or the own packed kernel */
+  implementation: 'blas' | 'own';
+  /** one line naming it: OpenBLAS's `openblas_get_config()`, or e.g. "own, avx2 micro-kernel" */
+  description: string;
+  /** the own kernel's micro-kernel on this CPU: "avx2" or "scalar" */
+  own: string;
+  /** the BLAS the build linked (OpenBLAS: its configuration and the core it chose for this CPU), null without one */
+  blas: { name: 'OpenBLAS'; config: string; core: string } | null;
 }
 
 export interface CocogenAddon {
@@ -40,6 +53,8 @@ export interface CocogenAddon {
   buildInfo(): AddonBuildInfo;
   /** Resize the thread pool (≥ 1). */
   setThreads(n: number): void;
+  /** What SGEMM runs for the whole process from the next call on; 'blas' needs a build that linked one. */
+  setGemm(implementation: 'own' | 'blas'): void;
   /** Runs `fn` with file descriptor 2 written into a temporary file; returns its result and what was written. */
   captureStderr(fn: () => unknown): { result: unknown; text: string };
 

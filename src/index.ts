@@ -33,8 +33,10 @@ export {
   createEngine,
   Engine,
   BACKEND_CHOICES,
+  GEMM_CHOICES,
   type BackendChoice,
   type EngineOptions,
+  type GemmChoice,
   type EngineInfo,
 } from './engine/engine.js';
 export type { BackendName, BackendInfo } from './engine/backend.js';
@@ -55,7 +57,7 @@ export {
 } from './engine/server-optimizer.js';
 export type { ServerOptimizerKind, ServerOptimizerParams } from './engine/kernels/server-optimizer/contract.js';
 export { systemInfo, type SystemInfo, type Availability } from './engine/system-info.js';
-export type { AddonBuildInfo } from '../bindings/addon.js';
+export type { AddonBuildInfo, AddonGemmInfo } from '../bindings/addon.js';
 export type {
   DenseForwardInput,
   DenseBackwardInput,

@@ -1,4 +1,5 @@
-// The export of the SGEMM kernel (kernels/gemm_sgemm.h): argument checks and the promise worker.
+// The exports of the SGEMM kernel (kernels/gemm_sgemm.h): argument checks and the promise worker, and the choice of
+// implementation.
 #include "kernels/gemm_sgemm.h"
 
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include "exports/common/errors.h"
 #include "exports/common/export_registry.h"
 #include "exports/common/promise_worker.h"
+#include "kernels/gemm_blas.h"
 #include "kernels/thread_pool.h"
 
 namespace cocogen {
@@ -64,6 +66,24 @@ Napi::Value GemmExport(const Napi::CallbackInfo& info) {
   return worker->Start();
 }
 COCOGEN_EXPORT(gemm, GemmExport);
+
+// setGemm(implementation: 'own' | 'blas'): void — for the whole process, from the next call on.
+void SetGemmExport(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Value value = Argument(info, 0);
+  const std::string name = value.IsString() ? value.As<Napi::String>().Utf8Value() : "";
+  if (name == "own") {
+    SetGemmImplementation(GemmImplementation::kOwn);
+    return;
+  }
+  if (name == "blas" && !BlasLinked()) {
+    ThrowError(env, ErrorCode::kInvalidArgument,
+               "Expected 'own' (this addon was built without a BLAS) for implementation but received 'blas'");
+  }
+  if (name != "blas") ThrowInvalidArgument(env, "implementation", BlasLinked() ? "'own' or 'blas'" : "'own'", value);
+  SetGemmImplementation(GemmImplementation::kBlas);
+}
+COCOGEN_EXPORT(setGemm, SetGemmExport);
 
 }  // namespace
 }  // namespace cocogen

@@ -9,6 +9,9 @@
 #include "exports/common/export_registry.h"
 #include "kernels/aligned_buffer.h"
 #include "kernels/cpu_features.h"
+#include "kernels/gemm_blas.h"
+#include "kernels/gemm_own.h"
+#include "kernels/gemm_sgemm.h"
 #include "kernels/thread_pool.h"
 
 #ifndef COCOGEN_VERSION
@@ -54,6 +57,20 @@ Napi::Value BuildInfoExport(const Napi::CallbackInfo& info) {
   result.Set("simd", simd);
   result.Set("threads", static_cast<double>(SharedPoolThreads()));
   result.Set("alignment", static_cast<double>(kAlignment));
+  Napi::Object gemm = Napi::Object::New(env);
+  gemm.Set("implementation", ActiveGemmImplementation() == GemmImplementation::kBlas ? "blas" : "own");
+  gemm.Set("description", GemmDescription());
+  gemm.Set("own", OwnMicroKernelName());
+  if (BlasLinked()) {
+    Napi::Object blas = Napi::Object::New(env);
+    blas.Set("name", "OpenBLAS");
+    blas.Set("config", BlasConfig());
+    blas.Set("core", BlasCoreName());
+    gemm.Set("blas", blas);
+  } else {
+    gemm.Set("blas", env.Null());
+  }
+  result.Set("gemm", gemm);
   return result;
 }
 COCOGEN_EXPORT(buildInfo, BuildInfoExport);

@@ -1,18 +1,14 @@
 // SGEMM: C ← α·op(A)·op(B) + β·C in float32, row-major, multithreaded over the shared pool.
 //
-// Algorithm (Goto/BLIS): op(A) and op(B) are first packed, in parallel, into contiguous micro-panels of MR rows
-// (A) and NR columns (B) per block of KC along k, zero-padded to whole panels; every transpose is absorbed by the
-// packing. The compute phase cuts C's panels (rows or columns, whichever has more panels) into small tasks that the
-// pool's threads take from a shared counter, and walks, per KC block, MC-row blocks of A (kept in L2) against NR-column
-// micro-panels of B (kept in L1); the micro-kernel holds an MR×NR block of C in registers (6×16 floats = 12 AVX2
-// registers) and adds one rank-1 update per k with FMA. Edge tiles go through a small buffer. Accumulation is float32
-// (FMA on the AVX2 path, separate multiply and add on the scalar path): per element the error is at most about
-// k·2^-24·Σ_p |op(A)_ip·op(B)_pj|, in practice ~√k times that unit. Results do not depend on the thread count (each
-// element's sum runs in the same order: k blocks in order, p in order within a block).
+// Two implementations behind one entry point: OpenBLAS when the build linked it (kernels/gemm_blas.h), else the own
+// packed kernel (kernels/gemm_own.h); SetGemmImplementation picks one for the whole process. Both accumulate in
+// float32, so per element the error is at most about k·2^-24·Σ_p |op(A)_ip·op(B)_pj| (the classical bound of a
+// float32 dot product, whatever the order of its sum), in practice ~√k times that unit.
 #ifndef COCOGEN_NATIVE_KERNELS_GEMM_SGEMM_H_
 #define COCOGEN_NATIVE_KERNELS_GEMM_SGEMM_H_
 
 #include <cstddef>
+#include <string>
 
 #include "kernels/thread_pool.h"
 
@@ -40,6 +36,17 @@ struct SgemmArgs {
 // Preconditions: C shares no memory with A or B. m, n or k may be 0 (k = 0 gives C ← β·C).
 // `pool` may be null: the work then runs on the calling thread only.
 void Sgemm(ThreadPool* pool, const SgemmArgs& args);
+
+enum class GemmImplementation { kOwn, kBlas };
+
+// What Sgemm runs in this process: kBlas when a BLAS is linked, until SetGemmImplementation says otherwise.
+GemmImplementation ActiveGemmImplementation();
+
+// Picks what Sgemm runs from the next call on; false (and nothing changes) for kBlas without a linked BLAS.
+bool SetGemmImplementation(GemmImplementation implementation);
+
+// A line naming what Sgemm runs now: the BLAS's own description, or "own, AVX2 micro-kernel" (or scalar).
+std::string GemmDescription();
 
 }  // namespace cocogen
 

@@ -72,6 +72,9 @@ import { squaredNormsKernel } from './kernels/squared-norms/kernel.js';
 export type BackendChoice = 'auto' | BackendName;
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'webgpu', 'native', 'js'];
 
+export type GemmChoice = 'auto' | 'own' | 'blas';
+export const GEMM_CHOICES: readonly GemmChoice[] = ['auto', 'own', 'blas'];
+
 export interface EngineOptions {
   /**
    * Which backend runs the kernels. `'auto'` (default) picks WebGPU when a hardware adapter exists, else the
@@ -80,6 +83,12 @@ export interface EngineOptions {
   backend?: BackendChoice;
   /** Threads of the native addon's pool (default: all cores). */
   threads?: number;
+  /**
+   * Native only, for the whole process (like `threads`): which SGEMM the addon runs — `'blas'` (the OpenBLAS the
+   * build linked), `'own'` (the project's packed kernel) or `'auto'` (BLAS when linked, else own). Omitted: left as it
+   * is. `info().details.gemm` names what runs.
+   */
+  gemm?: GemmChoice;
   /** WebGPU only: cap on the bytes bound per dispatch (default: the device's maxStorageBufferBindingSize). */
   maxChunkBytes?: number;
 }
@@ -448,7 +457,10 @@ async function makeWebGpu(options: EngineOptions): Promise<Backend> {
 }
 
 function makeNative(options: EngineOptions): Backend {
-  return new NativeBackend(options.threads !== undefined ? { threads: options.threads } : {});
+  return new NativeBackend({
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    ...(options.gemm !== undefined ? { gemm: options.gemm } : {}),
+  });
 }
 
 /**
@@ -472,6 +484,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     !(Number.isInteger(options.maxChunkBytes) && options.maxChunkBytes >= 16)
   ) {
     throw invalidArgument('options.maxChunkBytes', 'an integer ≥ 16', options.maxChunkBytes);
+  }
+  if (options.gemm !== undefined && !GEMM_CHOICES.includes(options.gemm)) {
+    throw invalidArgument('options.gemm', `one of ${GEMM_CHOICES.map((g) => `'${g}'`).join(', ')}`, options.gemm);
   }
   switch (requested) {
     case 'js':

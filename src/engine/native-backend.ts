@@ -13,10 +13,24 @@ export class NativeBackend implements Backend {
   readonly #addon: CocogenAddon;
   #disposed = false;
 
-  /** Throws BACKEND_UNAVAILABLE, saying what was tried, when the addon is not built. */
-  constructor(options: { threads?: number } = {}) {
+  /**
+   * Throws BACKEND_UNAVAILABLE, saying what was tried, when the addon is not built, or when `gemm: 'blas'` is asked
+   * of an addon built without a BLAS.
+   */
+  constructor(options: { threads?: number; gemm?: 'auto' | 'own' | 'blas' } = {}) {
     this.#addon = requireAddon();
     if (options.threads !== undefined) this.#addon.setThreads(options.threads);
+    if (options.gemm !== undefined) {
+      const linked = this.#addon.buildInfo().gemm.blas !== null;
+      if (options.gemm === 'blas' && !linked) {
+        throw new CocogenError(
+          'BACKEND_UNAVAILABLE',
+          "Expected an addon built with OpenBLAS for options.gemm 'blas' but this one was built without a BLAS " +
+            '(install libopenblas-dev and rebuild: npm run build:native)',
+        );
+      }
+      this.#addon.setGemm(options.gemm === 'auto' ? (linked ? 'blas' : 'own') : options.gemm);
+    }
   }
 
   get disposed(): boolean {

@@ -1,11 +1,13 @@
 /**
  * The one table of GEMM cases that every backend runs (stdlib-js's pattern): js (float64 accumulation), native
- * (float32 FMA, tiled and packed) and WebGPU (float32, shared-memory tiles), each against a float64 loop here.
+ * (float32: OpenBLAS when the build linked it, and the own tiled, packed FMA kernel — test/native/gemm-native.test.ts
+ * runs the table on each) and WebGPU (float32, shared-memory tiles), each against a float64 loop here.
  *
  * Tolerance, per element: |got − exact| ≤ 2·k·2^-24·|α|·Σ_p |op(A)_ip·op(B)_pj| + 2^-23·(|α·acc| + |β·C_ij|) + 1e-30
  * — the classical bound for a float32 dot product of length k (γ_k, doubled for the α and β products and the final
- * rounding), scaled by the magnitudes that actually meet in the sum. It is a worst case; observed errors on
- * random data are ~√k smaller.
+ * rounding), scaled by the magnitudes that actually meet in the sum. It holds whatever the order of the sum (OpenBLAS
+ * sums in its own blocked order, the own kernel in k order), with or without FMA. It is a worst case; observed errors
+ * on random data are ~√k smaller.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/engine.js';
@@ -134,9 +136,12 @@ export const GEMM_CASES: GemmCase[] = [
   },
 ];
 
-/** Run the table on one backend; the engine is created once and disposed at the end. */
-export function runGemmTable(backend: 'js' | 'native' | 'webgpu', open: () => Promise<Engine>): void {
-  describe(`GEMM shared table on ${backend}`, () => {
+/**
+ * Run the table on one backend; the engine is created once and disposed at the end. `variant` names an
+ * implementation within the backend (native's `own` and `blas`).
+ */
+export function runGemmTable(backend: 'js' | 'native' | 'webgpu', open: () => Promise<Engine>, variant?: string): void {
+  describe(`GEMM shared table on ${backend}${variant ? ` (${variant})` : ''}`, () => {
     let engine: Promise<Engine> | undefined;
     const get = () => (engine ??= open());
     afterAll(async () => (await engine)?.dispose());

@@ -1,16 +1,85 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { gemmFloat64, uniform } from '../cases/gemm.cases.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/engine/engine.js';
+import { gemmFloat64, runGemmTable, uniform } from '../cases/gemm.cases.js';
 import { expectClose } from '../support/expect-close.js';
-import { addon, native, runInChild } from './native-addon.js';
+import { addon, expectCocogenError, native, runInChild } from './native-addon.js';
 
-// The GEMM shared table runs on native with the others (test/native/kernels-native.test.ts).
+const blasLinked = addon?.buildInfo().gemm.blas != null;
+
+// The default engine runs the shared table with the others (test/native/kernels-native.test.ts); here it runs on
+// each implementation by name. The choice is process-wide, so every test here sets the one it means.
+describe.skipIf(!addon)('native gemm: the own kernel', () => {
+  beforeEach(() => native().setGemm('own'));
+  runGemmTable('native', () => createEngine({ backend: 'native', gemm: 'own' }), 'own kernel');
+});
+
+describe.skipIf(!addon || !blasLinked)('native gemm: OpenBLAS', () => {
+  beforeEach(() => native().setGemm('blas'));
+  runGemmTable('native', () => createEngine({ backend: 'native', gemm: 'blas' }), 'OpenBLAS');
+});
+
+describe.skipIf(!addon)('native gemm: which implementation runs', () => {
+  afterEach(() => native().setGemm(blasLinked ? 'blas' : 'own'));
+
+  it('links OpenBLAS in CI (.ci/run installs libopenblas-dev) and names it', () => {
+    const { gemm } = native().buildInfo();
+    if (process.env.CI === 'true') expect(gemm.blas, 'CI builds the addon with OpenBLAS').not.toBeNull();
+    if (gemm.blas) {
+      expect(gemm.implementation).toBe('blas');
+      expect(gemm.blas.config).toMatch(/^OpenBLAS \d+\.\d+/);
+      expect(gemm.description).toBe(gemm.blas.config);
+      expect(gemm.blas.core.length).toBeGreaterThan(0);
+    } else {
+      expect(gemm.implementation).toBe('own');
+    }
+    expect(['avx2', 'scalar']).toContain(gemm.own);
+  });
+
+  it('switches between own and blas, and engine.info() names the one that runs', async () => {
+    const own = await createEngine({ backend: 'native', gemm: 'own' });
+    const details = own.info().details as { gemm: { implementation: string; description: string } };
+    expect(details.gemm.implementation).toBe('own');
+    expect(details.gemm.description).toBe(`own, ${native().buildInfo().gemm.own} micro-kernel`);
+    own.dispose();
+    const auto = await createEngine({ backend: 'native', gemm: 'auto' });
+    expect(native().buildInfo().gemm.implementation).toBe(blasLinked ? 'blas' : 'own');
+    auto.dispose();
+  });
+
+  it('rejects a bad choice with a typed error naming it', async () => {
+    await expectCocogenError(
+      () => createEngine({ backend: 'native', gemm: 'fast' as 'own' }),
+      'INVALID_ARGUMENT',
+      /one of 'auto', 'own', 'blas' for options\.gemm but received "fast"/,
+    );
+    await expectCocogenError(
+      () => native().setGemm('OpenBLAS' as 'blas'),
+      'INVALID_ARGUMENT',
+      /for implementation but received "OpenBLAS"/,
+    );
+    await expectCocogenError(() => native().setGemm(1 as unknown as 'own'), 'INVALID_ARGUMENT', /implementation/);
+    if (!blasLinked) {
+      await expectCocogenError(
+        () => createEngine({ backend: 'native', gemm: 'blas' }),
+        'BACKEND_UNAVAILABLE',
+        /built without a BLAS/,
+      );
+      await expectCocogenError(() => native().setGemm('blas'), 'INVALID_ARGUMENT', /built without a BLAS/);
+    }
+  });
+});
+
 describe.skipIf(!addon)('native gemm: paths and threads', () => {
   const threads = addon?.buildInfo().threads ?? 1;
-  afterEach(() => native().setThreads(threads));
-  const [m, n, k] = [70, 53, 300];
+  afterEach(() => {
+    native().setThreads(threads);
+    native().setGemm(blasLinked ? 'blas' : 'own');
+  });
+  // Large enough (3M multiply-adds) that the pool's threads take part.
+  const [m, n, k] = [130, 77, 300];
   const a = uniform(1, m * k);
   const b = uniform(2, k * n);
 
@@ -20,7 +89,8 @@ describe.skipIf(!addon)('native gemm: paths and threads', () => {
     return c;
   }
 
-  it('gives the same bits on 1, 2 and 3 threads (each element sums in the same order)', async () => {
+  it('own: gives the same bits on 1, 2 and 3 threads (each element sums in the same order)', async () => {
+    native().setGemm('own');
     native().setThreads(1);
     const one = await run();
     native().setThreads(2);
@@ -29,7 +99,16 @@ describe.skipIf(!addon)('native gemm: paths and threads', () => {
     expect(await run(false, false)).toEqual(one);
   });
 
-  it('the scalar micro-kernel (COCOGEN_NATIVE_ISA=scalar) meets the same tolerance', () => {
+  it.skipIf(!blasLinked)('blas: split over 1, 2 and 3 threads, within the bound every time', async () => {
+    native().setGemm('blas');
+    const expected = gemmFloat64({ m, n, k, a, b });
+    for (const t of [1, 2, 3]) {
+      native().setThreads(t);
+      expectClose(await run(), expected.value, { rtol: 0, atol: expected.atol });
+    }
+  });
+
+  it('the own scalar micro-kernel (COCOGEN_NATIVE_ISA=scalar) meets the same tolerance', () => {
     // The operands travel through a file: a command line cannot hold them.
     const dir = mkdtempSync(join(tmpdir(), 'cocogen-gemm-'));
     const file = join(dir, 'ab.f32');
@@ -46,13 +125,15 @@ describe.skipIf(!addon)('native gemm: paths and threads', () => {
       const a = all.slice(0, m * k);
       const b = all.slice(m * k);
       const c = new Float32Array(m * n);
+      addon.setGemm('own');
       await addon.gemm(m, n, k, a, b, c, false, true, 1, 0);
-      console.log(JSON.stringify({ simd: addon.buildInfo().simd, c: Array.from(c) }));
+      console.log(JSON.stringify({ simd: addon.buildInfo().simd, own: addon.buildInfo().gemm, c: Array.from(c) }));
       `,
       { COCOGEN_NATIVE_ISA: 'scalar' },
-    ) as { simd: string[]; c: number[] };
+    ) as { simd: string[]; own: { implementation: string; own: string }; c: number[] };
     rmSync(dir, { recursive: true, force: true });
     expect(out.simd).toEqual(['scalar']);
+    expect(out.own).toMatchObject({ implementation: 'own', own: 'scalar' });
     const expected = gemmFloat64({ m, n, k, a, b, options: { transB: true } });
     expectClose(out.c, expected.value, { rtol: 0, atol: expected.atol });
   });
