@@ -78,7 +78,7 @@ describe.skipIf(!addon)('native gemm: paths and threads', () => {
     native().setThreads(threads);
     native().setGemm(blasLinked ? 'blas' : 'own');
   });
-  // Large enough (3M multiply-adds) that the pool's threads take part.
+  // Above the size that runs on the calling thread (2^21 multiply-adds), so the pool's threads take part.
   const [m, n, k] = [130, 77, 300];
   const a = uniform(1, m * k);
   const b = uniform(2, k * n);
@@ -106,6 +106,14 @@ describe.skipIf(!addon)('native gemm: paths and threads', () => {
       native().setThreads(t);
       expectClose(await run(), expected.value, { rtol: 0, atol: expected.atol });
     }
+  });
+
+  it('a GEMM small enough to run on the calling thread still returns a promise, settled with the result', async () => {
+    const c = new Float32Array(4);
+    const p = native().gemm(2, 2, 1, Float32Array.of(1, 2), Float32Array.of(3, 4), c, false, false, 1, 0);
+    expect(p).toBeInstanceOf(Promise);
+    expect(await p).toBeUndefined();
+    expect(Array.from(c)).toEqual([3, 4, 6, 8]);
   });
 
   it('the own scalar micro-kernel (COCOGEN_NATIVE_ISA=scalar) meets the same tolerance', () => {
