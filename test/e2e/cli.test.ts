@@ -13,6 +13,15 @@ describe('cocogen info', () => {
     expect(info.backends.js.available).toBe(true);
     expect(info.backends.native.available, info.backends.native.reason).toBe(true);
     expect(info.backends.native.build.simd.length).toBeGreaterThan(0);
+    // The SGEMM that runs: OpenBLAS (CI installs libopenblas-dev) with its own configuration line, or the own kernel.
+    const { gemm } = info.backends.native.build;
+    if (process.env.CI === 'true') expect(gemm.implementation).toBe('blas');
+    if (gemm.implementation === 'blas') {
+      expect(gemm.blas.name).toBe('OpenBLAS');
+      expect(gemm.description).toMatch(/^OpenBLAS \d+\.\d+\.\d+/);
+    } else {
+      expect(gemm.description).toMatch(/^own, (avx2|scalar) micro-kernel$/);
+    }
     if (process.env.CI === 'true') expect(info.backends.webgpu.available, info.backends.webgpu.reason).toBe(true);
     if (info.backends.webgpu.available) {
       expect(info.backends.webgpu.limits.maxStorageBufferBindingSize).toBeGreaterThan(0);
@@ -30,6 +39,7 @@ describe('cocogen info', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/backend\s+available/);
     expect(r.stdout).toMatch(/native\s+yes/);
+    expect(r.stdout).toMatch(/native GEMM: (OpenBLAS \d+\.\d+\.\d+ .*\(core \w+|own, (avx2|scalar) micro-kernel)/);
   });
 });
 

@@ -3,8 +3,9 @@ import { formatBytes, table, type Io } from '../output.js';
 
 export const INFO_HELP = `cocogen info [--json]
   What this machine offers each backend (available, or why not), the GPU adapter and its limits,
-  the native addon's build, CPU and memory, what --backend auto picks, and what Dawn reported while the adapter
-  was requested (every other command keeps Dawn's messages off the terminal; COCOGEN_VERBOSE=1 prints them).`;
+  the native addon's build and which SGEMM it runs (OpenBLAS's configuration, or the own kernel), CPU and memory,
+  what --backend auto picks, and what Dawn reported while the adapter was requested (every other command keeps
+  Dawn's messages off the terminal; COCOGEN_VERBOSE=1 prints them).`;
 
 export async function infoCommand(io: Io, flags: { json: boolean }): Promise<number> {
   const info = await systemInfo();
@@ -38,6 +39,16 @@ export async function infoCommand(io: Io, flags: { json: boolean }): Promise<num
       ],
     ),
   );
+  if (native.available) {
+    const { gemm } = native.build;
+    io.out('');
+    const note = !gemm.blas
+      ? 'no BLAS linked; install libopenblas-dev and rebuild for OpenBLAS'
+      : gemm.implementation === 'blas'
+        ? `core ${gemm.blas.core}, on the addon's threads`
+        : `${gemm.blas.config} linked, not selected`;
+    io.out(`native GEMM: ${gemm.description} (${note})`);
+  }
   io.out('');
   io.out(`--backend auto picks: ${info.auto}`);
   if (webgpu.available && webgpu.messages.length > 0) {
