@@ -18,10 +18,6 @@ namespace {
 
 // Dimensions are 32-bit on the GPU path; the same cap here keeps products of two within 2^64.
 constexpr size_t kMaxDim = size_t{1} << 31;
-// Up to this many multiply-adds (32×784×64 is 1.6M: ~40 µs on one core through OpenBLAS) the GEMM runs on the
-// calling thread, single-threaded, and the promise comes back settled: the round trip through a libuv worker
-// (~20 µs) and waking the pool would cost about as much as the work.
-constexpr size_t kRunNowMaxMacs = size_t{1} << 21;
 
 bool Overlaps(const Napi::TypedArray& a, const Napi::TypedArray& b) {
   const auto x = reinterpret_cast<uintptr_t>(static_cast<const char*>(a.ArrayBuffer().Data()) + a.ByteOffset());
@@ -63,7 +59,7 @@ Napi::Value GemmExport(const Napi::CallbackInfo& info) {
   g.ldb = g.trans_b ? g.k : g.n;
   g.c = c.Data();
   g.ldc = g.n;
-  if (g.m * g.n * g.k <= kRunNowMaxMacs) return RunNow(env, "cocogen.gemm", [&g] { Sgemm(nullptr, g); });
+  if (g.m * g.n * g.k <= kSgemmRunNowMaxMacs) return RunNow(env, "cocogen.gemm", [&g] { Sgemm(nullptr, g); });
   auto* worker = new ClosureWorker(env, "cocogen.gemm", {a, b, c}, [g](double*, bool*) {
     std::shared_ptr<ThreadPool> pool = SharedPool();
     Sgemm(pool.get(), g);

@@ -11,6 +11,7 @@
 #include "exports/common/errors.h"
 #include "exports/common/export_registry.h"
 #include "exports/common/promise_worker.h"
+#include "kernels/gemm_sgemm.h"
 #include "kernels/thread_pool.h"
 
 namespace cocogen {
@@ -49,6 +50,9 @@ Napi::Value DenseForwardExport(const Napi::CallbackInfo& info) {
   const float* wp = w.Data();
   const float* bp = bias.Data();
   float* yp = y.Data();
+  if (batch * in * out <= kSgemmRunNowMaxMacs) {
+    return RunNow(env, "cocogen.denseForward", [=] { DenseForward(nullptr, xp, wp, bp, batch, in, out, relu, yp); });
+  }
   auto* worker = new ClosureWorker(env, "cocogen.denseForward", {x, w, bias, y}, [=](double*, bool*) {
     std::shared_ptr<ThreadPool> pool = SharedPool();
     DenseForward(pool.get(), xp, wp, bp, batch, in, out, relu, yp);
@@ -89,6 +93,10 @@ Napi::Value DenseBackwardExport(const Napi::CallbackInfo& info) {
   const float* dyp = dy.Data();
   float* dwp = dw.Data();
   float* dbp = db.Data();
+  if (2 * batch * in * out <= kSgemmRunNowMaxMacs) {  // dw and dx: two GEMMs of batch·in·out
+    return RunNow(env, "cocogen.denseBackward",
+                  [=] { DenseBackward(nullptr, xp, wp, dyp, batch, in, out, dwp, dbp, dxp, relu_mask); });
+  }
   auto* worker = new ClosureWorker(env, "cocogen.denseBackward", {x, w, dy, dw, db}, [=](double*, bool*) {
     std::shared_ptr<ThreadPool> pool = SharedPool();
     DenseBackward(pool.get(), xp, wp, dyp, batch, in, out, dwp, dbp, dxp, relu_mask);

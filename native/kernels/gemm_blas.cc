@@ -1,7 +1,6 @@
 #include "kernels/gemm_blas.h"
 
 #include <algorithm>
-#include <atomic>
 #include <climits>
 #include <cstddef>
 #include <mutex>

@@ -37,6 +37,11 @@ struct SgemmArgs {
 // `pool` may be null: the work then runs on the calling thread only.
 void Sgemm(ThreadPool* pool, const SgemmArgs& args);
 
+// Up to this many multiply-adds (32×784×64 is 1.6M: ~40 µs on one core through OpenBLAS) the exports run GEMMs on
+// the calling thread, single-threaded, and return the promise settled: the round trip through a libuv worker
+// (~20 µs) and waking the pool would cost about as much as the work.
+constexpr size_t kSgemmRunNowMaxMacs = size_t{1} << 21;
+
 enum class GemmImplementation { kOwn, kBlas };
 
 // What Sgemm runs in this process: kBlas when a BLAS is linked, until SetGemmImplementation says otherwise.
