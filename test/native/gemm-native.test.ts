@@ -108,6 +108,32 @@ describe.skipIf(!addon)('native gemm: paths and threads', () => {
     }
   });
 
+  it('trainDense from several libuv workers at once gives each the bits it gets alone (single-threaded GEMMs)', async () => {
+    // The training steps call their GEMMs without the pool, concurrently from libuv's threads: OpenBLAS runs them
+    // side by side, one thread each.
+    const dims = [64, 32, 10];
+    const samples = 96;
+    const x = uniform(11, samples * 64);
+    const labels = Int32Array.from({ length: samples }, (_, i) => (i * 7) % 10);
+    const order = Int32Array.from({ length: samples }, (_, i) => (i * 37) % samples);
+    const count = 64 * 32 + 32 + 32 * 10 + 10;
+    for (const gemm of blasLinked ? (['blas', 'own'] as const) : (['own'] as const)) {
+      const engine = await createEngine({ backend: 'native', gemm });
+      try {
+        const train = async () => {
+          const params = uniform(12, count, -0.1, 0.1);
+          await engine.trainDense({ dims, params, x, labels, order, batchSize: 8, learningRate: 0.05, momentum: 0.9 });
+          return params;
+        };
+        const alone = await train();
+        const together = await Promise.all([train(), train(), train(), train()]);
+        for (const params of together) expect(params).toEqual(alone);
+      } finally {
+        engine.dispose();
+      }
+    }
+  });
+
   it('a GEMM small enough to run on the calling thread still returns a promise, settled with the result', async () => {
     const c = new Float32Array(4);
     const p = native().gemm(2, 2, 1, Float32Array.of(1, 2), Float32Array.of(3, 4), c, false, false, 1, 0);
