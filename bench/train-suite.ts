@@ -8,7 +8,8 @@
  * something; its seconds per epoch are extrapolated from those rows.
  */
 import { performance } from 'node:perf_hooks';
-import { createEngine } from '../src/engine/engine.js';
+import type { AddonGemmInfo } from '../bindings/addon.js';
+import { createEngine, type GemmChoice } from '../src/engine/engine.js';
 import { FASHION_MNIST_DIR, loadFashionMnist } from '../src/fl/fashion-mnist.js';
 import { createModel } from '../src/fl/models.js';
 import { samplesOf, selectSamples } from '../src/fl/samples.js';
@@ -27,9 +28,10 @@ export const trainSuite: Suite = {
   name: 'train',
   help:
     'train [--data DIR] [--epochs 12] [--hidden 256] [--lr 0.05] [--momentum 0.9] [--batch 64] [--schedule cosine|constant]\n' +
-    '        [--seed 1] [--js-rows 6000] [--threads N]\n' +
+    '        [--seed 1] [--js-rows 6000] [--threads N] [--gemm auto|own|blas]\n' +
     '    centralized MLP 784-h-10 on full Fashion-MNIST on the native engine: test accuracy, loss and seconds per\n' +
-    '    epoch; then the JS reference on --js-rows rows (0: skip) for the native/JS ratio per epoch.',
+    '    epoch; then the JS reference on --js-rows rows (0: skip) for the native/JS ratio per epoch. --gemm picks the\n' +
+    '    native SGEMM (docs/engine.md#native-gemm).',
   options: {
     data: { type: 'string', default: FASHION_MNIST_DIR },
     epochs: { type: 'string', default: '12' },
@@ -41,6 +43,7 @@ export const trainSuite: Suite = {
     seed: { type: 'string', default: '1' },
     'js-rows': { type: 'string', default: '6000' },
     threads: { type: 'string' },
+    gemm: { type: 'string', default: 'auto' },
   },
   async run(values, log) {
     const dir = String(values.data);
@@ -65,7 +68,9 @@ export const trainSuite: Suite = {
     const engine = await createEngine({
       backend: 'native',
       ...(values.threads !== undefined ? { threads: num(values, 'threads') } : {}),
+      gemm: String(values.gemm) as GemmChoice,
     });
+    log(`native GEMM: ${(engine.info().details as { gemm: AddonGemmInfo }).gemm.description}`);
     const params = Float32Array.from(init);
     const velocity = new Float32Array(params.length);
     const rng = new Random(seed + 1);
