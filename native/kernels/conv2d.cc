@@ -62,19 +62,19 @@ void Col2im(const Conv2dShape& s, const float* dcol, float* dx) {
   }
 }
 
-// Runs task(t, scratch, gemm_pool) for t in [0, tasks): spread over the pool with single-threaded SGEMMs when there
-// are enough tasks, else one after the other with a multithreaded SGEMM. `scratch` holds scratch_floats per thread.
-void RunTasks(ThreadPool* pool, size_t tasks, size_t scratch_floats,
-              const std::function<void(size_t, float*, ThreadPool*)>& task) {
-  if (pool != nullptr && pool->threads() > 1 && tasks >= pool->threads()) {
+// Runs task(t, scratch) for t in [0, tasks) over the pool; `scratch` holds scratch_floats per thread. Every SGEMM
+// inside a task runs single-threaded: a product split over threads may sum in another order (OpenBLAS picks its
+// kernels by shape), and the results must not depend on the thread count. So the parallelism is over samples.
+void RunTasks(ThreadPool* pool, size_t tasks, size_t scratch_floats, const std::function<void(size_t, float*)>& task) {
+  if (pool != nullptr && pool->threads() > 1 && tasks > 1) {
     pool->ParallelFor(tasks, 1, [&](size_t begin, size_t end) {
       std::vector<float> scratch(scratch_floats);
-      for (size_t t = begin; t < end; ++t) task(t, scratch.data(), nullptr);
+      for (size_t t = begin; t < end; ++t) task(t, scratch.data());
     });
     return;
   }
   std::vector<float> scratch(scratch_floats);
-  for (size_t t = 0; t < tasks; ++t) task(t, scratch.data(), pool);
+  for (size_t t = 0; t < tasks; ++t) task(t, scratch.data());
 }
 
 }  // namespace
@@ -94,7 +94,7 @@ void Conv2dForward(ThreadPool* pool, const Conv2dShape& s, const float* x, const
                    float* y) {
   const size_t ckk = s.channels * s.kernel_h * s.kernel_w;
   const size_t positions = s.out_h * s.out_w;
-  RunTasks(pool, s.batch, ckk * positions, [&](size_t n, float* col, ThreadPool* gemm_pool) {
+  RunTasks(pool, s.batch, ckk * positions, [&](size_t n, float* col) {
     Im2col(s, x + n * s.channels * s.height * s.width, col);
     float* yn = y + n * s.out_channels * positions;
     SgemmArgs g;  // y_n (O × positions) = W (O × ckk) · col (ckk × positions)
@@ -107,7 +107,7 @@ void Conv2dForward(ThreadPool* pool, const Conv2dShape& s, const float* x, const
     g.ldb = positions;
     g.c = yn;
     g.ldc = positions;
-    Sgemm(gemm_pool, g);
+    Sgemm(nullptr, g);
     for (size_t o = 0; o < s.out_channels; ++o) {
       float* row = yn + o * positions;
       const float b = bias[o];
@@ -144,7 +144,7 @@ void Conv2dBackward(ThreadPool* pool, const Conv2dShape& s, const float* x, cons
   const size_t dw_len = s.out_channels * ckk;
   std::vector<float> partial(blocks * dw_len);
   const size_t scratch = ckk * positions * (dx != nullptr ? 2 : 1);
-  RunTasks(pool, blocks, scratch, [&](size_t block, float* col, ThreadPool* gemm_pool) {
+  RunTasks(pool, blocks, scratch, [&](size_t block, float* col) {
     float* dcol = col + ckk * positions;
     const size_t end = std::min(s.batch, (block + 1) * kWeightBlock);
     for (size_t n = block * kWeightBlock; n < end; ++n) {
@@ -162,7 +162,7 @@ void Conv2dBackward(ThreadPool* pool, const Conv2dShape& s, const float* x, cons
       gw.beta = n == block * kWeightBlock ? 0.0f : 1.0f;
       gw.c = partial.data() + block * dw_len;
       gw.ldc = ckk;
-      Sgemm(gemm_pool, gw);
+      Sgemm(nullptr, gw);
       if (dx == nullptr) continue;
       SgemmArgs gx;  // dcol (ckk × positions) = Wᵀ (ckk × O) · g_n (O × positions)
       gx.m = ckk;
@@ -175,7 +175,7 @@ void Conv2dBackward(ThreadPool* pool, const Conv2dShape& s, const float* x, cons
       gx.ldb = positions;
       gx.c = dcol;
       gx.ldc = positions;
-      Sgemm(gemm_pool, gx);
+      Sgemm(nullptr, gx);
       Col2im(s, dcol, dx + n * in_plane);
     }
   });
