@@ -6,9 +6,9 @@
 // Algorithm. Per sample, im2col lays the receptive fields out as a (C·KH·KW)×(OH·OW) matrix (zeros where a window
 // reaches into the padding), so that y_n = W·col_n is one SGEMM (m = O, k = C·KH·KW, n = OH·OW). The backward reuses
 // col_n: dw = Σ_n g_n·col_nᵀ and dcol_n = Wᵀ·g_n, scattered back (col2im) into dx_n. Samples are spread over the pool
-// (each thread its own column buffer, single-threaded SGEMMs); a batch smaller than the pool runs sample by sample
-// with a multithreaded SGEMM instead. Results never depend on the thread count: dw is summed per fixed block of
-// samples in float32, and the blocks in float64 in order; db is a float64 sum.
+// (each thread its own column buffer, single-threaded SGEMMs: a product split over threads may sum in another order
+// under OpenBLAS). Results never depend on the thread count: dw is summed per fixed block of samples in float32, and
+// the blocks in float64 in order; db is a float64 sum.
 #ifndef COCOGEN_NATIVE_KERNELS_CONV2D_H_
 #define COCOGEN_NATIVE_KERNELS_CONV2D_H_
 
