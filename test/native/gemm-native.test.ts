@@ -108,6 +108,32 @@ describe.skipIf(!addon)('native gemm: paths and threads', () => {
     }
   });
 
+  it('splits C by rows and by columns over the pool, each way with every transpose, within the bound', async () => {
+    // The shared table's transposed cases are too small to be split; these are above 2^21 multiply-adds.
+    native().setThreads(Math.max(2, threads));
+    for (const gemm of blasLinked ? (['blas', 'own'] as const) : (['own'] as const)) {
+      native().setGemm(gemm);
+      for (const [rows, cols, depth] of [
+        [150, 90, 200], // more rows: split by rows
+        [40, 300, 200], // more columns: split by columns
+      ] as const) {
+        const x = uniform(rows + cols, rows * depth);
+        const y = uniform(rows + cols + 1, depth * cols);
+        for (const [transA, transB] of [
+          [false, false],
+          [true, false],
+          [false, true],
+          [true, true],
+        ] as const) {
+          const c = new Float32Array(rows * cols);
+          await native().gemm(rows, cols, depth, x, y, c, transA, transB, 1, 0);
+          const expected = gemmFloat64({ m: rows, n: cols, k: depth, a: x, b: y, options: { transA, transB } });
+          expectClose(c, expected.value, { rtol: 0, atol: expected.atol });
+        }
+      }
+    }
+  });
+
   it('trainDense from several libuv workers at once gives each the bits it gets alone (single-threaded GEMMs)', async () => {
     // The training steps call their GEMMs without the pool, concurrently from libuv's threads: OpenBLAS runs them
     // side by side, one thread each.
