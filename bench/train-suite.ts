@@ -7,6 +7,9 @@
  * same network on the first --js-rows rows of a shuffled epoch, so the native/JS ratio per training row means
  * something; its seconds per epoch are extrapolated from those rows.
  */
+import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { AddonGemmInfo } from '../bindings/addon.js';
 import { createEngine, type GemmChoice } from '../src/engine/engine.js';
@@ -28,7 +31,7 @@ export const trainSuite: Suite = {
   name: 'train',
   help:
     'train [--data DIR] [--epochs 12] [--hidden 256] [--lr 0.05] [--momentum 0.9] [--batch 64] [--schedule cosine|constant]\n' +
-    '        [--seed 1] [--js-rows 6000] [--threads N] [--gemm auto|own|blas]\n' +
+    '        [--seed 1] [--js-rows 6000] [--threads N] [--gemm auto|own|blas] [--torch-epochs 2]\n' +
     '    centralized MLP 784-h-10 on full Fashion-MNIST on the native engine: test accuracy, loss and seconds per\n' +
     '    epoch; then the JS reference on --js-rows rows (0: skip) for the native/JS ratio per epoch. --gemm picks the\n' +
     '    native SGEMM (docs/engine.md#native-gemm).',
@@ -44,6 +47,7 @@ export const trainSuite: Suite = {
     'js-rows': { type: 'string', default: '6000' },
     threads: { type: 'string' },
     gemm: { type: 'string', default: 'auto' },
+    'torch-epochs': { type: 'string', default: '2' },
   },
   async run(values, log) {
     const dir = String(values.data);
@@ -78,6 +82,7 @@ export const trainSuite: Suite = {
     const rows: (string | number)[][] = [];
     const results: BenchResult[] = [];
     let trainSeconds = 0;
+    let fastest = Infinity;
     let last = { accuracy: NaN, loss: NaN };
     let best = 0;
     for (let epoch = 0; epoch < epochs; epoch++) {
@@ -98,6 +103,7 @@ export const trainSuite: Suite = {
       });
       const seconds = (performance.now() - t0) / 1000;
       trainSeconds += seconds;
+      fastest = Math.min(fastest, seconds);
       let trainLoss = 0;
       for (const l of losses) trainLoss += l;
       trainLoss /= losses.length;
@@ -149,6 +155,31 @@ export const trainSuite: Suite = {
       summary['js::seconds per epoch (extrapolated)'] = jsPerEpoch;
       summary['native / js (epoch time ratio)'] = jsPerEpoch / nativePerEpoch;
     }
+    const torchEpochs = num(values, 'torch-epochs');
+    if (torchEpochs > 0) {
+      const threads = values.threads !== undefined ? num(values, 'threads') : availableParallelism();
+      const torch = torchEpoch(dir, { hidden, batchSize, lr: lr0, momentum, epochs: torchEpochs, threads, seed });
+      if ('skipped' in torch) {
+        log(`torch: skipped (${torch.skipped})`);
+        summary['torch'] = `skipped: ${torch.skipped}`;
+      } else {
+        // The fastest epoch: the first pays torch's warm-up, as the native side's first pays its pool's.
+        const perEpoch = Math.min(...torch.seconds);
+        log(`torch ${torch.version}, ${torch.threads} threads: ${torch.seconds.map((v) => v.toFixed(2)).join(', ')} s`);
+        rows.push([
+          `torch ${torch.version} epoch (fastest of ${torch.seconds.length})`,
+          lr0.toFixed(4),
+          '',
+          '',
+          '',
+          perEpoch.toFixed(2),
+        ]);
+        results.push({ name: 'torch::epoch', meanMs: perEpoch * 1000, rmePercent: 0, samples: torch.seconds.length });
+        summary['torch::seconds per epoch'] = perEpoch;
+        summary['native::fastest epoch'] = fastest;
+        summary['torch / native (epoch time ratio, fastest each)'] = perEpoch / fastest;
+      }
+    }
     return {
       results,
       summary,
@@ -156,3 +187,35 @@ export const trainSuite: Suite = {
     };
   },
 };
+
+/** bench/torch_mlp.py: seconds of each epoch of the same MLP in PyTorch's CPU build, or why it could not run. */
+function torchEpoch(
+  dir: string,
+  o: { hidden: number; batchSize: number; lr: number; momentum: number; epochs: number; threads: number; seed: number },
+): { seconds: number[]; version: string; threads: number } | { skipped: string } {
+  const script = fileURLToPath(new URL('../../bench/torch_mlp.py', import.meta.url));
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const args = [dir, o.hidden, o.batchSize, o.lr, o.momentum, o.epochs, o.threads, o.seed].map(String);
+  // Debian's python3-torch lives under the system python, which a python3 first on PATH (pyenv, venv) may not be.
+  let why = '';
+  for (const python of ['python3', '/usr/bin/python3']) {
+    // torch at its best: its BLAS's own threads (OpenBLAS, Debian's generic BLAS) beside torch's OpenMP ones, or
+    // one BLAS thread under torch's; which is faster depends on the machine's load.
+    let best: { seconds: number[]; version: string; threads: number } | null = null;
+    for (const blasThreads of [undefined, '1']) {
+      const run = blasThreads === undefined ? env : { ...env, OPENBLAS_NUM_THREADS: blasThreads };
+      const r = spawnSync(python, [script, ...args], { encoding: 'utf8', env: run });
+      if (r.error || r.status !== 0) {
+        why = `${python}: ${(r.error?.message ?? r.stderr).trim().split('\n').pop()}`;
+        break;
+      }
+      const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds: number[]; torch: string; threads: number };
+      if (best === null || Math.min(...j.seconds) < Math.min(...best.seconds))
+        best = { seconds: j.seconds, version: j.torch, threads: j.threads };
+    }
+    if (best !== null) return best;
+  }
+  return { skipped: `no python3 with torch (${why})` };
+}
