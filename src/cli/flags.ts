@@ -166,11 +166,11 @@ export function dataDirFlag(value: unknown): string | undefined {
   return value;
 }
 
-/** --model softmax|mlp; softmax when absent. */
+/** --model softmax|mlp|cnn; softmax when absent. */
 export function modelFlag(value: unknown): ModelKind {
   if (value === undefined) return 'softmax';
-  if (value !== 'softmax' && value !== 'mlp')
-    throw invalidArgumentText('--model', 'softmax or mlp', JSON.stringify(value));
+  if (value !== 'softmax' && value !== 'mlp' && value !== 'cnn')
+    throw invalidArgumentText('--model', 'softmax, mlp or cnn', JSON.stringify(value));
   return value;
 }
 

@@ -564,8 +564,8 @@ export async function calibrate(
     'options.recipe',
   ) as Partial<TrainingRecipe>;
   if (options.recipe === null) throw invalidArgument('options.recipe', 'a partial training recipe', null);
-  if (recipe.model !== undefined && recipe.model !== 'softmax' && recipe.model !== 'mlp')
-    throw invalidArgument('options.recipe.model', "'softmax' or 'mlp'", recipe.model);
+  if (recipe.model !== undefined && recipe.model !== 'softmax' && recipe.model !== 'mlp' && recipe.model !== 'cnn')
+    throw invalidArgument('options.recipe.model', "'softmax', 'mlp' or 'cnn'", recipe.model);
   for (const k of ['hidden', 'rounds', 'epochs', 'batchSize'] as const)
     integerOption(recipe, k, 1, 1, Number.MAX_SAFE_INTEGER, 'options.recipe');
   numberOption(recipe, 'learningRate', 1, (v) => v > 0 && v < Infinity, 'a finite number > 0', 'options.recipe');
@@ -655,6 +655,9 @@ async function calibrateOn(
             momentum: recipe.momentum,
             seed: deriveSeed(seed, 3, si, ai),
             round,
+            // The CNN trains on the engine's conv kernels (its reference loops are slow); the dense models keep the
+            // reference path their shipped calibrations were measured on.
+            trainOnEngine: model.kind === 'cnn' && engine.backend !== 'js',
           }));
         }
         const ev = evaluate(model, params, test);

@@ -1,30 +1,41 @@
 /**
- * The two models of DESIGN §5.4 as reference kernels: softmax regression (d→C) and a one-hidden-layer MLP (d→h→C,
- * ReLU). Parameters live in ONE flat Float32Array per model, so that FedAvg aggregates them as they are; the
- * layout is fixed and documented because the native and WGSL kernels will read the same buffer:
+ * The models of DESIGN §5.4 as reference kernels: softmax regression (d→C), a one-hidden-layer MLP (d→h→C, ReLU) and
+ * a small CNN on a square one-channel image of side s = √d: conv 5×5×16 (padding 2) → ReLU → 2×2 max-pool → conv
+ * 5×5×32 (padding 2) → ReLU → 2×2 max-pool → dense C (on 28×28: 28→14→7, dense 32·7·7 → 10). Parameters live in ONE
+ * flat Float32Array per model, so that FedAvg aggregates them as they are; the layout is fixed and documented
+ * because the native and WGSL kernels read the same buffer:
  *
  * - softmax: `W (d×C, row-major: input-major) | b (C)`
  * - mlp:     `W1 (d×h) | b1 (h) | W2 (h×C) | b2 (C)`
+ * - cnn:     `W1 (16×1×5×5) | b1 (16) | W2 (32×16×5×5) | b2 (32) | W3 (32·q·q × C) | b3 (C)`, q = ⌊⌊s/2⌋/2⌋; conv
+ *   weights out-channel-major as the conv kernels take them, W3's rows in the pooled map's NCHW order (channel,
+ *   row, column).
  *
  * Storage follows the parameters' type (float32 in training; float64 copies for finite-difference checks); dot
- * products go through {@link gemm} (float64 accumulation), softmax cross-entropy is computed in float64.
+ * products go through {@link gemm} (float64 accumulation), softmax cross-entropy is computed in float64. The CNN's
+ * convolutions and pools are the engine kernels' own JS references (float64 loops), each layer's output stored in
+ * the parameters' type: in float32 this is the `js` engine's arithmetic step for step.
  */
 import { invalidArgument } from '../core/errors.js';
 import type { Random } from '../util/random.js';
 import { gemm, type Floats } from '../numeric/linalg.js';
 import { sgdMomentumStep, softmaxCrossEntropy, type SgdOptions } from '../numeric/training.js';
+import { conv2dShape, type Conv2dShape } from '../engine/kernels/conv2d/contract.js';
+import { conv2dBackward64, conv2dForward64 } from '../engine/kernels/conv2d/reference.js';
+import { maxPoolShape, type MaxPoolShape } from '../engine/kernels/max-pool/contract.js';
+import { maxPoolBackward64, maxPoolForward64 } from '../engine/kernels/max-pool/reference.js';
 
 export { sgdMomentumStep, softmaxCrossEntropy, type SgdOptions };
 
-export type ModelKind = 'softmax' | 'mlp';
+export type ModelKind = 'softmax' | 'mlp' | 'cnn';
 
 export interface ModelSpec {
   kind: ModelKind;
-  /** input features (784 for Fashion-MNIST) */
+  /** input features (784 for Fashion-MNIST); for the CNN a square image's pixels (side ≥ 4) */
   inputs: number;
   /** classes (10) */
   classes: number;
-  /** hidden units, MLP only */
+  /** hidden units, MLP only (refused for the others) */
   hidden?: number;
 }
 
@@ -33,10 +44,10 @@ export interface Model {
   readonly kind: ModelKind;
   readonly inputs: number;
   readonly classes: number;
-  /** hidden units (0 for softmax regression) */
+  /** hidden units (0 for softmax regression and the CNN) */
   readonly hidden: number;
   readonly parameterCount: number;
-  /** Fresh parameters: softmax regression starts at zero; the MLP at He-normal weights and zero biases. */
+  /** Fresh parameters: softmax regression starts at zero; the MLP and the CNN at He-normal weights, zero biases. */
   init(rng: Random): Float32Array;
   /** Logits (batch × classes) of the rows of x (batch × inputs), in the parameters' float type. */
   logits<T extends Floats>(params: T, x: Floats, batch: number): T;
@@ -190,6 +201,156 @@ class Mlp implements Model {
   }
 }
 
+/** The CNN's layer shapes for one batch size (the sizes the engine's conv and pool kernels take). */
+export interface CnnShapes {
+  /** image side (inputs = side²) */
+  side: number;
+  conv1: Conv2dShape;
+  pool1: MaxPoolShape;
+  conv2: Conv2dShape;
+  pool2: MaxPoolShape;
+  /** the dense layer's inputs (32·q·q) */
+  flat: number;
+}
+
+/** Offsets of the CNN's parameters in the flat vector (W1 | b1 | W2 | b2 | W3 | b3). */
+export interface CnnLayout {
+  w1: number;
+  b1: number;
+  w2: number;
+  b2: number;
+  w3: number;
+  b3: number;
+  end: number;
+}
+
+const CNN = { c1: 16, c2: 32, kernel: 5, padding: 2, pool: 2 } as const;
+
+/** The CNN's layer shapes at `batch` rows of a side×side image (side ≥ 4: two 2×2 pools). */
+export function cnnShapes(side: number, batch: number): CnnShapes {
+  const conv = (channels: number, outChannels: number, size: number) =>
+    conv2dShape({
+      batch,
+      channels,
+      height: size,
+      width: size,
+      outChannels,
+      kernelHeight: CNN.kernel,
+      kernelWidth: CNN.kernel,
+      padding: CNN.padding,
+    });
+  const pool = (channels: number, size: number) =>
+    maxPoolShape({ batch, channels, height: size, width: size, kernel: CNN.pool });
+  const conv1 = conv(1, CNN.c1, side);
+  const pool1 = pool(CNN.c1, conv1.outHeight);
+  const conv2 = conv(CNN.c1, CNN.c2, pool1.outHeight);
+  const pool2 = pool(CNN.c2, conv2.outHeight);
+  return { side, conv1, pool1, conv2, pool2, flat: CNN.c2 * pool2.outHeight * pool2.outWidth };
+}
+
+/** One array of `like`'s float type holding `v` (rounded once when float32). */
+function stored<T extends Floats>(like: T, v: ArrayLike<number>): T {
+  const out = alloc(like, v.length);
+  out.set(v);
+  return out;
+}
+
+class Cnn implements Model {
+  readonly kind = 'cnn';
+  readonly hidden = 0;
+  readonly parameterCount: number;
+  readonly side: number;
+  readonly layout: CnnLayout;
+
+  constructor(
+    readonly inputs: number,
+    readonly classes: number,
+  ) {
+    this.side = Math.sqrt(inputs);
+    const { flat } = cnnShapes(this.side, 1);
+    const w1 = 0;
+    const b1 = w1 + CNN.c1 * CNN.kernel * CNN.kernel;
+    const w2 = b1 + CNN.c1;
+    const b2 = w2 + CNN.c2 * CNN.c1 * CNN.kernel * CNN.kernel;
+    const w3 = b2 + CNN.c2;
+    const b3 = w3 + flat * classes;
+    const end = b3 + classes;
+    this.layout = { w1, b1, w2, b2, w3, b3, end };
+    this.parameterCount = end;
+  }
+
+  #views<T extends Floats>(p: T): { w1: T; b1: T; w2: T; b2: T; w3: T; b3: T } {
+    const a = this.layout;
+    const v = (from: number, to: number) => p.subarray(from, to) as T;
+    return {
+      w1: v(a.w1, a.b1),
+      b1: v(a.b1, a.w2),
+      w2: v(a.w2, a.b2),
+      b2: v(a.b2, a.w3),
+      w3: v(a.w3, a.b3),
+      b3: v(a.b3, a.end),
+    };
+  }
+
+  init(rng: Random): Float32Array {
+    const p = new Float32Array(this.parameterCount);
+    const { w1, w2, w3 } = this.#views(p);
+    const k2 = CNN.kernel * CNN.kernel;
+    // He-normal: variance 2 / fan-in (the last layer, without a ReLU after it, 1 / fan-in as the MLP's).
+    rng.fillNormal(w1, 0, Math.sqrt(2 / k2));
+    rng.fillNormal(w2, 0, Math.sqrt(2 / (CNN.c1 * k2)));
+    rng.fillNormal(w3, 0, Math.sqrt(1 / cnnShapes(this.side, 1).flat));
+    return p;
+  }
+
+  /** Every layer's output of a forward pass (in the parameters' type), the pools' argmaxes and the logits. */
+  #forward<T extends Floats>(params: T, x: Floats, batch: number) {
+    const s = cnnShapes(this.side, batch);
+    const p = this.#views(params);
+    const a1 = stored(params, conv2dForward64(s.conv1, x, p.w1, p.b1, true));
+    const m1 = maxPoolForward64(s.pool1, a1);
+    const h1 = stored(params, m1.y);
+    const a2 = stored(params, conv2dForward64(s.conv2, h1, p.w2, p.b2, true));
+    const m2 = maxPoolForward64(s.pool2, a2);
+    const h2 = stored(params, m2.y);
+    const z = alloc(params, batch * this.classes);
+    gemm(batch, this.classes, s.flat, h2, p.w3, z);
+    addBias(z, p.b3, batch, this.classes);
+    return { s, a1, i1: m1.indices, h1, a2, i2: m2.indices, h2, z };
+  }
+
+  logits<T extends Floats>(params: T, x: Floats, batch: number): T {
+    checkBatch(this, params, x, batch);
+    if (batch === 0) return alloc(params, 0);
+    return this.#forward(params, x, batch).z;
+  }
+
+  lossAndGradient<T extends Floats>(params: T, x: Floats, y: ArrayLike<number>, batch: number, grad: T): number {
+    checkBatch(this, params, x, batch);
+    if (grad.length !== this.parameterCount) throw invalidArgument('grad', `${this.parameterCount} elements`, grad);
+    const c = this.classes;
+    const p = this.#views(params);
+    const g = this.#views(grad);
+    const f = this.#forward(params, x, batch);
+    const dz = alloc(params, batch * c);
+    const loss = softmaxCrossEntropy(f.z, y, batch, c, dz);
+    gemm(f.s.flat, c, batch, f.h2, dz, g.w3, { transA: true }); // dW3 = H2ᵀ·dZ
+    columnSums(dz, batch, c, g.b3);
+    const dh2 = alloc(params, batch * f.s.flat);
+    gemm(batch, f.s.flat, c, dz, p.w3, dh2, { transB: true }); // dH2 = dZ·W3ᵀ
+    const da2 = stored(params, maxPoolBackward64(f.s.pool2, dh2, f.i2));
+    const b2 = conv2dBackward64(f.s.conv2, f.h1, p.w2, da2, f.a2, true, true);
+    g.w2.set(b2.dw);
+    g.b2.set(b2.db);
+    const dh1 = stored(params, b2.dx!);
+    const da1 = stored(params, maxPoolBackward64(f.s.pool1, dh1, f.i1));
+    const b1 = conv2dBackward64(f.s.conv1, x, p.w1, da1, f.a1, true, false);
+    g.w1.set(b1.dw);
+    g.b1.set(b1.db);
+    return loss;
+  }
+}
+
 /**
  * A model from its spec.
  *
@@ -205,6 +366,12 @@ export function createModel(spec: ModelSpec): Model {
   };
   positive('spec.inputs', spec.inputs);
   positive('spec.classes', spec.classes);
+  if (spec.kind !== 'mlp' && spec.hidden !== undefined)
+    throw invalidArgument(
+      'spec.hidden',
+      `undefined for the ${String(spec.kind)} model (hidden units are the mlp's)`,
+      spec.hidden,
+    );
   if (spec.classes < 2) throw invalidArgument('spec.classes', 'an integer ≥ 2', spec.classes);
   switch (spec.kind) {
     case 'softmax':
@@ -212,7 +379,19 @@ export function createModel(spec: ModelSpec): Model {
     case 'mlp':
       positive('spec.hidden', spec.hidden);
       return new Mlp(spec.inputs, spec.hidden!, spec.classes);
+    case 'cnn': {
+      const side = Math.sqrt(spec.inputs);
+      if (!(Number.isInteger(side) && side >= 4))
+        throw invalidArgument('spec.inputs', 'a square image of side ≥ 4 for the cnn (side², e.g. 784)', spec.inputs);
+      return new Cnn(spec.inputs, spec.classes);
+    }
     default:
-      throw invalidArgument('spec.kind', "'softmax' or 'mlp'", spec.kind);
+      throw invalidArgument('spec.kind', "'softmax', 'mlp' or 'cnn'", spec.kind);
   }
+}
+
+/** The CNN's image side and parameter offsets, for training it on an engine's kernels (src/fl/cnn-training.ts). */
+export function cnnGeometry(model: Model): { side: number; layout: CnnLayout } {
+  if (!(model instanceof Cnn)) throw invalidArgument('model', "a cnn Model (createModel({ kind: 'cnn', … }))", model);
+  return { side: model.side, layout: model.layout };
 }

@@ -39,7 +39,8 @@ export function builtInCurve(
   argument = 'curve',
 ): { curve: LearningCurveInput; source: string; uncertainty: CurveUncertainty } {
   checkDataset(dataset);
-  if (model !== 'softmax' && model !== 'mlp') throw invalidArgumentText('model', "'softmax' or 'mlp'", String(model));
+  if (model !== 'softmax' && model !== 'mlp' && model !== 'cnn')
+    throw invalidArgumentText('model', "'softmax', 'mlp' or 'cnn'", String(model));
   if (dataset === 'fashion-mnist' && model === 'softmax') return shippedCurve();
   const title = DATASET_INFO[dataset].title;
   const built = BUILT_IN_CURVES[`${dataset}/${model}`];

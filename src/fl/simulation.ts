@@ -63,7 +63,7 @@ export interface SimulationConfig {
   seed: number;
   strategies: StrategyName[];
   model: ModelKind;
-  /** MLP hidden units */
+  /** MLP hidden units (the others ignore it) */
   hidden: number;
   epochs: number;
   batchSize: number;
@@ -189,7 +189,8 @@ export function checkSimulationConfig(c: SimulationConfig): void {
   num('privateGain', (v) => v >= 0, 'a finite number ≥ 0');
   if (!Array.isArray(c.strategies) || c.strategies.length === 0)
     throw invalidArgument('config.strategies', 'a non-empty array of strategies', c.strategies);
-  if (c.model !== 'softmax' && c.model !== 'mlp') throw invalidArgument('config.model', "'softmax' or 'mlp'", c.model);
+  if (c.model !== 'softmax' && c.model !== 'mlp' && c.model !== 'cnn')
+    throw invalidArgument('config.model', "'softmax', 'mlp' or 'cnn'", c.model);
   if (!RECALIBRATIONS.includes(c.recalibrate))
     throw invalidArgument('config.recalibrate', `one of ${RECALIBRATIONS.join(', ')}`, c.recalibrate);
   if (c.recalibrate === 'none' && c.validation !== 0)

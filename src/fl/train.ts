@@ -10,6 +10,7 @@ import { backendOfOption, Engine, onEngineOption } from '../engine/engine.js';
 import { invalidArgument } from '../core/errors.js';
 import { booleanOption, integerOption, numberOption, optionsRecord, seedOption } from '../util/options.js';
 import { Random } from '../util/random.js';
+import { cnnTrainSteps } from './cnn-training.js';
 import type { Model } from './models.js';
 import { sgdMomentumStep } from './models.js';
 import { checkSamples, concatSamples, type LabeledSamples } from './samples.js';
@@ -27,9 +28,9 @@ export interface LocalTrainingOptions {
   /** seeds the minibatch order */
   seed: number;
   /**
-   * Train on this engine's kernels (`engine.trainDense`: one call into the addon on native) and resolve: the same
-   * seeded minibatch order and steps; bit-identical to the reference on the `js` engine, within float32 accumulation
-   * on native and WebGPU.
+   * Train on this engine's kernels (`engine.trainDense`: one call into the addon on native; the CNN chains the conv,
+   * pool and dense kernels step by step) and resolve: the same seeded minibatch order and steps; bit-identical to the
+   * reference on the `js` engine, within float32 accumulation on native and WebGPU.
    */
   engine?: Engine;
 }
@@ -180,18 +181,27 @@ async function trainLocalOnEngine(
     rng.shuffle(perm);
     order.set(perm, epoch * n);
   }
-  const { losses } = await engine.trainDense({
-    dims: denseDims(model),
-    params,
-    x: data.x,
-    labels: data.y,
-    order,
-    epochRows: n,
+  const sgd = {
     batchSize,
     learningRate: options.learningRate,
     momentum: options.momentum ?? 0.9,
     weightDecay: options.weightDecay ?? 0,
-  });
+  };
+  // The CNN chains the engine's conv, pool and dense kernels step by step; the dense models train in one call.
+  const losses =
+    model.kind === 'cnn'
+      ? await cnnTrainSteps(engine, { model, params, data, order, epochRows: n, ...sgd })
+      : (
+          await engine.trainDense({
+            dims: denseDims(model),
+            params,
+            x: data.x,
+            labels: data.y,
+            order,
+            epochRows: n,
+            ...sgd,
+          })
+        ).losses;
   const perEpoch = Math.ceil(n / batchSize);
   let sum = 0;
   for (let i = losses.length - perEpoch; i < losses.length; i++) sum += losses[i]!;

@@ -70,7 +70,7 @@ const TABLE: Record<string, { base: string[]; flags: Record<string, string[]> }>
       orgs: [...INTEGER, '0'],
       rounds: [...INTEGER, '0'],
       epochs: [...INTEGER, '0'],
-      model: ENUM,
+      model: [...ENUM, 'CNN'],
       backend: ENUM,
       seed: ['x', '1.5', ''],
     },
@@ -90,7 +90,8 @@ const TABLE: Record<string, { base: string[]; flags: Record<string, string[]> }>
       dataset: [...ENUM, 'MNIST', 'digits'],
       data: [missing, ''],
       backend: ENUM,
-      model: ENUM,
+      // cnn is a model, but no curve is built in for it: without --curve it is refused naming --curve (and --model).
+      model: [...ENUM, 'CNN', 'cnn'],
       strategies: ['bogus', 'vcfl,vcfl', ''],
       curve: [missing, ''],
       cost: NUMBER,

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -204,6 +204,28 @@ describe('cocogen simulate', () => {
     }
   });
 
+  it('--model cnn trains the CNN on the engine with a given curve (1 round, vcfl, 600 images)', () => {
+    const curve = join(root, 'cnn-curve.json');
+    writeFileSync(curve, JSON.stringify({ floor: 0.05, scale: 15, exponent: 0.4, heterogeneity: 0.1 }));
+    const cnn = [...tiny.slice(0, -2), '--backend', 'native', '--model', 'cnn', '--curve', curve];
+    const r = runCli([
+      'simulate',
+      ...cnn,
+      '--rounds',
+      '1',
+      '--strategies',
+      'vcfl',
+      '--out',
+      join(root, 'cnn'),
+      '--json',
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.config).toMatchObject({ model: 'cnn', curve: { floor: 0.05 } });
+    // One epoch of the CNN over ~600 images beats chance by far.
+    expect(j.strategies.vcfl.final.accuracy).toBeGreaterThan(0.4);
+  });
+
   it('names the flag of every bad value and exits 2', () => {
     const bad: [string[], RegExp][] = [
       [['--orgs', '0'], /--orgs/],
@@ -211,7 +233,9 @@ describe('cocogen simulate', () => {
       [['--alpha', '-1'], /--alpha/],
       [['--competition', 'nan'], /--competition/],
       [['--strategies', 'vcfl,magic'], /--strategies/],
-      [['--model', 'cnn'], /--model/],
+      [['--model', 'cnn2'], /--model/],
+      // The CNN has no built-in curve: the run needs --curve, and says how to calibrate one.
+      [['--model', 'cnn'], /cocogen calibrate --dataset fashion-mnist --model cnn.* for --curve/],
       [['--backend', 'cuda'], /--backend/],
       [['--data', '/nonexistent'], /--data/],
       [['--curve', '/nonexistent.json'], /--curve/],

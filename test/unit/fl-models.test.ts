@@ -138,7 +138,7 @@ describe('createModel', () => {
     expect(sd).toBeCloseTo(Math.sqrt(2 / 784), 2);
   });
   it('rejects bad specs', () => {
-    expect(() => createModel({ kind: 'cnn' as 'mlp', inputs: 4, classes: 2 })).toThrow(/spec\.kind/);
+    expect(() => createModel({ kind: 'rnn' as 'mlp', inputs: 4, classes: 2 })).toThrow(/spec\.kind/);
     expect(() => createModel({ kind: 'mlp', inputs: 4, classes: 2 })).toThrow(/spec\.hidden/);
     expect(() => createModel({ kind: 'softmax', inputs: 4, classes: 1 })).toThrow(/spec\.classes/);
   });

@@ -37,7 +37,7 @@ import { counted, formatNumber, formatSeconds, type Io, table } from '../output.
 import { createProgress } from '../progress.js';
 
 export const CALIBRATE_HELP = `cocogen calibrate --out DIR [--dataset fashion-mnist|mnist] [--data DIR] [--sizes LIST] [--alphas LIST]
-                  [--synthetic LIST] [--orgs K] [--rounds R] [--epochs E] [--model softmax|mlp] [--backend B]
+                  [--synthetic LIST] [--orgs K] [--rounds R] [--epochs E] [--model softmax|mlp|cnn] [--backend B]
                   [--seed S] [--json]
   Fits the game's learning curve L = L∞ + A·D^(−β) + η·H (DESIGN §3.2) to measured test loss. For every
   pooled size D in --sizes and Dirichlet α in --alphas, D samples are dealt to K organizations with

@@ -23,7 +23,7 @@ import { simulationReport } from '../simulation-report.js';
 import { configFromFlags, filesIn, loadData, simulateInto, writeResults } from '../simulation-run.js';
 
 export const SIMULATE_HELP = `cocogen simulate --out DIR [--orgs N] [--rounds T] [--alpha A] [--competition G] [--seed S | --seeds LIST]
-                 [--dataset fashion-mnist|mnist] [--data DIR] [--backend B] [--model softmax|mlp]
+                 [--dataset fashion-mnist|mnist] [--data DIR] [--backend B] [--model softmax|mlp|cnn]
                  [--strategies LIST] [--curve FILE] [--cost C] [--cap X] [--rivalry L] [--epochs E] [--pool P]
                  [--recalibrate none|online] [--validation V] [--json]
 cocogen simulate --resume DIR [--rounds T] [--out DIR] [--backend B] [--json]

@@ -1,6 +1,7 @@
 /**
  * The plain-TS reference of the convolution kernels (contract.ts states them): direct loops, float64 accumulation,
- * rounded once into float32 storage. The float64 forward is exported too, for finite-difference checks.
+ * rounded once into float32 storage. The float64 forward and backward are exported too: src/fl's CNN runs on them
+ * (in float64 for finite-difference checks).
  */
 import type { Conv2dBackwardInput, Conv2dForwardInput, Conv2dGradients, Conv2dShape } from './contract.js';
 
@@ -46,8 +47,23 @@ export function conv2dForwardJs(input: Conv2dForwardInput): Float32Array {
 }
 
 export function conv2dBackwardJs(input: Conv2dBackwardInput): Conv2dGradients {
-  const { batch, channels: C, height: H, width: W, outChannels: O, kernelHeight: KH, kernelWidth: KW } = input;
-  const { stride: S, padding: P, outHeight: OH, outWidth: OW, x, w, dy, y, relu, needDx } = input;
+  const { x, w, dy, y, relu, needDx } = input;
+  const { dw, db, dx } = conv2dBackward64(input, x, w, dy, y, relu, needDx);
+  return { dw: Float32Array.from(dw), db: Float32Array.from(db), dx: dx ? Float32Array.from(dx) : null };
+}
+
+/** dw, db and (when needDx) dx in float64, from any numeric arrays laid out as in the contract. */
+export function conv2dBackward64(
+  s: Conv2dShape,
+  x: ArrayLike<number>,
+  w: ArrayLike<number>,
+  dy: ArrayLike<number>,
+  y: ArrayLike<number> | null,
+  relu: boolean,
+  needDx: boolean,
+): { dw: Float64Array; db: Float64Array; dx: Float64Array | null } {
+  const { batch, channels: C, height: H, width: W, outChannels: O, kernelHeight: KH, kernelWidth: KW } = s;
+  const { stride: S, padding: P, outHeight: OH, outWidth: OW } = s;
   const dw = new Float64Array(O * C * KH * KW);
   const db = new Float64Array(O);
   const dx = needDx ? new Float64Array(batch * C * H * W) : null;
@@ -77,5 +93,5 @@ export function conv2dBackwardJs(input: Conv2dBackwardInput): Conv2dGradients {
       }
     }
   }
-  return { dw: Float32Array.from(dw), db: Float32Array.from(db), dx: dx ? Float32Array.from(dx) : null };
+  return { dw, db, dx };
 }

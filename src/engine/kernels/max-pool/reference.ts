@@ -1,6 +1,7 @@
 /**
  * The plain-TS reference of max pooling (contract.ts states it, the tie rule included): direct loops; the backward
- * accumulates in float64 and rounds once. The float64 forward is exported for finite-difference checks.
+ * accumulates in float64 and rounds once. The float64 forward and backward are exported for src/fl's CNN (and its
+ * finite-difference checks).
  */
 import type { MaxPoolBackwardInput, MaxPoolForwardInput, MaxPoolOutput, MaxPoolShape } from './contract.js';
 
@@ -41,10 +42,15 @@ export function maxPoolForwardJs(input: MaxPoolForwardInput): MaxPoolOutput {
 }
 
 export function maxPoolBackwardJs(input: MaxPoolBackwardInput): Float32Array {
-  const { batch, channels, height: H, width: W, outHeight: OH, outWidth: OW, dy, indices } = input;
+  return Float32Array.from(maxPoolBackward64(input, input.dy, input.indices));
+}
+
+/** dx in float64: each dy[i] added at its window's argmax, from any numeric array laid out as in the contract. */
+export function maxPoolBackward64(s: MaxPoolShape, dy: ArrayLike<number>, indices: ArrayLike<number>): Float64Array {
+  const { batch, channels, height: H, width: W, outHeight: OH, outWidth: OW } = s;
   const dx = new Float64Array(batch * channels * H * W);
   for (let plane = 0; plane < batch * channels; plane++) {
     for (let i = plane * OH * OW; i < (plane + 1) * OH * OW; i++) dx[plane * H * W + indices[i]!]! += dy[i]!;
   }
-  return Float32Array.from(dx);
+  return dx;
 }
