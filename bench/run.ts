@@ -10,6 +10,7 @@ import { payoffSuite } from './payoff.js';
 import { gameSuite } from './game-suite.js';
 import { shapleySuite } from './shapley-suite.js';
 import { gemmSuite } from './gemm-suite.js';
+import { cnnTrainSuite } from './cnn-train-suite.js';
 import { trainSuite } from './train-suite.js';
 import { optimizerSuite } from './optimizer-suite.js';
 import { outOfCoreSuite } from './out-of-core-suite.js';
@@ -27,6 +28,7 @@ const SUITES: Suite[] = [
   shapleySuite,
   gemmSuite,
   trainSuite,
+  cnnTrainSuite,
   optimizerSuite,
   outOfCoreSuite,
   widenSuite,
