@@ -61,7 +61,7 @@ describe('cocogen calibrate', () => {
       [['--sizes', '100,abc'], /--sizes/],
       [['--alphas', '0'], /--alphas/],
       [['--sizes', '100000'], /--sizes/],
-      [['--model', 'cnn'], /--model/],
+      [['--model', 'rnn'], /--model/],
       [['--synthetic', '-1'], /--synthetic/],
       [['--synthetic', '0,x'], /--synthetic/],
       [['--synthetic', '0.5,0.5'], /--synthetic/],

@@ -122,7 +122,7 @@ describe('parseStudy', () => {
 
   const badRules: [string, unknown, RegExp][] = [
     ['alpha 0 in the grid', { ...good, grid: { alpha: [0.1, 0] } }, /Expected a number > 0 .* for grid\.alpha\[1\] in/],
-    ['a model it lacks', { ...good, simulate: { ...good.simulate, model: 'cnn' } }, /for simulate\.model in/],
+    ['a model it lacks', { ...good, simulate: { ...good.simulate, model: 'rnn' } }, /for simulate\.model in/],
     ['a backend it lacks', { ...good, simulate: { ...good.simulate, backend: 'cuda' } }, /simulate\.backend in/],
     ['a missing curve', { ...good, simulate: { ...good.simulate, curve: 'nope.json' } }, /simulate\.curve in/],
     [
