@@ -140,10 +140,13 @@ export const aggregateSuite: Suite = {
       }
     }
     const triad = results.find((r) => r.name.startsWith('triad::'));
+    const read = results.find((r) => r.name.startsWith('read::'));
     const plain = results.find((r) => r.name.startsWith('fedavg::plain-js-loop'));
     for (const r of results) {
       if (triad?.gbPerSecond && r.gbPerSecond && r !== triad)
         summary[`${r.name} / triad`] = r.gbPerSecond / triad.gbPerSecond;
+      if (read?.gbPerSecond && r.gbPerSecond && r.name.startsWith('fedavg::'))
+        summary[`${r.name} / read probe`] = r.gbPerSecond / read.gbPerSecond;
       if (plain && r.name.startsWith('fedavg::') && r !== plain)
         summary[`${r.name} speedup over plain JS`] = plain.meanMs / r.meanMs;
     }
@@ -154,6 +157,11 @@ export const aggregateSuite: Suite = {
       summary,
       table: triadTable(results, [
         { header: '× plain JS', cell: (r) => (plain ? (plain.meanMs / r.meanMs).toFixed(1) : '') },
+        {
+          header: 'of read',
+          cell: (r) =>
+            read?.gbPerSecond && r.gbPerSecond ? `${((100 * r.gbPerSecond) / read.gbPerSecond).toFixed(1)} %` : '',
+        },
       ]),
     };
   },

@@ -8,7 +8,7 @@ import { createEngine, type Engine } from '../src/engine/engine.js';
 import { loadAddon } from '../bindings/addon.js';
 import { systemInfo } from '../src/engine/system-info.js';
 import { Random } from '../src/util/random.js';
-import { triadCase, type BenchCase } from './harness.js';
+import { readCase, triadCase, type BenchCase } from './harness.js';
 
 export interface AggregateBenchConfig {
   k: number;
@@ -45,7 +45,7 @@ export async function aggregateCases(config: AggregateBenchConfig): Promise<{ ca
 
   const addon = loadAddon();
   if (addon.ok) {
-    cases.push(triadCase(addon.addon, config.triadLength));
+    cases.push(triadCase(addon.addon, config.triadLength), readCase(addon.addon, config.triadLength));
     // The kernel alone (its non-finite flag included, computed as it stores): what `fedavg::native` costs at best.
     cases.push({
       name: `fedavg::native-kernel:${size}`,

@@ -151,3 +151,12 @@ export function triadCase(addon: CocogenAddon, n: number): BenchCase {
   const c = new Float32Array(n).fill(2);
   return { name: `triad::native:n=${n}`, bytes: 3 * n * 4, run: () => addon.triad(a, b, c, 3) };
 }
+
+/**
+ * The read-bandwidth probe: Σ x over `n` float32 in the addon, n·4 bytes per run. FedAvg only reads its updates, so
+ * its "of the machine's read bandwidth" figure is against this row, not the triad (a third of whose bytes are writes).
+ */
+export function readCase(addon: CocogenAddon, n: number): BenchCase {
+  const x = new Float32Array(n).fill(1);
+  return { name: `read::native:n=${n}`, bytes: 4 * n, run: async () => void (await addon.readSum(x)) };
+}

@@ -75,6 +75,11 @@ export interface CocogenAddon {
   fedAvg(updates: Float32Array[], weights: Float64Array, out: Float32Array): Promise<boolean>;
   /** STREAM triad a[i] = b[i] + scalar·c[i], multithreaded, off the main thread: the bandwidth probe. */
   triad(a: Float32Array, b: Float32Array, c: Float32Array, scalar: number): Promise<void>;
+  /**
+   * Σ x[i], multithreaded, off the main thread: the read-bandwidth probe (FedAvg only reads its updates). Exact for
+   * small integers; otherwise float32 partial sums, added in float64 in the order the threads finish.
+   */
+  readSum(x: Float32Array): Promise<number>;
 
   /**
    * Robust rules (native/kernels/robust_rules.h; contracts in src/engine/kernels/robust-rules/contract.ts), multithreaded,
