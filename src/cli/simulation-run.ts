@@ -63,25 +63,38 @@ function curveFlag(
     throw invalidArgumentText('--curve', rule, `${JSON.stringify(value)}, which is not JSON (${(e as Error).message})`);
   }
   const curve = curveFromCalibration(j, { argument: '--curve', source: JSON.stringify(value), rule });
-  const calibrated = calibrationDataset(j);
-  if (calibrated !== null && calibrated !== dataset)
+  // A curve is a property of the task: a calibration of another dataset or model would make the game's amounts
+  // and predictions meaningless. A bare { floor, scale, exponent, heterogeneity } says neither and is taken as given.
+  const task = calibrationTask(j);
+  const unchecked = '(a bare { floor, scale, exponent, heterogeneity } is not checked)';
+  if (task !== null && task.dataset !== dataset)
     throw invalidArgumentText(
       '--curve',
-      `a calibration of the run's dataset, ${dataset} (a bare { floor, scale, exponent, heterogeneity } is not checked)`,
-      `${JSON.stringify(value)}, calibrated on ${calibrated}`,
+      `a calibration of the run's dataset, ${dataset} ${unchecked}`,
+      `${JSON.stringify(value)}, calibrated on ${task.dataset}`,
+    );
+  if (task?.model !== undefined && task.model !== model)
+    throw invalidArgumentText(
+      '--curve',
+      `a calibration of the run's model, ${model} ${unchecked}`,
+      `${JSON.stringify(value)}, calibrated with ${task.model}`,
     );
   return { curve, source: resolve(value), uncertainty: uncertaintyFromCalibration(j) };
 }
 
 /**
- * The dataset a calibration.json was calibrated on (`config.dataset`; one without it predates MNIST and was
- * Fashion-MNIST), or null for a bare curve.
+ * The task a calibration.json was calibrated on: `config.dataset` (one without it predates MNIST and was
+ * Fashion-MNIST) and `config.recipe.model` (undefined where the file does not say); null for a bare curve.
  */
-function calibrationDataset(json: unknown): string | null {
+function calibrationTask(json: unknown): { dataset: string; model: string | undefined } | null {
   const config = (json as { config?: unknown } | null)?.config;
   if (typeof config !== 'object' || config === null) return null;
-  const dataset = (config as { dataset?: unknown }).dataset;
-  return dataset === undefined ? 'fashion-mnist' : String(dataset);
+  const { dataset, recipe } = config as { dataset?: unknown; recipe?: { model?: unknown } };
+  const model = typeof recipe === 'object' && recipe !== null ? recipe.model : undefined;
+  return {
+    dataset: dataset === undefined ? 'fashion-mnist' : String(dataset),
+    model: model === undefined ? undefined : String(model),
+  };
 }
 
 /** --recalibrate none|online and --validation V (only beside online); `base` a checkpoint's or the defaults. */

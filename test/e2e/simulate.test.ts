@@ -189,6 +189,10 @@ describe('cocogen simulate', () => {
     const wrong = runCli(['simulate', ...tiny, '--curve', join(cal, 'calibration.json'), '--out', join(root, 'w')]);
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toMatch(/for --curve but received .*calibrated on mnist/);
+    // Nor does a calibration of softmax regression drive an MLP run.
+    const model = runCli(['simulate', ...mnist, 'vcfl', '--model', 'mlp', '--out', join(root, 'm')]);
+    expect(model.status).toBe(2);
+    expect(model.stderr).toMatch(/a calibration of the run's model, mlp .*calibrated with softmax/);
     // Resuming under another dataset is refused; without the flag the run goes on as MNIST.
     const clash = runCli(['simulate', '--resume', dir, '--dataset', 'fashion-mnist']);
     expect(clash.status).toBe(2);
