@@ -1,18 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { aggregateCases } from './aggregate.js';
-import { runCases, triadTable, type BenchResult } from './harness.js';
+import { BENCH_SCRIPTS_DIR, baselineEnv, runCases, triadTable, type BenchResult } from './harness.js';
 import type { Suite } from './suite.js';
-
-const BENCH_DIR = fileURLToPath(new URL('../../bench/', import.meta.url)); // dist/bench → bench/
 
 /** numpy's `w @ X` (BLAS sgemv) on data of the same shape, in a python3 subprocess, when numpy is present. */
 function numpyGemv(k: number, p: number, repeats: number): { result: BenchResult; blas: string } | { skipped: string } {
-  // OpenBLAS core-type overrides set on some machines slow a current numpy: unset them for this baseline only.
-  const env = { ...process.env };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  const r = spawnSync('python3', [`${BENCH_DIR}numpy_gemv.py`, String(k), String(p), String(repeats)], {
+  const env = baselineEnv();
+  const r = spawnSync('python3', [`${BENCH_SCRIPTS_DIR}numpy_gemv.py`, String(k), String(p), String(repeats)], {
     encoding: 'utf8',
     env,
   });
@@ -47,11 +41,9 @@ function numpyRobust(
   trim: number,
   f: number,
 ): BenchResult[] | string {
-  const env = { ...process.env };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
+  const env = baselineEnv();
   const args = [
-    `${BENCH_DIR}numpy_robust.py`,
+    `${BENCH_SCRIPTS_DIR}numpy_robust.py`,
     String(k),
     String(p),
     String(repeats),

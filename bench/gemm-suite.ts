@@ -19,7 +19,7 @@ import { dirichletPartition } from '../src/fl/partition.js';
 import { samplesOf, selectSamples } from '../src/fl/samples.js';
 import { federatedRound, type Organization } from '../src/fl/train.js';
 import { Random } from '../src/util/random.js';
-import { runCases, type BenchCase, type BenchResult } from './harness.js';
+import { baselineEnv, runCases, type BenchCase, type BenchResult } from './harness.js';
 import type { Suite } from './suite.js';
 
 /** numpy sgemm, timed in Python: best and mean seconds of `np.matmul(a, b, out=c)`, and which BLAS kernel ran. */
@@ -68,11 +68,7 @@ function numpySgemm(
   repeats: number,
   threads?: number,
 ): { results: BenchResult[]; blas: string } | { skipped: string } {
-  // OpenBLAS core-type overrides set on some machines slow a current numpy: unset them for this baseline only.
-  const env = { ...process.env };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  if (threads !== undefined) env.OPENBLAS_NUM_THREADS = String(threads);
+  const env = baselineEnv(threads === undefined ? {} : { OPENBLAS_NUM_THREADS: String(threads) });
   const r = spawnSync('python3', ['-c', NUMPY_SCRIPT, String(m), String(k), String(n), String(repeats)], {
     encoding: 'utf8',
     env,

@@ -7,6 +7,7 @@ import Benchmark from 'benchmark';
 import os from 'node:os';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { systemInfo, type SystemInfo } from '../src/engine/system-info.js';
 import type { CocogenAddon } from '../bindings/addon.js';
 
@@ -117,6 +118,20 @@ export function writeReport(dir: string, report: BenchReport): string {
   writeFileSync(tmp, `${JSON.stringify(report, null, 2)}\n`);
   renameSync(tmp, path);
   return path;
+}
+
+/** The folder of the python baselines' scripts (dist/bench → bench/). */
+export const BENCH_SCRIPTS_DIR = fileURLToPath(new URL('../../bench/', import.meta.url));
+
+/**
+ * The environment of a python baseline (numpy, torch): the OpenBLAS core-type overrides some machines set for old
+ * builds slow a current one, so they are unset for that process only ("at its best"); `extra` is added.
+ */
+export function baselineEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env, ...extra };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  return env;
 }
 
 /**

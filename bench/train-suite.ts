@@ -9,7 +9,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { AddonGemmInfo } from '../bindings/addon.js';
 import { createEngine, type GemmChoice } from '../src/engine/engine.js';
@@ -18,7 +17,7 @@ import { createModel } from '../src/fl/models.js';
 import { samplesOf, selectSamples } from '../src/fl/samples.js';
 import { evaluate, trainLocal } from '../src/fl/train.js';
 import { Random } from '../src/util/random.js';
-import type { BenchResult } from './harness.js';
+import { BENCH_SCRIPTS_DIR, baselineEnv, type BenchResult } from './harness.js';
 import type { Suite } from './suite.js';
 
 function num(values: Record<string, string | boolean | undefined>, key: string): number {
@@ -193,10 +192,7 @@ function torchEpoch(
   dir: string,
   o: { hidden: number; batchSize: number; lr: number; momentum: number; epochs: number; threads: number; seed: number },
 ): { seconds: number[]; version: string; threads: number } | { skipped: string } {
-  const script = fileURLToPath(new URL('../../bench/torch_mlp.py', import.meta.url));
-  const env = { ...process.env };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
+  const script = `${BENCH_SCRIPTS_DIR}torch_mlp.py`;
   const args = [dir, o.hidden, o.batchSize, o.lr, o.momentum, o.epochs, o.threads, o.seed].map(String);
   // Debian's python3-torch lives under the system python, which a python3 first on PATH (pyenv, venv) may not be.
   let why = '';
@@ -205,8 +201,8 @@ function torchEpoch(
     // one BLAS thread under torch's; which is faster depends on the machine's load.
     let best: { seconds: number[]; version: string; threads: number } | null = null;
     for (const blasThreads of [undefined, '1']) {
-      const run = blasThreads === undefined ? env : { ...env, OPENBLAS_NUM_THREADS: blasThreads };
-      const r = spawnSync(python, [script, ...args], { encoding: 'utf8', env: run });
+      const env = baselineEnv(blasThreads === undefined ? {} : { OPENBLAS_NUM_THREADS: blasThreads });
+      const r = spawnSync(python, [script, ...args], { encoding: 'utf8', env });
       if (r.error || r.status !== 0) {
         why = `${python}: ${(r.error?.message ?? r.stderr).trim().split('\n').pop()}`;
         break;
