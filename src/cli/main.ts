@@ -7,6 +7,7 @@ import { SOLVE_HELP, solveCommand } from './commands/solve.js';
 import { SWEEP_HELP, sweepCommand } from './commands/sweep.js';
 import { ROUNDS_HELP, roundsCommand } from './commands/rounds.js';
 import { CALIBRATE_HELP, calibrateCommand } from './commands/calibrate.js';
+import { TRAIN_HELP, trainCommand } from './commands/train.js';
 import { SIMULATE_HELP, simulateCommand } from './commands/simulate.js';
 import { AGGREGATE_HELP, aggregateCommand } from './commands/aggregate.js';
 import { STUDY_HELP, studyCommand } from './commands/study.js';
@@ -19,7 +20,18 @@ const USAGE = `cocogen ${VERSION}: compute engine for coopetitive cross-silo fed
 Usage: cocogen <command> [options]
 
 Commands:
-${[INFO_HELP, DEMO_HELP, SOLVE_HELP, SWEEP_HELP, ROUNDS_HELP, SIMULATE_HELP, CALIBRATE_HELP, AGGREGATE_HELP, STUDY_HELP]
+${[
+  INFO_HELP,
+  DEMO_HELP,
+  SOLVE_HELP,
+  SWEEP_HELP,
+  ROUNDS_HELP,
+  SIMULATE_HELP,
+  CALIBRATE_HELP,
+  TRAIN_HELP,
+  AGGREGATE_HELP,
+  STUDY_HELP,
+]
   .map((h) => `  ${h.replace(/\n/g, '\n  ')}`)
   .join('\n\n')}
 
@@ -123,6 +135,22 @@ const COMMANDS: Record<string, Command> = {
       'stop-after-round': { type: 'string' },
     },
     run: (io, v, p) => simulateCommand(io, v, p),
+  },
+  train: {
+    help: TRAIN_HELP,
+    options: {
+      dataset: { type: 'string' },
+      data: { type: 'string' },
+      model: { type: 'string' },
+      epochs: { type: 'string' },
+      pool: { type: 'string' },
+      batch: { type: 'string' },
+      lr: { type: 'string' },
+      momentum: { type: 'string' },
+      backend: { type: 'string' },
+      seed: { type: 'string' },
+    },
+    run: (io, v, p) => trainCommand(io, v, p),
   },
   aggregate: {
     help: AGGREGATE_HELP,

@@ -102,6 +102,21 @@ const TABLE: Record<string, { base: string[]; flags: Record<string, string[]> }>
       validation: [...INTEGER, '0'],
     },
   },
+  train: {
+    base: ['--epochs', '1', '--pool', '50'],
+    flags: {
+      dataset: [...ENUM, 'MNIST'],
+      data: [missing, ''],
+      model: [...ENUM, 'CNN'],
+      epochs: [...INTEGER, '0', '1001'],
+      pool: [...INTEGER, '0', '10000000'],
+      batch: [...INTEGER, '0'],
+      lr: [...NUMBER, '0'],
+      momentum: [...NUMBER, '1'],
+      backend: ENUM,
+      seed: ['x', '1.5', ''],
+    },
+  },
   study: {
     base: [studyFile, '--out', out],
     flags: {
