@@ -423,6 +423,14 @@ export {
 export { calibrationSvg } from './plot/calibration-figure.js';
 export { SCHEME_LABELS, roundsCsv, roundsRecordsJSON, roundsStandaloneJSON } from './incentive/rounds-results.js';
 export { roundsSvg } from './plot/rounds-figure.js';
+export {
+  studyFigureSvg,
+  studyFigureDrawable,
+  type StudyFigureSpec,
+  type StudyFigureCell,
+  type StudyFigureMetric,
+  type StudyAxisValue,
+} from './plot/study-figures.js';
 
 // Kept for compatibility with the earlier `export *` surface; not part of the API reference.
 export {

@@ -51,8 +51,8 @@ export const STUDY_HELP = `cocogen study STUDY.json --out DIR [--workers N | --q
 const FILES = ['study.json', 'study.csv', 'report.md'] as const;
 type OnReply = (job: StudyJob, reply: JobReply) => void;
 const FIGURES = [
-  ['welfare.svg', 'welfare', 'welfare Σ U_n, mean over rounds'],
-  ['generation.svg', 'generated', 'synthetic samples, last round'],
+  ['welfare.svg', { metric: 'welfare', yLabel: 'welfare Σ U_n, mean over rounds' }],
+  ['generation.svg', { metric: 'generated', yLabel: 'synthetic samples, last round', yBounds: [0, Infinity] }],
 ] as const;
 
 /** A run file left by an earlier invocation, or null when there is none (or it cannot be read whole). */
@@ -226,16 +226,15 @@ function writeStudyFiles(out: string, result: StudyResult): string[] {
   writeFileAtomic(files[0]!, JSON.stringify(result, null, 1) + '\n');
   writeFileAtomic(files[1]!, studyCsv(result));
   if (studyFigureDrawable(result.grid)) {
-    for (const [name, metric, yLabel] of FIGURES) {
+    for (const [name, metric] of FIGURES) {
       const path = join(out, name);
       const cells = result.cells.map((c) => ({ params: c.params, summary: c.comparison?.summary ?? null }));
       const svg = studyFigureSvg({
-        title: `${result.name}: ${metric === 'welfare' ? 'measured welfare' : 'synthetic data generated'}`,
+        title: `${result.name}: ${metric.metric === 'welfare' ? 'measured welfare' : 'synthetic data generated'}`,
         subtitle: `mean over seeds ${result.seeds.join(', ')} with its 95 % interval`,
         axes: result.grid,
         cells: cells as Parameters<typeof studyFigureSvg>[0]['cells'],
-        metric,
-        yLabel,
+        metrics: [metric],
       });
       writeFileAtomic(path, svg);
       files.push(path);
