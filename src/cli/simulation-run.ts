@@ -52,7 +52,7 @@ function curveFlag(
   source: string;
   uncertainty: CurveUncertainty | null;
 } {
-  if (value === undefined) return builtInCurve(dataset, model, '--curve');
+  if (value === undefined) return builtInCurve(dataset, model);
   const rule = 'a calibration.json from cocogen calibrate, or a JSON { floor, scale, exponent, heterogeneity }';
   if (typeof value !== 'string' || !existsSync(value))
     throw invalidArgumentText('--curve', rule, `${JSON.stringify(value)}, which does not exist`);

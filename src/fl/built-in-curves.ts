@@ -17,7 +17,9 @@ export interface BuiltInCurve {
 }
 
 /** The calibrated curves besides Fashion-MNIST × softmax, keyed `dataset/model`. */
-export const BUILT_IN_CURVES: Readonly<Partial<Record<`${DatasetName}/${ModelKind}`, BuiltInCurve>>> = {
+export const BUILT_IN_CURVES: Readonly<
+  Record<Exclude<`${DatasetName}/${ModelKind}`, 'fashion-mnist/softmax'>, BuiltInCurve>
+> = {
   'fashion-mnist/mlp': {
     curve: {
       floor: 1e-9,
@@ -36,6 +38,25 @@ export const BUILT_IN_CURVES: Readonly<Partial<Record<`${DatasetName}/${ModelKin
       rmse: 0.11073194569117817,
     },
     rSquared: 0.9487098431100034,
+  },
+  'fashion-mnist/cnn': {
+    curve: {
+      floor: 1e-9,
+      scale: 9.5300462814345,
+      exponent: 0.33661100891678225,
+      heterogeneity: 0.25631507010483834,
+      reference: Math.log(10),
+    },
+    uncertainty: {
+      standardErrors: {
+        floor: null,
+        scale: 3.5981254832005747,
+        exponent: 0.06210691803511313,
+        heterogeneity: 0.0802880801349097,
+      },
+      rmse: 0.1763358077498931,
+    },
+    rSquared: 0.8020557099121106,
   },
   'mnist/softmax': {
     curve: {
@@ -74,5 +95,24 @@ export const BUILT_IN_CURVES: Readonly<Partial<Record<`${DatasetName}/${ModelKin
       rmse: 0.23179417972156724,
     },
     rSquared: 0.840464548333758,
+  },
+  'mnist/cnn': {
+    curve: {
+      floor: 1e-9,
+      scale: 52.693468430254775,
+      exponent: 0.6200629347804889,
+      heterogeneity: 0.25515203550286614,
+      reference: Math.log(10),
+    },
+    uncertainty: {
+      standardErrors: {
+        floor: null,
+        scale: 26.493179214182984,
+        exponent: 0.08792062953116889,
+        heterogeneity: 0.07560606593830603,
+      },
+      rmse: 0.1714209503620528,
+    },
+    rSquared: 0.9090427187360277,
   },
 };

@@ -90,8 +90,7 @@ const TABLE: Record<string, { base: string[]; flags: Record<string, string[]> }>
       dataset: [...ENUM, 'MNIST', 'digits'],
       data: [missing, ''],
       backend: ENUM,
-      // cnn is a model, but no curve is built in for it: without --curve it is refused naming --curve (and --model).
-      model: [...ENUM, 'CNN', 'cnn'],
+      model: [...ENUM, 'CNN'],
       strategies: ['bogus', 'vcfl,vcfl', ''],
       curve: [missing, ''],
       cost: NUMBER,

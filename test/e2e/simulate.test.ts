@@ -238,8 +238,6 @@ describe('cocogen simulate', () => {
       [['--competition', 'nan'], /--competition/],
       [['--strategies', 'vcfl,magic'], /--strategies/],
       [['--model', 'cnn2'], /--model/],
-      // The CNN has no built-in curve: the run needs --curve, and says how to calibrate one.
-      [['--model', 'cnn'], /cocogen calibrate --dataset fashion-mnist --model cnn.* for --curve/],
       [['--backend', 'cuda'], /--backend/],
       [['--data', '/nonexistent'], /--data/],
       [['--curve', '/nonexistent.json'], /--curve/],
