@@ -38,6 +38,7 @@ import {
   type StrategyName,
   type StrategyPlan,
 } from './strategies.js';
+import { evaluateOnEngine } from './engine-evaluation.js';
 import { deriveSeed, evaluate, federatedRound, type Organization } from './train.js';
 
 /**
@@ -514,7 +515,10 @@ async function simulateOn(
         trainOnEngine: engine.backend !== 'js',
       });
       run.params = r.params;
-      const ev = evaluate(model, r.params, data.test);
+      // Tested where it trained: the CNN's forward on the engine's kernels unless that engine is the JS reference.
+      const test = (set: LabeledSamples) =>
+        engine.backend !== 'js' ? evaluateOnEngine(engine, model, r.params, set) : evaluate(model, r.params, set);
+      const ev = await test(data.test);
       const xs = Float64Array.from(generated);
       const pred = predicted(plan.model, xs);
       const pred0 = predicted(plan.model, new Float64Array(xs.length));
@@ -536,7 +540,7 @@ async function simulateOn(
         seconds: 0,
       };
       if (online) {
-        const v = evaluate(model, r.params, data.validation!);
+        const v = await test(data.validation!);
         record.curve = curve!;
         record.validationLoss = v.loss;
         record.validationLossStandardError = v.lossStandardError;

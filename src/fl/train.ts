@@ -220,23 +220,44 @@ export interface Evaluation {
 
 /** Accuracy and mean loss of `params` on a labelled set, in batches of `batchSize` rows. */
 export function evaluate(model: Model, params: Float32Array, test: LabeledSamples, batchSize = 500): Evaluation {
+  const n = checkEvaluation(model, params, test, batchSize);
+  const score = new LogitScore(model.classes);
+  for (let start = 0; start < n; start += batchSize) {
+    const b = Math.min(batchSize, n - start);
+    const d = model.inputs;
+    score.add(model.logits(params, test.x.subarray(start * d, (start + b) * d), b), test.y.subarray(start, start + b));
+  }
+  return score.result();
+}
+
+/** The checks of an evaluation's arguments; the number of rows. */
+export function checkEvaluation(model: Model, params: Float32Array, test: LabeledSamples, batchSize: number): number {
   if (typeof model !== 'object' || model === null || typeof model.logits !== 'function')
     throw invalidArgument('model', 'a Model (createModel)', model);
   if (!(params instanceof Float32Array) || params.length !== model.parameterCount)
     throw invalidArgument('params', `a Float32Array of ${model.parameterCount} parameters`, params);
   if (!(Number.isSafeInteger(batchSize) && batchSize >= 1))
     throw invalidArgument('batchSize', 'an integer ≥ 1', batchSize);
-  const n = checkSamples('test', test, model.inputs, model.classes);
-  const { inputs: d, classes: c } = model;
-  let correct = 0;
-  let total = 0;
-  let squares = 0;
-  const p = new Float64Array(c);
-  for (let start = 0; start < n; start += batchSize) {
-    const b = Math.min(batchSize, n - start);
-    const z = model.logits(params, test.x.subarray(start * d, (start + b) * d), b);
-    for (let i = 0; i < b; i++) {
-      const y = test.y[start + i]!;
+  return checkSamples('test', test, model.inputs, model.classes);
+}
+
+/** Accuracy and softmax cross-entropy accumulated over batches of logits (float64 sums, rows in order). */
+export class LogitScore {
+  #correct = 0;
+  #total = 0;
+  #squares = 0;
+  #n = 0;
+  readonly #p: Float64Array;
+  constructor(readonly classes: number) {
+    this.#p = new Float64Array(classes);
+  }
+
+  /** Rows of `z` (row-major, `classes` per row) against their labels. */
+  add(z: ArrayLike<number>, labels: ArrayLike<number>): void {
+    const c = this.classes;
+    const p = this.#p;
+    for (let i = 0; i < labels.length; i++) {
+      const y = labels[i]!;
       let arg = 0;
       let max = -Infinity;
       for (let k = 0; k < c; k++) {
@@ -246,14 +267,24 @@ export function evaluate(model: Model, params: Float32Array, test: LabeledSample
       let sum = 0;
       for (let k = 0; k < c; k++) sum += p[k] = Math.exp(z[i * c + k]! - max);
       const l = Math.log(sum) + max - z[i * c + y]!;
-      total += l;
-      squares += l * l;
-      if (arg === y) correct++;
+      this.#total += l;
+      this.#squares += l * l;
+      if (arg === y) this.#correct++;
     }
+    this.#n += labels.length;
   }
-  const mean = n > 0 ? total / n : NaN;
-  const variance = n > 1 ? Math.max(0, (squares - n * mean * mean) / (n - 1)) : 0;
-  return { accuracy: n > 0 ? correct / n : NaN, loss: mean, lossStandardError: Math.sqrt(variance / n), count: n };
+
+  result(): Evaluation {
+    const n = this.#n;
+    const mean = n > 0 ? this.#total / n : NaN;
+    const variance = n > 1 ? Math.max(0, (this.#squares - n * mean * mean) / (n - 1)) : 0;
+    return {
+      accuracy: n > 0 ? this.#correct / n : NaN,
+      loss: mean,
+      lossStandardError: Math.sqrt(variance / n),
+      count: n,
+    };
+  }
 }
 
 /** One organization's data in a round: its real shard and the synthetic samples it generated (if any). */
