@@ -118,9 +118,12 @@ for (const task of tasks) {
   const last = train.epochs[train.epochs.length - 1];
   const rows = result.cells.map((c) => {
     const s = c.comparison.summary;
-    // The baseline that comes closest to the mechanism: the lowest end of a paired interval decides the verdict.
-    const low = (b) => c.comparison.comparisons[b].welfare.low ?? c.comparison.comparisons[b].welfare.mean;
-    const best = Object.keys(c.comparison.comparisons).reduce((a, b) => (low(b) < low(a) ? b : a));
+    // The baseline that decides the verdict: below, one the mechanism is significantly under; best, its weakest
+    // win; tied, the strongest rival (the highest welfare of the baselines).
+    const cmp = c.comparison.comparisons;
+    const end = { below: 'high', best: 'low' }[c.comparison.verdict.mechanism] ?? 'mean';
+    const at = (b) => cmp[b].welfare[end] ?? cmp[b].welfare.mean;
+    const best = Object.keys(cmp).reduce((a, b) => (at(b) < at(a) ? b : a));
     return [
       c.params.alpha,
       c.params.competition,
@@ -132,7 +135,12 @@ for (const task of tasks) {
   });
   const verdicts = result.cells.map((c) => c.comparison.verdict.mechanism);
   const count = (v) => verdicts.filter((x) => x === v).length;
-  const errors = result.cells.map((c) => c.comparison.verdict.prediction.medianRelativeError);
+  const median = (xs) => {
+    const m = xs.slice().sort((a, b) => a - b);
+    const h = Math.floor(m.length / 2);
+    return m.length % 2 ? m[h] : (m[h - 1] + m[h]) / 2;
+  };
+  const prediction = result.cells.map((c) => c.comparison.verdict.prediction);
   overview.push([
     name,
     train.config.parameters.toLocaleString('en-US'),
@@ -140,7 +148,8 @@ for (const task of tasks) {
     pct(Math.max(...result.cells.map((c) => c.comparison.summary.vcfl.accuracy.mean))),
     pct(Math.max(...result.cells.map((c) => c.comparison.summary.mechanism.accuracy.mean))),
     `${count('best')} / ${count('tied')} / ${count('below')}`,
-    `${Math.round(100 * errors.sort((a, b) => a - b)[Math.floor(errors.length / 2)])} %`,
+    `${Math.round(100 * median(prediction.map((p) => p.medianRelativeError)))} % ` +
+      `(seed baseline ${Math.round(100 * median(prediction.map((p) => p.seedBaseline.medianRelativeError)))} %)`,
   ]);
   sections.push(
     [
@@ -150,7 +159,7 @@ for (const task of tasks) {
         train.epochs.map((e) => `${pct(e.testAccuracy)} %`).join(', ') +
         ` test accuracy after each epoch; ${train.config.parameters.toLocaleString('en-US')} parameters.`,
       '',
-      '| α | g | VCFL | WCO | RaDG | equilibrium | mechanism | generated: equilibrium / mechanism | mechanism − closest baseline, welfare | mechanism |',
+      '| α | g | VCFL | WCO | RaDG | equilibrium | mechanism | generated: equilibrium / mechanism | mechanism − deciding baseline, welfare | mechanism |',
       '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
       ...rows.map((r) => `| ${r.join(' | ')} |`),
     ].join('\n'),
@@ -158,7 +167,7 @@ for (const task of tasks) {
 }
 
 const md = [
-  '| task | parameters | centralized accuracy % | best VCFL accuracy % | best mechanism accuracy % | mechanism best / tied / below | median prediction error |',
+  '| task | parameters | centralized accuracy % | best VCFL accuracy % | best mechanism accuracy % | mechanism best / tied / below | prediction error, median over cells |',
   '| --- | --- | --- | --- | --- | --- | --- |',
   ...overview.map((r) => `| ${r.join(' | ')} |`),
   '',

@@ -20,6 +20,7 @@
  * @document ../docs/game.md
  * @document ../docs/incentive.md
  * @document ../docs/training.md
+ * @document ../docs/tasks.md
  * @document ../docs/interop.md
  * @document ../docs/benchmarks.md
  */
