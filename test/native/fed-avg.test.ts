@@ -28,6 +28,8 @@ describe.skipIf(!addon)('native fedAvg', () => {
     [3, 1037],
     [5, 4096 + 3],
     [64, 2048 * 3 + 5],
+    // Eight, four and one update per pass (13 = 8 + 4 + 1), across accumulator blocks of 4096 and a tail of 15.
+    [13, 2 * 4096 + 16 + 15],
   ] as const) {
     it(`matches the float64 reference for K = ${k}, P = ${p}`, async () => {
       const { updates, weights } = makeCase(k * 1000 + p, k, p);
@@ -163,15 +165,15 @@ describe.skipIf(!addon)('native fedAvg', () => {
   });
 
   // The flag every thread ORs from the values it stores, on each instruction set the host runs: a NaN or ±Infinity
-  // input, or an overflow of float32 from finite inputs, at positions in the vector body, at accumulator-block and
-  // thread-chunk boundaries and in the last, partial vector (P = 2·8192 + 4·9 + 3: not a multiple of 4 or 8).
+  // input, or an overflow of float32 from finite inputs, at positions in the vector body, at accumulator-block (4096)
+  // and thread-chunk boundaries and in the last, partial vector (P = 2·8192 + 4·9 + 3: not a multiple of 4, 8 or 16).
   const FLAG_PROBE = `
     const k = 5, p = 2 * 8192 + 4 * 9 + 3;
     const updates = [];
     for (let j = 0; j < k; j++) updates.push(Float32Array.from({ length: p }, (_, i) => Math.sin(i * 0.37 + j)));
     const average = new Float64Array(k).fill(1 / k);
     const sum = new Float64Array(k).fill(1); // finite inputs of 3e38 sum to 1.5e39: beyond the float32 range
-    const positions = new Set([0, 1, 2, 3, 4, 7, 8, 8191, 8192, 8193, p - 9, p - 8, p - 5, p - 4, p - 3, p - 2, p - 1]);
+    const positions = new Set([0, 1, 2, 3, 4, 7, 8, 15, 16, 4095, 4096, 4097, 8191, 8192, 8193, p - 17, p - 16, p - 9, p - 8, p - 5, p - 4, p - 3, p - 2, p - 1]);
     for (let i = 0; i < p; i += 97) positions.add(i);
     for (const threads of [3, 8]) {
       const chunk = Math.ceil(p / threads / 16) * 16;
