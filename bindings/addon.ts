@@ -34,6 +34,22 @@ export interface AddonBuildInfo {
   alignment: number;
   /** which SGEMM the addon runs (native/kernels/gemm_sgemm.h) */
   gemm: AddonGemmInfo;
+  /** the variant each memory-bound kernel runs on this CPU: "avx512", "avx2", "f16c" or "scalar" */
+  kernels: AddonKernelVariants;
+}
+
+export interface AddonKernelVariants {
+  /** FedAvg (and multi-Krum's weighted sum): "avx2" (also on AVX-512 CPUs) or "scalar" */
+  fedAvg: string;
+  /** FedAvgM / FedAdam / FedYogi step: "avx2" (also on AVX-512 CPUs) or "scalar" */
+  serverOptimizer: string;
+  /** widening per source dtype: "f16c", "avx2" or "scalar" */
+  widenF16: string;
+  widenBF16: string;
+  widenF64: string;
+  /** the bandwidth probes: "avx512", "avx2" or "scalar" */
+  readSum: string;
+  triad: string;
 }
 
 export interface AddonGemmInfo {

@@ -58,7 +58,7 @@ export {
 } from './engine/server-optimizer.js';
 export type { ServerOptimizerKind, ServerOptimizerParams } from './engine/kernels/server-optimizer/contract.js';
 export { systemInfo, type SystemInfo, type Availability } from './engine/system-info.js';
-export type { AddonBuildInfo, AddonGemmInfo } from '../bindings/addon.js';
+export type { AddonBuildInfo, AddonGemmInfo, AddonKernelVariants } from '../bindings/addon.js';
 export type {
   DenseForwardInput,
   DenseBackwardInput,

@@ -9,10 +9,15 @@
 #include "exports/common/export_registry.h"
 #include "kernels/aligned_buffer.h"
 #include "kernels/cpu_features.h"
+#include "kernels/fed_avg.h"
 #include "kernels/gemm_blas.h"
 #include "kernels/gemm_own.h"
 #include "kernels/gemm_sgemm.h"
+#include "kernels/optimizer.h"
+#include "kernels/read_sum.h"
 #include "kernels/thread_pool.h"
+#include "kernels/triad.h"
+#include "kernels/widen.h"
 
 #ifndef COCOGEN_VERSION
 #error "COCOGEN_VERSION must be defined by the build (CMakeLists.txt reads it from package.json)"
@@ -71,6 +76,16 @@ Napi::Value BuildInfoExport(const Napi::CallbackInfo& info) {
     gemm.Set("blas", env.Null());
   }
   result.Set("gemm", gemm);
+  // The variant each memory-bound kernel runs on this CPU (some run 256-bit code on AVX-512 CPUs), for bench rows.
+  Napi::Object kernels = Napi::Object::New(env);
+  kernels.Set("fedAvg", FedAvgVariant());
+  kernels.Set("serverOptimizer", ServerOptimizerVariant());
+  kernels.Set("widenF16", WidenVariant(WidenDtype::kFloat16));
+  kernels.Set("widenBF16", WidenVariant(WidenDtype::kBfloat16));
+  kernels.Set("widenF64", WidenVariant(WidenDtype::kFloat64));
+  kernels.Set("readSum", ReadSumVariant());
+  kernels.Set("triad", TriadVariant());
+  result.Set("kernels", kernels);
   return result;
 }
 COCOGEN_EXPORT(buildInfo, BuildInfoExport);

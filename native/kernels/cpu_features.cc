@@ -48,6 +48,18 @@ bool HasF16c() {
   return f16c;
 }
 
+const char* IsaName(Isa isa) {
+  switch (isa) {
+    case Isa::kAvx512:
+      return "avx512";
+    case Isa::kAvx2:
+      return "avx2";
+    case Isa::kScalar:
+      break;
+  }
+  return "scalar";
+}
+
 std::vector<std::string> IsaFeatureNames(Isa isa) {
   std::vector<std::string> names;
   switch (isa) {

@@ -33,6 +33,9 @@ Isa ActiveIsa();
 // COCOGEN_NATIVE_ISA=scalar turns it off with the rest). Every AVX2 CPU shipped so far has F16C; it is still checked.
 bool HasF16c();
 
+// The instruction set's short name, as the kernels' variants are reported: "avx512", "avx2" or "scalar".
+const char* IsaName(Isa isa);
+
 // Feature names of an instruction set as buildInfo() reports them, e.g. {"avx512f", "avx2", "fma", "f16c"} or
 // {"scalar"}; "f16c" is listed when HasF16c() and the instruction set is AVX2 or above.
 std::vector<std::string> IsaFeatureNames(Isa isa);

@@ -102,6 +102,8 @@ RangeKernel SelectKernel() {
 
 }  // namespace
 
+const char* ServerOptimizerVariant() { return SelectKernel() == StepScalar ? "scalar" : "avx2"; }
+
 void ServerOptimizerStep(ThreadPool& pool, ServerOptimizerKind kind, const ServerOptimizerParams& params, float* x,
                          const float* delta, float* m, float* v, size_t n) {
   static const RangeKernel kernel = SelectKernel();

@@ -30,6 +30,9 @@ struct ServerOptimizerParams {
 void ServerOptimizerStep(ThreadPool& pool, ServerOptimizerKind kind, const ServerOptimizerParams& params, float* x,
                          const float* delta, float* m, float* v, size_t n);
 
+// The kernel ServerOptimizerStep runs on this CPU: "avx2" (also on AVX-512 CPUs) or "scalar".
+const char* ServerOptimizerVariant();
+
 }  // namespace cocogen
 
 #endif  // COCOGEN_NATIVE_KERNELS_OPTIMIZER_H_

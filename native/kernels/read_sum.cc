@@ -79,6 +79,8 @@ RangeKernel SelectKernel() {
 
 }  // namespace
 
+const char* ReadSumVariant() { return IsaName(ActiveIsa()); }
+
 double ReadSum(ThreadPool& pool, const float* x, size_t n) {
   static const RangeKernel kernel = SelectKernel();
   std::mutex mutex;

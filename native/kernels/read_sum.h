@@ -16,6 +16,9 @@ namespace cocogen {
 // Σ x[i]. Exact for small integers (each accumulator lane stays below 2^24); otherwise float32 partial sums.
 double ReadSum(ThreadPool& pool, const float* x, size_t n);
 
+// The kernel ReadSum runs on this CPU: IsaName(ActiveIsa()).
+const char* ReadSumVariant();
+
 }  // namespace cocogen
 
 #endif  // COCOGEN_NATIVE_KERNELS_READ_SUM_H_

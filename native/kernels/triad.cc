@@ -61,6 +61,8 @@ RangeKernel SelectKernel() {
 
 }  // namespace
 
+const char* TriadVariant() { return IsaName(ActiveIsa()); }
+
 void Triad(ThreadPool& pool, float* a, const float* b, const float* c, float scalar, size_t n) {
   static const RangeKernel kernel = SelectKernel();
   pool.ParallelFor(n, 16, [&](size_t begin, size_t end) { kernel(a, b, c, scalar, begin, end); });

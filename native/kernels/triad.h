@@ -14,6 +14,9 @@ namespace cocogen {
 // a, b and c each hold n floats; they may alias one another exactly (element-wise), not partially.
 void Triad(ThreadPool& pool, float* a, const float* b, const float* c, float scalar, size_t n);
 
+// The kernel Triad runs on this CPU: IsaName(ActiveIsa()).
+const char* TriadVariant();
+
 }  // namespace cocogen
 
 #endif  // COCOGEN_NATIVE_KERNELS_TRIAD_H_

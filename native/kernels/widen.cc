@@ -169,6 +169,13 @@ Kernels SelectKernels() {
 
 size_t WidenSourceBytes(WidenDtype dtype) { return dtype == WidenDtype::kFloat64 ? 8 : 2; }
 
+const char* WidenVariant(WidenDtype dtype) {
+  static const Kernels kernels = SelectKernels<false>();
+  const RangeKernel kernel = kernels.For(dtype);
+  if (kernel == Float16RangeScalar || kernel == Bfloat16RangeScalar || kernel == Float64RangeScalar) return "scalar";
+  return dtype == WidenDtype::kFloat16 ? "f16c" : "avx2";
+}
+
 void WidenToFloat32(ThreadPool& pool, const uint8_t* src, WidenDtype dtype, float* dst, size_t n) {
   static const Kernels cached = SelectKernels<false>();
   static const Kernels streaming = SelectKernels<true>();

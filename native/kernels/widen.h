@@ -38,6 +38,10 @@ constexpr size_t kWidenStreamMinBytes = size_t{32} << 20;
 // thread: it then waits for a pool loop already in flight to finish.
 void WidenToFloat32(ThreadPool& pool, const uint8_t* src, WidenDtype dtype, float* dst, size_t n);
 
+// The kernel WidenToFloat32 runs for a dtype on this CPU: "f16c" (F16 with F16C), "avx2" (also on AVX-512 CPUs) or
+// "scalar".
+const char* WidenVariant(WidenDtype dtype);
+
 }  // namespace cocogen
 
 #endif  // COCOGEN_NATIVE_KERNELS_WIDEN_H_

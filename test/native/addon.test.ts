@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CocogenError } from '../../src/core/errors.js';
-import { addon, expectCocogenError, native } from './native-addon.js';
+import { addon, expectCocogenError, native, runInChild } from './native-addon.js';
 
 describe.skipIf(!addon)('native addon', () => {
   it('reports how it was built', () => {
@@ -15,6 +15,23 @@ describe.skipIf(!addon)('native addon', () => {
     expect(info.simd.every((s) => ['scalar', 'avx2', 'fma', 'avx512f', 'f16c'].includes(s))).toBe(true);
     expect(info.threads).toBeGreaterThanOrEqual(1);
     expect(info.alignment).toBe(64);
+    const vector = info.simd[0] !== 'scalar';
+    expect(info.kernels).toEqual({
+      fedAvg: vector ? 'avx2' : 'scalar',
+      serverOptimizer: vector ? 'avx2' : 'scalar',
+      widenF16: vector && info.simd.includes('f16c') ? 'f16c' : 'scalar',
+      widenBF16: vector ? 'avx2' : 'scalar',
+      widenF64: vector ? 'avx2' : 'scalar',
+      readSum: info.simd.includes('avx512f') ? 'avx512' : vector ? 'avx2' : 'scalar',
+      triad: info.simd.includes('avx512f') ? 'avx512' : vector ? 'avx2' : 'scalar',
+    });
+  });
+
+  it('names the scalar variant of every kernel under COCOGEN_NATIVE_ISA=scalar (child process)', () => {
+    const kernels = runInChild(`console.log(JSON.stringify(addon.buildInfo().kernels));`, {
+      COCOGEN_NATIVE_ISA: 'scalar',
+    }) as Record<string, string>;
+    expect(Object.values(kernels)).toEqual(new Array(7).fill('scalar'));
   });
 
   it('resizes its thread pool', () => {
