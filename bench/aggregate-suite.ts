@@ -1,33 +1,32 @@
-import { spawnSync } from 'node:child_process';
 import { aggregateCases } from './aggregate.js';
-import { BENCH_SCRIPTS_DIR, baselineEnv, runCases, triadTable, type BenchResult } from './harness.js';
+import { bandwidthTable, medianGbPerSecond, runCases, runPythonBaseline, type BenchResult } from './harness.js';
 import type { Suite } from './suite.js';
 
 /** numpy's `w @ X` (BLAS sgemv) on data of the same shape, in a python3 subprocess, when numpy is present. */
-function numpyGemv(k: number, p: number, repeats: number): { result: BenchResult; blas: string } | { skipped: string } {
-  const env = baselineEnv();
-  const r = spawnSync('python3', [`${BENCH_SCRIPTS_DIR}numpy_gemv.py`, String(k), String(p), String(repeats)], {
-    encoding: 'utf8',
-    env,
-  });
-  if (r.error || r.status !== 0)
-    return {
-      skipped: `python3 with numpy is not available (${(r.error?.message ?? r.stderr).trim().split('\n').pop()})`,
-    };
-  const o = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
-    best: number;
-    mean: number;
-    samples: number;
-    blas: string;
-  };
+function numpyGemv(
+  k: number,
+  p: number,
+  repeats: number,
+  seconds: number,
+): { result: BenchResult } | { skipped: string } {
+  const out = runPythonBaseline<{ mean: number; median: number; samples: number; blas: string }>('numpy_gemv.py', [
+    k,
+    p,
+    repeats,
+    seconds,
+  ]);
+  if ('skipped' in out) return out;
+  const o = out[out.length - 1]!;
+  const bytes = (k + 1) * p * 4;
   return {
-    blas: o.blas,
     result: {
       name: `fedavg::numpy-gemv:K=${k},P=${p}`,
       meanMs: o.mean * 1e3,
+      medianMs: o.median * 1e3,
+      bytes,
       rmePercent: 0,
       samples: o.samples,
-      gbPerSecond: ((k + 1) * p * 4) / o.mean / 1e9,
+      gbPerSecond: bytes / o.mean / 1e9,
     },
   };
 }
@@ -41,40 +40,37 @@ function numpyRobust(
   trim: number,
   f: number,
 ): BenchResult[] | string {
-  const env = baselineEnv();
-  const args = [
-    `${BENCH_SCRIPTS_DIR}numpy_robust.py`,
-    String(k),
-    String(p),
-    String(repeats),
+  const out = runPythonBaseline<{ rule: string; mean: number; samples: number }>('numpy_robust.py', [
+    k,
+    p,
+    repeats,
     rules.join(','),
-    String(trim),
-    String(f),
-  ];
-  const r = spawnSync('python3', args, { encoding: 'utf8', env, maxBuffer: 1 << 20 });
-  if (r.error || r.status !== 0)
-    return `numpy robust baselines unavailable (${(r.error?.message ?? r.stderr).trim().split('\n').pop()})`;
-  return r.stdout
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as { rule: string; mean: number; samples: number })
-    .map((o) => ({
-      name: `${o.rule}::numpy:K=${k},P=${p}`,
-      meanMs: o.mean * 1e3,
-      rmePercent: 0,
-      samples: o.samples,
-      gbPerSecond: ((k + 1) * p * 4) / o.mean / 1e9,
-    }));
+    trim,
+    f,
+  ]);
+  if ('skipped' in out) return out.skipped;
+  return out.map((o) => ({
+    name: `${o.rule}::numpy:K=${k},P=${p}`,
+    meanMs: o.mean * 1e3,
+    rmePercent: 0,
+    samples: o.samples,
+    gbPerSecond: ((k + 1) * p * 4) / o.mean / 1e9,
+  }));
 }
+
+/** The size suffix of a row name (`K=64,P=65536`, `n=…`). */
+const sizeOf = (r: BenchResult) => r.name.slice(r.name.lastIndexOf(':') + 1);
 
 export const aggregateSuite: Suite = {
   name: 'aggregate',
-  help: `aggregate [--k 64] [--p 4194304] [--backends native,webgpu,js] [--rules median,trimmed-mean,krum,gram] [--quick]
-    FedAvg GB/s per backend beside the triad bandwidth probe, a plain-JS loop and numpy's w @ X (when
-    python3 with numpy is present), measured in one run.`,
+  help: `aggregate [--k 64] [--p 4194304,65536] [--backends native,webgpu,js] [--rules median,trimmed-mean,krum,gram] [--quick]
+    FedAvg GB/s per backend beside the triad probe, the read probe over as many floats as the updates (DRAM, or in
+    cache at the smaller size), a plain-JS loop and numpy's w @ X (when python3 with numpy is present), measured in one
+    run for each P; the summary gives native / numpy, native / read probe and the in-cache / DRAM ratio (smallest P
+    over largest). Native rows name the kernel variant.`,
   options: {
     k: { type: 'string', default: '64' },
-    p: { type: 'string', default: String(4 * 1024 * 1024) },
+    p: { type: 'string', default: `${4 * 1024 * 1024},${64 * 1024}` },
     backends: { type: 'string', default: 'native,webgpu,js' },
     quick: { type: 'boolean', default: false },
     rules: { type: 'string', default: '' },
@@ -82,79 +78,95 @@ export const aggregateSuite: Suite = {
     f: { type: 'string', default: '8' },
   },
   async run(values, log) {
-    const { cases, dispose } = await aggregateCases({
-      k: Number(values.k),
-      p: Number(values.p),
-      triadLength: 1 << 25,
-      backends: String(values.backends).split(','),
-      rules: String(values.rules).split(',').filter(Boolean),
-      trim: Number(values.trim),
-      f: Number(values.f),
-    });
-    const summary: Record<string, number> = {};
-    let results: BenchResult[];
-    try {
-      results = await runCases(
-        cases,
-        values.quick ? { maxTime: 1, minSamples: 2 } : { maxTime: 5, minSamples: 5 },
-        log,
-      );
-    } finally {
-      dispose();
-    }
-    const numpy = numpyGemv(Number(values.k), Number(values.p), values.quick ? 2 : 5);
-    if ('skipped' in numpy) log(`  numpy skipped: ${numpy.skipped}`);
-    else {
-      results.push(numpy.result);
-      log(
-        `  ${numpy.result.name}: ${numpy.result.meanMs.toFixed(2)} ms, ${numpy.result.gbPerSecond!.toFixed(2)} GB/s (${numpy.blas})`,
-      );
-    }
+    const k = Number(values.k);
+    const sizes = String(values.p).split(',').map(Number);
     const rules = String(values.rules).split(',').filter(Boolean);
-    if (rules.length > 0) {
-      const robust = numpyRobust(
-        Number(values.k),
-        Number(values.p),
-        values.quick ? 1 : 3,
+    const summary: Record<string, number> = {};
+    const results: BenchResult[] = [];
+    const timing = values.quick ? { maxTime: 1, minSamples: 2 } : { maxTime: 5, minSamples: 5 };
+    for (const [index, p] of sizes.entries()) {
+      const { cases, dispose } = await aggregateCases({
+        k,
+        p,
+        triadLength: 1 << 25,
+        noTriad: index > 0,
+        backends: String(values.backends).split(','),
         rules,
-        Number(values.trim),
-        Number(values.f),
-      );
-      if (typeof robust === 'string') log(`  ${robust}`);
+        trim: Number(values.trim),
+        f: Number(values.f),
+      });
+      try {
+        results.push(...(await runCases(cases, timing, log)));
+      } finally {
+        dispose();
+      }
+      const numpy = numpyGemv(k, p, values.quick ? 2 : 5, values.quick ? 0.2 : 2);
+      if ('skipped' in numpy) log(`  numpy skipped: ${numpy.skipped}`);
       else {
-        results.push(...robust);
-        for (const row of robust) {
-          log(`  ${row.name}: ${row.meanMs.toFixed(2)} ms`);
-          const rule = row.name.split('::')[0];
-          const native = results.find((r) => r.name.startsWith(`${rule}::native:`));
-          if (native) summary[`${rule}::native speedup over numpy`] = row.meanMs / native.meanMs;
+        results.push(numpy.result);
+        log(`  ${numpy.result.name}: ${numpy.result.medianMs!.toFixed(3)} ms median`);
+      }
+      if (rules.length > 0) {
+        const robust = numpyRobust(k, p, values.quick ? 1 : 3, rules, Number(values.trim), Number(values.f));
+        if (typeof robust === 'string') log(`  ${robust}`);
+        else {
+          results.push(...robust);
+          for (const row of robust) {
+            log(`  ${row.name}: ${row.meanMs.toFixed(2)} ms`);
+            const rule = row.name.split('::')[0];
+            const native = results.find((r) => r.name.startsWith(`${rule}::native`) && sizeOf(r) === sizeOf(row));
+            if (native) summary[`${rule}::native speedup over numpy:${sizeOf(row)}`] = row.meanMs / native.meanMs;
+          }
         }
       }
     }
-    const triad = results.find((r) => r.name.startsWith('triad::'));
-    const read = results.find((r) => r.name.startsWith('read::'));
-    const plain = results.find((r) => r.name.startsWith('fedavg::plain-js-loop'));
-    for (const r of results) {
-      if (triad?.gbPerSecond && r.gbPerSecond && r !== triad)
-        summary[`${r.name} / triad`] = r.gbPerSecond / triad.gbPerSecond;
-      if (read?.gbPerSecond && r.gbPerSecond && r.name.startsWith('fedavg::'))
-        summary[`${r.name} / read probe`] = r.gbPerSecond / read.gbPerSecond;
-      if (plain && r.name.startsWith('fedavg::') && r !== plain)
-        summary[`${r.name} speedup over plain JS`] = plain.meanMs / r.meanMs;
+    const readFor = (r: BenchResult) => {
+      const size = sizeOf(r).match(/^K=(\d+),P=(\d+)$/);
+      if (!size) return undefined;
+      const floats = Math.min(1 << 25, Number(size[1]) * Number(size[2]));
+      return results.find((x) => x.name.startsWith('read::') && x.name.endsWith(`:n=${floats}`));
+    };
+    const kernelAt = (p: number) =>
+      results.find((r) => r.name.startsWith('fedavg::native-kernel') && sizeOf(r) === `K=${k},P=${p}`);
+    const numpyAt = (p: number) => results.find((r) => r.name === `fedavg::numpy-gemv:K=${k},P=${p}`);
+    for (const p of sizes) {
+      const native = kernelAt(p);
+      const numpy = numpyAt(p);
+      const read = native && readFor(native);
+      if (native && numpy) summary[`fedavg::native-kernel / numpy w @ X:K=${k},P=${p}`] = ratio(native, numpy);
+      if (native && read) summary[`fedavg::native-kernel / read probe:K=${k},P=${p}`] = ratio(native, read);
     }
-    const native = results.find((r) => r.name.startsWith('fedavg::native:'));
-    if (native && !('skipped' in numpy)) summary['fedavg::native / numpy w @ X'] = numpy.result.meanMs / native.meanMs;
+    if (sizes.length > 1) {
+      const large = Math.max(...sizes);
+      const small = Math.min(...sizes);
+      for (const [name, at] of [
+        ['fedavg::native-kernel', kernelAt],
+        ['fedavg::numpy-gemv', numpyAt],
+      ] as const) {
+        const a = at(small);
+        const b = at(large);
+        if (a && b) summary[`${name} in-cache / DRAM (P=${small} / P=${large})`] = ratio(a, b);
+      }
+    }
+    const plainFor = (r: BenchResult) =>
+      results.find((x) => x.name.startsWith('fedavg::plain-js-loop') && sizeOf(x) === sizeOf(r));
     return {
       results,
       summary,
-      table: triadTable(results, [
-        { header: '× plain JS', cell: (r) => (plain ? (plain.meanMs / r.meanMs).toFixed(1) : '') },
+      table: bandwidthTable(results, readFor, [
         {
-          header: 'of read',
-          cell: (r) =>
-            read?.gbPerSecond && r.gbPerSecond ? `${((100 * r.gbPerSecond) / read.gbPerSecond).toFixed(1)} %` : '',
+          header: '× plain JS',
+          cell: (r) => {
+            const plain = plainFor(r);
+            return plain && r.name.startsWith('fedavg::') ? ratio(r, plain).toFixed(1) : '';
+          },
         },
       ]),
     };
   },
 };
+
+/** a's median GB/s over b's. */
+function ratio(a: BenchResult, b: BenchResult): number {
+  return medianGbPerSecond(a)! / medianGbPerSecond(b)!;
+}

@@ -1,6 +1,8 @@
 /**
- * FedAvg throughput per backend for K updates × P float32, beside two baselines measured in the same run:
- * a STREAM-style triad in the addon (the memory-bandwidth probe) and a plain-JS loop.
+ * FedAvg throughput per backend for K updates × P float32, beside baselines measured in the same run: a STREAM-style
+ * triad in the addon (the memory-bandwidth probe), the read probe over as many floats as the updates hold (at most
+ * `triadLength`: the same level of the memory hierarchy as FedAvg reads from) and a plain-JS loop. Native rows name the
+ * kernel variant that ran (`fedavg::native[avx2]`).
  * GB/s counts the bytes a kernel must move: (K + 1)·P·4 for FedAvg (K updates read, one result written),
  * 3·n·4 for the triad (STREAM's convention).
  */
@@ -8,13 +10,15 @@ import { createEngine, type Engine } from '../src/engine/engine.js';
 import { loadAddon } from '../bindings/addon.js';
 import { systemInfo } from '../src/engine/system-info.js';
 import { Random } from '../src/util/random.js';
-import { readCase, triadCase, type BenchCase } from './harness.js';
+import { readCase, triadCase, withVariant, type BenchCase } from './harness.js';
 
 export interface AggregateBenchConfig {
   k: number;
   p: number;
-  /** Elements per triad array (≥ 4× the last-level cache, as STREAM asks). */
+  /** Elements per triad array (≥ 4× the last-level cache, as STREAM asks); also the read probe's largest length. */
   triadLength: number;
+  /** Leave the triad out (a suite that runs several sizes measures it once). */
+  noTriad?: boolean;
   backends: string[];
   /** Robust rules to time per backend as well (median, trimmed-mean, krum, and gram: Krum's distance matrix alone). */
   rules?: string[];
@@ -45,10 +49,11 @@ export async function aggregateCases(config: AggregateBenchConfig): Promise<{ ca
 
   const addon = loadAddon();
   if (addon.ok) {
-    cases.push(triadCase(addon.addon, config.triadLength), readCase(addon.addon, config.triadLength));
+    if (!config.noTriad) cases.push(triadCase(addon.addon, config.triadLength));
+    cases.push(readCase(addon.addon, Math.min(config.triadLength, k * p)));
     // The kernel alone (its non-finite flag included, computed as it stores): what `fedavg::native` costs at best.
     cases.push({
-      name: `fedavg::native-kernel:${size}`,
+      name: `${withVariant('fedavg::native-kernel', addon.addon, 'fedAvg')}:${size}`,
       bytes: fedAvgBytes,
       run: async () => {
         await addon.addon.fedAvg(updates, normalized, out);
@@ -59,8 +64,10 @@ export async function aggregateCases(config: AggregateBenchConfig): Promise<{ ca
     if (backend !== 'js' && !info.backends[backend as 'native' | 'webgpu']?.available) continue;
     const engine = await createEngine({ backend: backend as 'js' | 'native' | 'webgpu' });
     engines.push(engine);
+    const label =
+      backend === 'native' && addon.ok ? withVariant('fedavg::native', addon.addon, 'fedAvg') : `fedavg::${backend}`;
     cases.push({
-      name: `fedavg::${backend}:${size}`,
+      name: `${label}:${size}`,
       bytes: fedAvgBytes,
       run: async () => {
         await engine.aggregate(updates, { rule: 'fedavg', weights, out });
@@ -75,6 +82,11 @@ export async function aggregateCases(config: AggregateBenchConfig): Promise<{ ca
       for (let i = 0; i < p; i++) u[i] = rng.nextUint32() / 4294967296 - 0.5;
       return u;
     });
+    // Krum's and multi-Krum's weighted sum of the selected updates is the FedAvg kernel; the rest is robustRules'.
+    const ruleLabel = (rule: string, backend: string) =>
+      backend === 'native' && addon.ok
+        ? withVariant(`${rule}::native`, addon.addon, 'robustRules')
+        : `${rule}::${backend}`;
     const ruleOptions = (rule: string) =>
       rule === 'trimmed-mean'
         ? { rule, trim: config.trim ?? 0.1 }
@@ -86,7 +98,7 @@ export async function aggregateCases(config: AggregateBenchConfig): Promise<{ ca
         if (rule === 'gram') {
           // Krum's distance matrix alone: the K×K Gram matrix as a GEMM (2·K²·P flops, symmetric or not).
           cases.push({
-            name: `gram::${engine.backend}:${size}`,
+            name: `${ruleLabel('gram', engine.backend)}:${size}`,
             bytes: k * p * 4,
             run: async () => {
               await engine.gram(dense);
@@ -95,7 +107,7 @@ export async function aggregateCases(config: AggregateBenchConfig): Promise<{ ca
           continue;
         }
         cases.push({
-          name: `${rule}::${engine.backend}:${size}`,
+          name: `${ruleLabel(rule, engine.backend)}:${size}`,
           bytes: fedAvgBytes,
           run: async () => {
             await engine.aggregate(dense, { ...ruleOptions(rule), out } as Parameters<Engine['aggregate']>[1]);

@@ -4,6 +4,7 @@
  * the CPU and the GPU adapter, because figures only mean something as ratios measured in the same run.
  */
 import Benchmark from 'benchmark';
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +26,13 @@ export interface BenchCase {
 export interface BenchResult {
   name: string;
   meanMs: number;
+  /**
+   * The median sample: on a machine shared with other work, one preempted run moves the mean a long way and the
+   * median hardly at all, so the bandwidth suites compare medians (native and baselines alike).
+   */
+  medianMs?: number;
+  /** Bytes moved per operation (as BenchCase.bytes), for GB/s from the median. */
+  bytes?: number;
   rmePercent: number;
   samples: number;
   gbPerSecond?: number;
@@ -59,9 +67,12 @@ export async function runCases(
         onComplete() {
           const s = bench.stats;
           const meanMs = s.mean * 1e3;
+          const sorted = [...s.sample].sort((a, b) => a - b);
           resolve({
             name: c.name,
             meanMs,
+            medianMs: sorted[Math.floor(sorted.length / 2)]! * 1e3,
+            ...(c.bytes !== undefined ? { bytes: c.bytes } : {}),
             rmePercent: s.rme,
             samples: s.sample.length,
             ...(c.bytes !== undefined ? { gbPerSecond: c.bytes / s.mean / 1e9 } : {}),
@@ -124,6 +135,25 @@ export function writeReport(dir: string, report: BenchReport): string {
 export const BENCH_SCRIPTS_DIR = fileURLToPath(new URL('../../bench/', import.meta.url));
 
 /**
+ * Runs a python baseline script of bench/ (with baselineEnv()) and returns the JSON objects it printed, one per line,
+ * or why it could not run (python3 or numpy missing).
+ */
+export function runPythonBaseline<T>(script: string, args: (string | number)[]): T[] | { skipped: string } {
+  const r = spawnSync('python3', [`${BENCH_SCRIPTS_DIR}${script}`, ...args.map(String)], {
+    encoding: 'utf8',
+    env: baselineEnv(),
+    maxBuffer: 1 << 20,
+  });
+  if (r.error || r.status !== 0) {
+    return { skipped: `${script} did not run (${(r.error?.message ?? r.stderr).trim().split('\n').pop()})` };
+  }
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as T);
+}
+
+/**
  * The environment of a python baseline (numpy, torch): the OpenBLAS core-type overrides some machines set for old
  * builds slow a current one, so they are unset for that process only ("at its best"); `extra` is added.
  */
@@ -157,6 +187,55 @@ export function triadTable(
 }
 
 /**
+ * `name[variant]`: a native row names the kernel variant that ran (buildInfo().kernels), e.g. `fedavg::native[avx2]`.
+ */
+export function withVariant(
+  name: string,
+  addon: CocogenAddon,
+  kernel: keyof ReturnType<CocogenAddon['buildInfo']>['kernels'],
+): string {
+  return `${name}[${addon.buildInfo().kernels[kernel]}]`;
+}
+
+/** GB/s from the median run (from the mean where no median was recorded). */
+export function medianGbPerSecond(r: BenchResult): number | undefined {
+  if (r.bytes === undefined) return r.gbPerSecond;
+  return r.bytes / ((r.medianMs ?? r.meanMs) / 1e3) / 1e9;
+}
+
+/**
+ * The table of the memory-bound suites (aggregate, optimizer, widen): each run's median and mean, GB/s from the
+ * median, and that as a share of the read probe and the triad measured in the same run — for each row, the probe
+ * rows that share its size suffix when there are several (`read::…:n=…` beside `…:K=64,P=65536` is matched by the
+ * caller through `readFor`), plus any `extra` columns.
+ */
+export function bandwidthTable(
+  results: readonly BenchResult[],
+  readFor: (r: BenchResult) => BenchResult | undefined,
+  extra: { header: string; cell(r: BenchResult): string | number }[] = [],
+): { headers: string[]; rows: (string | number)[][] } {
+  const triad = results.find((r) => r.name.startsWith('triad::'));
+  const share = (r: BenchResult, probe: BenchResult | undefined) => {
+    const a = medianGbPerSecond(r);
+    const b = probe && medianGbPerSecond(probe);
+    return a && b ? `${((100 * a) / b).toFixed(1)} %` : '';
+  };
+  return {
+    headers: ['run', 'median (ms)', 'mean (ms)', '± %', 'GB/s', 'of read', 'of triad', ...extra.map((c) => c.header)],
+    rows: results.map((r) => [
+      r.name,
+      (r.medianMs ?? r.meanMs).toPrecision(4),
+      r.meanMs.toPrecision(4),
+      r.rmePercent.toFixed(1),
+      medianGbPerSecond(r)?.toFixed(2) ?? '',
+      share(r, readFor(r)),
+      share(r, triad),
+      ...extra.map((c) => c.cell(r)),
+    ]),
+  };
+}
+
+/**
  * The bandwidth probe: a STREAM-style triad a = b + 3·c over three arrays of `n` float32 in the addon, 3·n·4 bytes
  * per run (STREAM's convention; n ≥ 4× the last-level cache, as STREAM asks).
  */
@@ -164,14 +243,24 @@ export function triadCase(addon: CocogenAddon, n: number): BenchCase {
   const a = new Float32Array(n);
   const b = new Float32Array(n).fill(1);
   const c = new Float32Array(n).fill(2);
-  return { name: `triad::native:n=${n}`, bytes: 3 * n * 4, run: () => addon.triad(a, b, c, 3) };
+  return {
+    name: `${withVariant('triad::native', addon, 'triad')}:n=${n}`,
+    bytes: 3 * n * 4,
+    run: () => addon.triad(a, b, c, 3),
+  };
 }
 
 /**
  * The read-bandwidth probe: Σ x over `n` float32 in the addon, n·4 bytes per run. FedAvg only reads its updates, so
  * its "of the machine's read bandwidth" figure is against this row, not the triad (a third of whose bytes are writes).
+ * A suite sizes it like the data of the kernel it stands beside, so that both come from the same level of the memory
+ * hierarchy (DRAM, or a last-level cache).
  */
 export function readCase(addon: CocogenAddon, n: number): BenchCase {
   const x = new Float32Array(n).fill(1);
-  return { name: `read::native:n=${n}`, bytes: 4 * n, run: async () => void (await addon.readSum(x)) };
+  return {
+    name: `${withVariant('read::native', addon, 'readSum')}:n=${n}`,
+    bytes: 4 * n,
+    run: async () => void (await addon.readSum(x)),
+  };
 }

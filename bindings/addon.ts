@@ -41,6 +41,8 @@ export interface AddonBuildInfo {
 export interface AddonKernelVariants {
   /** FedAvg (and multi-Krum's weighted sum): "avx2" (also on AVX-512 CPUs) or "scalar" */
   fedAvg: string;
+  /** coordinate median, trimmed mean and the Gram matrix of Krum: "avx2" (also on AVX-512 CPUs) or "scalar" */
+  robustRules: string;
   /** FedAvgM / FedAdam / FedYogi step: "avx2" (also on AVX-512 CPUs) or "scalar" */
   serverOptimizer: string;
   /** widening per source dtype: "f16c", "avx2" or "scalar" */

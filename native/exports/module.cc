@@ -15,6 +15,7 @@
 #include "kernels/gemm_sgemm.h"
 #include "kernels/optimizer.h"
 #include "kernels/read_sum.h"
+#include "kernels/robust_rules.h"
 #include "kernels/thread_pool.h"
 #include "kernels/triad.h"
 #include "kernels/widen.h"
@@ -79,6 +80,7 @@ Napi::Value BuildInfoExport(const Napi::CallbackInfo& info) {
   // The variant each memory-bound kernel runs on this CPU (some run 256-bit code on AVX-512 CPUs), for bench rows.
   Napi::Object kernels = Napi::Object::New(env);
   kernels.Set("fedAvg", FedAvgVariant());
+  kernels.Set("robustRules", RobustRulesVariant());
   kernels.Set("serverOptimizer", ServerOptimizerVariant());
   kernels.Set("widenF16", WidenVariant(WidenDtype::kFloat16));
   kernels.Set("widenBF16", WidenVariant(WidenDtype::kBfloat16));

@@ -369,6 +369,8 @@ COCOGEN_TARGET_AVX2 void GramAvx2(ThreadPool& pool, const float* const* updates,
 
 #endif
 
+const char* RobustRulesVariant() { return ActiveIsa() == Isa::kScalar ? "scalar" : "avx2"; }
+
 void Gram(ThreadPool& pool, const float* const* updates, size_t k, size_t n, double* out) {
 #if COCOGEN_X86_DISPATCH
   if (ActiveIsa() != Isa::kScalar) {

@@ -41,6 +41,10 @@ void SquaredNorms(ThreadPool& pool, const float* const* updates, size_t k, size_
 // threads.
 void Gram(ThreadPool& pool, const float* const* updates, size_t k, size_t n, double* out);
 
+// The kernels the median, trimmed mean and Gram run on this CPU: "avx2" (also on AVX-512 CPUs; the median and trimmed
+// mean of K above their sorting network's limit select per coordinate in scalar code) or "scalar".
+const char* RobustRulesVariant();
+
 }  // namespace cocogen
 
 #endif  // COCOGEN_NATIVE_KERNELS_ROBUST_RULES_H_

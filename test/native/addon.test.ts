@@ -18,6 +18,7 @@ describe.skipIf(!addon)('native addon', () => {
     const vector = info.simd[0] !== 'scalar';
     expect(info.kernels).toEqual({
       fedAvg: vector ? 'avx2' : 'scalar',
+      robustRules: vector ? 'avx2' : 'scalar',
       serverOptimizer: vector ? 'avx2' : 'scalar',
       widenF16: vector && info.simd.includes('f16c') ? 'f16c' : 'scalar',
       widenBF16: vector ? 'avx2' : 'scalar',
@@ -31,7 +32,7 @@ describe.skipIf(!addon)('native addon', () => {
     const kernels = runInChild(`console.log(JSON.stringify(addon.buildInfo().kernels));`, {
       COCOGEN_NATIVE_ISA: 'scalar',
     }) as Record<string, string>;
-    expect(Object.values(kernels)).toEqual(new Array(7).fill('scalar'));
+    expect(Object.values(kernels)).toEqual(new Array(8).fill('scalar'));
   });
 
   it('resizes its thread pool', () => {
