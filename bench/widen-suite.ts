@@ -10,7 +10,7 @@ import { loadAddon } from '../bindings/addon.js';
 import { widenToFloat32, type WidenDtype } from '../src/interop/widen.js';
 import {
   bandwidthTable,
-  medianGbPerSecond,
+  ratios,
   readCase,
   runCases,
   runPythonBaseline,
@@ -93,7 +93,7 @@ export const widenSuite: Suite = {
         });
         results.push(...(await runCases(cases, options, log)));
       }
-      const numpy = runPythonBaseline<{ dtype: string; mean: number; median: number; samples: number }>(
+      const numpy = runPythonBaseline<{ dtype: string; best: number; mean: number; median: number; samples: number }>(
         'numpy_widen.py',
         [n, values.quick ? 2 : 5, values.quick ? 0.2 : 2, dtypes.join(',')],
       );
@@ -105,6 +105,7 @@ export const widenSuite: Suite = {
             name: `widen-${o.dtype}::numpy:n=${n}`,
             meanMs: o.mean * 1e3,
             medianMs: o.median * 1e3,
+            bestMs: o.best * 1e3,
             bytes,
             rmePercent: 0,
             samples: o.samples,
@@ -117,7 +118,6 @@ export const widenSuite: Suite = {
     }
     const readFor = (r: BenchResult) =>
       results.find((x) => x.name.startsWith('read::') && x.name.endsWith(`:${sizeOf(r)}`));
-    const ratio = (a: BenchResult, b: BenchResult) => medianGbPerSecond(a)! / medianGbPerSecond(b)!;
     const summary: Record<string, number> = {};
     const nativeAt = (dtype: string, n: number) =>
       results.find((r) => r.name.startsWith(`widen-${dtype}::native[`) && sizeOf(r) === `n=${n}`);
@@ -128,13 +128,13 @@ export const widenSuite: Suite = {
         const read = native && readFor(native);
         const numpy = find('numpy');
         const js = find('js');
-        if (native && numpy) summary[`widen-${dtype}: native / numpy:n=${n}`] = ratio(native, numpy);
-        if (native && read) summary[`widen-${dtype}: native / read probe:n=${n}`] = ratio(native, read);
-        if (native && js) summary[`widen-${dtype}: native / js:n=${n}`] = ratio(native, js);
+        if (native && numpy) ratios(summary, `widen-${dtype}: native / numpy:n=${n}`, native, numpy);
+        if (native && read) ratios(summary, `widen-${dtype}: native / read probe:n=${n}`, native, read);
+        if (native && js) ratios(summary, `widen-${dtype}: native / js:n=${n}`, native, js);
       }
       const small = nativeAt(dtype, Math.min(...sizes));
       const large = nativeAt(dtype, Math.max(...sizes));
-      if (sizes.length > 1 && small && large) summary[`widen-${dtype}: native in-cache / DRAM`] = ratio(small, large);
+      if (sizes.length > 1 && small && large) ratios(summary, `widen-${dtype}: native in-cache / DRAM`, small, large);
     }
     return { results, summary, table: bandwidthTable(results, readFor) };
   },
