@@ -286,6 +286,27 @@ export interface CocogenAddon {
     losses: Float64Array,
   ): Promise<void>;
   /**
+   * The fused CNN training loop (native/kernels/cnn.h; contract: src/engine/kernels/cnn/contract.ts).
+   * network: [side, kernel, padding, pool, classes, channels of each conv layer...]. Updates params and velocity in
+   * place; losses receives one mean loss per step.
+   */
+  cnnTrainSteps(
+    network: Int32Array,
+    params: Float32Array,
+    velocity: Float32Array,
+    x: Float32Array,
+    labels: Int32Array,
+    order: Int32Array,
+    epochRows: number,
+    batchSize: number,
+    learningRate: number,
+    momentum: number,
+    weightDecay: number,
+    losses: Float64Array,
+  ): Promise<void>;
+  /** The logits (samples × classes) of the images x through the same network (native/kernels/cnn.h), written in place. */
+  cnnLogits(network: Int32Array, params: Float32Array, x: Float32Array, logits: Float32Array): Promise<void>;
+  /**
    * The coalition-value kernel (contract: src/engine/kernels/coalition-values/contract.ts), float64, multithreaded, off the
    * main thread. members: 6 values (d, s, X, e, μ, k0) per member, n ≤ 30; pairWeights: n × n (W_ij, diagonal
    * ignored); curve: (base, A, β, η). With masks: out[k] = v(masks[k]), each solved from scratch; with masks null:

@@ -67,6 +67,7 @@ export type {
   SgdMomentumInput,
 } from './engine/kernels/gemm/contract.js';
 export type { GemmOptions as EngineGemmOptions, TrainDenseOptions } from './engine/kernels/gemm/contract.js';
+export type { CnnLogitsInput, CnnNetwork, TrainCnnOptions } from './engine/kernels/cnn/contract.js';
 export type {
   Conv2dSizes,
   Conv2dForwardOptions,
@@ -345,6 +346,7 @@ export {
   type LocalTrainingOptions,
   type LocalTrainingResult,
   type Evaluation,
+  type EvaluateOptions,
   type Organization,
   type FederatedRoundOptions,
   type FederatedRoundResult,

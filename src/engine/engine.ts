@@ -48,6 +48,13 @@ import {
   softmaxCrossEntropyKernel,
 } from './kernels/gemm/kernel.js';
 import { gramKernel } from './kernels/gram/kernel.js';
+import { cnnLogitsKernel, cnnTrainStepsKernel } from './kernels/cnn/kernel.js';
+import {
+  validateCnnLogits,
+  validateTrainCnn,
+  type CnnLogitsInput,
+  type TrainCnnOptions,
+} from './kernels/cnn/contract.js';
 import { conv2dBackwardKernel, conv2dForwardKernel } from './kernels/conv2d/kernel.js';
 import {
   validateConv2dBackward,
@@ -344,6 +351,32 @@ export class Engine {
   async trainDense(input: TrainDenseOptions): Promise<{ losses: Float64Array }> {
     this.#guard('trainDense');
     return { losses: await this.#backend.run(denseTrainStepsKernel, validateTrainDense(input)) };
+  }
+
+  /**
+   * Minibatch SGD with momentum on a small CNN (contract: src/engine/kernels/cnn/contract.ts): conv → ReLU →
+   * max-pool per entry of `network.channels`, then a dense layer and softmax cross-entropy, over the sample indices
+   * in `order` cut into epochs of `epochRows` and batches of `batchSize`. Updates `params` (and `velocity`) in place
+   * and returns one mean loss per step. One call into the addon on native (fused, its bits independent of the thread
+   * count); the conv, pool and dense kernels one by one on js (bit-identical to src/fl's reference) and WebGPU.
+   *
+   * @example
+   * const network = { side: 28, channels: [16, 32], kernel: 5, padding: 2, pool: 2, classes: 10 };
+   * const { losses } = await engine.trainCnn({ network, params, x, labels, order, batchSize: 32, learningRate: 0.02, momentum: 0.9 });
+   */
+  async trainCnn(input: TrainCnnOptions): Promise<{ losses: Float64Array }> {
+    this.#guard('trainCnn');
+    return { losses: await this.#backend.run(cnnTrainStepsKernel, validateTrainCnn(input)) };
+  }
+
+  /**
+   * The logits (samples × classes) of the images `x` (samples × side²) through {@link Engine.trainCnn}'s network and
+   * parameters: one call into the addon on native, the conv, pool and dense kernels on js and WebGPU (a few hundred
+   * images per forward). For evaluation.
+   */
+  async cnnLogits(input: CnnLogitsInput): Promise<Float32Array> {
+    this.#guard('cnnLogits');
+    return this.#backend.run(cnnLogitsKernel, validateCnnLogits(input));
   }
 
   /**

@@ -26,8 +26,8 @@ import { partitionFederation } from './federation.js';
 import { syntheticClassCounts, type Generator } from './generator.js';
 import { createModel, type ModelKind } from './models.js';
 import { checkSamples, featuresOf, selectSamples, type LabeledSamples } from './samples.js';
-import { evaluateOnEngine } from './engine-evaluation.js';
-import { deriveSeed, evaluate, federatedRound, type Organization } from './train.js';
+import { evaluateWhereTrained } from './engine-evaluation.js';
+import { deriveSeed, federatedRound, type Organization } from './train.js';
 
 /** One measured point: pooled size D, heterogeneity H, test loss. */
 export interface CurvePoint {
@@ -661,10 +661,7 @@ async function calibrateOn(
             trainOnEngine: model.kind === 'cnn' && engine.backend !== 'js',
           }));
         }
-        const ev =
-          model.kind === 'cnn' && engine.backend !== 'js'
-            ? await evaluateOnEngine(engine, model, params, test)
-            : evaluate(model, params, test);
+        const ev = await evaluateWhereTrained(engine, model, params, test);
         const syntheticSamples = amounts.reduce((a, b) => a + b, 0);
         const point: CalibrationPoint = {
           size: D + syntheticSamples,

@@ -9,7 +9,7 @@ import { integerOption, optionsRecord, seedOption } from '../util/options.js';
 import { Random } from '../util/random.js';
 import type { Model } from './models.js';
 import type { LabeledSamples } from './samples.js';
-import { evaluateOnEngine } from './engine-evaluation.js';
+import { evaluateWhereTrained } from './engine-evaluation.js';
 import { deriveSeed, trainLocal } from './train.js';
 
 export interface CentralizedOptions {
@@ -46,7 +46,7 @@ export interface CentralizedResult {
 
 /**
  * Train `model` from its seeded initial parameters on all of `train`, one `trainLocal` call per epoch (the velocity
- * restarts each epoch, as in every local training of a federated round), and test after each (`evaluateOnEngine`).
+ * restarts each epoch, as in every local training of a federated round), and test after each (`evaluateWhereTrained`).
  */
 export async function trainCentralized(
   train: LabeledSamples,
@@ -77,7 +77,7 @@ export async function trainCentralized(
     });
     const seconds = (performance.now() - t0) / 1000;
     params = r.params;
-    const ev = await evaluateOnEngine(options.engine, model, params, test);
+    const ev = await evaluateWhereTrained(options.engine, model, params, test);
     const e = { epoch, trainLoss: r.loss, testAccuracy: ev.accuracy, testLoss: ev.loss, seconds };
     out.push(e);
     options.onEpoch?.(e);

@@ -24,6 +24,7 @@ import { conv2dShape, type Conv2dShape } from '../engine/kernels/conv2d/contract
 import { conv2dBackward64, conv2dForward64 } from '../engine/kernels/conv2d/reference.js';
 import { maxPoolShape, type MaxPoolShape } from '../engine/kernels/max-pool/contract.js';
 import { maxPoolBackward64, maxPoolForward64 } from '../engine/kernels/max-pool/reference.js';
+import type { CnnNetwork } from '../engine/kernels/cnn/contract.js';
 
 export { sgdMomentumStep, softmaxCrossEntropy, type SgdOptions };
 
@@ -390,8 +391,18 @@ export function createModel(spec: ModelSpec): Model {
   }
 }
 
-/** The CNN's image side and parameter offsets, for training it on an engine's kernels (src/fl/cnn-training.ts). */
-export function cnnGeometry(model: Model): { side: number; layout: CnnLayout } {
+/**
+ * The CNN's image side, parameter offsets and its network as engine.trainCnn takes it (src/fl/cnn-training.ts).
+ */
+export function cnnGeometry(model: Model): { side: number; layout: CnnLayout; network: CnnNetwork } {
   if (!(model instanceof Cnn)) throw invalidArgument('model', "a cnn Model (createModel({ kind: 'cnn', … }))", model);
-  return { side: model.side, layout: model.layout };
+  const network: CnnNetwork = {
+    side: model.side,
+    channels: [CNN.c1, CNN.c2],
+    kernel: CNN.kernel,
+    padding: CNN.padding,
+    pool: CNN.pool,
+    classes: model.classes,
+  };
+  return { side: model.side, layout: model.layout, network };
 }

@@ -38,8 +38,8 @@ import {
   type StrategyName,
   type StrategyPlan,
 } from './strategies.js';
-import { evaluateOnEngine } from './engine-evaluation.js';
-import { deriveSeed, evaluate, federatedRound, type Organization } from './train.js';
+import { evaluateWhereTrained } from './engine-evaluation.js';
+import { deriveSeed, federatedRound, type Organization } from './train.js';
 
 /**
  * How the curve the game plays with follows training: 'none' keeps the calibrated curve every round; 'online' refits
@@ -516,8 +516,7 @@ async function simulateOn(
       });
       run.params = r.params;
       // Tested where it trained: the CNN's forward on the engine's kernels unless that engine is the JS reference.
-      const test = (set: LabeledSamples) =>
-        engine.backend !== 'js' ? evaluateOnEngine(engine, model, r.params, set) : evaluate(model, r.params, set);
+      const test = (set: LabeledSamples) => evaluateWhereTrained(engine, model, r.params, set);
       const ev = await test(data.test);
       const xs = Float64Array.from(generated);
       const pred = predicted(plan.model, xs);

@@ -7,6 +7,7 @@
 import type { BackendName } from '../../src/engine/backend.js';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
 import type { ExtraEngineOptions } from '../support/engine-cache.js';
+import { runCnnTrainNativeChecks, runCnnTrainTable } from './cnn.cases.js';
 import { runCoalitionValuesTable } from './coalition-values.cases.js';
 import { runConvNativeChecks, runConvTable } from './conv.cases.js';
 import { runDataKernelsTable } from './data-kernels.cases.js';
@@ -70,6 +71,12 @@ export const SHARED_TABLES: readonly SharedTable[] = [
     tiers: EVERY_BACKEND,
     run: (backend, open) => runConvTable(backend, () => open({})),
     extras: { native: runConvNativeChecks },
+  },
+  {
+    name: 'CNN training loop',
+    tiers: EVERY_BACKEND,
+    run: (backend, open) => runCnnTrainTable(backend, () => open({})),
+    extras: { native: runCnnTrainNativeChecks },
   },
   { name: 'data kernels (label histograms, L1 distances)', tiers: EVERY_BACKEND, run: runDataKernelsTable },
   {

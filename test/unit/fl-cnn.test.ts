@@ -8,7 +8,7 @@ import { loadAddon } from '../../bindings/addon.js';
 import { CocogenError } from '../../src/core/errors.js';
 import { createEngine } from '../../src/engine/engine.js';
 import { cnnGeometry, createModel } from '../../src/fl/models.js';
-import { trainLocal } from '../../src/fl/train.js';
+import { evaluate, trainLocal } from '../../src/fl/train.js';
 import { Random } from '../../src/util/random.js';
 import { expectClose } from '../support/expect-close.js';
 import { cnnBlobs, CNN_TOLERANCE } from '../support/cnn.js';
@@ -130,6 +130,37 @@ describe('trainLocal of the cnn on an engine', () => {
     expectClose(b.params, a.params, CNN_TOLERANCE);
     expect(Math.abs(b.loss - a.loss)).toBeLessThan(1e-4);
     expect((await trainLocal(init, data, { ...options, engine })).params).toEqual(b.params);
+    engine.dispose();
+  });
+});
+
+describe('evaluate on an engine', () => {
+  const data = cnnBlobs(700, 3); // past one 500-row batch and one 256-image forward
+  const mlp = createModel({ kind: 'mlp', inputs: 64, hidden: 7, classes: 3 });
+
+  it('equals the reference evaluate on the js engine (cnn and mlp), and refuses unknown options', async () => {
+    const engine = await createEngine({ backend: 'js' });
+    for (const model of [cnn, mlp]) {
+      const params = model.init(new Random(4));
+      expect(await evaluate(model, params, data, { engine })).toEqual(evaluate(model, params, data));
+      expect(await evaluate(model, params, data, { engine, batchSize: 64 })).toEqual(evaluate(model, params, data, 64));
+    }
+    expect(() => evaluate(cnn, cnn.init(new Random(4)), data, { engine, batch: 3 } as never)).toThrow('options.batch');
+    engine.dispose();
+  });
+
+  it.skipIf(!hasAddon)('agrees with the reference evaluate on the native engine', async () => {
+    const engine = await createEngine({ backend: 'native' });
+    const init = cnn.init(new Random(1));
+    const { params } = trainLocal(init, data, { model: cnn, epochs: 1, batchSize: 32, learningRate: 0.05, seed: 2 });
+    for (const model of [cnn, mlp]) {
+      const p = model === cnn ? params : mlp.init(new Random(4));
+      const a = evaluate(model, p, data);
+      const b = await evaluate(model, p, data, { engine });
+      expect(b.count).toBe(700);
+      expect(Math.abs(b.accuracy - a.accuracy)).toBeLessThanOrEqual(2 / 700); // a near-tie may flip
+      expect(Math.abs(b.loss - a.loss)).toBeLessThan(1e-5 * (1 + a.loss));
+    }
     engine.dispose();
   });
 });

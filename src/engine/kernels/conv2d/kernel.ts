@@ -9,7 +9,8 @@ import { Conv2dGpuKernels } from './webgpu.js';
 /** One set of programs per device (pipelines are cached by the device's runner). */
 const onDevice = new WeakMap<GpuContext, Conv2dGpuKernels>();
 
-function gpuKernels(gpu: GpuContext): Conv2dGpuKernels {
+/** The kernels' programs on `gpu`'s device, created on first use. */
+export function conv2dGpuKernels(gpu: GpuContext): Conv2dGpuKernels {
   let kernels = onDevice.get(gpu);
   if (kernels === undefined) onDevice.set(gpu, (kernels = new Conv2dGpuKernels(gpu)));
   return kernels;
@@ -19,12 +20,12 @@ export const conv2dForwardKernel = defineKernel<Conv2dForwardInput, Float32Array
   name: 'conv2d',
   js: conv2dForwardJs,
   native: conv2dForwardNative,
-  webgpu: (gpu, input) => gpuKernels(gpu).forward(input),
+  webgpu: (gpu, input) => conv2dGpuKernels(gpu).forward(input),
 });
 
 export const conv2dBackwardKernel = defineKernel<Conv2dBackwardInput, Conv2dGradients>({
   name: 'conv2dBackward',
   js: conv2dBackwardJs,
   native: conv2dBackwardNative,
-  webgpu: (gpu, input) => gpuKernels(gpu).backward(input),
+  webgpu: (gpu, input) => conv2dGpuKernels(gpu).backward(input),
 });

@@ -155,7 +155,7 @@ function finite(name: string, v: unknown, fallback: number): number {
   return v;
 }
 
-function labelsOf(name: string, v: unknown, length: number, classes: number): Int32Array {
+export function labelsOf(name: string, v: unknown, length: number, classes: number): Int32Array {
   if (!(v instanceof Int32Array || v instanceof Uint8Array || v instanceof Uint16Array || v instanceof Uint32Array)) {
     throw invalidArgument(name, 'an Int32Array (or Uint8/16/32Array) of class labels', v);
   }
@@ -246,7 +246,7 @@ export function validateSoftmaxCrossEntropy(input: {
   };
 }
 
-function sgdScalars(o: { learningRate?: unknown; momentum?: unknown; weightDecay?: unknown }, prefix: string) {
+export function sgdScalars(o: { learningRate?: unknown; momentum?: unknown; weightDecay?: unknown }, prefix: string) {
   const learningRate = o.learningRate;
   if (!(typeof learningRate === 'number' && Number.isFinite(learningRate) && learningRate > 0)) {
     throw invalidArgument(`${prefix}.learningRate`, 'a finite number > 0', learningRate);

@@ -8,7 +8,8 @@ import { MaxPoolGpuKernels } from './webgpu.js';
 
 const onDevice = new WeakMap<GpuContext, MaxPoolGpuKernels>();
 
-function gpuKernels(gpu: GpuContext): MaxPoolGpuKernels {
+/** The kernels' programs on `gpu`'s device, created on first use. */
+export function maxPoolGpuKernels(gpu: GpuContext): MaxPoolGpuKernels {
   let kernels = onDevice.get(gpu);
   if (kernels === undefined) onDevice.set(gpu, (kernels = new MaxPoolGpuKernels(gpu)));
   return kernels;
@@ -18,12 +19,12 @@ export const maxPoolForwardKernel = defineKernel<MaxPoolForwardInput, MaxPoolOut
   name: 'maxPool2d',
   js: maxPoolForwardJs,
   native: maxPoolForwardNative,
-  webgpu: (gpu, input) => gpuKernels(gpu).forward(input),
+  webgpu: (gpu, input) => maxPoolGpuKernels(gpu).forward(input),
 });
 
 export const maxPoolBackwardKernel = defineKernel<MaxPoolBackwardInput, Float32Array>({
   name: 'maxPool2dBackward',
   js: maxPoolBackwardJs,
   native: maxPoolBackwardNative,
-  webgpu: (gpu, input) => gpuKernels(gpu).backward(input),
+  webgpu: (gpu, input) => maxPoolGpuKernels(gpu).backward(input),
 });
