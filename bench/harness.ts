@@ -172,6 +172,35 @@ export function baselineEnv(extra: Record<string, string> = {}): NodeJS.ProcessE
 }
 
 /**
+ * Runs a torch baseline script of bench/ (its last stdout line is JSON) at its best and returns the parsed line, or
+ * why it could not run. Debian's python3-torch lives under the system python, which a python3 first on PATH (pyenv,
+ * venv) may not be, so both are tried. Each runs with its BLAS's own threads beside torch's OpenMP ones, then with one
+ * BLAS thread under torch's (which is faster depends on the machine's load); `better` picks the result kept.
+ */
+export function runTorchBaseline<T>(
+  script: string,
+  args: readonly (string | number)[],
+  better: (a: T, b: T) => boolean,
+): T | { skipped: string } {
+  let why = '';
+  for (const python of ['python3', '/usr/bin/python3']) {
+    let best: T | null = null;
+    for (const blasThreads of [undefined, '1']) {
+      const env = baselineEnv(blasThreads === undefined ? {} : { OPENBLAS_NUM_THREADS: blasThreads });
+      const r = spawnSync(python, [`${BENCH_SCRIPTS_DIR}${script}`, ...args.map(String)], { encoding: 'utf8', env });
+      if (r.error || r.status !== 0) {
+        why = `${python}: ${(r.error?.message ?? r.stderr).trim().split('\n').pop()}`;
+        break;
+      }
+      const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
+      if (best === null || better(j, best)) best = j;
+    }
+    if (best !== null) return best;
+  }
+  return { skipped: `no python3 with torch (${why})` };
+}
+
+/**
  * The table of a bandwidth suite: each run's mean, spread and GB/s beside the triad probe measured in the same run
  * (the first `triad::` row), plus any `extra` columns.
  */

@@ -7,7 +7,6 @@
  * same network on the first --js-rows rows of a shuffled epoch, so the native/JS ratio per training row means
  * something; its seconds per epoch are extrapolated from those rows.
  */
-import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { AddonGemmInfo } from '../bindings/addon.js';
@@ -17,7 +16,7 @@ import { createModel } from '../src/fl/models.js';
 import { samplesOf, selectSamples } from '../src/fl/samples.js';
 import { evaluate, trainLocal } from '../src/fl/train.js';
 import { Random } from '../src/util/random.js';
-import { BENCH_SCRIPTS_DIR, baselineEnv, type BenchResult } from './harness.js';
+import { runTorchBaseline, type BenchResult } from './harness.js';
 import type { Suite } from './suite.js';
 
 function num(values: Record<string, string | boolean | undefined>, key: string): number {
@@ -192,26 +191,8 @@ function torchEpoch(
   dir: string,
   o: { hidden: number; batchSize: number; lr: number; momentum: number; epochs: number; threads: number; seed: number },
 ): { seconds: number[]; version: string; threads: number } | { skipped: string } {
-  const script = `${BENCH_SCRIPTS_DIR}torch_mlp.py`;
-  const args = [dir, o.hidden, o.batchSize, o.lr, o.momentum, o.epochs, o.threads, o.seed].map(String);
-  // Debian's python3-torch lives under the system python, which a python3 first on PATH (pyenv, venv) may not be.
-  let why = '';
-  for (const python of ['python3', '/usr/bin/python3']) {
-    // torch at its best: its BLAS's own threads (OpenBLAS, Debian's generic BLAS) beside torch's OpenMP ones, or
-    // one BLAS thread under torch's; which is faster depends on the machine's load.
-    let best: { seconds: number[]; version: string; threads: number } | null = null;
-    for (const blasThreads of [undefined, '1']) {
-      const env = baselineEnv(blasThreads === undefined ? {} : { OPENBLAS_NUM_THREADS: blasThreads });
-      const r = spawnSync(python, [script, ...args], { encoding: 'utf8', env });
-      if (r.error || r.status !== 0) {
-        why = `${python}: ${(r.error?.message ?? r.stderr).trim().split('\n').pop()}`;
-        break;
-      }
-      const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds: number[]; torch: string; threads: number };
-      if (best === null || Math.min(...j.seconds) < Math.min(...best.seconds))
-        best = { seconds: j.seconds, version: j.torch, threads: j.threads };
-    }
-    if (best !== null) return best;
-  }
-  return { skipped: `no python3 with torch (${why})` };
+  const args = [dir, o.hidden, o.batchSize, o.lr, o.momentum, o.epochs, o.threads, o.seed];
+  type Run = { seconds: number[]; torch: string; threads: number };
+  const r = runTorchBaseline<Run>('torch_mlp.py', args, (a, b) => Math.min(...a.seconds) < Math.min(...b.seconds));
+  return 'skipped' in r ? r : { seconds: r.seconds, version: r.torch, threads: r.threads };
 }
