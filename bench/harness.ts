@@ -6,6 +6,7 @@
 import Benchmark from 'benchmark';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -172,28 +173,42 @@ export function baselineEnv(extra: Record<string, string> = {}): NodeJS.ProcessE
 }
 
 /**
- * Runs a torch baseline script of bench/ (its last stdout line is JSON) at its best and returns the parsed line, or
- * why it could not run. Debian's python3-torch lives under the system python, which a python3 first on PATH (pyenv,
- * venv) may not be, so both are tried. Each runs with its BLAS's own threads beside torch's OpenMP ones, then with one
- * BLAS thread under torch's (which is faster depends on the machine's load); `better` picks the result kept.
+ * Runs a torch baseline script of bench/ (its last stdout line is JSON) at its best and returns the parsed line with
+ * the environment it ran under, or why it could not run. Debian's python3-torch lives under the system python, which
+ * a python3 first on PATH (pyenv, venv) may not be, so both are tried. Each python runs once per entry of `variants`
+ * (extra environment; by default its BLAS's own threads beside torch's OpenMP ones, then one BLAS thread under
+ * torch's: which is faster depends on the machine's load), and `better` picks the result kept. A variant still
+ * running after twice the first one's time (plus 10 s) is stopped: it cannot be the best.
  */
 export function runTorchBaseline<T>(
   script: string,
   args: readonly (string | number)[],
   better: (a: T, b: T) => boolean,
-): T | { skipped: string } {
+  variants: readonly Record<string, string>[] = [{}, { OPENBLAS_NUM_THREADS: '1' }],
+): { run: T; env: string } | { skipped: string } {
   let why = '';
   for (const python of ['python3', '/usr/bin/python3']) {
-    let best: T | null = null;
-    for (const blasThreads of [undefined, '1']) {
-      const env = baselineEnv(blasThreads === undefined ? {} : { OPENBLAS_NUM_THREADS: blasThreads });
-      const r = spawnSync(python, [`${BENCH_SCRIPTS_DIR}${script}`, ...args.map(String)], { encoding: 'utf8', env });
+    let best: { run: T; env: string } | null = null;
+    let firstMs = 0;
+    for (const [v, extra] of variants.entries()) {
+      const t0 = performance.now();
+      const r = spawnSync(python, [`${BENCH_SCRIPTS_DIR}${script}`, ...args.map(String)], {
+        encoding: 'utf8',
+        env: baselineEnv(extra),
+        ...(v > 0 ? { timeout: 2 * firstMs + 10_000 } : {}),
+      });
+      if (v === 0) firstMs = performance.now() - t0;
+      if (v > 0 && r.signal !== null) continue; // stopped: slower than twice the first
       if (r.error || r.status !== 0) {
         why = `${python}: ${(r.error?.message ?? r.stderr).trim().split('\n').pop()}`;
         break;
       }
-      const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
-      if (best === null || better(j, best)) best = j;
+      const run = JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
+      const env =
+        Object.entries(extra)
+          .map(([k, x]) => `${k}=${x}`)
+          .join(' ') || 'default environment';
+      if (best === null || better(run, best.run)) best = { run, env };
     }
     if (best !== null) return best;
   }

@@ -194,5 +194,5 @@ function torchEpoch(
   const args = [dir, o.hidden, o.batchSize, o.lr, o.momentum, o.epochs, o.threads, o.seed];
   type Run = { seconds: number[]; torch: string; threads: number };
   const r = runTorchBaseline<Run>('torch_mlp.py', args, (a, b) => Math.min(...a.seconds) < Math.min(...b.seconds));
-  return 'skipped' in r ? r : { seconds: r.seconds, version: r.torch, threads: r.threads };
+  return 'skipped' in r ? r : { seconds: r.run.seconds, version: r.run.torch, threads: r.run.threads };
 }

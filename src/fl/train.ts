@@ -28,8 +28,8 @@ export interface LocalTrainingOptions {
   /** seeds the minibatch order */
   seed: number;
   /**
-   * Train on this engine's kernels (`engine.trainDense`: one call into the addon on native; the CNN chains the conv,
-   * pool and dense kernels step by step) and resolve: the same seeded minibatch order and steps; bit-identical to the
+   * Train on this engine's kernels (`engine.trainDense`, the CNN `engine.trainCnn`: one call into the addon on
+   * native) and resolve: the same seeded minibatch order and steps; bit-identical to the
    * reference on the `js` engine, within float32 accumulation on native and WebGPU.
    */
   engine?: Engine;
@@ -187,7 +187,7 @@ async function trainLocalOnEngine(
     momentum: options.momentum ?? 0.9,
     weightDecay: options.weightDecay ?? 0,
   };
-  // The CNN chains the engine's conv, pool and dense kernels step by step; the dense models train in one call.
+  // The CNN trains through engine.trainCnn, the dense models through engine.trainDense: one addon call each on native.
   const losses =
     model.kind === 'cnn'
       ? await cnnTrainSteps(engine, { model, params, data, order, epochRows: n, ...sgd })
