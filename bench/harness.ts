@@ -195,7 +195,7 @@ export function runTorchBaseline<T>(
       const r = spawnSync(python, [`${BENCH_SCRIPTS_DIR}${script}`, ...args.map(String)], {
         encoding: 'utf8',
         env: baselineEnv(extra),
-        ...(v > 0 ? { timeout: 2 * firstMs + 10_000 } : {}),
+        ...(v > 0 ? { timeout: Math.round(2 * firstMs + 10_000) } : {}),
       });
       if (v === 0) firstMs = performance.now() - t0;
       if (v > 0 && r.signal !== null) continue; // stopped: slower than twice the first
