@@ -27,6 +27,7 @@ describe('kernel registry', () => {
   it('every home declares its kernels with three implementations and a distinct name', async () => {
     const kernels = await declaredKernels();
     expect(kernels.map((k) => k.name).sort()).toEqual([
+      'cnnLogits',
       'coalitionValues',
       'conv2d',
       'conv2dBackward',
@@ -46,6 +47,7 @@ describe('kernel registry', () => {
       'sgdMomentum',
       'softmaxCrossEntropy',
       'squaredNorms',
+      'trainCnn',
       'trimmedMean',
     ]);
     for (const k of kernels) {
