@@ -1,5 +1,13 @@
 import { aggregateCases } from './aggregate.js';
-import { bandwidthTable, medianGbPerSecond, ratios, runCases, runPythonBaseline, type BenchResult } from './harness.js';
+import {
+  bandwidthTable,
+  medianGbPerSecond,
+  ratios,
+  runCases,
+  pythonTimingResult,
+  runPythonBaseline,
+  type BenchResult,
+} from './harness.js';
 import type { Suite } from './suite.js';
 
 /**
@@ -23,16 +31,7 @@ function numpyGemv(
   const o = out[out.length - 1]!;
   const bytes = (k + 1) * p * 4;
   return {
-    result: {
-      name: `fedavg::numpy-gemv${oneThread ? '(1 thread)' : ''}:K=${k},P=${p}`,
-      meanMs: o.mean * 1e3,
-      medianMs: o.median * 1e3,
-      bestMs: o.best * 1e3,
-      bytes,
-      rmePercent: 0,
-      samples: o.samples,
-      gbPerSecond: bytes / o.mean / 1e9,
-    },
+    result: pythonTimingResult(`fedavg::numpy-gemv${oneThread ? '(1 thread)' : ''}:K=${k},P=${p}`, bytes, o),
   };
 }
 

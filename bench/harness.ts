@@ -161,6 +161,28 @@ export function runPythonBaseline<T>(
     .map((line) => JSON.parse(line) as T);
 }
 
+/** What a python baseline prints per timed case: seconds per call (mean, median, fastest) over its samples. */
+export interface PythonTiming {
+  mean: number;
+  median: number;
+  best: number;
+  samples: number;
+}
+
+/** A bench row from a python baseline's timing of a case that moves `bytes`. */
+export function pythonTimingResult(name: string, bytes: number, t: PythonTiming): BenchResult {
+  return {
+    name,
+    meanMs: t.mean * 1e3,
+    medianMs: t.median * 1e3,
+    bestMs: t.best * 1e3,
+    bytes,
+    rmePercent: 0,
+    samples: t.samples,
+    gbPerSecond: bytes / t.mean / 1e9,
+  };
+}
+
 /**
  * The environment of a python baseline (numpy, torch): the OpenBLAS core-type overrides some machines set for old
  * builds slow a current one, so they are unset for that process only ("at its best"); `extra` is added.

@@ -7,6 +7,7 @@ import {
   ratios,
   readCase,
   runCases,
+  pythonTimingResult,
   runPythonBaseline,
   triadCase,
   withVariant,
@@ -90,16 +91,7 @@ export const optimizerSuite: Suite = {
         else {
           for (const o of numpy) {
             const bytes = STEP_STREAMS * p * 4;
-            const row: BenchResult = {
-              name: `${o.optimizer}::numpy:P=${p}`,
-              meanMs: o.mean * 1e3,
-              medianMs: o.median * 1e3,
-              bestMs: o.best * 1e3,
-              bytes,
-              rmePercent: 0,
-              samples: o.samples,
-              gbPerSecond: bytes / o.mean / 1e9,
-            };
+            const row = pythonTimingResult(`${o.optimizer}::numpy:P=${p}`, bytes, o);
             results.push(row);
             log(`  ${row.name}: ${row.medianMs!.toFixed(3)} ms median`);
           }

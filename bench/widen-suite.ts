@@ -13,6 +13,7 @@ import {
   ratios,
   readCase,
   runCases,
+  pythonTimingResult,
   runPythonBaseline,
   triadCase,
   withVariant,
@@ -101,16 +102,7 @@ export const widenSuite: Suite = {
       else {
         for (const o of numpy) {
           const bytes = n * (BYTES[o.dtype as WidenDtype] + 4);
-          const row: BenchResult = {
-            name: `widen-${o.dtype}::numpy:n=${n}`,
-            meanMs: o.mean * 1e3,
-            medianMs: o.median * 1e3,
-            bestMs: o.best * 1e3,
-            bytes,
-            rmePercent: 0,
-            samples: o.samples,
-            gbPerSecond: bytes / o.mean / 1e9,
-          };
+          const row = pythonTimingResult(`widen-${o.dtype}::numpy:n=${n}`, bytes, o);
           results.push(row);
           log(`  ${row.name}: ${row.medianMs!.toFixed(3)} ms median`);
         }
