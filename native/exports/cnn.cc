@@ -11,6 +11,7 @@
 #include "exports/common/errors.h"
 #include "exports/common/export_registry.h"
 #include "exports/common/promise_worker.h"
+#include "exports/common/training_arguments.h"
 #include "kernels/thread_pool.h"
 
 namespace cocogen {
@@ -65,23 +66,10 @@ Napi::Value CnnTrainStepsExport(const Napi::CallbackInfo& info) {
   if (x.ElementLength() % d0 != 0) ThrowInvalidArgument(env, "x", "rows of side² floats", x);
   const size_t samples = x.ElementLength() / d0;
   ExpectLength(labels, samples, "Int32Array", "labels");
-  for (size_t i = 0; i < samples; ++i) {
-    if (labels[i] < 0 || static_cast<size_t>(labels[i]) >= a.net.classes) {
-      ThrowInvalidArgument(env, "labels", "classes in [0, " + std::to_string(a.net.classes) + ")", labels);
-    }
-  }
+  ExpectLabels(labels, samples, a.net.classes, "labels");
   a.rows = order.ElementLength();
-  for (size_t i = 0; i < a.rows; ++i) {
-    if (order[i] < 0 || static_cast<size_t>(order[i]) >= samples) {
-      ThrowInvalidArgument(env, "order", "sample indices in [0, " + std::to_string(samples) + ")", order);
-    }
-  }
-  size_t steps = 0;
-  for (size_t s = 0; s < a.rows; s += a.epoch_rows) {
-    const size_t rows = std::min(a.epoch_rows, a.rows - s);
-    steps += (rows + a.batch_size - 1) / a.batch_size;
-  }
-  ExpectLength(losses, steps, "Float64Array", "losses (one per step)");
+  ExpectSampleOrder(order, samples);
+  ExpectLength(losses, TrainingStepCount(a.rows, a.epoch_rows, a.batch_size), "Float64Array", "losses (one per step)");
   a.params = params.Data();
   a.velocity = velocity.Data();
   a.x = x.Data();

@@ -11,6 +11,7 @@
 #include "exports/common/errors.h"
 #include "exports/common/export_registry.h"
 #include "exports/common/promise_worker.h"
+#include "exports/common/training_arguments.h"
 #include "kernels/gemm_sgemm.h"
 #include "kernels/thread_pool.h"
 
@@ -18,17 +19,6 @@ namespace cocogen {
 namespace {
 
 constexpr size_t kMaxDim = size_t{1} << 31;
-
-void ExpectLabels(const Napi::Int32Array& labels, size_t count, size_t classes, const std::string& name) {
-  for (size_t i = 0; i < count; ++i) {
-    const int32_t y = labels[i];
-    if (y < 0 || static_cast<size_t>(y) >= classes) {
-      ThrowError(labels.Env(), ErrorCode::kInvalidArgument,
-                 "Expected a class in [0, " + std::to_string(classes) + ") for " + name + "[" + std::to_string(i) +
-                     "] but received " + std::to_string(y));
-    }
-  }
-}
 
 // denseForward(x: Float32Array, w: Float32Array, bias: Float32Array, batch: number, inputs: number,
 //              outputs: number, relu: boolean, y: Float32Array): Promise<void>
@@ -188,17 +178,8 @@ Napi::Value DenseTrainStepsExport(const Napi::CallbackInfo& info) {
   ExpectLength(labels, samples, "Int32Array", "labels");
   ExpectLabels(labels, samples, a.dims.back(), "labels");
   a.rows = order.ElementLength();
-  for (size_t i = 0; i < a.rows; ++i) {
-    if (order[i] < 0 || static_cast<size_t>(order[i]) >= samples) {
-      ThrowInvalidArgument(env, "order", "sample indices in [0, " + std::to_string(samples) + ")", order);
-    }
-  }
-  size_t steps = 0;
-  for (size_t s = 0; s < a.rows; s += a.epoch_rows) {
-    const size_t rows = std::min(a.epoch_rows, a.rows - s);
-    steps += (rows + a.batch_size - 1) / a.batch_size;
-  }
-  ExpectLength(losses, steps, "Float64Array", "losses (one per step)");
+  ExpectSampleOrder(order, samples);
+  ExpectLength(losses, TrainingStepCount(a.rows, a.epoch_rows, a.batch_size), "Float64Array", "losses (one per step)");
   a.params = params.Data();
   a.velocity = velocity.Data();
   a.x = x.Data();
