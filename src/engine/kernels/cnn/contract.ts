@@ -24,7 +24,7 @@ import { optionsRecord } from '../../../util/options.js';
 import { sharesMemory } from '../../../util/views.js';
 import { conv2dShape, dim, floats, type Conv2dShape } from '../conv2d/contract.js';
 import { maxPoolShape, type MaxPoolShape } from '../max-pool/contract.js';
-import { labelsOf, sgdScalars } from '../gemm/contract.js';
+import { labelsOf, sampleOrderOf, sgdScalars } from '../gemm/contract.js';
 
 /** The network's sizes (the header says what each is). */
 export interface CnnNetwork {
@@ -192,12 +192,7 @@ export function validateTrainCnn(input: TrainCnnOptions): CnnTrainInput {
   }
   const samples = input.x.length / d0;
   const labels = labelsOf('input.labels', input.labels, samples, network.classes);
-  const { order } = input;
-  if (!(order instanceof Int32Array)) throw invalidArgument('input.order', 'an Int32Array of sample indices', order);
-  for (let i = 0; i < order.length; i++) {
-    if (!(order[i]! >= 0 && order[i]! < samples))
-      throw invalidArgument(`input.order[${i}]`, `an index in [0, ${samples})`, order[i]);
-  }
+  const order = sampleOrderOf('input.order', input.order, samples);
   const batchSize = dim('input.batchSize', input.batchSize, 1);
   const epochRows =
     input.epochRows === undefined ? Math.max(1, order.length) : dim('input.epochRows', input.epochRows, 1);

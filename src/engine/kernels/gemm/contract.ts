@@ -155,6 +155,15 @@ function finite(name: string, v: unknown, fallback: number): number {
   return v;
 }
 
+/** An Int32Array of sample indices in [0, samples): the order a local training walks (dense and CNN alike). */
+export function sampleOrderOf(name: string, v: unknown, samples: number): Int32Array {
+  if (!(v instanceof Int32Array)) throw invalidArgument(name, 'an Int32Array of sample indices', v);
+  for (let i = 0; i < v.length; i++) {
+    if (v[i]! < 0 || v[i]! >= samples) throw invalidArgument(`${name}[${i}]`, `an index in [0, ${samples})`, v[i]);
+  }
+  return v;
+}
+
 export function labelsOf(name: string, v: unknown, length: number, classes: number): Int32Array {
   if (!(v instanceof Int32Array || v instanceof Uint8Array || v instanceof Uint16Array || v instanceof Uint32Array)) {
     throw invalidArgument(name, 'an Int32Array (or Uint8/16/32Array) of class labels', v);
@@ -303,12 +312,7 @@ export function validateTrainDense(input: TrainDenseOptions): DenseTrainInput {
   }
   const samples = input.x.length / d0;
   const labels = labelsOf('input.labels', input.labels, samples, dims[dims.length - 1]!);
-  const { order } = input;
-  if (!(order instanceof Int32Array)) throw invalidArgument('input.order', 'an Int32Array of sample indices', order);
-  for (let i = 0; i < order.length; i++) {
-    if (order[i]! < 0 || order[i]! >= samples)
-      throw invalidArgument(`input.order[${i}]`, `an index in [0, ${samples})`, order[i]);
-  }
+  const order = sampleOrderOf('input.order', input.order, samples);
   const batchSize = dim('input.batchSize', input.batchSize, 1);
   const epochRows =
     input.epochRows === undefined ? Math.max(1, order.length) : dim('input.epochRows', input.epochRows, 1);
