@@ -11,7 +11,7 @@ import { builtInCurve, curveFromCalibration, uncertaintyFromCalibration } from '
 import type { DatasetName } from '../fl/datasets.js';
 import type { ModelKind } from '../fl/models.js';
 import type { CurveUncertainty } from '../fl/online-curve.js';
-import { loadFederatedData, type FederatedData } from '../fl/simulation-data.js';
+import { loadFederatedData, type FederatedData, type FederatedDataOptions } from '../fl/simulation-data.js';
 import { simulationCsv, simulationGameSummary, simulationResultJSON } from '../fl/simulation-results.js';
 import {
   DEFAULT_VALIDATION,
@@ -178,6 +178,17 @@ export function configFromFlags(values: Record<string, unknown>, base: Simulatio
 
 const ANY = Number.MAX_SAFE_INTEGER;
 
+/** loadFederatedData for a command: a bad `pool` is refused naming the flag the user typed, `--pool`. */
+export function loadFlaggedData(dir: string | undefined, options: FederatedDataOptions): FederatedData {
+  try {
+    return loadFederatedData(dir, options);
+  } catch (e) {
+    if (e instanceof CocogenError && e.details?.argument === 'pool')
+      throw invalidArgumentText('--pool', String(e.details.expected), String(options.pool));
+    throw e;
+  }
+}
+
 /** The run's data: the dataset's shipped subset or --data, with its --pool draw; refuses more organizations than samples. */
 export function loadData(config: SimulationConfig): FederatedData {
   const options = {
@@ -186,15 +197,7 @@ export function loadData(config: SimulationConfig): FederatedData {
     ...(config.testCount !== null ? { testCount: config.testCount } : {}),
     ...(config.validation > 0 ? { validation: config.validation } : {}),
   };
-  let data: FederatedData;
-  try {
-    data = loadFederatedData(config.data ?? undefined, options);
-  } catch (e) {
-    // The library names its option; the user typed a flag.
-    if (e instanceof CocogenError && e.details?.argument === 'pool')
-      throw invalidArgumentText('--pool', String(e.details.expected), String(config.pool));
-    throw e;
-  }
+  const data = loadFlaggedData(config.data ?? undefined, options);
   if (config.organizations > data.owned.y.length)
     throw invalidArgumentText(
       '--orgs',

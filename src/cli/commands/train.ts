@@ -1,9 +1,7 @@
-import { CocogenError, invalidArgumentText } from '../../core/errors.js';
 import { createEngine } from '../../engine/engine.js';
 import { trainCentralized, type CentralizedEpoch } from '../../fl/centralized.js';
 import { DATASET_INFO, DEFAULT_DATASET } from '../../fl/datasets.js';
 import { createModel } from '../../fl/models.js';
-import { loadFederatedData, type FederatedData } from '../../fl/simulation-data.js';
 import { SIMULATION_DEFAULTS } from '../../fl/simulation.js';
 import {
   backendFlag,
@@ -16,6 +14,7 @@ import {
   seedFlag,
 } from '../flags.js';
 import { counted, formatSeconds, type Io, table } from '../output.js';
+import { loadFlaggedData } from '../simulation-run.js';
 import { createProgress } from '../progress.js';
 
 export const TRAIN_HELP = `cocogen train [--dataset fashion-mnist|mnist] [--data DIR] [--model softmax|mlp|cnn] [--epochs E]
@@ -54,15 +53,7 @@ export async function trainCommand(io: Io, values: Record<string, unknown>, posi
   );
   const backend = backendFlag(values.backend, 'auto');
   const seed = seedFlag(values.seed, '--seed', 1);
-  let data: FederatedData;
-  try {
-    data = loadFederatedData(dataDir, { dataset, ...(pool !== undefined ? { pool, seed } : {}) });
-  } catch (e) {
-    // The library names its option; the user typed a flag.
-    if (e instanceof CocogenError && e.details?.argument === 'pool')
-      throw invalidArgumentText('--pool', String(e.details.expected), String(pool));
-    throw e;
-  }
+  const data = loadFlaggedData(dataDir, { dataset, ...(pool !== undefined ? { pool, seed } : {}) });
   const model = createModel({
     kind,
     inputs: data.owned.x.length / data.owned.y.length,
